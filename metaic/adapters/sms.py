@@ -1,0 +1,40 @@
+"""SMS delivery: the console (log + outbox file) by default."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from pathlib import Path
+from typing import Protocol
+
+from metaic.config import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+
+class SmsSender(Protocol):
+    """Anything that can deliver a text message and return a message id."""
+
+    def send(self, to: str, body: str) -> str:
+        """Deliver one text message."""
+
+
+class ConsoleSmsSender:
+    """Logs each SMS and writes it to the outbox folder as a .txt file."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def send(self, to: str, body: str) -> str:
+        """Write the message to the outbox."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        message_id = uuid.uuid4().hex
+        (self.folder / f"{message_id}.txt").write_text(f"To: {to}\n\n{body}\n", encoding="utf-8")
+        log.info("sms to %s written to outbox", to)
+        return message_id
+
+
+def get_sms_sender(settings: Settings | None = None) -> SmsSender:
+    """The configured SMS backend (Twilio arrives with the notifications work)."""
+    settings = settings or get_settings()
+    return ConsoleSmsSender(settings.outbox_dir / "sms")

@@ -1,0 +1,25 @@
+"""The FastAPI app that Reflex mounts in front of its own routes."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from metaic.api import errors, session_routes, v1_auth
+
+
+def build_api() -> FastAPI:
+    """Assemble every HTTP router and the problem-details error handlers."""
+    api = FastAPI(
+        title="MetaIC API", version="1.0", openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    errors.install(api)
+    api.include_router(session_routes.router)
+    api.include_router(v1_auth.router)
+
+    @api.get("/healthz", include_in_schema=False)
+    def healthz() -> dict:
+        """Liveness probe."""
+        return {"status": "ok"}
+
+    return api

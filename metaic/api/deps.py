@@ -1,0 +1,55 @@
+"""Request dependencies: a database session and the signed-in user (cookie or bearer token)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from metaic.auth import api_tokens, sessions
+from metaic.auth import service as user_service
+from metaic.auth.models import User
+from metaic.core.errors import AuthenticationFailed, PermissionDenied
+from metaic.db import session_scope
+
+
+def db_session() -> Iterator[Session]:
+    """One transaction per request."""
+    with session_scope() as session:
+        yield session
+
+
+def client_ip(request: Request) -> str:
+    """The caller's address as seen by the server."""
+    return request.client.host if request.client else ""
+
+
+def _bearer(request: Request) -> str | None:
+    """The token of an `Authorization: Bearer` header."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def current_user(request: Request, session: Session = Depends(db_session)) -> User:
+    """The user behind a bearer access token, or else the session cookie; 401 otherwise."""
+    token = _bearer(request)
+    if token:
+        user_id = api_tokens.user_id_from_access(token)
+        return user_service.require(session=session, user_id=user_id)
+    found = sessions.resolve(session=session, token=request.cookies.get(sessions.COOKIE_NAME))
+    if found is None:
+        raise AuthenticationFailed("Sign in first.")
+    require_same_origin(request)
+    return found[0]
+
+
+def require_same_origin(request: Request) -> None:
+    """Refuse cookie-authenticated writes from other sites (CSRF)."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    origin = request.headers.get("origin") or request.headers.get("referer") or ""
+    if urlsplit(origin).netloc != request.headers.get("host", ""):
+        raise PermissionDenied("Cross-site request refused.")

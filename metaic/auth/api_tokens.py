@@ -1,0 +1,112 @@
+"""API credentials: 15-minute JWT access tokens and rotating refresh tokens with reuse detection."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+import jwt
+from sqlmodel import Session, select
+
+from metaic.auth.models import RefreshToken, User
+from metaic.config import get_settings
+from metaic.core import clock
+from metaic.core.errors import AuthenticationFailed
+from metaic.core.security import hash_token, new_token
+
+ALGORITHM = "HS256"
+AUDIENCE = "metaic-api"
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    """What a client receives after signing in or refreshing."""
+
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    token_type: str = "bearer"
+
+
+def _access_token(user: User) -> tuple[str, int]:
+    """Sign a short-lived access token for a user."""
+    settings = get_settings()
+    lifetime = settings.access_token_minutes * 60
+    now = clock.now()
+    claims = {
+        "sub": str(user.id), "role": user.role, "aud": AUDIENCE, "iat": now,
+        "exp": now + timedelta(seconds=lifetime), "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM), lifetime
+
+
+def issue(*, session: Session, user: User, family_id: uuid.UUID | None = None) -> TokenPair:
+    """Issue an access token and a new refresh token (a new family unless rotating)."""
+    refresh = new_token()
+    session.add(RefreshToken(
+        user_id=user.id, family_id=family_id or uuid.uuid4(), token_hash=hash_token(refresh),
+        expires_at=clock.now() + timedelta(days=get_settings().refresh_token_days),
+    ))
+    session.flush()
+    access, lifetime = _access_token(user)
+    return TokenPair(access_token=access, refresh_token=refresh, expires_in=lifetime)
+
+
+def user_id_from_access(token: str) -> uuid.UUID:
+    """Validate an access token and return its user id."""
+    try:
+        claims = jwt.decode(
+            token, get_settings().secret_key, algorithms=[ALGORITHM], audience=AUDIENCE,
+            options={"require": ["exp", "sub", "iat"]}, leeway=0,
+        )
+        # pyjwt checks exp against the real clock; also check it against ours (tests move it).
+        if claims["exp"] <= clock.now().timestamp():
+            raise jwt.ExpiredSignatureError
+        return uuid.UUID(claims["sub"])
+    except jwt.ExpiredSignatureError as exc:
+        raise AuthenticationFailed("The access token has expired; refresh it.") from exc
+    except (jwt.InvalidTokenError, ValueError) as exc:
+        raise AuthenticationFailed("The access token is not valid.") from exc
+
+
+def rotate(*, session: Session, refresh_token: str) -> TokenPair:
+    """Trade a refresh token for a new pair; a reused token revokes its whole family."""
+    row = session.exec(select(RefreshToken).where(RefreshToken.token_hash == hash_token(refresh_token or ""))).first()
+    if row is None:
+        raise AuthenticationFailed("The refresh token is not valid.")
+    if row.used_at is not None or row.revoked_at is not None:
+        revoke_family(session=session, family_id=row.family_id)
+        # Keep the revocation even though the caller rolls back on the error.
+        session.commit()
+        raise AuthenticationFailed("This refresh token was already used; sign in again.")
+    if clock.as_utc(row.expires_at) <= clock.now():
+        raise AuthenticationFailed("The refresh token has expired; sign in again.")
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        raise AuthenticationFailed("The account is not active.")
+    row.used_at = clock.now()
+    session.add(row)
+    return issue(session=session, user=user, family_id=row.family_id)
+
+
+def revoke_family(*, session: Session, family_id: uuid.UUID) -> int:
+    """Revoke every token of one family; returns how many were live."""
+    count = 0
+    for row in session.exec(select(RefreshToken).where(RefreshToken.family_id == family_id)):
+        if row.revoked_at is None:
+            row.revoked_at = clock.now()
+            session.add(row)
+            count += 1
+    return count
+
+
+def revoke_all(*, session: Session, user_id: uuid.UUID) -> int:
+    """Revoke every refresh token of a user (password change, sign out everywhere)."""
+    count = 0
+    live = select(RefreshToken).where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+    for row in session.exec(live):
+        row.revoked_at = clock.now()
+        session.add(row)
+        count += 1
+    return count

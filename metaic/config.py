@@ -1,0 +1,127 @@
+"""One typed Settings object for the whole application; every provider has a local default."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "dev"}
+
+
+class Settings(BaseSettings):
+    """Application settings read from environment variables and `.env`."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = Field(
+        "development", validation_alias="METAIC_ENV"
+    )
+    data_dir: Path = Field(Path("data"), validation_alias="METAIC_DATA_DIR")
+    database_url: str = Field("", validation_alias="DATABASE_URL")
+    redis_url: str = Field("", validation_alias="REDIS_URL")
+    public_base_url: str = Field("http://127.0.0.1:3000", validation_alias="PUBLIC_BASE_URL")
+    secret_key: str = Field("", validation_alias="SECRET_KEY")
+
+    email_backend: Literal["outbox", "smtp"] = Field("outbox", validation_alias="EMAIL_BACKEND")
+    email_from: str = Field("MetaIC <no-reply@metaic.local>", validation_alias="EMAIL_FROM")
+    smtp_host: str = Field("127.0.0.1", validation_alias="SMTP_HOST")
+    smtp_port: int = Field(25, validation_alias="SMTP_PORT")
+    smtp_user: str = Field("", validation_alias="SMTP_USER")
+    smtp_password: str = Field("", validation_alias="SMTP_PASSWORD")
+    smtp_starttls: bool = Field(False, validation_alias="SMTP_STARTTLS")
+    sms_backend: Literal["console", "twilio"] = Field("console", validation_alias="SMS_BACKEND")
+    storage_backend: Literal["local", "s3"] = Field("local", validation_alias="STORAGE_BACKEND")
+    llm_backend: Literal["local", "openai"] = Field("local", validation_alias="LLM_BACKEND")
+
+    google_client_id: str = Field("", validation_alias="GOOGLE_CLIENT_ID")
+    google_client_secret: str = Field("", validation_alias="GOOGLE_CLIENT_SECRET")
+    google_metadata_url: str = Field(
+        "https://accounts.google.com/.well-known/openid-configuration",
+        validation_alias="GOOGLE_METADATA_URL",
+    )
+    apple_client_id: str = Field("", validation_alias="APPLE_CLIENT_ID")
+    apple_team_id: str = Field("", validation_alias="APPLE_TEAM_ID")
+    apple_key_id: str = Field("", validation_alias="APPLE_KEY_ID")
+    apple_private_key: str = Field("", validation_alias="APPLE_PRIVATE_KEY")
+    apple_metadata_url: str = Field(
+        "https://appleid.apple.com/.well-known/openid-configuration",
+        validation_alias="APPLE_METADATA_URL",
+    )
+    wechat_app_id: str = Field("", validation_alias="WECHAT_APP_ID")
+    wechat_app_secret: str = Field("", validation_alias="WECHAT_APP_SECRET")
+    wechat_base_url: str = Field("https://open.weixin.qq.com", validation_alias="WECHAT_BASE_URL")
+    wechat_api_url: str = Field("https://api.weixin.qq.com", validation_alias="WECHAT_API_URL")
+
+    session_days: int = Field(1, validation_alias="SESSION_DAYS")
+    remember_days: int = Field(30, validation_alias="REMEMBER_DAYS")
+    access_token_minutes: int = Field(15, validation_alias="ACCESS_TOKEN_MINUTES")
+    refresh_token_days: int = Field(30, validation_alias="REFRESH_TOKEN_DAYS")
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> Settings:
+        """Derive the SQLite default and refuse a placeholder secret in production."""
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(self.data_dir / 'metaic.db').as_posix()}"
+        if self.is_production and self.secret_key.strip().lower() in PLACEHOLDER_SECRETS:
+            raise ValueError("SECRET_KEY must be set to a real secret in production")
+        if not self.secret_key:
+            self.secret_key = _development_secret(self.data_dir)
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        """True when running in production mode."""
+        return self.environment == "production"
+
+    @property
+    def redis_enabled(self) -> bool:
+        """True when a Redis server is configured."""
+        return bool(self.redis_url)
+
+    @property
+    def outbox_dir(self) -> Path:
+        """Folder where the outbox email/SMS backends write messages."""
+        return self.data_dir / "outbox"
+
+    @property
+    def google_enabled(self) -> bool:
+        """True when Google sign-in is configured."""
+        return bool(self.google_client_id and self.google_client_secret)
+
+    @property
+    def apple_enabled(self) -> bool:
+        """True when Sign in with Apple is configured."""
+        return bool(self.apple_client_id and self.apple_team_id and self.apple_private_key)
+
+    @property
+    def wechat_enabled(self) -> bool:
+        """True when WeChat sign-in is configured."""
+        return bool(self.wechat_app_id and self.wechat_app_secret)
+
+    @property
+    def cookie_secure(self) -> bool:
+        """Session cookies carry the Secure flag in production."""
+        return self.is_production
+
+
+def _development_secret(data_dir: Path) -> str:
+    """Return a random secret kept in the data folder, generated on first use."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the process-wide settings (cached; call `get_settings.cache_clear()` in tests)."""
+    return Settings()

@@ -1,0 +1,168 @@
+"""Shared fixtures: a throwaway data folder, databases on SQLite and PostgreSQL, Redis, the outbox."""
+
+from __future__ import annotations
+
+import email
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from email.message import Message
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+_DATA = Path(tempfile.mkdtemp(prefix="metaic-test-"))
+os.environ.update({
+    "METAIC_ENV": "test",
+    "METAIC_DATA_DIR": str(_DATA),
+    "SECRET_KEY": "test-secret-key-not-for-production-0123456789",
+    "PUBLIC_BASE_URL": "http://testserver",
+    "DATABASE_URL": f"sqlite:///{_DATA / 'default.db'}",
+    "REDIS_URL": "",
+})
+
+from metaic import migrations  # noqa: E402
+from metaic.config import get_settings  # noqa: E402
+from metaic.core import clock, ratelimit  # noqa: E402
+from metaic.db import dispose_engines, session_scope  # noqa: E402
+from metaic.jobs.queue import drain_local  # noqa: E402
+from metaic.schema import metadata  # noqa: E402
+
+PG_SERVER_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS_SERVER_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
+
+
+def _service_missing(what: str, exc: Exception) -> None:
+    """A needed service is down: fail loudly (never a silent skip)."""
+    pytest.fail(f"{what} is not reachable ({exc}); `make test` starts it, or start it by hand.", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL database for this run, migrated, dropped at the end."""
+    name = f"metaic_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(PG_SERVER_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as exc:
+        _service_missing("PostgreSQL at 127.0.0.1:5432", exc)
+    url = make_url(PG_SERVER_URL).set(database=name).render_as_string(hide_password=False)
+    migrations.upgrade(url)
+    yield url
+    dispose_engines()
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_url() -> str:
+    """A migrated SQLite file for this run."""
+    url = f"sqlite:///{_DATA / 'test.db'}"
+    migrations.upgrade(url)
+    return url
+
+
+def _use_database(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    """Point the settings at a database and empty every table."""
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+    from metaic.db import get_engine
+
+    with get_engine().begin() as conn:
+        for table in reversed(metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the test on SQLite and on PostgreSQL, each with empty tables; returns the URL."""
+    url = request.getfixturevalue(f"{request.param}_url")
+    _use_database(monkeypatch, url)
+    return url
+
+
+@pytest.fixture
+def sqlite_db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """SQLite only, for tests that exercise the edges rather than the data layer."""
+    _use_database(monkeypatch, sqlite_url)
+    return sqlite_url
+
+
+@pytest.fixture
+def session(db: str):
+    """A transactional session on the parametrised database."""
+    with session_scope() as s:
+        yield s
+
+
+@pytest.fixture
+def redis_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Point the app at a real Redis (a database index of its own), flushed before and after."""
+    import redis
+
+    url = f"{REDIS_SERVER_URL.rstrip('/')}/{os.environ.get('TEST_REDIS_DB', '11')}"
+    client = redis.Redis.from_url(url)
+    try:
+        client.flushdb()
+    except redis.exceptions.ConnectionError as exc:
+        _service_missing("Redis at 127.0.0.1:6379", exc)
+    monkeypatch.setenv("REDIS_URL", url)
+    get_settings.cache_clear()
+    yield url
+    client.flushdb()
+    monkeypatch.setenv("REDIS_URL", "")
+    get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_state() -> Iterator[None]:
+    """Reset the clock, rate limits and settings cache around every test."""
+    clock.reset()
+    ratelimit.reset_all()
+    get_settings.cache_clear()
+    yield
+    drain_local()
+    clock.reset()
+    ratelimit.reset_all()
+    get_settings.cache_clear()
+
+
+class Outbox:
+    """Reads the emails and texts the outbox backends wrote."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def emails(self, to: str | None = None) -> list[Message]:
+        """Every email written so far (oldest first), optionally only to one address."""
+        drain_local()
+        files = sorted((self.folder / "email").glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
+        messages = [email.message_from_bytes(p.read_bytes()) for p in files]
+        return [m for m in messages if to is None or m["To"] == to]
+
+    def texts(self) -> list[str]:
+        """Every SMS written so far."""
+        drain_local()
+        files = sorted((self.folder / "sms").glob("*.txt"), key=lambda p: p.stat().st_mtime_ns)
+        return [p.read_text(encoding="utf-8") for p in files]
+
+    @staticmethod
+    def body(message: Message) -> str:
+        """The plain-text part of an email."""
+        for part in message.walk():
+            if part.get_content_type() == "text/plain":
+                return part.get_payload(decode=True).decode()
+        return ""
+
+
+@pytest.fixture
+def outbox(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Outbox:
+    """An empty outbox folder for this test."""
+    monkeypatch.setenv("METAIC_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    return Outbox(tmp_path / "outbox")
