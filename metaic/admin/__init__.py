@@ -1,0 +1,1 @@
+"""Running the platform: configuration checks, demo data and (later) the admin dashboard's services."""
