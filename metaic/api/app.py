@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from metaic.api import errors, session_routes, v1_auth
+from metaic.api import errors, oauth_routes, session_routes, v1_auth
 
 
 def build_api() -> FastAPI:
@@ -16,6 +16,7 @@ def build_api() -> FastAPI:
     errors.install(api)
     api.include_router(session_routes.router)
     api.include_router(v1_auth.router)
+    oauth_routes.install(api)
 
     @api.get("/healthz", include_in_schema=False)
     def healthz() -> dict:
