@@ -33,6 +33,8 @@ from metaic.schema import metadata  # noqa: E402
 
 PG_SERVER_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_SERVER_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
+# Each run takes a Redis database index of its own (1-15), so concurrent runs rarely share one.
+REDIS_TEST_DB = os.environ.get("TEST_REDIS_DB") or str(1 + uuid.uuid4().int % 15)
 
 
 def _service_missing(what: str, exc: Exception) -> None:
@@ -105,7 +107,7 @@ def redis_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Point the app at a real Redis (a database index of its own), flushed before and after."""
     import redis
 
-    url = f"{REDIS_SERVER_URL.rstrip('/')}/{os.environ.get('TEST_REDIS_DB', '11')}"
+    url = f"{REDIS_SERVER_URL.rstrip('/')}/{REDIS_TEST_DB}"
     client = redis.Redis.from_url(url)
     try:
         client.flushdb()

@@ -37,8 +37,11 @@ def current_user(request: Request, session: Session = Depends(db_session)) -> Us
     """The user behind a bearer access token, or else the session cookie; 401 otherwise."""
     token = _bearer(request)
     if token:
-        user_id = api_tokens.user_id_from_access(token)
-        return user_service.require(session=session, user_id=user_id)
+        user = user_service.get(session=session, user_id=api_tokens.user_id_from_access(token))
+        if user is None or not user.is_active:
+            # A dead credential is a 401 (sign in again), not a 404 about some resource.
+            raise AuthenticationFailed("The account is not active.")
+        return user
     found = sessions.resolve(session=session, token=request.cookies.get(sessions.COOKIE_NAME))
     if found is None:
         raise AuthenticationFailed("Sign in first.")

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
-from metaic.api.deps import db_session
+from metaic.api.deps import db_session, require_same_origin
 from metaic.auth import sessions, verification
 from metaic.config import get_settings
 from metaic.core.errors import DomainError
@@ -57,7 +57,8 @@ def signed_out() -> RedirectResponse:
 
 @router.post("/logout")
 def logout(request: Request, session: Session = Depends(db_session)) -> RedirectResponse:
-    """Revoke this browser's session and clear its cookie."""
+    """Revoke this browser's session and clear its cookie (same-site POSTs only: no forced sign-out)."""
+    require_same_origin(request)
     sessions.revoke_token(session=session, token=request.cookies.get(sessions.COOKIE_NAME))
     response = RedirectResponse("/login?signed_out=1", status_code=303)
     response.delete_cookie(sessions.COOKIE_NAME, path="/")

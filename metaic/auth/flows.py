@@ -142,3 +142,9 @@ def confirm_phone(*, session: Session, user: User, code: str) -> User:
     """Check a phone code, rate-limited per account."""
     ratelimit.hit(f"phone-check:{user.id}", limit=CODE_CHECK[0] * 2, window=CODE_CHECK[1])
     return verification.confirm_phone(session=session, user=user, code=code)
+
+
+def delete_account(*, session: Session, user: User, password: str | None) -> None:
+    """Sign the account out everywhere, then delete it and everything it owns."""
+    user_service.delete(session=session, user=user, password=password)
+    sessions.revoke_all(session=session, user_id=user.id)

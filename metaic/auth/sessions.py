@@ -60,6 +60,8 @@ class _RedisStore:
         pipe = self.client.pipeline()
         pipe.set(self._key(record.id), record.model_dump_json(), ex=ttl)
         pipe.sadd(self._index(record.user_id), record.id)
+        # GT alone never sets a TTL on a key that has none, so set one first (NX), then extend (GT).
+        pipe.expire(self._index(record.user_id), ttl, nx=True)
         pipe.expire(self._index(record.user_id), ttl, gt=True)
         pipe.execute()
 

@@ -7,10 +7,11 @@ import hmac
 import re
 import secrets
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from passlib.context import CryptContext
 
 from metaic.config import get_settings
+from metaic.core import clock
 from metaic.core.errors import AuthenticationFailed, ValidationError
 
 _passwords = CryptContext(schemes=["argon2"], deprecated="auto")
@@ -80,9 +81,17 @@ def tokens_equal(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
 
 
+class _ClockSigner(TimestampSigner):
+    """Timestamps from `metaic.core.clock`, so link expiry follows the same clock as everything else."""
+
+    def get_timestamp(self) -> int:
+        """Seconds since the epoch by our clock."""
+        return int(clock.now().timestamp())
+
+
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
     """A signer scoped to one purpose, so a token for one use never works for another."""
-    return URLSafeTimedSerializer(get_settings().secret_key, salt=f"metaic.{purpose}")
+    return URLSafeTimedSerializer(get_settings().secret_key, salt=f"metaic.{purpose}", signer=_ClockSigner)
 
 
 def sign(purpose: str, value: object) -> str:
