@@ -1,0 +1,46 @@
+"""Composition root: builds the Reflex app, mounts the HTTP API, registers the pages."""
+
+from __future__ import annotations
+
+import logging
+
+import reflex as rx
+
+from metaic import migrations
+from metaic.api.app import build_api
+from metaic.config import get_settings
+from metaic.ui import styles
+from metaic.ui.pages.account import account
+from metaic.ui.pages.auth_pages import email_verified, forgot_password, login, reset_password, signup
+from metaic.ui.pages.dashboard import dashboard
+from metaic.ui.pages.landing import landing
+from metaic.ui.state.account import AccountState
+from metaic.ui.state.auth import EmailVerifiedState, ForgotPasswordState, ResetPasswordState, SignInState, SignUpState
+from metaic.ui.state.session import SessionState
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+if not get_settings().is_production:
+    # Development and test builds keep the embedded database current on every start.
+    migrations.upgrade()
+
+app = rx.App(
+    api_transformer=build_api(),
+    style=styles.global_style,
+    head_components=[rx.el.link(rel="icon", href="/favicon.ico")],
+)
+
+app.add_page(landing, route="/", title="MetaIC — digital business cards", on_load=SessionState.load_public,
+             description="Build a rich digital business card, share it with a QR code, and keep track of "
+                         "everyone you meet.")
+app.add_page(signup, route="/signup", title="Create your account · MetaIC", on_load=SignUpState.load)
+app.add_page(login, route="/login", title="Sign in · MetaIC", on_load=SignInState.load)
+app.add_page(login, route="/login/mfa", title="Two-step sign-in · MetaIC", on_load=SignInState.load)
+app.add_page(forgot_password, route="/forgot-password", title="Forgot password · MetaIC",
+             on_load=ForgotPasswordState.load)
+app.add_page(reset_password, route="/reset-password", title="Choose a new password · MetaIC",
+             on_load=ResetPasswordState.load)
+app.add_page(email_verified, route="/email-verified", title="Email verification · MetaIC",
+             on_load=EmailVerifiedState.load)
+app.add_page(dashboard, route="/dashboard", title="Dashboard · MetaIC", on_load=SessionState.require_user)
+app.add_page(account, route="/account", title="Account settings · MetaIC", on_load=AccountState.load)

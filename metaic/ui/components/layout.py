@@ -1,0 +1,105 @@
+"""Page frames: the public top bar, the signed-in app shell and the centred auth card."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from metaic.ui import styles
+from metaic.ui.state.session import SessionState
+
+
+def logo() -> rx.Component:
+    """The wordmark, linking home."""
+    return rx.link(
+        rx.hstack(
+            rx.center(rx.icon("contact", size=18, color="white"), width="32px", height="32px",
+                      border_radius="9px", background=styles.ACCENT),
+            rx.text(styles.BRAND, size="5", weight="bold", color="var(--gray-12)"),
+            align="center", spacing="2",
+        ),
+        href="/", underline="none",
+    )
+
+
+def user_menu() -> rx.Component:
+    """Avatar menu for a signed-in user."""
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.button(
+                rx.avatar(fallback=SessionState.initials, size="2", radius="full"),
+                rx.text(SessionState.display_name, display=["none", "none", "block"]),
+                rx.icon("chevron-down", size=14),
+                variant="ghost", color_scheme="gray", id="user-menu",
+            )
+        ),
+        rx.menu.content(
+            rx.menu.item(rx.icon("layout-dashboard", size=14), "Dashboard", on_click=rx.redirect("/dashboard")),
+            rx.menu.item(rx.icon("settings", size=14), "Account settings", on_click=rx.redirect("/account")),
+            rx.menu.separator(),
+            rx.menu.item(rx.icon("log-out", size=14), "Sign out", on_click=SessionState.sign_out,
+                         id="sign-out", color="var(--red-11)"),
+        ),
+    )
+
+
+def top_bar() -> rx.Component:
+    """The bar across every page."""
+    return rx.box(
+        rx.hstack(
+            logo(),
+            rx.spacer(),
+            rx.cond(
+                SessionState.signed_in,
+                user_menu(),
+                rx.hstack(
+                    rx.link("Sign in", href="/login", style=styles.nav_link, underline="none"),
+                    rx.button("Get started", on_click=rx.redirect("/signup"), size="2"),
+                    spacing="4", align="center",
+                ),
+            ),
+            align="center", max_width=styles.CONTENT_WIDTH, margin="0 auto", width="100%",
+            padding_x=["16px", "24px"], height="64px",
+        ),
+        border_bottom=styles.BORDER, background="var(--color-panel-solid)", position="sticky", top="0",
+        z_index="10", width="100%",
+    )
+
+
+def footer() -> rx.Component:
+    """Small print at the bottom of public pages."""
+    return rx.hstack(
+        rx.text("© 2026 MetaIC", size="1", color=styles.MUTED),
+        rx.spacer(),
+        rx.el.a(rx.text("API", size="1", color=styles.MUTED), href="/api/v1/docs"),
+        max_width=styles.CONTENT_WIDTH, margin="0 auto", width="100%", padding="24px",
+    )
+
+
+def page(*children: rx.Component, width: str = styles.CONTENT_WIDTH) -> rx.Component:
+    """A full page: top bar, centred content column, footer."""
+    return rx.box(
+        top_bar(),
+        rx.box(*children, max_width=width, margin="0 auto", width="100%", padding=["20px 16px", "32px 24px"]),
+        footer(),
+        min_height="100vh", background=styles.PAGE_BG,
+    )
+
+
+def auth_card(title: str, subtitle: str | rx.Var, *children: rx.Component) -> rx.Component:
+    """The centred card used by sign-in, sign-up and password pages."""
+    return page(
+        rx.center(
+            rx.vstack(
+                rx.heading(title, size="7", weight="bold"),
+                rx.text(subtitle, color=styles.MUTED, size="3"),
+                *children,
+                spacing="4", width="100%", style=styles.card_style, max_width=styles.FORM_WIDTH,
+            ),
+            width="100%", padding_top=["8px", "32px"],
+        ),
+    )
+
+
+def loading_block() -> rx.Component:
+    """Shown while a private page checks the session."""
+    return rx.center(rx.spinner(size="3"), padding="64px", width="100%")

@@ -1,0 +1,205 @@
+"""Account settings: profile, email, password, phone, two-step sign-in, sessions, deletion."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from metaic.auth import flows, mfa, sessions
+from metaic.auth import service as user_service
+from metaic.auth import social as social_service
+from metaic.config import get_settings
+from metaic.core.errors import AuthenticationFailed, DomainError
+from metaic.db import session_scope
+from metaic.ui.state.auth import FormState
+from metaic.ui.state.session import go_to
+
+
+class AccountState(FormState):
+    """Everything on /account; rebuilt from the database on every load."""
+
+    tab: str = "profile"
+    name: str = ""
+    timezone: str = "UTC"
+    language: str = "en"
+    phone: str = ""
+    phone_verified: bool = False
+    phone_pending: str = ""
+    has_password: bool = True
+    mfa_enabled: bool = False
+    mfa_qr: str = ""
+    mfa_secret: str = ""
+    recovery_codes: list[str] = []
+    recovery_left: int = 0
+    session_rows: list[dict[str, str]] = []
+    linked: list[dict[str, str]] = []
+    providers: list[dict[str, str]] = []
+    confirm_delete: bool = False
+
+    def _user(self, session):
+        """The signed-in user, or raise so the handler sends the browser to sign in."""
+        user = self._load_user(session)
+        if user is None:
+            raise AuthenticationFailed("Your session has ended. Sign in again.")
+        return user
+
+    def _refresh(self, session, user) -> None:
+        """Copy the account's current values into the page."""
+        self.name, self.timezone, self.language = user.name, user.timezone, user.language
+        self.phone, self.phone_verified = user.phone or "", user.phone_verified_at is not None
+        self.has_password = user.password_hash is not None
+        self.mfa_enabled = user.mfa_enabled_at is not None
+        self.recovery_left = mfa.remaining_recovery_codes(session=session, user=user) if self.mfa_enabled else 0
+        self.session_rows = [
+            {"id": s.id, "device": s.device, "ip": s.ip or "unknown",
+             "last_seen": s.last_seen_at.strftime("%Y-%m-%d %H:%M UTC"),
+             "created": s.created_at.strftime("%Y-%m-%d"), "current": "yes" if s.current else ""}
+            for s in sessions.list_for_user(session=session, user_id=user.id, current_token=self._token())
+        ]
+        self.linked = [{"provider": a.provider, "email": a.email or ""}
+                       for a in social_service.list_for_user(session=session, user=user)]
+        self.providers = [{"key": k, "label": v} for k, v in social_service.enabled_providers(get_settings())]
+
+    def _run(self, action, success: str = ""):
+        """Run `action(session, user)` in one transaction; show errors by field, or a success banner."""
+        self.errors, self.message = {}, ""
+        try:
+            with session_scope() as session:
+                user = self._user(session)
+                action(session, user)
+                self._refresh(session, user)
+        except AuthenticationFailed:
+            return rx.redirect("/login?next=/account")
+        except DomainError as exc:
+            self._fail(exc)
+            return None
+        self.message, self.busy = success, False
+        return rx.toast.success(success) if success else None
+
+    @rx.event
+    def load(self):
+        """on_load: check the session and fill the page."""
+        self.tab = self.router.url.query_parameters.get("tab", "profile")
+        self.mfa_qr, self.mfa_secret, self.recovery_codes, self.confirm_delete = "", "", [], False
+        return self._run(lambda session, user: None)
+
+    @rx.event
+    def set_tab(self, tab: str):
+        """Switch tabs."""
+        self.tab, self.errors, self.message = tab, {}, ""
+
+    @rx.event
+    def save_profile(self, form: dict):
+        """Save name, time zone and language."""
+        return self._run(lambda s, u: user_service.update_profile(
+            session=s, user=u, name=str(form.get("name", "")), timezone=str(form.get("timezone", "UTC")),
+            language=str(form.get("language", "en"))), "Profile saved.")
+
+    @rx.event
+    def change_email(self, form: dict):
+        """Change the email address and send a new verification link."""
+        def action(s, u):
+            user_service.change_email(session=s, user=u, new_email=str(form.get("email", "")),
+                                      password=str(form.get("password", "")))
+            flows.send_verification(user=u)
+        return self._run(action, "Email changed. Check your inbox to verify the new address.")
+
+    @rx.event
+    def resend_verification(self):
+        """Send the verification email again."""
+        return self._run(lambda s, u: flows.send_verification(user=u), "Verification email sent.")
+
+    @rx.event
+    def change_password(self, form: dict):
+        """Change the password; other sessions are signed out."""
+        if form.get("new_password") != form.get("confirm"):
+            self.errors = {"confirm": "The two passwords do not match."}
+            return None
+        return self._run(lambda s, u: flows.change_password(
+            session=s, user=u, current_password=str(form.get("current_password", "")),
+            new_password=str(form.get("new_password", "")), current_token=self._token(),
+        ), "Password changed. Your other sessions were signed out.")
+
+    @rx.event
+    def send_phone_code(self, form: dict):
+        """Text a code to the phone number."""
+        def action(s, u):
+            self.phone_pending = flows.send_phone_code(session=s, user=u, phone=str(form.get("phone", "")))
+        return self._run(action, "We sent you a 6-digit code.")
+
+    @rx.event
+    def confirm_phone(self, form: dict):
+        """Check the texted code."""
+        def action(s, u):
+            flows.confirm_phone(session=s, user=u, code=str(form.get("code", "")))
+            self.phone_pending = ""
+        return self._run(action, "Phone number verified.")
+
+    @rx.event
+    def start_mfa(self):
+        """Create a secret and show its QR code."""
+        def action(s, u):
+            self.mfa_secret = mfa.start_enrolment(session=s, user=u)
+            self.mfa_qr = mfa.qr_data_uri(mfa.provisioning_uri(u))
+        return self._run(action)
+
+    @rx.event
+    def confirm_mfa(self, form: dict):
+        """Turn MFA on with the first code; show the recovery codes once."""
+        def action(s, u):
+            self.recovery_codes = mfa.confirm_enrolment(session=s, user=u, code=str(form.get("code", "")))
+            self.mfa_qr, self.mfa_secret = "", ""
+        return self._run(action, "Two-step sign-in is on.")
+
+    @rx.event
+    def regenerate_codes(self):
+        """Replace the recovery codes."""
+        def action(s, u):
+            self.recovery_codes = mfa.regenerate_recovery_codes(session=s, user=u)
+        return self._run(action, "New recovery codes created; the old ones no longer work.")
+
+    @rx.event
+    def disable_mfa(self, form: dict):
+        """Turn MFA off."""
+        return self._run(lambda s, u: mfa.disable(session=s, user=u, password=str(form.get("password", "")),
+                                                  code=str(form.get("code", ""))), "Two-step sign-in is off.")
+
+    @rx.event
+    def revoke_session(self, session_id: str):
+        """Sign out one of the other sessions."""
+        return self._run(lambda s, u: sessions.revoke(session=s, user_id=u.id, session_id=session_id),
+                         "Session signed out.")
+
+    @rx.event
+    def revoke_others(self):
+        """Sign out every other session."""
+        return self._run(lambda s, u: sessions.revoke_all(session=s, user_id=u.id, except_token=self._token()),
+                         "All other sessions were signed out.")
+
+    @rx.event
+    def unlink(self, provider: str):
+        """Remove a social sign-in."""
+        return self._run(lambda s, u: social_service.unlink(session=s, user=u, provider=provider),
+                         "Sign-in method removed.")
+
+    @rx.event
+    def ask_delete(self, value: bool):
+        """Open or close the delete confirmation."""
+        self.confirm_delete, self.errors = value, {}
+
+    @rx.event
+    def delete_account(self, form: dict):
+        """Delete the account for good, then clear the cookie."""
+        if str(form.get("confirm", "")).strip().upper() != "DELETE":
+            self.errors = {"confirm": "Type DELETE to confirm."}
+            return None
+        self.errors = {}
+        try:
+            with session_scope() as session:
+                flows.delete_account(session=session, user=self._user(session),
+                                     password=str(form.get("password", "")))
+        except AuthenticationFailed:
+            return rx.redirect("/login")
+        except DomainError as exc:
+            self._fail(exc)
+            return None
+        return go_to("/auth/signed-out")

@@ -1,0 +1,238 @@
+"""Sign-up, sign-in (with the MFA step), forgotten and reset passwords."""
+
+from __future__ import annotations
+
+import json
+
+import reflex as rx
+
+from metaic.auth import flows, sessions, verification
+from metaic.auth import social as social_service
+from metaic.config import get_settings
+from metaic.core.errors import DomainError
+from metaic.core.security import new_token
+from metaic.db import session_scope
+from metaic.ui.state.session import SessionState
+
+NONCE_COOKIE = "metaic_login_nonce"
+
+
+def safe_next(value: str | None) -> str:
+    """Only same-site relative paths may be redirect targets."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/dashboard"
+
+
+class FormState(SessionState):
+    """Shared pieces of every form: field errors, a banner message, a busy flag."""
+
+    errors: dict[str, str] = {}
+    message: str = ""
+    busy: bool = False
+
+    def _fail(self, exc: DomainError) -> None:
+        """Show a domain error next to its field, or as a banner."""
+        self.errors = dict(exc.errors) if exc.errors else {"form": exc.message}
+        self.busy = False
+
+
+class SignInState(FormState):
+    """The sign-in form and its second (MFA) step."""
+
+    mfa_challenge: str = ""
+    remember: bool = False
+    next_path: str = "/dashboard"
+    providers: list[dict[str, str]] = []
+
+    def _client(self) -> tuple[str, str]:
+        """The browser's IP and user agent, for rate limits and the sessions list."""
+        return self.router.session.client_ip, self.router.headers.user_agent
+
+    @rx.event
+    def load(self):
+        """Prepare the page from the query string; signed-in users skip it."""
+        params = self.router.url.query_parameters
+        self.errors, self.busy = {}, False
+        self.next_path = safe_next(params.get("next"))
+        self.mfa_challenge = params.get("challenge", "") if self.router.url.path == "/login/mfa" else ""
+        self.providers = [{"key": k, "label": v} for k, v in social_service.enabled_providers(get_settings())]
+        notices = {
+            "signed_out": "You are signed out.",
+            "reset": "Your password was changed. Sign in with the new one.",
+        }
+        self.message = next((text for key, text in notices.items() if params.get(key)), "")
+        if params.get("error"):
+            self.errors = {"form": _oauth_error_text(params["error"])}
+        return SessionState.redirect_if_signed_in
+
+    @rx.event
+    def submit(self, form: dict):
+        """Check email and password; finish, or move to the MFA step."""
+        self.errors, self.message, self.busy = {}, "", True
+        yield
+        ip, _ = self._client()
+        self.remember = bool(form.get("remember"))
+        try:
+            with session_scope() as session:
+                step = flows.check_password(session=session, email=str(form.get("email", "")),
+                                            password=str(form.get("password", "")), ip=ip)
+                if step.mfa_challenge:
+                    self.mfa_challenge, self.busy = step.mfa_challenge, False
+                    return
+                # Build the redirect inside the transaction, send it after the commit.
+                redirect = self._start_session(session, step.user)
+        except DomainError as exc:
+            self._fail(exc)
+            return
+        yield redirect
+
+    @rx.event
+    def submit_code(self, form: dict):
+        """Check the MFA (or recovery) code and finish signing in."""
+        self.errors, self.busy = {}, True
+        yield
+        try:
+            with session_scope() as session:
+                user = flows.check_mfa(session=session, challenge=self.mfa_challenge, code=str(form.get("code", "")))
+                redirect = self._start_session(session, user)
+        except DomainError as exc:
+            self._fail(exc)
+            return
+        yield redirect
+
+    @rx.event
+    def cancel_mfa(self):
+        """Go back to the password step."""
+        self.mfa_challenge, self.errors = "", {}
+
+    def _start_session(self, session, user):
+        """Create the session and hand the browser a one-time ticket for its HttpOnly cookie."""
+        ip, agent = self._client()
+        token = sessions.create(session=session, user=user, remember=self.remember, ip=ip, user_agent=agent)
+        nonce = new_token(16)
+        ticket = sessions.issue_ticket(token, nonce)
+        url = f"/auth/session?ticket={ticket}&next={self.next_path}"
+        script = (
+            f"document.cookie = {json.dumps(f'{NONCE_COOKIE}={nonce}; path=/; max-age=120; SameSite=Lax')};"
+            f"window.location.assign({json.dumps(url)});"
+        )
+        return rx.call_script(script)
+
+
+def _oauth_error_text(code: str) -> str:
+    """Human text for an error code passed back from a redirect."""
+    return {
+        "expired": "That sign-in took too long. Please sign in again.",
+        "denied": "Sign-in was cancelled at the provider.",
+        "unverified": "The provider did not confirm that email address. Sign in with your password instead.",
+        "no_email": "The provider did not share an email address. Sign up with email first, then link it.",
+    }.get(code, "Sign-in with that provider did not work. Please try again.")
+
+
+class SignUpState(FormState):
+    """The sign-up form."""
+
+    done_email: str = ""
+    providers: list[dict[str, str]] = []
+
+    @rx.event
+    def load(self):
+        """Reset the form; signed-in users skip it."""
+        self.errors, self.busy, self.done_email = {}, False, ""
+        self.providers = [{"key": k, "label": v} for k, v in social_service.enabled_providers(get_settings())]
+        return SessionState.redirect_if_signed_in
+
+    @rx.event
+    def submit(self, form: dict):
+        """Create the account and send the verification email."""
+        self.errors, self.busy = {}, True
+        yield
+        if form.get("password") != form.get("confirm"):
+            self.errors, self.busy = {"confirm": "The two passwords do not match."}, False
+            return
+        if not form.get("terms"):
+            self.errors, self.busy = {"terms": "Please accept the terms to continue."}, False
+            return
+        try:
+            with session_scope() as session:
+                user = flows.signup(session=session, email=str(form.get("email", "")),
+                                    password=str(form.get("password", "")), name=str(form.get("name", "")),
+                                    ip=self.router.session.client_ip)
+                self.done_email, self.busy = user.email, False
+        except DomainError as exc:
+            self._fail(exc)
+
+
+class ForgotPasswordState(FormState):
+    """Ask for a reset link."""
+
+    sent: bool = False
+
+    @rx.event
+    def load(self):
+        """Reset the form."""
+        self.errors, self.busy, self.sent = {}, False, False
+
+    @rx.event
+    def submit(self, form: dict):
+        """Send the link if the account exists; the answer never says whether it does."""
+        self.errors, self.busy = {}, True
+        yield
+        try:
+            with session_scope() as session:
+                flows.request_password_reset(session=session, email=str(form.get("email", "")),
+                                             ip=self.router.session.client_ip)
+            self.sent, self.busy = True, False
+        except DomainError as exc:
+            self._fail(exc)
+
+
+class ResetPasswordState(FormState):
+    """Choose a new password from an emailed link."""
+
+    token: str = ""
+    link_ok: bool = True
+
+    @rx.event
+    def load(self):
+        """Check the link before showing the form."""
+        self.errors, self.busy = {}, False
+        self.token = self.router.url.query_parameters.get("token", "")
+        try:
+            with session_scope() as session:
+                verification.user_for_reset(session=session, token=self.token)
+            self.link_ok = True
+        except DomainError as exc:
+            self.link_ok = False
+            self.message = exc.message
+
+    @rx.event
+    def submit(self, form: dict):
+        """Set the new password; every session is signed out."""
+        self.errors, self.busy = {}, True
+        yield
+        if form.get("password") != form.get("confirm"):
+            self.errors, self.busy = {"confirm": "The two passwords do not match."}, False
+            return
+        try:
+            with session_scope() as session:
+                flows.reset_password(session=session, token=self.token, new_password=str(form.get("password", "")),
+                                     ip=self.router.session.client_ip)
+        except DomainError as exc:
+            exc.errors = {"password": exc.errors.pop("new_password")} if "new_password" in exc.errors else exc.errors
+            self._fail(exc)
+            return
+        yield rx.redirect("/login?reset=1")
+
+
+class EmailVerifiedState(SessionState):
+    """The landing page after a verification link."""
+
+    ok: bool = False
+
+    @rx.event
+    def load(self):
+        """Read the outcome from the query string."""
+        self.ok = self.router.url.query_parameters.get("status") == "ok"
+        return SessionState.load_public
