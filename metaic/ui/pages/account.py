@@ -28,7 +28,8 @@ def section(title: str, description: str, *children: rx.Component, **props) -> r
 def small_form(handler, *children: rx.Component, button: str, button_id: str, **props) -> rx.Component:
     """A form with a right-aligned submit button."""
     return rx.form(
-        rx.vstack(*children, rx.hstack(rx.spacer(), rx.button(button, type="submit", id=button_id, **props)),
+        rx.vstack(*children, rx.hstack(rx.button(button, type="submit", id=button_id, **props),
+                                       justify="end", width="100%"),
                   spacing="3", width="100%", max_width="480px"),
         on_submit=handler, reset_on_submit=False,
     )
@@ -41,7 +42,7 @@ def select_field(label: str, name: str, options: dict[str, str] | list[str], val
         rx.text(label, size="2", weight="medium"),
         rx.el.select(*(rx.el.option(text, value=key) for key, text in items), name=name, default_value=value,
                      style={"padding": "8px", "border_radius": "8px", "border": styles.BORDER, "width": "100%",
-                            "background": "var(--color-surface)"}),
+                            "background": "var(--color-surface)", "font_size": "15px", "height": "40px"}),
         spacing="1", width="100%",
     )
 
@@ -138,7 +139,8 @@ def security_tab() -> rx.Component:
                                button="Send code", button_id="send-phone-code", variant="soft"),
                 )),
         mfa_block(),
-        section("Linked sign-ins", "Sign in with another provider.",
+        rx.cond((A.providers.length() > 0) | (A.linked.length() > 0), section(
+                "Linked sign-ins", "Sign in with Google, Apple or WeChat as well as your password.",
                 rx.cond(A.linked.length() == 0, rx.text("None linked.", color=styles.MUTED, size="2")),
                 rx.foreach(A.linked, lambda a: rx.hstack(
                     rx.badge(a["provider"], size="2"), rx.text(a["email"], size="2"), rx.spacer(),
@@ -146,22 +148,28 @@ def security_tab() -> rx.Component:
                               on_click=A.unlink(a["provider"])), align="center", width="100%")),
                 rx.hstack(rx.foreach(A.providers, lambda p: rx.el.a(
                     rx.button("Link ", p["label"], size="2", variant="outline", type="button"),
-                    href="/auth/oauth/" + p["key"] + "/link")), spacing="2", wrap="wrap")),
+                    href="/auth/oauth/" + p["key"] + "/link?next=/account")), spacing="2", wrap="wrap"))),
         spacing="4", width="100%",
     )
 
 
 def session_row(row: rx.Var) -> rx.Component:
-    """One signed-in device."""
-    return rx.table.row(
-        rx.table.cell(rx.vstack(rx.text(row["device"], weight="medium"),
-                                rx.cond(row["current"], rx.badge("This device", color_scheme="green")),
-                                spacing="1")),
-        rx.table.cell(row["ip"]),
-        rx.table.cell(row["last_seen"]),
-        rx.table.cell(rx.cond(row["current"], rx.fragment(),
-                              rx.button("Sign out", size="1", variant="soft", color_scheme="red",
-                                        on_click=A.revoke_session(row["id"]), class_name="revoke-session"))),
+    """One signed-in device: what, where, when, and a way to sign it out."""
+    return rx.hstack(
+        rx.center(rx.icon(rx.cond(row["device"].contains("iPhone") | row["device"].contains("Android"),
+                                  "smartphone", "monitor"), size=18, color=styles.MUTED),
+                  width="40px", height="40px", border_radius="10px", background="var(--gray-3)", flex_shrink="0"),
+        rx.vstack(
+            rx.hstack(rx.text(row["device"], weight="medium"),
+                      rx.cond(row["current"], rx.badge("This device", color_scheme="green")),
+                      spacing="2", align="center", wrap="wrap"),
+            rx.text(row["ip"], " · last active ", row["last_seen"], size="1", color=styles.MUTED),
+            spacing="1", flex="1", min_width="0",
+        ),
+        rx.cond(row["current"], rx.fragment(),
+                rx.button("Sign out", size="1", variant="soft", color_scheme="red",
+                          on_click=A.revoke_session(row["id"]), class_name="revoke-session")),
+        align="center", spacing="3", width="100%", padding_y="12px", border_bottom=styles.BORDER,
         class_name="session-row",
     )
 
@@ -170,16 +178,11 @@ def sessions_tab() -> rx.Component:
     """Every browser signed in to this account."""
     return section(
         "Where you're signed in", "Sign out any device you do not recognise.",
-        rx.box(rx.table.root(
-            rx.table.header(rx.table.row(rx.table.column_header_cell("Device"),
-                                         rx.table.column_header_cell("IP address"),
-                                         rx.table.column_header_cell("Last active"),
-                                         rx.table.column_header_cell(""))),
-            rx.table.body(rx.foreach(A.session_rows, session_row)),
-            width="100%", variant="surface",
-        ), overflow_x="auto", width="100%"),
-        rx.hstack(rx.spacer(), rx.button("Sign out all other sessions", variant="soft", color_scheme="red",
-                                         on_click=A.revoke_others, id="revoke-others")),
+        rx.vstack(rx.foreach(A.session_rows, session_row), spacing="0", width="100%"),
+        rx.hstack(rx.button("Sign out all other sessions", variant="soft", color_scheme="red",
+                            on_click=A.revoke_others, id="revoke-others",
+                            disabled=A.session_rows.length() < 2),
+                  justify="end", width="100%"),
     )
 
 

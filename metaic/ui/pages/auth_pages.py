@@ -26,7 +26,7 @@ def _password_step() -> rx.Component:
             field("Email", "email", S.errors, type="email", placeholder="you@company.com", autocomplete="email"),
             field("Password", "password", S.errors, type="password", autocomplete="current-password"),
             rx.hstack(
-                rx.checkbox("Remember me for 30 days", name="remember", id="remember"),
+                rx.checkbox("Remember me", name="remember", id="remember"),
                 rx.spacer(),
                 rx.link("Forgot password?", href="/forgot-password", size="2"),
                 width="100%", align="center",

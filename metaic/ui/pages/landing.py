@@ -33,20 +33,21 @@ def feature(icon: str, title: str, text: str) -> rx.Component:
 
 def sample_card() -> rx.Component:
     """A small picture of a finished card."""
-    return rx.vstack(
-        rx.box(height="84px", width="100%", border_radius="12px 12px 0 0",
-               background="linear-gradient(135deg, var(--indigo-9), var(--violet-9))"),
-        rx.avatar(fallback="AL", size="6", radius="full", margin_top="-44px", border="4px solid white"),
-        rx.text("Ada Lovelace", weight="bold", size="5"),
-        rx.text("Founder · Analytical Engines Ltd", color=styles.MUTED, size="2"),
-        rx.hstack(
-            rx.badge("Mentoring", color_scheme="indigo"), rx.badge("Partnering", color_scheme="green"),
-            spacing="2",
+    return rx.box(
+        rx.box(height="96px", width="100%", background="linear-gradient(135deg, var(--indigo-9), var(--violet-9))"),
+        rx.vstack(
+            rx.avatar(fallback="AL", size="6", radius="full", margin_top="-48px", border="4px solid white"),
+            rx.text("Ada Lovelace", weight="bold", size="5"),
+            rx.text("Founder · Analytical Engines Ltd", color=styles.MUTED, size="2"),
+            rx.hstack(
+                rx.badge("Mentoring", color_scheme="indigo"), rx.badge("Partnering", color_scheme="green"),
+                spacing="2",
+            ),
+            rx.button(rx.icon("download", size=16), "Save contact", size="3", width="100%"),
+            align="center", spacing="3", padding="0 20px 20px",
         ),
-        rx.button(rx.icon("download", size=16), "Save contact", size="3", width="100%"),
-        align="center", spacing="3", width=["100%", "320px"], padding_bottom="20px", padding_x="20px",
-        background=styles.CARD_BG, border=styles.BORDER, border_radius="14px",
-        box_shadow="0 24px 48px rgba(79,70,229,.18)",
+        width=["100%", "320px"], overflow="hidden", background=styles.CARD_BG, border=styles.BORDER,
+        border_radius="14px", box_shadow="0 24px 48px rgba(79,70,229,.18)",
     )
 
 

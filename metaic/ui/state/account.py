@@ -10,7 +10,7 @@ from metaic.auth import social as social_service
 from metaic.config import get_settings
 from metaic.core.errors import AuthenticationFailed, DomainError
 from metaic.db import session_scope
-from metaic.ui.state.auth import FormState
+from metaic.ui.state.auth import FormState, oauth_error_text
 from metaic.ui.state.session import go_to
 
 
@@ -80,7 +80,13 @@ class AccountState(FormState):
         """on_load: check the session and fill the page."""
         self.tab = self.router.url.query_parameters.get("tab", "profile")
         self.mfa_qr, self.mfa_secret, self.recovery_codes, self.confirm_delete = "", "", [], False
-        return self._run(lambda session, user: None)
+        params = self.router.url.query_parameters
+        result = self._run(lambda session, user: None)
+        if params.get("linked"):
+            self.tab, self.message = "security", f"{social_service.label(params['linked'])} sign-in linked."
+        elif params.get("error"):
+            self.tab, self.errors = "security", {"form": oauth_error_text(params["error"])}
+        return result
 
     @rx.event
     def set_tab(self, tab: str):

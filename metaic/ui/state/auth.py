@@ -63,7 +63,7 @@ class SignInState(FormState):
         }
         self.message = next((text for key, text in notices.items() if params.get(key)), "")
         if params.get("error"):
-            self.errors = {"form": _oauth_error_text(params["error"])}
+            self.errors = {"form": oauth_error_text(params["error"])}
         return SessionState.redirect_if_signed_in
 
     @rx.event
@@ -120,13 +120,18 @@ class SignInState(FormState):
         return rx.call_script(script)
 
 
-def _oauth_error_text(code: str) -> str:
-    """Human text for an error code passed back from a redirect."""
+def oauth_error_text(code: str) -> str:
+    """Human text for an error code passed back from a sign-in or link redirect."""
     return {
         "expired": "That sign-in took too long. Please sign in again.",
+        "state": "That sign-in link was not started in this browser. Please try again.",
         "denied": "Sign-in was cancelled at the provider.",
         "unverified": "The provider did not confirm that email address. Sign in with your password instead.",
         "no_email": "The provider did not share an email address. Sign up with email first, then link it.",
+        "disabled": "This account is disabled.",
+        "conflict": "That sign-in is already linked differently on this account.",
+        "linked_elsewhere": "That sign-in belongs to another MetaIC account.",
+        "rate_limited": "Too many attempts. Please wait a minute and try again.",
     }.get(code, "Sign-in with that provider did not work. Please try again.")
 
 
