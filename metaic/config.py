@@ -34,9 +34,11 @@ class Settings(BaseSettings):
     smtp_user: str = Field("", validation_alias="SMTP_USER")
     smtp_password: str = Field("", validation_alias="SMTP_PASSWORD")
     smtp_starttls: bool = Field(False, validation_alias="SMTP_STARTTLS")
-    sms_backend: Literal["console", "twilio"] = Field("console", validation_alias="SMS_BACKEND")
-    storage_backend: Literal["local", "s3"] = Field("local", validation_alias="STORAGE_BACKEND")
-    llm_backend: Literal["local", "openai"] = Field("local", validation_alias="LLM_BACKEND")
+    # Only the backends that exist are accepted, so a typo or an unbuilt provider fails at start-up.
+    # Twilio (SMS), S3 (storage) and OpenAI (LLM) join these lists with the issues that build them.
+    sms_backend: Literal["console"] = Field("console", validation_alias="SMS_BACKEND")
+    storage_backend: Literal["local"] = Field("local", validation_alias="STORAGE_BACKEND")
+    llm_backend: Literal["local"] = Field("local", validation_alias="LLM_BACKEND")
 
     google_client_id: str = Field("", validation_alias="GOOGLE_CLIENT_ID")
     google_client_secret: str = Field("", validation_alias="GOOGLE_CLIENT_SECRET")
