@@ -21,8 +21,8 @@ def alembic_config(database_url: str | None = None) -> Config:
     return config
 
 
-def upgrade(database_url: str | None = None, revision: str = "head") -> None:
-    """Migrate a database to `revision` (the newest by default)."""
+def upgrade(database_url: str | None = None, revision: str = "heads") -> None:
+    """Migrate a database to `revision` (every head by default, so parallel domain branches all apply)."""
     command.upgrade(alembic_config(database_url), revision)
 
 
