@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     public_base_url: str = Field("http://127.0.0.1:3000", validation_alias="PUBLIC_BASE_URL")
     secret_key: str = Field("", validation_alias="SECRET_KEY")
 
-    email_backend: Literal["outbox", "smtp"] = Field("outbox", validation_alias="EMAIL_BACKEND")
+    email_backend: Literal["outbox", "smtp", "sendgrid"] = Field("outbox", validation_alias="EMAIL_BACKEND")
     email_from: str = Field("MetaIC <no-reply@metaic.local>", validation_alias="EMAIL_FROM")
     smtp_host: str = Field("127.0.0.1", validation_alias="SMTP_HOST")
     smtp_port: int = Field(25, validation_alias="SMTP_PORT")
@@ -35,9 +35,11 @@ class Settings(BaseSettings):
     smtp_password: str = Field("", validation_alias="SMTP_PASSWORD")
     smtp_starttls: bool = Field(False, validation_alias="SMTP_STARTTLS")
     # Only the backends that exist are accepted, so a typo or an unbuilt provider fails at start-up.
-    # Twilio (SMS), S3 (storage) and OpenAI (LLM) join these lists with the issues that build them.
-    sms_backend: Literal["console"] = Field("console", validation_alias="SMS_BACKEND")
-    storage_backend: Literal["local"] = Field("local", validation_alias="STORAGE_BACKEND")
+    # OpenAI (LLM) joins these lists with the issue that builds it.
+    sms_backend: Literal["console", "twilio"] = Field("console", validation_alias="SMS_BACKEND")
+    whatsapp_backend: Literal["console", "twilio"] = Field("console", validation_alias="WHATSAPP_BACKEND")
+    # Storage: `local` keeps files in `{data_dir}/files`; `s3` uses the S3_* settings below (boto3).
+    storage_backend: Literal["local", "s3"] = Field("local", validation_alias="STORAGE_BACKEND")
     llm_backend: Literal["local"] = Field("local", validation_alias="LLM_BACKEND")
 
     google_client_id: str = Field("", validation_alias="GOOGLE_CLIENT_ID")
@@ -59,6 +61,34 @@ class Settings(BaseSettings):
     wechat_base_url: str = Field("https://open.weixin.qq.com", validation_alias="WECHAT_BASE_URL")
     wechat_api_url: str = Field("https://api.weixin.qq.com", validation_alias="WECHAT_API_URL")
 
+    s3_bucket: str = Field("", validation_alias="S3_BUCKET")
+    s3_region: str = Field("us-east-1", validation_alias="S3_REGION")
+    s3_endpoint_url: str = Field("", validation_alias="S3_ENDPOINT_URL")
+    s3_access_key_id: str = Field("", validation_alias="S3_ACCESS_KEY_ID")
+    s3_secret_access_key: str = Field("", validation_alias="S3_SECRET_ACCESS_KEY")
+    # Public origin of the bucket (CDN or public bucket); empty: images are served through /files/.
+    s3_public_base_url: str = Field("", validation_alias="S3_PUBLIC_BASE_URL")
+    max_upload_mb: int = Field(10, validation_alias="MAX_UPLOAD_MB")
+    max_image_pixels: int = Field(40_000_000, validation_alias="MAX_IMAGE_PIXELS")
+    storage_quota_mb: int = Field(200, validation_alias="STORAGE_QUOTA_MB")
+
+    # Notifications: SendGrid email, Twilio SMS/WhatsApp, Web Push (VAPID) and FCM for mobile apps.
+    sendgrid_api_key: str = Field("", validation_alias="SENDGRID_API_KEY")
+    sendgrid_api_url: str = Field("https://api.sendgrid.com", validation_alias="SENDGRID_API_URL")
+    sendgrid_webhook_public_key: str = Field("", validation_alias="SENDGRID_WEBHOOK_PUBLIC_KEY")
+    twilio_account_sid: str = Field("", validation_alias="TWILIO_ACCOUNT_SID")
+    twilio_auth_token: str = Field("", validation_alias="TWILIO_AUTH_TOKEN")
+    twilio_from: str = Field("", validation_alias="TWILIO_FROM")
+    twilio_whatsapp_from: str = Field("", validation_alias="TWILIO_WHATSAPP_FROM")
+    twilio_api_url: str = Field("https://api.twilio.com", validation_alias="TWILIO_API_URL")
+    vapid_public_key: str = Field("", validation_alias="VAPID_PUBLIC_KEY")
+    vapid_private_key: str = Field("", validation_alias="VAPID_PRIVATE_KEY")
+    vapid_subject: str = Field("", validation_alias="VAPID_SUBJECT")
+    fcm_project_id: str = Field("", validation_alias="FCM_PROJECT_ID")
+    fcm_credentials_json: str = Field("", validation_alias="FCM_CREDENTIALS_JSON")
+    fcm_api_url: str = Field("https://fcm.googleapis.com", validation_alias="FCM_API_URL")
+    fcm_token_url: str = Field("https://oauth2.googleapis.com/token", validation_alias="FCM_TOKEN_URL")
+
     session_days: int = Field(1, validation_alias="SESSION_DAYS")
     remember_days: int = Field(30, validation_alias="REMEMBER_DAYS")
     access_token_minutes: int = Field(15, validation_alias="ACCESS_TOKEN_MINUTES")
@@ -73,6 +103,7 @@ class Settings(BaseSettings):
             raise ValueError("SECRET_KEY must be set to a real secret in production")
         if not self.secret_key:
             self.secret_key = _development_secret(self.data_dir)
+        _check_providers(self)
         return self
 
     @property
@@ -106,9 +137,25 @@ class Settings(BaseSettings):
         return bool(self.wechat_app_id and self.wechat_app_secret)
 
     @property
+    def fcm_enabled(self) -> bool:
+        """True when FCM push to mobile apps is configured."""
+        return bool(self.fcm_project_id and self.fcm_credentials_json)
+
+    @property
     def cookie_secure(self) -> bool:
         """Session cookies carry the Secure flag in production."""
         return self.is_production
+
+
+def _check_providers(settings: Settings) -> None:
+    """Refuse a chosen provider backend whose credentials are missing, at start-up rather than at first send."""
+    if settings.email_backend == "sendgrid" and not settings.sendgrid_api_key:
+        raise ValueError("EMAIL_BACKEND=sendgrid needs SENDGRID_API_KEY")
+    twilio = (settings.twilio_account_sid, settings.twilio_auth_token)
+    if settings.sms_backend == "twilio" and not (all(twilio) and settings.twilio_from):
+        raise ValueError("SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM")
+    if settings.whatsapp_backend == "twilio" and not (all(twilio) and settings.twilio_whatsapp_from):
+        raise ValueError("WHATSAPP_BACKEND=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_WHATSAPP_FROM")
 
 
 def _development_secret(data_dir: Path) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from metaic.api import errors, oauth_routes, session_routes, v1_auth
+from metaic.api import errors, files_routes, notifications_routes, oauth_routes, session_routes, v1_auth
+from metaic.web import public
 
 
 def build_api() -> FastAPI:
@@ -16,6 +17,9 @@ def build_api() -> FastAPI:
     errors.install(api)
     api.include_router(session_routes.router)
     api.include_router(v1_auth.router)
+    api.include_router(files_routes.router)
+    api.include_router(notifications_routes.router)
+    api.include_router(public.router)
     oauth_routes.install(api)
 
     @api.get("/healthz", include_in_schema=False)
