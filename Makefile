@@ -48,7 +48,7 @@ DEV_HASH := $(shell cat requirements.txt requirements-dev.txt 2>/dev/null | sha2
 RUN_STAMP := $(VENV_DIR)/.stamp-run-$(RUN_HASH)
 DEV_STAMP := $(VENV_DIR)/.stamp-dev-$(DEV_HASH)
 
-.PHONY: help venv dev run worker migrate seed-demo check export test lint format services clean distclean
+.PHONY: help venv dev run worker migrate seed-demo check export test bench lint format services clean distclean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -72,15 +72,17 @@ dev: $(DEV_STAMP) ## create .venv with the runtime + test requirements
 
 # --- app ----------------------------------------------------------------------
 # `reflex run --env prod` serves the built pages, /_event, /api/v1 and /c/ on ONE
-# port (it rebuilds the frontend at each start). With REDIS_URL set, a worker
-# runs beside it and is stopped when the app exits.
+# port (it rebuilds the frontend at each start). With REDIS_URL set (in the
+# environment or .env, as the app reads it), a worker runs beside it and is
+# stopped when the app exits.
 run: $(RUN_STAMP) ## migrate and serve pages + API on one port (PORT=3000)
 	$(PY) -m metaic migrate
 	@worker=""; \
 	stop_worker() { if [ -n "$$worker" ]; then kill -TERM "$$worker" 2>/dev/null || true; wait "$$worker" 2>/dev/null || true; fi; }; \
 	trap stop_worker EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
-	if [ -n "$${REDIS_URL:-}" ]; then \
-	  echo "REDIS_URL is set: starting one RQ worker (python -m metaic worker)"; \
+	redis_url="$$($(PY) -c 'from metaic.config import get_settings; print(get_settings().redis_url)')"; \
+	if [ -n "$$redis_url" ]; then \
+	  echo "REDIS_URL is set (environment or .env): starting one RQ worker (python -m metaic worker)"; \
 	  $(PY) -m metaic worker & worker=$$!; \
 	fi; \
 	echo "MetaIC on http://127.0.0.1:$(PORT)"; \
@@ -109,6 +111,10 @@ test: $(DEV_STAMP) ## run the test suite (PYTEST_ARGS="-k name -x" to narrow)
 	  $(PY) -m pytest -q $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests; that counts as a failure." >&2; fi; \
 	exit $$rc
+
+bench: $(DEV_STAMP) ## run the benchmarks (bench/README.md; needs local Redis)
+	bash scripts/services.sh ensure
+	$(PY) bench/jobs_bench.py
 
 lint: $(DEV_STAMP) ## ruff check
 	$(VENV_DIR)/bin/ruff check .

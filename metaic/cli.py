@@ -143,26 +143,102 @@ def _queue_names(raw: str | None) -> list[str] | None:
     return names
 
 
-def cmd_worker(args: argparse.Namespace) -> int:
-    """Run an RQ worker until stopped (or until the queues are empty with --burst)."""
+def _require_redis(settings, why: str) -> str:
+    """The Redis URL, after checking it is set (else `why` explains) and answers PING."""
     from metaic.admin import checks
 
-    queues = _queue_names(args.queues)
-    settings = _settings()
     if not settings.redis_url:
-        raise CliError("REDIS_URL is not set: the worker needs Redis. Without Redis, background jobs "
-                       "run inside the app process and no worker is needed.")
+        raise CliError(why)
     import redis
 
     try:
         checks.ping_redis(settings.redis_url)
     except (redis.exceptions.RedisError, OSError, ValueError) as exc:
         raise CliError(f"Redis at {checks.redact_url(settings.redis_url)} is not reachable: {exc}") from exc
+    return settings.redis_url
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run an RQ worker until stopped (or until the queues are empty with --burst)."""
+    from metaic.jobs.worker import MIN_ABANDON_AFTER
+
+    queues = _queue_names(args.queues)
+    if args.abandon_after < MIN_ABANDON_AFTER:
+        raise UsageError(f"--abandon-after must be at least {MIN_ABANDON_AFTER} seconds.")
+    _require_redis(_settings(), "REDIS_URL is not set: the worker needs Redis. Without Redis, background jobs "
+                                "run inside the app process and no worker is needed.")
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from metaic.jobs.worker import run_worker
 
-    run_worker(queues, burst=args.burst)
+    run_worker(queues, burst=args.burst, abandon_after=args.abandon_after)
+    return EXIT_OK
+
+
+NO_REDIS_JOBS = ("REDIS_URL is not set: background jobs run on a thread inside each app process, and only that "
+                 "process sees them (admin dashboard).")
+
+
+def cmd_jobs_status(args: argparse.Namespace) -> int:
+    """Print each queue's counts, the running jobs and the newest failures."""
+    from metaic.admin.checks import redact_url
+
+    settings = _settings()
+    if not settings.redis_url:
+        print(NO_REDIS_JOBS)
+        return EXIT_OK
+    _require_redis(settings, NO_REDIS_JOBS)
+    from metaic.jobs import report
+
+    print(report.status_text(f"Redis {redact_url(settings.redis_url)}"))
+    return EXIT_OK
+
+
+def cmd_jobs_failed(args: argparse.Namespace) -> int:
+    """List failed jobs, newest first."""
+    _require_redis(_settings(), NO_REDIS_JOBS)
+    from metaic.jobs import report
+
+    print(report.failed_text(args.limit))
+    return EXIT_OK
+
+
+def cmd_jobs_retry(args: argparse.Namespace) -> int:
+    """Put one failed job back on its queue."""
+    _require_redis(_settings(), NO_REDIS_JOBS)
+    from metaic.jobs import monitor
+
+    job = monitor.retry(args.job_id)
+    print(f"Requeued {job['id']} on {job['queue']}: {job['title']} (one more attempt).")
+    return EXIT_OK
+
+
+def cmd_notify(args: argparse.Namespace) -> int:
+    """Send a notification to one account through the channels it chose for that kind, and report each one."""
+    settings = _settings()
+    from metaic.auth import service as user_service
+    from metaic.db import session_scope
+    from metaic.jobs.local import drain_local
+    from metaic.notifications import flows as notification_flows
+    from metaic.notifications import service as notification_service
+    from metaic.notifications.models import Notification
+
+    with session_scope() as session:
+        user = user_service.get_by_email(session=session, email=args.user)
+        if user is None:
+            raise CliError(f"No account with the email {args.user.strip()}.")
+        note = notification_flows.notify(session=session, user=user, kind=args.kind, data={"text": args.text})
+        note_id, email = note.id, user.email
+    if not settings.redis_url:
+        drain_local()  # the deliveries run on this process's own thread: let them finish before it exits
+    with session_scope() as session:
+        note = session.get(Notification, note_id)
+        channels = [f"{d.channel}: {d.status}" for d in notification_service.deliveries(session=session,
+                                                                                        notification=note)]
+    print(note_id)
+    where = "; ".join(["in-app: shown", *channels])
+    queued = " (a worker delivers the queued ones)" if settings.redis_url else ""
+    print(f"Notified {email} ({args.kind}): {where}{queued}.", file=sys.stderr)
     return EXIT_OK
 
 
@@ -179,7 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one subcommand per task."""
     parser = argparse.ArgumentParser(
         prog="python -m metaic",
-        description="MetaIC administration: database, accounts, demo data, background worker, checks.",
+        description="MetaIC administration: database, accounts, demo data, background jobs, notifications, "
+                    "checks.",
         epilog="Settings come from environment variables and .env (DATABASE_URL, REDIS_URL, METAIC_DATA_DIR, ...).",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -218,6 +295,37 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--queues", metavar="Q1,Q2", default=None,
                         help="comma-separated queues to listen on, highest priority first "
                              "(default: high,default,low)")
+    worker.add_argument("--abandon-after", metavar="SECONDS", type=int, default=90,
+                        help="a job whose worker stopped sending heartbeats this long ago (it crashed or its "
+                             "machine died) is retried by another worker (default: 90)")
+
+    jobs = commands.add_parser(
+        "jobs", help="inspect background jobs (needs REDIS_URL)",
+        description="Look at the RQ queues: counts, running and failed jobs, and retry a failed one. "
+                    "Operator tools: whoever runs them already holds the server's configuration, so there is no "
+                    "account check (the admin dashboard uses the same functions behind an admin check).")
+    jobs_commands = jobs.add_subparsers(dest="jobs_command", metavar="JOBS_COMMAND", required=True)
+    jobs_commands.add_parser(
+        "status", help="queue lengths, running and failed jobs",
+        description="Print queued, started, failed, scheduled and recently finished counts per queue, the "
+                    "running jobs and the newest failures.").set_defaults(handler=cmd_jobs_status)
+    failed = jobs_commands.add_parser("failed", help="list failed jobs, newest first",
+                                      description="List failed jobs with their title, ids and error.")
+    failed.add_argument("--limit", metavar="N", type=int, default=50, help="at most N jobs (default: 50)")
+    failed.set_defaults(handler=cmd_jobs_failed)
+    retry = jobs_commands.add_parser("retry", help="put a failed job back on its queue",
+                                     description="Requeue one failed job for one more attempt.")
+    retry.add_argument("job_id", metavar="JOB_ID", help="the id shown by `jobs failed`")
+    retry.set_defaults(handler=cmd_jobs_retry)
+
+    notify = add("notify", cmd_notify, "send a notification to one account",
+                 "Create a notification for an account and deliver it on every channel that account chose for "
+                 "the kind (in-app always). Prints the notification id; without Redis it waits for the deliveries "
+                 "and reports how each went.")
+    notify.add_argument("--user", metavar="EMAIL", required=True, help="the account's email address")
+    notify.add_argument("--kind", metavar="KIND", required=True,
+                        help="the notification kind (see metaic/notifications/kinds.py), e.g. security")
+    notify.add_argument("text", metavar="TEXT", help="the message text (passed to the kind's wording as `text`)")
 
     add("check", cmd_check, "report settings and reachable services",
         "Print the environment, data folder, database (reachable? migrated?), Redis (reachable?), email, SMS, "

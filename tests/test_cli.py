@@ -27,7 +27,7 @@ SECRET = "cli-test-secret-key-0123456789-abcdefgh"
 PASSWORD = "Correct-Horse-42"
 UUID_LINE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 DEMO_LINE = re.compile(r"^demo@example\.com / (\S+)$")
-COMMANDS = ["migrate", "create-user", "seed-demo", "worker", "check"]
+COMMANDS = ["migrate", "create-user", "seed-demo", "worker", "jobs", "notify", "check"]
 CLOSED_REDIS = "redis://127.0.0.1:6390"
 
 Cli = Callable[..., subprocess.CompletedProcess]
@@ -98,6 +98,10 @@ def test_help_for_the_program_and_every_command(cli):
         assert f"usage: python -m metaic {command}" in result.stdout
     assert "--password" in cli("create-user", "--help").stdout
     assert "--burst" in cli("worker", "--help").stdout and "--queues" in cli("worker", "--help").stdout
+    assert "--abandon-after" in cli("worker", "--help").stdout
+    for sub in ("status", "failed", "retry"):
+        assert sub in cli("jobs", "--help").stdout
+        assert f"usage: python -m metaic jobs {sub}" in cli("jobs", sub, "--help").stdout
 
 
 def test_usage_errors_exit_2(cli):
@@ -107,6 +111,11 @@ def test_usage_errors_exit_2(cli):
     result = cli("worker", "--queues", "high,nope", REDIS_URL=CLOSED_REDIS)
     assert result.returncode == 2 and "nope" in result.stderr
     _clean(result)
+    quick = cli("worker", "--abandon-after", "2", REDIS_URL=CLOSED_REDIS)
+    assert quick.returncode == 2 and "at least 3 seconds" in quick.stderr
+    _clean(quick)
+    assert cli("jobs").returncode == 2
+    assert cli("jobs", "retry").returncode == 2
 
 
 def test_migrate_creates_the_schema_on_a_fresh_machine(cli, database_url):
@@ -344,3 +353,21 @@ def test_cli_on_postgresql(postgres_url, tmp_path):
         with engine.begin() as conn:
             conn.execute(sa.text("DELETE FROM users WHERE email IN ('pg-admin@example.com', 'demo@example.com')"))
         engine.dispose()
+
+
+def test_notify_sends_through_the_accounts_channels(cli, tmp_path):
+    assert cli("create-user", "ada@example.com", "--password", PASSWORD).returncode == 0
+    result = cli("notify", "--user", " Ada@Example.com ", "--kind", "test", "Hello from the CLI")
+    assert result.returncode == 0, result.stderr
+    assert UUID_LINE.match(result.stdout.strip())
+    assert "Notified ada@example.com (test): in-app: shown; email: sent." in result.stderr
+    [sent] = (tmp_path / "data" / "outbox" / "email").glob("*.eml")
+    assert "To: ada@example.com" in sent.read_text()
+    assert "Hello from the CLI" in sent.read_text()
+    nobody = cli("notify", "--user", "nobody@example.com", "--kind", "security", "x")
+    assert nobody.returncode == 1 and "No account with the email nobody@example.com." in nobody.stderr
+    _clean(nobody)
+    odd = cli("notify", "--user", "ada@example.com", "--kind", "no-such-kind", "x")
+    assert odd.returncode == 1 and "Unknown notification kind" in odd.stderr
+    _clean(odd)
+    assert cli("notify", "--user", "ada@example.com", "x").returncode == 2  # --kind is required

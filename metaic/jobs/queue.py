@@ -1,34 +1,28 @@
-"""Enqueue background work on RQ, or on an in-process worker thread without Redis."""
+"""Every background job goes through `enqueue` (or `enqueue_at` / `enqueue_in`): RQ with Redis, a thread without.
+
+Each job gets a title and the ids it works on (shown to admins), a queue (`high`, `default`,
+`low`), and retries with backoff for transient errors (metaic/jobs/policy.py). Job functions take
+ids, not objects, open their own `session_scope()`, and must be idempotent: a job can run twice
+(a retry after a worker died mid-job, an admin's retry), so it checks what is already done.
+"""
 
 from __future__ import annotations
 
-import logging
-import queue
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 import redis
-from rq import Queue, Retry
+from rq import Callback, Queue, Retry
+from rq.job import Job
 
 from metaic.config import get_settings
+from metaic.core import clock
+from metaic.jobs.local import LocalJob, drain_local, local_worker
+from metaic.jobs.policy import BACKOFF, DEFAULT_RETRIES, FAILURE_TTL, QUEUES, RESULT_TTL, retry_intervals
 
-log = logging.getLogger(__name__)
-
-QUEUES = ("high", "default", "low")
-
-
-@dataclass
-class LocalJob:
-    """A job run by the in-process worker; `done` is set when it has finished."""
-
-    title: str
-    func: Callable
-    args: tuple
-    kwargs: dict
-    done: threading.Event = field(default_factory=threading.Event)
-    error: BaseException | None = None
+__all__ = ["QUEUES", "LocalJob", "drain_local", "enqueue", "enqueue_at", "enqueue_in", "rq_connection"]
 
 
 @lru_cache
@@ -37,69 +31,92 @@ def rq_connection(url: str) -> redis.Redis:
     return redis.Redis.from_url(url)
 
 
-def enqueue(func: Callable, *args, title: str, queue_name: str = "default", retries: int = 3, **kwargs):
-    """Run `func(*args, **kwargs)` in the background; returns the RQ job or a LocalJob."""
+def enqueue(func: Callable, *args, title: str, queue_name: str = "default", ids: Iterable | None = None,
+            retries: int = DEFAULT_RETRIES, backoff: Sequence[int] = BACKOFF, job_timeout: int | None = None,
+            **kwargs) -> Job | LocalJob:
+    """Run `func(*args, **kwargs)` in the background; returns the RQ job (with Redis) or a LocalJob.
+
+    `title` says what the job does ("welcome email to user 7"); `ids` lists what it works on and
+    defaults to every UUID (or UUID string) among the arguments. Transient errors are retried
+    `retries` times, the n-th retry after `backoff[n]` seconds; a DomainError is not retried.
+    `job_timeout` (RQ only) bounds one run (RQ's default is 180 s). These option names are
+    therefore not available as keyword arguments of job functions.
+    """
+    return _submit(func, args, kwargs, delay=0.0, title=title, queue_name=queue_name, ids=ids, retries=retries,
+                   backoff=backoff, job_timeout=job_timeout)
+
+
+def enqueue_at(when: datetime, func: Callable, *args, title: str, queue_name: str = "default",
+               ids: Iterable | None = None, retries: int = DEFAULT_RETRIES, backoff: Sequence[int] = BACKOFF,
+               job_timeout: int | None = None, **kwargs) -> Job | LocalJob:
+    """Like `enqueue`, but run at `when` (a naive datetime counts as UTC; a past one runs now).
+
+    With Redis the job waits in RQ's scheduled registry, so it survives app and worker restarts.
+    Without Redis it waits on a timer inside this process and is gone when the process ends:
+    durable schedules (reminders) must be stored in the database by their domain and scheduled
+    again on start; never rely on a timer alone.
+    """
+    delay = (clock.as_utc(when) - clock.now()).total_seconds()
+    return _submit(func, args, kwargs, delay=delay, title=title, queue_name=queue_name, ids=ids, retries=retries,
+                   backoff=backoff, job_timeout=job_timeout)
+
+
+def enqueue_in(delta: timedelta, func: Callable, *args, title: str, queue_name: str = "default",
+               ids: Iterable | None = None, retries: int = DEFAULT_RETRIES, backoff: Sequence[int] = BACKOFF,
+               job_timeout: int | None = None, **kwargs) -> Job | LocalJob:
+    """Like `enqueue`, but run after `delta` (same durability rules as `enqueue_at`)."""
+    return _submit(func, args, kwargs, delay=delta.total_seconds(), title=title, queue_name=queue_name, ids=ids,
+                   retries=retries, backoff=backoff, job_timeout=job_timeout)
+
+
+def job_ids_of(args: Sequence, kwargs: dict) -> list[str]:
+    """The ids among a job's arguments, in order, without repeats: UUIDs and UUID strings, also inside lists.
+
+    Plain numbers are not taken for ids (a width or a count is a number too): pass `ids=` for those.
+    """
+    found: list[str] = []
+    for value in [*args, *kwargs.values()]:
+        items = value if isinstance(value, list | tuple | set | frozenset) else [value]
+        found.extend(found_id for found_id in map(_as_id, items) if found_id)
+    return list(dict.fromkeys(found))
+
+
+def _as_id(value: object) -> str | None:
+    """A UUID, or a string holding exactly one, in canonical form; else None."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, str) and len(value) == 36:
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            return None
+    return None
+
+
+def _submit(func: Callable, args: tuple, kwargs: dict, *, delay: float, title: str, queue_name: str,
+            ids: Iterable | None, retries: int, backoff: Sequence[int], job_timeout: int | None) -> Job | LocalJob:
+    """Check the options, then hand the job to RQ or to the in-process worker."""
     if queue_name not in QUEUES:
         raise ValueError(f"unknown queue {queue_name!r}")
+    if not isinstance(title, str) or not title.strip():
+        raise ValueError("every background job needs a title")
+    title = title.strip()
+    intervals = retry_intervals(retries, backoff)
+    job_ids = [str(item) for item in ids] if ids is not None else job_ids_of(args, kwargs)
     url = get_settings().redis_url
-    if url:
-        q = Queue(queue_name, connection=rq_connection(url))
-        return q.enqueue(
-            func, *args, **kwargs,
-            description=title,
-            retry=Retry(max=retries, interval=[5, 30, 120][:retries]) if retries else None,
-        )
-    job = LocalJob(title=title, func=func, args=args, kwargs=kwargs)
-    _local_worker().put(job)
-    return job
-
-
-class _LocalWorker:
-    """One daemon thread draining an unbounded queue, so no job is ever dropped."""
-
-    def __init__(self):
-        self.jobs: queue.Queue[LocalJob] = queue.Queue()
-        self.thread = threading.Thread(target=self._run, name="metaic-local-worker", daemon=True)
-        self.thread.start()
-
-    def put(self, job: LocalJob) -> None:
-        """Add a job."""
-        self.jobs.put(job)
-
-    def _run(self) -> None:
-        """Run jobs one after another; log failures and carry on."""
-        while True:
-            job = self.jobs.get()
-            try:
-                job.func(*job.args, **job.kwargs)
-            except BaseException as exc:
-                job.error = exc
-                log.exception("background job %r failed", job.title)
-            finally:
-                job.done.set()
-                self.jobs.task_done()
-
-    def drain(self, timeout: float = 30) -> None:
-        """Wait until every queued job has run (tests, shutdown)."""
-        done = threading.Event()
-        self.jobs.put(LocalJob(title="drain", func=done.set, args=(), kwargs={}))
-        done.wait(timeout)
-
-
-_worker: _LocalWorker | None = None
-_worker_lock = threading.Lock()
-
-
-def _local_worker() -> _LocalWorker:
-    """Start the in-process worker on first use."""
-    global _worker
-    with _worker_lock:
-        if _worker is None:
-            _worker = _LocalWorker()
-        return _worker
-
-
-def drain_local(timeout: float = 30) -> None:
-    """Wait for the in-process worker to finish queued jobs."""
-    if _worker is not None:
-        _worker.drain(timeout)
+    if not url:
+        job = LocalJob(title=title, func=func, args=args, kwargs=kwargs, queue=queue_name, ids=job_ids,
+                       intervals=intervals, retries_left=retries)
+        local_worker().submit(job, delay)
+        return job
+    queue = Queue(queue_name, connection=rq_connection(url))
+    job = queue.create_job(
+        func, args=args, kwargs=kwargs, timeout=job_timeout, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL,
+        description=title, meta={"title": title, "ids": job_ids},
+        retry=Retry(max=retries, interval=intervals) if retries else None,
+        on_failure=Callback("metaic.jobs.policy.on_failure"),
+    )
+    if delay > 0:
+        # RQ's scheduler compares with the real wall clock, never the (test-shiftable) app clock.
+        return queue.schedule_job(job, datetime.now(UTC) + timedelta(seconds=delay))
+    return queue.enqueue_job(job)
