@@ -1,0 +1,1 @@
+"""Uploaded images (the former file service): validation, storage, variants, quota."""

@@ -1,0 +1,288 @@
+"""Uploaded images: validate, store, variants, quota, ownership, addresses."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from urllib.parse import quote
+
+from sqlalchemy import event
+from sqlmodel import Session, func, select
+
+from metaic.adapters.storage import LOCAL_ROUTE, ObjectNotFound, Storage, get_storage
+from metaic.auth.models import User
+from metaic.config import get_settings
+from metaic.core import clock, ratelimit
+from metaic.core.errors import NotFound, ValidationError
+from metaic.files import images
+from metaic.files.models import PURPOSES, STATUS_FAILED, STATUS_PROCESSING, STATUS_READY, File, FileRead
+
+log = logging.getLogger(__name__)
+
+UPLOADS_PER_HOUR = 200
+_HOOKS = "metaic.files.transaction_hooks"
+# The only keys the /files/ route serves: ours, so nothing else in the storage is reachable through it.
+_IMAGE_KEY = re.compile(r"img/[0-9a-f]{32}/(?:original|[0-9]{1,5}w)\.(jpg|png|webp)")
+_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+def original_key(file_id: uuid.UUID, extension: str) -> str:
+    """Storage key of a cleaned original (`img/<uuid hex>/original.jpg`)."""
+    return f"img/{file_id.hex}/original.{extension}"
+
+
+def variant_key(file_id: uuid.UUID, width: int) -> str:
+    """Storage key of a WebP variant, named by its real width (so equal variants share one object)."""
+    return f"img/{file_id.hex}/{width}w.webp"
+
+
+def content_type_for_key(key: str) -> str | None:
+    """The content type of an image object key we make, or None for any other key."""
+    match = _IMAGE_KEY.fullmatch(key or "")
+    return _TYPES[match.group(1)] if match else None
+
+
+def read_object(*, key: str) -> tuple[bytes, str]:
+    """The bytes and content type of a stored image object (public card assets), or NotFound."""
+    content_type = content_type_for_key(key)
+    if content_type is None:
+        raise NotFound("Image not found.")
+    try:
+        return get_storage().get(key), content_type
+    except ObjectNotFound as exc:
+        raise NotFound("Image not found.") from exc
+
+
+def public_url(*, key: str) -> str:
+    """The address browsers load a stored object from: the storage's own, else the app's /files/ route."""
+    settings = get_settings()
+    return get_storage(settings).url(key) or f"{settings.public_base_url.rstrip('/')}{LOCAL_ROUTE}{quote(key)}"
+
+
+def read(row: File) -> FileRead:
+    """The public view of an upload, with addresses for the original and each ready variant."""
+    ready = row.status == STATUS_READY
+    urls = {int(width): public_url(key=key) for width, key in row.variants.items()} if ready else {}
+    return FileRead(
+        id=row.id, purpose=row.purpose, status=row.status, content_type=row.content_type, width=row.width,
+        height=row.height, total_bytes=row.total_bytes, urls=dict(sorted(urls.items())),
+        original_url=public_url(key=row.storage_key), created_at=clock.as_utc(row.created_at),
+    )
+
+
+def usage(*, session: Session, owner: User) -> tuple[int, int]:
+    """(bytes used, bytes allowed) for an owner's uploads."""
+    query = select(func.coalesce(func.sum(File.total_bytes), 0)).where(File.owner_id == owner.id)
+    used = int(session.exec(query).one())
+    return used, get_settings().storage_quota_mb * 1_000_000
+
+
+def _quota_message(used: int, quota: int) -> str:
+    """Say how full the storage is and what to do."""
+    return (f"Your storage is full ({used / 1_000_000:.1f} MB of {quota / 1_000_000:g} MB used). "
+            "Delete some images or upload a smaller one.")
+
+
+def check_purpose(purpose: str) -> str:
+    """Return a known purpose or raise ValidationError."""
+    if purpose not in PURPOSES:
+        raise ValidationError(f"Choose what the image is for: {', '.join(PURPOSES)}.", field="purpose")
+    return purpose
+
+
+def upload(*, session: Session, owner: User, purpose: str, filename: str, data: bytes) -> FileRead:
+    """Check an image (type by content, never by `filename`), store it cleaned, queue its variants."""
+    check_purpose(purpose)
+    ratelimit.hit(f"upload:{owner.id}", limit=UPLOADS_PER_HOUR, window=3600)
+    settings = get_settings()
+    limits = {"max_pixels": settings.max_image_pixels}
+    info = images.inspect(data, max_bytes=settings.max_upload_mb * 1_000_000, **limits)
+    cleaned = images.encode_original(images.decode(data, **limits))
+    # Lock the owner's row (PostgreSQL) so two parallel uploads cannot both squeeze under the quota.
+    session.exec(select(User.id).where(User.id == owner.id).with_for_update()).first()
+    used, quota = usage(session=session, owner=owner)
+    if used + len(cleaned.data) > quota:
+        raise ValidationError(_quota_message(used, quota), field="file")
+    file_id = uuid.uuid4()
+    key = original_key(file_id, cleaned.extension)
+    storage = get_storage(settings)
+    storage.put(key, cleaned.data, cleaned.content_type)
+    on_rollback(session, lambda: _delete_objects(storage, [key]))
+    row = File(
+        id=file_id, owner_id=owner.id, purpose=purpose, content_type=info.content_type, width=cleaned.width,
+        height=cleaned.height, total_bytes=len(cleaned.data), storage_key=key,
+    )
+    session.add(row)
+    session.flush()
+    log.info("user %s uploaded %s (%r, %s, %d bytes) as file %s", owner.id, purpose, filename[:100],
+             info.content_type, len(data), file_id)
+    on_commit(session, lambda: _queue_variants(file_id))
+    return read(row)
+
+
+def _queue_variants(file_id: uuid.UUID) -> None:
+    """Queue the variants job (imported here: the jobs module imports this one)."""
+    from metaic.files import jobs as files_jobs
+    from metaic.jobs import enqueue
+
+    enqueue(files_jobs.make_variants, str(file_id), title=f"image variants for file {file_id}",
+            queue_name="default")
+
+
+def _owned(session: Session, owner: User, file_id: uuid.UUID, *, lock: bool = False) -> File:
+    """The owner's upload, or NotFound (someone else's upload is reported as missing too)."""
+    row = session.get(File, file_id, with_for_update=lock or None, populate_existing=lock or None)
+    if row is None or row.owner_id != owner.id:
+        raise NotFound("Image not found.")
+    return row
+
+
+def get(*, session: Session, owner: User, file_id: uuid.UUID) -> FileRead:
+    """One of the owner's uploads."""
+    return read(_owned(session, owner, file_id))
+
+
+def list_(*, session: Session, owner: User, purpose: str | None = None) -> list[FileRead]:
+    """The owner's uploads, newest first, optionally of one purpose."""
+    query = select(File).where(File.owner_id == owner.id)
+    if purpose is not None:
+        query = query.where(File.purpose == check_purpose(purpose))
+    return [read(row) for row in session.exec(query.order_by(File.created_at.desc()))]
+
+
+def delete(*, session: Session, owner: User, file_id: uuid.UUID) -> None:
+    """Delete an upload; its stored objects go once the transaction commits."""
+    row = _owned(session, owner, file_id, lock=True)
+    _delete_rows(session, [row])
+
+
+def purge_owner(*, session: Session, owner: User) -> int:
+    """Delete every upload of a user and their stored objects (call before deleting the account)."""
+    rows = list(session.exec(select(File).where(File.owner_id == owner.id)))
+    _delete_rows(session, rows)
+    return len(rows)
+
+
+def _delete_rows(session: Session, rows: list[File]) -> None:
+    """Delete rows now and their objects after commit (a rollback keeps both)."""
+    keys = [key for row in rows for key in (row.storage_key, *row.variants.values())]
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    storage = get_storage()
+    on_commit(session, lambda: _delete_objects(storage, keys))
+
+
+def _delete_objects(storage: Storage, keys: Iterable[str]) -> None:
+    """Remove stored objects, logging (not raising) failures: the rows are already gone."""
+    for key in dict.fromkeys(keys):
+        try:
+            storage.delete(key)
+        except Exception:
+            log.exception("could not delete stored object %s", key)
+
+
+def make_variants(*, session: Session, file_id: uuid.UUID) -> File | None:
+    """Make and store the WebP variants of an upload and mark it ready (safe to run again)."""
+    row = session.get(File, file_id)
+    if row is None:
+        log.info("file %s is gone; no variants to make", file_id)
+        return None
+    settings = get_settings()
+    storage = get_storage(settings)
+    if row.status == STATUS_READY and row.variants and all(storage.exists(k) for k in row.variants.values()):
+        return row
+    try:
+        original = storage.get(row.storage_key)
+        made = images.variants(original, max_pixels=settings.max_image_pixels)
+    except (ObjectNotFound, ValidationError) as exc:
+        log.warning("file %s: cannot make variants: %s", file_id, exc)
+        row.status = STATUS_FAILED
+        session.add(row)
+        return row
+    keys: dict[str, str] = {}
+    sizes: dict[str, int] = {}
+    for width, encoded in made.items():
+        key = variant_key(row.id, encoded.width)
+        if key not in sizes:
+            storage.put(key, encoded.data, encoded.content_type)
+            sizes[key] = len(encoded.data)
+        keys[str(width)] = key
+    # Re-read under a lock: the upload may have been deleted while the variants were being made.
+    row = session.get(File, file_id, with_for_update=True, populate_existing=True)
+    if row is None:
+        _delete_objects(storage, sizes)
+        return None
+    row.variants = keys
+    row.total_bytes = len(original) + sum(sizes.values())
+    row.status = STATUS_READY
+    session.add(row)
+    return row
+
+
+def mark_failed(*, session: Session, file_id: uuid.UUID) -> None:
+    """Record that an upload's variants could not be made."""
+    row = session.get(File, file_id)
+    if row is not None and row.status != STATUS_READY:
+        row.status = STATUS_FAILED
+        session.add(row)
+
+
+def requeue_stuck(*, session: Session, older_than: timedelta = timedelta(minutes=15)) -> int:
+    """Queue the variants job again for uploads still processing after `older_than` (a lost job); returns how many."""
+    cutoff = clock.now() - older_than
+    query = select(File.id).where(File.status == STATUS_PROCESSING, File.created_at < cutoff).limit(500)
+    ids = list(session.exec(query))
+    for file_id in ids:
+        _queue_variants(file_id)
+    return len(ids)
+
+
+def read_original_jpeg(*, session: Session, file_id: uuid.UUID) -> bytes | None:
+    """A small JPEG (<= 400 px, under ~60 KB) of an upload for a vCard PHOTO, or None."""
+    row = session.get(File, file_id)
+    if row is None or row.status == STATUS_FAILED:
+        return None
+    storage = get_storage()
+    source = row.variants.get("400") if row.status == STATUS_READY else None
+    try:
+        data = storage.get(source or row.storage_key)
+        return images.vcard_jpeg(data, max_pixels=get_settings().max_image_pixels)
+    except (ObjectNotFound, ValidationError) as exc:
+        log.warning("file %s: no vCard photo: %s", file_id, exc)
+        return None
+
+
+def on_commit(session: Session, action: Callable[[], None]) -> None:
+    """Run `action` after the session's current transaction commits (never if it rolls back)."""
+    _hooks(session)["commit"].append(action)
+
+
+def on_rollback(session: Session, action: Callable[[], None]) -> None:
+    """Run `action` if the session's current transaction rolls back (undo work outside the database)."""
+    _hooks(session)["rollback"].append(action)
+
+
+def _hooks(session: Session) -> dict[str, list[Callable[[], None]]]:
+    """Pending actions of a session, listening for its commit and rollback on first use."""
+    hooks = session.info.get(_HOOKS)
+    if hooks is None:
+        hooks = session.info[_HOOKS] = {"commit": [], "rollback": []}
+        event.listen(session, "after_commit", lambda s: _run_hooks(s, "commit"))
+        event.listen(session, "after_rollback", lambda s: _run_hooks(s, "rollback"))
+    return hooks
+
+
+def _run_hooks(session: Session, outcome: str) -> None:
+    """Run the actions for how the transaction ended; drop the others."""
+    hooks = session.info.get(_HOOKS) or {"commit": [], "rollback": []}
+    actions = hooks[outcome]
+    hooks["commit"], hooks["rollback"] = [], []
+    for action in actions:
+        try:
+            action()
+        except Exception:
+            log.exception("after-%s action failed", outcome)
