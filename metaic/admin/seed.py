@@ -10,6 +10,7 @@ from sqlmodel import Session
 from metaic.auth import api_tokens, sessions
 from metaic.auth import service as user_service
 from metaic.auth.models import User
+from metaic.cards import demo as card_demo
 from metaic.core import clock
 from metaic.core.security import password_problem
 
@@ -55,7 +56,8 @@ def ensure_demo_user(*, session: Session) -> DemoSeed:
 
 
 def seed_demo_content(*, session: Session, user: User) -> None:
-    """Hook for the demo account's content; the cards work fills it (a published card at /c/demo). Empty for now."""
+    """The demo account's rich card, published at /c/demo (idempotent)."""
+    card_demo.seed(session=session, user=user)
 
 
 def seed_demo(*, session: Session) -> DemoSeed:

@@ -1,0 +1,109 @@
+"""Recording card events (bots excluded) and counting them."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import defaultdict
+from urllib.parse import urlsplit
+
+import crawleruseragents
+from sqlmodel import Session, func, select
+
+from metaic.analytics.models import KINDS, SHARE_CHANNELS, AnalyticsEvent
+from metaic.core import clock
+from metaic.core.errors import ValidationError
+
+VIEW_KINDS = ("view", "qr_scan")
+# Clients that are not people but are missing from the crawler list (link unfurlers, HTTP libraries, headless).
+_EXTRA_BOTS = re.compile(
+    r"headless|preview|unfurl|embedly|whatsapp/|telegrambot|slackbot|discordbot|skypeuripreview|"
+    r"python-requests|python-httpx|python-urllib|aiohttp|go-http-client|okhttp|java/|curl/|wget/|"
+    r"libwww|httpclient|scrapy|phantomjs|lighthouse|pingdom|uptime|monitor",
+    re.IGNORECASE,
+)
+_TABLET = re.compile(r"ipad|tablet|kindle|silk/|playbook|(android(?!.*mobile))", re.IGNORECASE)
+_MOBILE = re.compile(r"mobile|iphone|ipod|android|blackberry|opera mini|iemobile|windows phone", re.IGNORECASE)
+_DESKTOP = re.compile(r"windows nt|macintosh|mac os x|x11|linux|cros", re.IGNORECASE)
+
+
+def is_bot(user_agent: str | None) -> bool:
+    """True for crawlers and non-browser clients (monperrus/crawler-user-agents list, plus a few patterns).
+
+    An empty user agent is a bot too: every real browser sends one.
+    """
+    ua = (user_agent or "").strip()
+    if not ua:
+        return True
+    return bool(_EXTRA_BOTS.search(ua)) or crawleruseragents.is_crawler(ua)
+
+
+def agent_class(user_agent: str | None) -> str:
+    """`mobile`, `tablet`, `desktop` or `other` for a browser's user agent."""
+    ua = user_agent or ""
+    if _TABLET.search(ua):
+        return "tablet"
+    if _MOBILE.search(ua):
+        return "mobile"
+    if _DESKTOP.search(ua):
+        return "desktop"
+    return "other"
+
+
+def referrer_host(referrer: str | None) -> str:
+    """Only the host of a referring page (no path or query, which may carry personal data)."""
+    try:
+        host = urlsplit((referrer or "").strip()).hostname or ""
+    except ValueError:
+        return ""
+    return host.lower()[:255]
+
+
+def record(*, session: Session, card_id: uuid.UUID, kind: str, user_agent: str | None, referrer: str | None = None,
+           channel: str | None = None) -> AnalyticsEvent | None:
+    """Store one event; returns None (and stores nothing) for bots."""
+    if kind not in KINDS:
+        raise ValidationError("Unknown event kind.", field="kind")
+    if kind == "share":
+        if channel not in SHARE_CHANNELS:
+            raise ValidationError(f"Choose one of: {', '.join(SHARE_CHANNELS)}.", field="channel")
+    else:
+        channel = None
+    if is_bot(user_agent):
+        return None
+    event = AnalyticsEvent(card_id=card_id, kind=kind, channel=channel, referrer=referrer_host(referrer),
+                           agent=agent_class(user_agent), created_at=clock.now())
+    session.add(event)
+    session.flush()
+    return event
+
+
+def view_counts(*, session: Session, card_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """Views (QR scans included) per card, in one grouped query."""
+    if not card_ids:
+        return {}
+    rows = session.exec(
+        select(AnalyticsEvent.card_id, func.count())
+        .where(AnalyticsEvent.card_id.in_(card_ids), AnalyticsEvent.kind.in_(VIEW_KINDS))
+        .group_by(AnalyticsEvent.card_id)
+    ).all()
+    return {card_id: int(count) for card_id, count in rows}
+
+
+def card_stats(*, session: Session, card_id: uuid.UUID) -> dict:
+    """Totals for one card: views, qr_scans, vcard_downloads, shares and shares per channel."""
+    rows = session.exec(
+        select(AnalyticsEvent.kind, AnalyticsEvent.channel, func.count())
+        .where(AnalyticsEvent.card_id == card_id)
+        .group_by(AnalyticsEvent.kind, AnalyticsEvent.channel)
+    ).all()
+    totals: dict[str, int] = defaultdict(int)
+    channels: dict[str, int] = dict.fromkeys(SHARE_CHANNELS, 0)
+    for kind, channel, count in rows:
+        totals[kind] += int(count)
+        if kind == "share" and channel:
+            channels[channel] = channels.get(channel, 0) + int(count)
+    return {
+        "views": totals["view"] + totals["qr_scan"], "qr_scans": totals["qr_scan"],
+        "vcard_downloads": totals["vcard_download"], "shares": totals["share"], "shares_by_channel": channels,
+    }

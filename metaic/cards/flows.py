@@ -1,0 +1,61 @@
+"""Card flows across domains: publishing, and visitors' views, downloads and shares (recorded as analytics)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from metaic.analytics import service as analytics_service
+from metaic.auth.models import User
+from metaic.cards import versions
+from metaic.cards.public import get_public
+from metaic.cards.schemas import PublicCard, SlugRedirect, VersionRead
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """Who is asking, as far as analytics care: browser, where they came from, and the signed-in user if any."""
+
+    user_agent: str = ""
+    referrer: str = ""
+    user_id: uuid.UUID | None = None
+    count: bool = True  # False for HEAD requests and other looks that are not visits
+
+
+def publish(*, session: Session, owner: User, card_id: uuid.UUID) -> VersionRead:
+    """Publish a card's draft (the hook for search reindexing and notifications when those domains land)."""
+    return versions.publish(session=session, owner=owner, card_id=card_id)
+
+
+def _record(session: Session, card: PublicCard, visitor: Visitor, kind: str, channel: str | None = None) -> None:
+    """Record an event unless the visitor is the card's owner (or a bot, which analytics drops)."""
+    if not visitor.count or (visitor.user_id is not None and visitor.user_id == card.owner_id):
+        return
+    analytics_service.record(session=session, card_id=card.card_id, kind=kind, channel=channel,
+                             user_agent=visitor.user_agent, referrer=visitor.referrer)
+
+
+def view(*, session: Session, slug: str, visitor: Visitor, scan: bool = False) -> PublicCard | SlugRedirect | None:
+    """Open a public card and count the view (`scan`: it came from the QR code, `?src=qr`)."""
+    found = get_public(session=session, slug=slug, viewer_id=visitor.user_id)
+    if isinstance(found, PublicCard):
+        _record(session, found, visitor, "qr_scan" if scan else "view")
+    return found
+
+
+def download_vcard(*, session: Session, slug: str, visitor: Visitor) -> PublicCard | SlugRedirect | None:
+    """Fetch a public card for its vCard and count the download."""
+    found = get_public(session=session, slug=slug, viewer_id=visitor.user_id)
+    if isinstance(found, PublicCard):
+        _record(session, found, visitor, "vcard_download")
+    return found
+
+
+def share(*, session: Session, slug: str, channel: str, visitor: Visitor) -> PublicCard | SlugRedirect | None:
+    """Count a share of a public card on a channel (copy, whatsapp, email, linkedin, native)."""
+    found = get_public(session=session, slug=slug, viewer_id=visitor.user_id)
+    if isinstance(found, PublicCard):
+        _record(session, found, visitor, "share", channel)
+    return found

@@ -1,0 +1,47 @@
+"""HTTP fixtures for the public card routes (imported by the web and analytics conftests)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+
+from metaic.api.app import build_api
+from metaic.auth.models import User
+from metaic.cards import service
+from metaic.db import session_scope
+from tests.cards.helpers import make_user, rich
+
+BROWSER = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+           "Version/17.4 Mobile/15E148 Safari/604.1")
+GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+
+
+@pytest.fixture
+def client(sqlite_db) -> TestClient:
+    """The API on SQLite, speaking as a phone browser; server errors come back as 500s."""
+    return TestClient(build_api(), raise_server_exceptions=False, headers={"user-agent": BROWSER})
+
+
+@pytest.fixture
+def owner(sqlite_db) -> User:
+    """A committed account."""
+    with session_scope() as s:
+        return make_user(s)
+
+
+@pytest.fixture
+def publish(owner) -> Callable[..., str]:
+    """Create and publish a card from the rich document (with changes); returns its slug."""
+
+    def make(visibility: str = "public", **changes) -> str:
+        """A published card."""
+        with session_scope() as s:
+            card = service.create(session=s, owner=owner, name="Ada")
+            service.save_draft(session=s, owner=owner, card_id=card.id, content=rich(**changes))
+            service.set_visibility(session=s, owner=owner, card_id=card.id, visibility=visibility)
+            service.publish(session=s, owner=owner, card_id=card.id)
+            return card.slug
+
+    return make
