@@ -1,11 +1,12 @@
-"""Email delivery: an outbox folder by default, SMTP when configured."""
+"""Email delivery: an outbox folder by default, SMTP or SendGrid when configured."""
 
 from __future__ import annotations
 
 import logging
 import smtplib
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -24,6 +25,9 @@ class OutgoingEmail:
     subject: str
     text: str
     html: str | None = None
+    # Extra MIME headers (List-Unsubscribe) and provider tags (SendGrid custom_args, echoed by its webhook).
+    headers: Mapping[str, str] = field(default_factory=dict)
+    metadata: Mapping[str, str] = field(default_factory=dict)
 
 
 class EmailSender(Protocol):
@@ -40,6 +44,8 @@ def build_mime(message: OutgoingEmail, sender: str) -> EmailMessage:
     mime["To"] = message.to
     mime["Subject"] = message.subject
     mime["Message-ID"] = make_msgid(domain="metaic.local")
+    for name, value in message.headers.items():
+        mime[name] = value
     mime.set_content(message.text)
     if message.html:
         mime.add_alternative(message.html, subtype="html")
@@ -88,4 +94,8 @@ def get_email_sender(settings: Settings | None = None) -> EmailSender:
     settings = settings or get_settings()
     if settings.email_backend == "smtp":
         return SmtpEmailSender(settings)
+    if settings.email_backend == "sendgrid":
+        from metaic.adapters.sendgrid import SendGridEmailSender
+
+        return SendGridEmailSender(settings)
     return OutboxEmailSender(settings.outbox_dir / "email", settings.email_from)

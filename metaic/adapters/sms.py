@@ -1,4 +1,4 @@
-"""SMS delivery: the console (log + outbox file) by default."""
+"""SMS delivery: the console (log + outbox file) by default, Twilio when configured."""
 
 from __future__ import annotations
 
@@ -35,6 +35,10 @@ class ConsoleSmsSender:
 
 
 def get_sms_sender(settings: Settings | None = None) -> SmsSender:
-    """The configured SMS backend (Twilio arrives with the notifications work)."""
+    """The configured SMS backend."""
     settings = settings or get_settings()
+    if settings.sms_backend == "twilio":
+        from metaic.adapters.twilio_sms import TwilioSmsSender
+
+        return TwilioSmsSender(settings)
     return ConsoleSmsSender(settings.outbox_dir / "sms")

@@ -1,0 +1,135 @@
+"""`notify()`: the one way to tell a user something, in-app always and on the channels they chose."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import event
+from sqlmodel import Session
+
+from metaic.auth.models import User
+from metaic.core import clock
+from metaic.core.errors import ValidationError
+from metaic.jobs import enqueue
+from metaic.notifications import jobs as notification_jobs
+from metaic.notifications import kinds, preferences, subscriptions
+from metaic.notifications.delivery import reachable
+from metaic.notifications.models import CHANNELS, HELD, PUSH, QUEUED, Notification, NotificationDelivery
+
+log = logging.getLogger(__name__)
+
+MAX_DATA_BYTES = 8192
+MAX_SCHEDULE_AHEAD = timedelta(days=366)
+_PENDING = "metaic.notifications.after_commit"
+
+
+def _clean_data(data: dict | None) -> dict:
+    """A JSON-safe copy of the caller's data (dates and ids become strings), size-limited."""
+    try:
+        text = json.dumps(data or {}, default=str, ensure_ascii=False)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError("Notification data must be a JSON object.", field="data") from exc
+    if len(text.encode()) > MAX_DATA_BYTES:
+        raise ValidationError("Notification data is too large.", field="data")
+    value = json.loads(text)
+    if not isinstance(value, dict):
+        raise ValidationError("Notification data must be a JSON object.", field="data")
+    return value
+
+
+def _safe_url(raw: object) -> str:
+    """Keep only a site path ("/contacts/1") or an http(s) URL, so a link can never run script."""
+    url = str(raw or "").strip()
+    if len(url) > 500 or any(ord(ch) < 32 for ch in url):
+        return ""
+    if url.startswith("/") and not url.startswith("//"):
+        return url
+    return url if url.lower().startswith(("https://", "http://")) else ""
+
+
+def _schedule(send_at: datetime | None, now: datetime) -> datetime:
+    """When the notification becomes visible and due (UTC); a past time means now."""
+    if send_at is None:
+        return now
+    when = clock.as_utc(send_at).astimezone(UTC)
+    if when > now + MAX_SCHEDULE_AHEAD:
+        raise ValidationError("A notification can be scheduled at most a year ahead.", field="send_at")
+    return max(when, now)
+
+
+def notify(*, session: Session, user: User, kind: str, data: dict | None = None,
+           send_at: datetime | None = None) -> Notification:
+    """Create an in-app notification and queue its deliveries on every channel the user wants for `kind`.
+
+    `data` fills the kind's wording (see kinds.MESSAGES) and may carry `url`, a site path the
+    notification links to. `send_at` delays it ("send later"). Deliveries are queued when the
+    caller's transaction commits, so a job never looks for a row that is not there yet.
+    """
+    kinds.require(kind)
+    data = _clean_data(data)
+    now = clock.now().astimezone(UTC)
+    when = _schedule(send_at, now)
+    title, body = kinds.render(kind, user.language, data)
+    note = Notification(user_id=user.id, kind=kind, title=title, body=body, url=_safe_url(data.get("url")),
+                        data=data, created_at=now, send_at=when)
+    session.add(note)
+    session.flush()
+    wanted = preferences.matrix(session=session, user=user)[kind]
+    push_count = len(subscriptions.list_for_user(session=session, user=user)) if wanted[PUSH] else 0
+    quiet_end = preferences.quiet_until(session=session, user=user, at=now) if when <= now else None
+    immediate = []
+    for channel in CHANNELS:
+        if not wanted[channel] or reachable(user, channel, push_count):
+            continue
+        delivery = NotificationDelivery(notification_id=note.id, channel=channel, status=QUEUED,
+                                        deliver_after=when, created_at=now, updated_at=now)
+        if quiet_end is not None:
+            delivery.status, delivery.deliver_after = HELD, quiet_end
+        elif when <= now:
+            delivery.enqueued_at = now
+            immediate.append(delivery)
+        session.add(delivery)
+    session.flush()
+    for delivery in immediate:
+        after_commit(session, _enqueue_delivery(delivery))
+    return note
+
+
+def _enqueue_delivery(delivery: NotificationDelivery) -> Callable[[], None]:
+    """A callback that queues the job for one delivery."""
+    delivery_id, channel = delivery.id, delivery.channel
+
+    def run() -> None:
+        """Queue it (the job retries on its own, through the database, so RQ does not retry)."""
+        enqueue(notification_jobs.deliver, delivery_id, title=f"{channel} notification delivery {delivery_id}",
+                queue_name="high", retries=0)
+
+    return run
+
+
+def after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run `callback` once the session's transaction commits; drop it if the transaction rolls back."""
+    pending = session.info.get(_PENDING)
+    if pending is None:
+        pending = session.info[_PENDING] = []
+        event.listen(session, "after_commit", _run_pending)
+        event.listen(session, "after_rollback", _drop_pending)
+    pending.append(callback)
+
+
+def _run_pending(session: Session) -> None:
+    """Run the callbacks of a committed transaction (a failing one is logged; deliver_due catches up)."""
+    callbacks, session.info[_PENDING] = session.info.get(_PENDING, []), []
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:
+            log.exception("after-commit callback failed; the periodic check will retry the delivery")
+
+
+def _drop_pending(session: Session) -> None:
+    """Forget the callbacks of a rolled-back transaction."""
+    session.info[_PENDING] = []
