@@ -9,13 +9,20 @@ import reflex as rx
 from metaic import migrations
 from metaic.api.app import build_api
 from metaic.config import get_settings
+from metaic.jobs.periodic import periodic_loop
 from metaic.ui import styles
 from metaic.ui.pages.account import account
 from metaic.ui.pages.auth_pages import email_verified, forgot_password, login, reset_password, signup
+from metaic.ui.pages.builder import builder
+from metaic.ui.pages.cards import cards_page
 from metaic.ui.pages.dashboard import dashboard
 from metaic.ui.pages.landing import landing
+from metaic.ui.pages.notifications import notifications_page
 from metaic.ui.state.account import AccountState
 from metaic.ui.state.auth import EmailVerifiedState, ForgotPasswordState, ResetPasswordState, SignInState, SignUpState
+from metaic.ui.state.builder import BuilderState
+from metaic.ui.state.cards import CardsState
+from metaic.ui.state.notifications import NotificationsState
 from metaic.ui.state.session import SessionState
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -29,6 +36,7 @@ app = rx.App(
     style=styles.global_style,
     head_components=[rx.el.link(rel="icon", href="/favicon.ico")],
 )
+app.register_lifespan_task(periodic_loop)
 
 app.add_page(landing, route="/", title="MetaIC — digital business cards", on_load=SessionState.load_public,
              description="Build a rich digital business card, share it with a QR code, and keep track of "
@@ -44,3 +52,7 @@ app.add_page(email_verified, route="/email-verified", title="Email verification 
              on_load=EmailVerifiedState.load)
 app.add_page(dashboard, route="/dashboard", title="Dashboard · MetaIC", on_load=SessionState.require_user)
 app.add_page(account, route="/account", title="Account settings · MetaIC", on_load=AccountState.load)
+app.add_page(cards_page, route="/cards", title="Your cards · MetaIC", on_load=CardsState.load)
+app.add_page(builder, route="/cards/edit", title="Card builder · MetaIC", on_load=BuilderState.load)
+app.add_page(notifications_page, route="/notifications", title="Notifications · MetaIC",
+             on_load=NotificationsState.load_page)

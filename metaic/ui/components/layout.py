@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from metaic.ui import styles
+from metaic.ui.components.bell import bell
 from metaic.ui.state.session import SessionState
 
 
@@ -34,6 +35,7 @@ def user_menu() -> rx.Component:
         ),
         rx.menu.content(
             rx.menu.item(rx.icon("layout-dashboard", size=14), "Dashboard", on_click=rx.redirect("/dashboard")),
+            rx.menu.item(rx.icon("id-card", size=14), "Your cards", on_click=rx.redirect("/cards")),
             rx.menu.item(rx.icon("settings", size=14), "Account settings", on_click=rx.redirect("/account")),
             rx.menu.separator(),
             rx.menu.item(rx.icon("log-out", size=14), "Sign out", on_click=SessionState.sign_out,
@@ -42,15 +44,25 @@ def user_menu() -> rx.Component:
     )
 
 
+def app_nav() -> rx.Component:
+    """Links to the signed-in areas (hidden on phones, where the menu has them)."""
+    return rx.hstack(
+        rx.link("Dashboard", href="/dashboard", style=styles.nav_link, underline="none"),
+        rx.link("Cards", href="/cards", style=styles.nav_link, underline="none", id="nav-cards"),
+        spacing="5", margin_left="32px", display=["none", "none", "flex"],
+    )
+
+
 def top_bar() -> rx.Component:
     """The bar across every page."""
     return rx.box(
         rx.hstack(
             logo(),
+            rx.cond(SessionState.signed_in, app_nav()),
             rx.spacer(),
             rx.cond(
                 SessionState.signed_in,
-                user_menu(),
+                rx.hstack(bell(), user_menu(), align="center", spacing="3"),
                 rx.hstack(
                     rx.link("Sign in", href="/login", style=styles.nav_link, underline="none"),
                     rx.button("Get started", on_click=rx.redirect("/signup"), size="2"),

@@ -25,16 +25,16 @@ def verify_banner() -> rx.Component:
     )
 
 
-def empty_cards() -> rx.Component:
-    """The empty state before the first card exists."""
+def cards_panel() -> rx.Component:
+    """The way into the cards area."""
     return rx.vstack(
         rx.center(rx.icon("id-card", size=28, color=styles.ACCENT), width="56px", height="56px",
                   border_radius="14px", background="var(--indigo-3)"),
-        rx.heading("No cards yet", size="5"),
-        rx.text("Your cards will live here: build one, publish it at your own link, and share its QR code.",
+        rx.heading("Your cards", size="5"),
+        rx.text("Build a card, publish it at your own link, and share its QR code.",
                 color=styles.MUTED, text_align="center", max_width="440px"),
-        rx.button(rx.icon("plus", size=16), "Create a card", size="3", disabled=True,
-                  title="The card builder is being built."),
+        rx.button(rx.icon("id-card", size=16), "Go to your cards", size="3", on_click=rx.redirect("/cards"),
+                  id="dashboard-cards"),
         align="center", spacing="3", style=styles.card_style, padding_y="48px",
     )
 
@@ -48,7 +48,7 @@ def dashboard() -> rx.Component:
                 verify_banner(),
                 rx.heading("Hello, ", SessionState.display_name, size="7", id="dashboard-greeting"),
                 rx.text("Here is what is happening with your cards and contacts.", color=styles.MUTED),
-                empty_cards(),
+                cards_panel(),
                 spacing="4", width="100%",
             ),
             loading_block(),

@@ -1,0 +1,122 @@
+"""The card list: create, duplicate, delete, bulk publish/unpublish/delete."""
+
+from __future__ import annotations
+
+import uuid
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from metaic.cards import service as card_service
+from metaic.config import get_settings
+from metaic.core.errors import AuthenticationFailed, DomainError
+from metaic.db import session_scope
+from metaic.ui.state.auth import FormState
+
+
+class CardsState(FormState):
+    """Rows of the signed-in user's cards and the current selection."""
+
+    cards: list[dict[str, str]] = []
+    selected: list[str] = []
+    creating: bool = False
+    delete_target: str = ""
+
+    def _owner(self, session):
+        """The signed-in user, or raise so the handler sends the browser to sign in."""
+        user = self._load_user(session)
+        if user is None:
+            raise AuthenticationFailed("Your session has ended. Sign in again.")
+        return user
+
+    def _reload(self, session, user) -> None:
+        """Refresh the rows from the database."""
+        base = get_settings().public_base_url
+        self.cards = [
+            {"id": str(c.id), "name": c.name or "Untitled card", "slug": c.slug, "status": c.status,
+             "visibility": c.visibility, "views": str(c.view_count),
+             "updated": c.updated_at.strftime("%d %b %Y") if c.updated_at else "",
+             "url": f"{base}/c/{c.slug}"}
+            for c in card_service.list_(session=session, owner=user)
+        ]
+        ids = {c["id"] for c in self.cards}
+        self.selected = [i for i in self.selected if i in ids]
+
+    def _run(self, action, success: str = ""):
+        """Run `action(session, user)` in one transaction, then refresh; errors become a banner."""
+        self.errors, self.message = {}, ""
+        try:
+            with session_scope() as session:
+                user = self._owner(session)
+                result = action(session, user)
+                self._reload(session, user)
+        except AuthenticationFailed:
+            return rx.redirect("/login?next=/cards")
+        except DomainError as exc:
+            self._fail(exc)
+            return rx.toast.error(exc.message)
+        self.busy = False
+        if isinstance(result, EventSpec):
+            return result
+        return rx.toast.success(success) if success else None
+
+    @rx.event
+    def load(self):
+        """on_load: list the cards."""
+        self.selected, self.creating, self.delete_target = [], False, ""
+        return self._run(lambda s, u: None)
+
+    @rx.event
+    def toggle(self, card_id: str, checked: bool):
+        """Select or unselect one card."""
+        self.selected = [i for i in self.selected if i != card_id] + ([card_id] if checked else [])
+
+    @rx.event
+    def toggle_all(self, checked: bool):
+        """Select or unselect every card."""
+        self.selected = [c["id"] for c in self.cards] if checked else []
+
+    @rx.event
+    def set_creating(self, value: bool):
+        """Open or close the new-card dialog."""
+        self.creating, self.errors = value, {}
+
+    @rx.event
+    def create(self, form: dict):
+        """Create a card and open it in the builder."""
+        def action(s, u):
+            card = card_service.create(session=s, owner=u, name=str(form.get("name", "")))
+            self.creating = False
+            return rx.redirect(f"/cards/edit?id={card.id}")
+        return self._run(action)
+
+    @rx.event
+    def duplicate(self, card_id: str):
+        """Copy a card as a new draft."""
+        def action(s, u):
+            card_service.duplicate(session=s, owner=u, card_id=uuid.UUID(card_id))
+        return self._run(action, "Card duplicated as a new draft.")
+
+    @rx.event
+    def ask_delete(self, card_id: str):
+        """Open the delete confirmation for one card ('' closes it)."""
+        self.delete_target = card_id
+
+    @rx.event
+    def confirm_delete(self):
+        """Delete the card being confirmed."""
+        target, self.delete_target = self.delete_target, ""
+        return self._run(lambda s, u: card_service.delete(session=s, owner=u, card_id=uuid.UUID(target)),
+                         "Card deleted.")
+
+    @rx.event
+    def bulk(self, action: str):
+        """Publish, unpublish or delete every selected card, all or nothing."""
+        ids = [uuid.UUID(i) for i in self.selected]
+        words = {"publish": "published", "unpublish": "unpublished", "delete": "deleted"}
+
+        def run(s, u):
+            count = card_service.bulk(session=s, owner=u, card_ids=ids, action=action)
+            self.selected = []
+            return rx.toast.success(f"{count} card{'s' if count != 1 else ''} {words[action]}.")
+        return self._run(run)
