@@ -12,6 +12,7 @@ from metaic.config import get_settings
 from metaic.jobs.periodic import periodic_loop
 from metaic.ui import styles
 from metaic.ui.pages.account import account
+from metaic.ui.pages.admin_jobs import admin_jobs
 from metaic.ui.pages.auth_pages import email_verified, forgot_password, login, reset_password, signup
 from metaic.ui.pages.builder import builder
 from metaic.ui.pages.cards import cards_page
@@ -19,6 +20,7 @@ from metaic.ui.pages.dashboard import dashboard
 from metaic.ui.pages.landing import landing
 from metaic.ui.pages.notifications import notifications_page
 from metaic.ui.state.account import AccountState
+from metaic.ui.state.admin_jobs import AdminJobsState
 from metaic.ui.state.auth import EmailVerifiedState, ForgotPasswordState, ResetPasswordState, SignInState, SignUpState
 from metaic.ui.state.builder import BuilderState
 from metaic.ui.state.cards import CardsState
@@ -56,3 +58,4 @@ app.add_page(cards_page, route="/cards", title="Your cards · MetaIC", on_load=C
 app.add_page(builder, route="/cards/edit", title="Card builder · MetaIC", on_load=BuilderState.load)
 app.add_page(notifications_page, route="/notifications", title="Notifications · MetaIC",
              on_load=NotificationsState.load_page)
+app.add_page(admin_jobs, route="/admin/jobs", title="Background jobs · MetaIC", on_load=AdminJobsState.load)

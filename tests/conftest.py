@@ -7,6 +7,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from email.message import Message
 from pathlib import Path
 
@@ -42,10 +43,15 @@ def _service_missing(what: str, exc: Exception) -> None:
     pytest.fail(f"{what} is not reachable ({exc}); `make test` starts it, or start it by hand.", pytrace=False)
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A throwaway PostgreSQL database for this run, migrated, dropped at the end."""
-    name = f"metaic_test_{uuid.uuid4().hex[:10]}"
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run browser tests last: Playwright's sync API keeps an event loop open for the rest of the session."""
+    items.sort(key=lambda item: "/e2e/" in str(item.path))
+
+
+@contextmanager
+def throwaway_postgres(prefix: str = "metaic_test") -> Iterator[str]:
+    """Create a migrated PostgreSQL database for this run and drop it afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(PG_SERVER_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
@@ -54,11 +60,20 @@ def postgres_url() -> Iterator[str]:
         _service_missing("PostgreSQL at 127.0.0.1:5432", exc)
     url = make_url(PG_SERVER_URL).set(database=name).render_as_string(hide_password=False)
     migrations.upgrade(url)
-    yield url
-    dispose_engines()
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield url
+    finally:
+        dispose_engines()
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL database shared by the data-layer tests (tables emptied per test)."""
+    with throwaway_postgres() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

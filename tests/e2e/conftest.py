@@ -15,6 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import throwaway_postgres
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
@@ -44,8 +46,16 @@ class RunningApp:
 
 
 @pytest.fixture(scope="session")
-def app_server(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+def e2e_database_url() -> Iterator[str]:
+    """A PostgreSQL database of the browser tests' own: other tests empty the shared one as they go."""
+    with throwaway_postgres("metaic_e2e") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def app_server(e2e_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     """`reflex run --env prod --single-port` on a free port, against a throwaway PostgreSQL database."""
+    postgres_url = e2e_database_url
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}; `.ci/run` installs it (apt-get install chromium).")
     port = _free_port()

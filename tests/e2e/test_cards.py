@@ -10,6 +10,7 @@ import pytest
 import vobject
 from PIL import Image
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlmodel import Session
 
 from metaic.auth import service as user_service
@@ -37,7 +38,10 @@ def _sign_in(page: Page, base: str) -> None:
     page.fill("#email", EMAIL)
     page.fill("#password", PASSWORD)
     page.click("#sign-in")
-    page.wait_for_url(re.compile(r".*/dashboard/?$"))
+    try:
+        page.wait_for_url(re.compile(r".*/dashboard/?$"))
+    except PlaywrightTimeout:
+        raise AssertionError(f"sign-in failed: {page.locator('#form-error').all_inner_texts()}") from None
 
 
 def _type(page: Page, selector: str, text: str) -> None:
@@ -87,12 +91,16 @@ def test_card_journey(app_server, browser, owner, tmp_path):
     # New cards start with the account's email; add a phone.
     expect(page.locator(".contact-value input").first).to_have_value(EMAIL)
     page.click("#add-contacts")
+    expect(page.locator(".contact-value input")).to_have_count(2)
     page.locator(".contact-value input").last.fill("+44 20 7946 0958")
     page.click("#add-socials")
+    expect(page.locator(".social-url input")).to_have_count(1)
     page.locator(".social-url input").nth(0).fill("https://www.linkedin.com/in/ada")
     page.click("#add-services")
+    expect(page.get_by_placeholder("Title")).to_have_count(1)
     page.get_by_placeholder("Title").first.fill("Engine programming")
     page.click("#add-works")
+    expect(page.get_by_placeholder("Title")).to_have_count(2)
     page.get_by_placeholder("Title").last.fill("Notes on the engine")
     page.fill("#f-interest", "Poetry")
     page.keyboard.press("Enter")

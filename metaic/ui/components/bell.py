@@ -58,7 +58,7 @@ def bell_empty() -> rx.Component:
 def bell_button() -> rx.Component:
     """The bell icon with its red count badge."""
     return rx.box(
-        rx.icon_button(rx.icon("bell", size=18), variant="ghost", color_scheme="gray", size="3",
+        rx.icon_button(rx.icon("bell", size=18), variant="ghost", color_scheme="gray", size="2",
                        aria_label="Notifications", id="bell-button"),
         rx.cond(
             NotificationsState.unread > 0,

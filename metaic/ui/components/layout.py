@@ -37,6 +37,8 @@ def user_menu() -> rx.Component:
             rx.menu.item(rx.icon("layout-dashboard", size=14), "Dashboard", on_click=rx.redirect("/dashboard")),
             rx.menu.item(rx.icon("id-card", size=14), "Your cards", on_click=rx.redirect("/cards")),
             rx.menu.item(rx.icon("settings", size=14), "Account settings", on_click=rx.redirect("/account")),
+            rx.cond(SessionState.is_admin, rx.menu.item(rx.icon("server-cog", size=14), "Background jobs",
+                                                        on_click=rx.redirect("/admin/jobs"))),
             rx.menu.separator(),
             rx.menu.item(rx.icon("log-out", size=14), "Sign out", on_click=SessionState.sign_out,
                          id="sign-out", color="var(--red-11)"),

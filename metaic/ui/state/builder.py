@@ -59,6 +59,7 @@ class BuilderState(FormState):
     open_to: list[str] = []
     meeting_format: str = "any"
 
+    tab: str = "content"
     versions: list[dict[str, str]] = []
     diff_rows: list[dict[str, str]] = []
     templates: list[dict[str, str]] = []
@@ -130,17 +131,26 @@ class BuilderState(FormState):
             return rx.redirect(f"/login?next=/cards/edit?id={self.card_id}")
         except DomainError as exc:
             self._fail(exc)
-            return rx.toast.error(exc.message if not exc.errors else "Some fields need attention.")
+            if not exc.errors:
+                return rx.toast.error(exc.message)
+            self.tab = _tab_for(exc.errors)
+            first = next(iter(exc.errors.values()))
+            return rx.toast.error(f"Some fields need attention: {first}")
         self.busy = False
         if isinstance(result, EventSpec):
             return result
         return rx.toast.success(success) if success else None
 
     @rx.event
+    def set_tab(self, tab: str):
+        """Switch builder tabs."""
+        self.tab = tab
+
+    @rx.event
     def load(self):
         """on_load: read the card id from the address and load its draft."""
         self.card_id = self.router.url.query_parameters.get("id", "")
-        self.errors, self.diff_rows, self.dirty = {}, [], False
+        self.errors, self.diff_rows, self.dirty, self.tab = {}, [], False, "content"
         self.templates = [dict(t) for t in card_service.templates()]
         try:
             uuid.UUID(self.card_id)
@@ -362,6 +372,14 @@ class BuilderState(FormState):
             self.diff_rows, self.dirty = [], False
             return rx.toast.success(f"Version {number} restored into the draft. Publish to make it live.")
         return self._run(action)
+
+
+def _tab_for(errors: dict[str, str]) -> str:
+    """The builder tab that shows the first field with an error."""
+    key = next(iter(errors), "")
+    if key == "slug" or key == "visibility":
+        return "share"
+    return "design" if key.startswith("theme") else "content"
 
 
 def _strings(values: dict) -> dict[str, str]:
