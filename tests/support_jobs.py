@@ -14,8 +14,11 @@ from metaic.core.errors import NotFound
 
 
 def write_file(path: str, text: str) -> None:
-    """Write `text` to `path`, so a test can see that the job ran."""
-    Path(path).write_text(text, encoding="utf-8")
+    """Write `text` to `path` atomically, so a test that sees the file also sees its content."""
+    target = Path(path)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(target)
 
 
 def _attempt(folder: str) -> int:
