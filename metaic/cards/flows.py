@@ -12,6 +12,9 @@ from metaic.auth.models import User
 from metaic.cards import versions
 from metaic.cards.public import get_public
 from metaic.cards.schemas import PublicCard, SlugRedirect, VersionRead
+from metaic.contacts import jobs as contacts_jobs
+from metaic.jobs import enqueue
+from metaic.notifications.flows import after_commit
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,11 @@ class Visitor:
 
 def publish(*, session: Session, owner: User, card_id: uuid.UUID) -> VersionRead:
     """Publish a card's draft (the hook for search reindexing and notifications when those domains land)."""
-    return versions.publish(session=session, owner=owner, card_id=card_id)
+    version = versions.publish(session=session, owner=owner, card_id=card_id)
+    # Contacts saved from this card follow its published content (after commit, so the job sees it).
+    after_commit(session, lambda: enqueue(contacts_jobs.refresh_from_card, card_id,
+                                          title=f"refresh contacts saved from card {card_id}", queue_name="low"))
+    return version
 
 
 def _record(session: Session, card: PublicCard, visitor: Visitor, kind: str, channel: str | None = None) -> None:

@@ -41,8 +41,16 @@ def _requeue_stuck_images() -> object:
         return file_service.requeue_stuck(session=session)
 
 
+def _fire_reminders() -> object:
+    """Notify owners of contact reminders whose time has come."""
+    from metaic.contacts.jobs import fire_due
+
+    return fire_due()
+
+
 TASKS = [
     Periodic("deliver due notifications", _deliver_due, every=60),
+    Periodic("fire contact reminders", _fire_reminders, every=60),
     Periodic("requeue stuck image jobs", _requeue_stuck_images, every=900),
 ]
 

@@ -1,0 +1,144 @@
+"""Helpers every contact file format shares: decoding bytes, reading CSV, labels, and turning fields into rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pydantic
+
+from metaic.contacts.schemas import ContactDraft, LabeledValue, ParsedRow
+from metaic.core.errors import ValidationError
+
+# Labels we keep in one canonical spelling; any other label is the user's own and is kept as written.
+_CANONICAL = {"cell": "mobile", "mobile": "mobile", "iphone": "mobile", "work": "work", "business": "work",
+              "office": "work", "home": "home", "personal": "home", "other": "other", "main": "main",
+              "fax": "fax", "work fax": "work fax", "workfax": "work fax", "business fax": "work fax",
+              "home fax": "home fax", "homefax": "home fax", "other fax": "fax", "pager": "pager", "car": "car",
+              "homepage": "homepage"}
+_APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
+_FIELD_NAMES = {"full_name": "name", "first_name": "first name", "last_name": "last name", "company": "company",
+                "title": "job title", "emails": "email addresses", "phones": "phone numbers",
+                "addresses": "addresses", "links": "links", "note": "note", "birthday": "birthday",
+                "uid": "unique id", "tags": "labels", "label": "label", "value": "value"}
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+EMPTY_REASON = "This contact has no name, email address or phone number, so there is nothing to import."
+
+
+def decode_text(data: bytes) -> str:
+    """Text from a file's bytes: a BOM or valid UTF-8 first, then the most likely legacy encoding."""
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom):].decode(codec, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=["cp1252", "gb18030", "big5", "shift_jis", "euc_kr", "cp1251",
+                                          "cp1250", "latin_1"]).best()
+    return str(best) if best is not None else data.decode("cp1252", errors="replace")
+
+
+def sniff_delimiter(first_line: str) -> str:
+    """The separator of a CSV header line: comma, semicolon (some Outlook locales) or tab, whichever is most used."""
+    counts = {sep: first_line.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
+def read_csv(text: str) -> tuple[list[str], list[list[str]]]:
+    """(header, records) of a CSV text; separators and line ends are detected, blank lines skipped."""
+    text = text.lstrip("\ufeff").replace("\x00", "")
+    first = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first))
+    try:
+        rows = [row for row in reader if row]
+    except csv.Error as exc:
+        raise ValidationError(f"We could not read this CSV file: near line {reader.line_num}, {exc}.",
+                              field="file") from exc
+    if not rows:
+        return [], []
+    return [cell.strip() for cell in rows[0]], rows[1:]
+
+
+def write_csv(header: list[str], rows: list[list[str]]) -> str:
+    """A CSV text with CRLF line ends, quoting only where needed."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def normalise_label(raw: str) -> str:
+    """A label as we store it: Google's `* ` primary mark and Apple's `_$!<...>!$_` removed, common ones lowercased."""
+    label = raw.strip().removeprefix("* ").strip()
+    match = _APPLE_LABEL.match(label)
+    if match:
+        label = match.group(1).strip()
+    return _CANONICAL.get(label.lower(), label)[:40]
+
+
+def display_label(label: str) -> str:
+    """A label as spreadsheets show it: `work fax` becomes `Work Fax`, the user's own labels stay as written."""
+    return label.title() if label in _CANONICAL.values() else label
+
+
+def compose_name(*parts: str) -> str:
+    """A full name from given, middle and family names (family name first, no spaces, for CJK names)."""
+    words = [p.strip() for p in parts if p and p.strip()]
+    if len(words) > 1 and all(_CJK.search(w) for w in words):
+        return "".join(reversed(words))
+    return " ".join(words)
+
+
+def normalise_birthday(raw: str) -> str:
+    """A birthday as YYYY-MM-DD, or --MM-DD without a year; unreadable values are dropped."""
+    value = raw.strip()
+    for pattern, build in (
+        (r"^(\d{4})-?(\d{2})-?(\d{2})(?:T.*)?$", lambda m: f"{m[1]}-{m[2]}-{m[3]}"),
+        (r"^--(\d{2})-?(\d{2})$", lambda m: f"--{m[1]}-{m[2]}"),
+        (r"^(\d{1,2})/(\d{1,2})/(\d{4})$", lambda m: f"{m[3]}-{int(m[1]):02d}-{int(m[2]):02d}"),
+    ):
+        match = re.match(pattern, value)
+        if match:
+            result = build(match)
+            return "" if result.endswith(("-00", "-00-00")) or "-00-" in result else result
+    return ""
+
+
+def values(pairs: list[tuple[str, str]]) -> list[LabeledValue]:
+    """LabeledValues from (label, value) pairs, dropping empty values and tidying labels."""
+    return [LabeledValue(label=normalise_label(label), value=value.strip()) for label, value in pairs
+            if value and value.strip()]
+
+
+def _reason(exc: pydantic.ValidationError) -> str:
+    """A sentence for the first problem pydantic found in a draft."""
+    error = exc.errors()[0]
+    name = _FIELD_NAMES.get(str(error["loc"][0]), str(error["loc"][0])) if error["loc"] else "contact"
+    limit = (error.get("ctx") or {}).get("max_length")
+    if error["type"] == "string_too_long":
+        return f"The {name} is longer than {limit} characters."
+    if error["type"] == "too_long":
+        return f"This contact has more than {limit} {name}, which is more than we keep."
+    return f"The {name} could not be read ({error['msg']})."
+
+
+def finish(row: int, fields: dict) -> ParsedRow:
+    """The ParsedRow for one record: a draft, or the reason it cannot become one."""
+    fields = {key: value.strip() if isinstance(value, str) else value for key, value in fields.items()}
+    if "note" in fields:
+        fields["note"] = fields["note"].replace("\r\n", "\n").replace("\r", "\n")
+    if not fields.get("full_name"):
+        fields["full_name"] = compose_name(fields.get("first_name", ""), fields.get("last_name", ""))
+    try:
+        draft = ContactDraft(**fields)
+    except pydantic.ValidationError as exc:
+        return ParsedRow(row=row, error=_reason(exc))
+    if not (draft.full_name or draft.company or draft.emails or draft.phones):
+        return ParsedRow(row=row, error=EMPTY_REASON)
+    return ParsedRow(row=row, draft=draft)

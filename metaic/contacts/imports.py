@@ -1,0 +1,176 @@
+"""Import and export support: drafts in, drafts out, and import jobs with progress and a report."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from sqlmodel import Session, select
+
+from metaic.auth.models import User
+from metaic.contacts import service, store, tags
+from metaic.contacts.models import ImportJob, SavedContact
+from metaic.contacts.schemas import (
+    ContactDraft,
+    ContactFilters,
+    ContactInput,
+    ImportReport,
+    LabeledValue,
+    ParsedRow,
+    RowResult,
+)
+from metaic.contacts.search import matching_ids
+from metaic.core import clock
+from metaic.core.errors import DomainError, NotFound, ValidationError
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+MAX_IMPORT_ROWS = 20_000
+
+
+def _by_uid(session: Session, owner_id: uuid.UUID, uid: str) -> SavedContact | None:
+    """The owner's contact with this UID (ours, as exported, or the one an earlier import stored)."""
+    uid = uid.strip()
+    if not uid:
+        return None
+    found = session.exec(select(SavedContact).where(SavedContact.owner_id == owner_id,
+                                                    SavedContact.uid == uid)).first()
+    if found is None:
+        try:
+            found = session.get(SavedContact, uuid.UUID(uid.removeprefix("urn:uuid:")))
+        except ValueError:
+            return None
+    return found if found is not None and found.owner_id == owner_id else None
+
+
+def _update_from(contact: SavedContact, incoming: SavedContact) -> None:
+    """Fold an imported row into an existing contact: lists unioned, non-empty values win."""
+    for name in store.LIST_FIELDS:
+        setattr(contact, name, store.union_lists(getattr(contact, name), getattr(incoming, name)))
+    for name in (*store.TEXT_FIELDS, "uid"):
+        value = getattr(incoming, name)
+        if value:
+            setattr(contact, name, value)
+    if incoming.notes and incoming.notes not in contact.notes:
+        contact.notes = f"{contact.notes}\n\n{incoming.notes}".strip()
+    store.refresh_derived(contact)
+
+
+def _import_one(session: Session, owner: User, draft: ContactDraft, source: str) -> tuple[str, uuid.UUID]:
+    """Create or merge one draft; returns (status, contact id)."""
+    data = ContactInput(**draft.model_dump(exclude={"photo_jpeg"}), source=source)
+    incoming = service.build(owner_id=owner.id, data=data)
+    contact = _by_uid(session, owner.id, draft.uid) or store.find_by_identity(
+        session=session, owner_id=owner.id, emails=incoming.emails, phones=incoming.phones)
+    if contact is None:
+        service.add(session=session, contact=incoming, tag_names=draft.tags)
+        return "created", incoming.id
+    _update_from(contact, incoming)
+    session.add(contact)
+    session.flush()
+    store.sync_identities(session=session, contact=contact)
+    if draft.tags:
+        tags.add_names(session=session, owner_id=owner.id, contact_id=contact.id, names=draft.tags)
+    return "merged", contact.id
+
+
+def _reason(exc: DomainError) -> str:
+    """A one-line reason from a domain error and its field messages."""
+    details = "; ".join(f"{k}: {v}" for k, v in exc.errors.items())
+    return f"{exc.message} ({details})" if details else exc.message
+
+
+def import_drafts(*, session: Session, owner: User, rows: list[ParsedRow], source: str = "import",
+                  progress: Callable[[int, int], None] | None = None) -> ImportReport:
+    """Create or merge each row (UID, then email/phone match); a refused row never stops the others.
+
+    Each row runs in a SAVEPOINT; an unexpected error propagates, so the caller's transaction
+    rolls back and a failed import leaves nothing behind.
+    """
+    report = ImportReport()
+    total = len(rows)
+    for done, parsed in enumerate(rows, start=1):
+        if parsed.draft is None:
+            result = RowResult(row=parsed.row, status="refused", reason=parsed.error or "The row is empty.")
+        else:
+            try:
+                with session.begin_nested():
+                    status, contact_id = _import_one(session, owner, parsed.draft, source)
+                result = RowResult(row=parsed.row, status=status, contact_id=contact_id)
+            except DomainError as exc:
+                result = RowResult(row=parsed.row, status="refused", reason=_reason(exc))
+        report.rows.append(result)
+        setattr(report, result.status, getattr(report, result.status) + 1)
+        if progress is not None:
+            progress(done, total)
+    return report
+
+
+def to_draft(contact: SavedContact, tag_names: list[str]) -> ContactDraft:
+    """The exchange shape of a saved contact (UID: the imported one, else our id)."""
+    lists = {name: [LabeledValue(**item) for item in getattr(contact, name)] for name in store.LIST_FIELDS}
+    return ContactDraft(full_name=contact.full_name, first_name=contact.first_name, last_name=contact.last_name,
+                        company=contact.company, title=contact.title, note=contact.notes[:5000],
+                        birthday=contact.birthday, uid=contact.uid or str(contact.id), tags=tag_names, **lists)
+
+
+def export_drafts(*, session: Session, owner: User, contact_ids: list[uuid.UUID] | None = None,
+                  filters: ContactFilters | None = None) -> list[ContactDraft]:
+    """Drafts of the owner's contacts: the listed ones, else those matching `filters`, else all."""
+    if contact_ids is None:
+        contact_ids = matching_ids(session=session, owner_id=owner.id, filters=filters or ContactFilters())
+    drafts = []
+    for start in range(0, len(contact_ids), 500):
+        chunk = list(dict.fromkeys(contact_ids[start:start + 500]))
+        rows = {c.id: c for c in session.exec(select(SavedContact).where(
+            SavedContact.id.in_(chunk), SavedContact.owner_id == owner.id)).all()}
+        if len(rows) != len(chunk):
+            raise NotFound("Contact not found.")
+        tag_map = store.tags_for(session=session, contact_ids=chunk)
+        drafts += [to_draft(rows[cid], [t.name for t in tag_map[cid]]) for cid in chunk]
+    return drafts
+
+
+def start_import(*, session: Session, owner: User, filename: str, data: bytes, format: str) -> uuid.UUID:
+    """Store an uploaded file as an import job and queue it; returns the job id."""
+    from metaic.contacts import jobs as contact_jobs
+    from metaic.jobs import enqueue
+    from metaic.notifications.flows import after_commit
+
+    if not data:
+        raise ValidationError("The file is empty.", field="file")
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ValidationError(f"Import files can be at most {MAX_IMPORT_BYTES // 1024 // 1024} MB.", field="file")
+    from metaic.contacts.formats import FORMATS
+
+    if format not in ("auto", *FORMATS):
+        raise ValidationError(f"Choose one of: auto, {', '.join(FORMATS)}.", field="format")
+    job = ImportJob(owner_id=owner.id, filename=(filename or "")[:255], format=format, data=data)
+    session.add(job)
+    session.flush()
+    job_id = job.id
+    after_commit(session, lambda: enqueue(contact_jobs.run_import, job_id, title=f"contact import {job_id}",
+                                          queue_name="low"))
+    return job_id
+
+
+def get_job(*, session: Session, owner: User, job_id: uuid.UUID) -> ImportJob:
+    """The owner's import job (status, progress, report), or NotFound."""
+    job = session.get(ImportJob, job_id)
+    if job is None or job.owner_id != owner.id:
+        raise NotFound("Import not found.")
+    return job
+
+
+def finish_job(*, session: Session, job_id: uuid.UUID, report: ImportReport | None, error: str = "") -> None:
+    """Record the end of an import: its report, or why it failed; the file is dropped either way."""
+    job = session.get(ImportJob, job_id)
+    job.status = "failed" if report is None else "done"
+    job.report = report.model_dump(mode="json") if report is not None else None
+    # The parser's message may quote the file, which can hold NUL and other control bytes.
+    job.error = "".join(ch if ch.isprintable() else "?" for ch in error)[:500]
+    job.data = None
+    if report is not None:
+        job.processed = job.total = len(report.rows)
+    job.finished_at = clock.now()
+    session.add(job)
+    session.flush()

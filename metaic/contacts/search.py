@@ -1,0 +1,73 @@
+"""Finding contacts: text search, filters, sort and pagination (one page query, one count, one tags query)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import exists, nulls_last
+from sqlmodel import Session, func, select
+
+from metaic.auth.models import User
+from metaic.contacts import store
+from metaic.contacts.models import ContactTag, Reminder, SavedContact
+from metaic.contacts.schemas import ContactFilters, ContactPage
+from metaic.core import clock
+from metaic.core.errors import ValidationError
+
+SORTS = {
+    "name": (SavedContact.sort_name.asc(), SavedContact.id.asc()),
+    "-name": (SavedContact.sort_name.desc(), SavedContact.id.desc()),
+    "created": (SavedContact.created_at.asc(), SavedContact.id.asc()),
+    "-created": (SavedContact.created_at.desc(), SavedContact.id.desc()),
+    "last_contacted": (nulls_last(SavedContact.last_contacted_at.asc()), SavedContact.id.asc()),
+    "-last_contacted": (nulls_last(SavedContact.last_contacted_at.desc()), SavedContact.id.desc()),
+}
+MAX_LIMIT = 200
+
+
+def _escape_like(text: str) -> str:
+    """Escape LIKE wildcards so a search for `50%` means the characters."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def conditions(*, owner_id: uuid.UUID, filters: ContactFilters, now: datetime | None = None) -> list:
+    """The WHERE clauses for an owner's contacts matching `filters`."""
+    where = [SavedContact.owner_id == owner_id]
+    for word in filters.query.lower().split()[:8]:
+        where.append(SavedContact.search_text.like(f"%{_escape_like(word)}%", escape="\\"))
+    if filters.tag_id is not None:
+        where.append(exists().where(ContactTag.contact_id == SavedContact.id, ContactTag.tag_id == filters.tag_id))
+    if filters.source:
+        where.append(SavedContact.source == filters.source)
+    if filters.stage:
+        where.append(SavedContact.stage == filters.stage)
+    if filters.event.strip():
+        where.append(func.lower(SavedContact.event) == filters.event.strip().lower())
+    if filters.reminder_due:
+        where.append(exists().where(Reminder.contact_id == SavedContact.id, Reminder.status != "done",
+                                    Reminder.due_at <= (now or clock.now())))
+    return where
+
+
+def list_(*, session: Session, owner: User, filters: ContactFilters | dict | None = None, sort: str = "name",
+          limit: int = 50, offset: int = 0) -> ContactPage:
+    """A page of the owner's contacts matching `filters`, sorted, with the total count."""
+    if sort not in SORTS:
+        raise ValidationError(f"Sort by one of: {', '.join(SORTS)}.", field="sort")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError(f"Show between 1 and {MAX_LIMIT} contacts a page.", field="limit")
+    if offset < 0:
+        raise ValidationError("The offset cannot be negative.", field="offset")
+    checked = filters if isinstance(filters, ContactFilters) else ContactFilters.model_validate(filters or {})
+    where = conditions(owner_id=owner.id, filters=checked)
+    rows = session.exec(select(SavedContact).where(*where).order_by(*SORTS[sort]).limit(limit).offset(offset)).all()
+    total = session.exec(select(func.count()).select_from(SavedContact).where(*where)).one()
+    tag_map = store.tags_for(session=session, contact_ids=[c.id for c in rows])
+    return ContactPage(items=[store.to_read(c, tag_map[c.id]) for c in rows], total=total, limit=limit, offset=offset)
+
+
+def matching_ids(*, session: Session, owner_id: uuid.UUID, filters: ContactFilters) -> list[uuid.UUID]:
+    """Every id of the owner's contacts matching `filters`, by name (for exports)."""
+    return list(session.exec(select(SavedContact.id).where(*conditions(owner_id=owner_id, filters=filters))
+                             .order_by(*SORTS["name"])).all())

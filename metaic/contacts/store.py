@@ -1,0 +1,170 @@
+"""Contact rows: field rules (emails, E.164 phones, http(s) links), derived columns, identities, tags, reads."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import TypeAdapter
+from sqlmodel import Session, delete, func, select
+
+from metaic.auth.service import normalize_email
+from metaic.auth.verification import normalize_phone
+from metaic.cards.normalize import normalize_url
+from metaic.contacts.models import ContactIdentity, ContactTag, SavedContact, Tag
+from metaic.contacts.schemas import ContactRead, LabeledValue, TagRead
+from metaic.core import clock
+from metaic.core.errors import NotFound, ValidationError
+
+# Numbers typed without a country code are read as numbers of this region.
+DEFAULT_PHONE_REGION = "US"
+LIST_FIELDS = ("emails", "phones", "addresses", "links")
+TEXT_FIELDS = ("full_name", "first_name", "last_name", "company", "title", "birthday", "event", "place",
+               "how_we_met")
+
+
+def clean_text(value: str | None) -> str:
+    """Collapse whitespace and refuse control characters silently (they are dropped)."""
+    return " ".join("".join(ch for ch in (value or "") if ord(ch) >= 32 or ch in "\n\t").split())
+
+
+def clean_value(kind: str, raw: str, *, field: str, region: str | None = DEFAULT_PHONE_REGION) -> str:
+    """Normalise one email, phone, address or link; raises ValidationError keyed by `field`."""
+    value = (raw or "").strip()
+    if kind == "emails":
+        return normalize_email(value, field=field)
+    if kind == "phones":
+        try:
+            return normalize_phone(value, region=None if value.startswith("+") else region)
+        except ValidationError as exc:
+            raise ValidationError(f"{exc.message} ({value})", field=field) from None
+    if kind == "links":
+        try:
+            return normalize_url(value)
+        except ValueError as exc:
+            raise ValidationError(f"{exc} ({value})", field=field) from None
+    text = "\n".join(line.strip() for line in value.splitlines() if line.strip())
+    if not text:
+        raise ValidationError("Enter the address, or remove it.", field=field)
+    return text
+
+
+def clean_list(kind: str, items: Iterable[LabeledValue | dict], *, strict: bool = True) -> list[dict]:
+    """Normalise a list of labelled values, dropping repeats; `strict=False` skips bad values instead of refusing."""
+    out: list[dict] = []
+    seen: set[str] = set()
+    errors: dict[str, str] = {}
+    for i, item in enumerate(items):
+        item = item if isinstance(item, LabeledValue) else LabeledValue.model_validate(item)
+        try:
+            value = clean_value(kind, item.value, field=f"{kind}.{i}")
+        except ValidationError as exc:
+            errors.update(exc.errors)
+            continue
+        key = value.lower() if kind != "links" else value
+        if key not in seen:
+            seen.add(key)
+            out.append({"label": clean_text(item.label)[:40], "value": value})
+    if errors and strict:
+        raise ValidationError("Some contact details need attention.", errors=errors)
+    return out
+
+
+def union_lists(first: list[dict], second: list[dict]) -> list[dict]:
+    """The values of `first`, then those of `second` not already in it (compared case-insensitively)."""
+    seen = {item["value"].lower() for item in first}
+    return [*first, *(item for item in second if item["value"].lower() not in seen)]
+
+
+def refresh_derived(contact: SavedContact) -> None:
+    """Fill the display name and the sort and search columns; refuse a contact with nothing to call it by."""
+    if not contact.full_name:
+        contact.full_name = " ".join(p for p in (contact.first_name, contact.last_name) if p)[:200]
+    label = contact.full_name or contact.company or next(
+        (item["value"] for item in [*contact.emails, *contact.phones]), "")
+    if not label:
+        raise ValidationError("Enter a name, a company, an email address or a phone number.",
+                              errors={"full_name": "Enter a name, a company, an email address or a phone number."})
+    contact.sort_name = label.lower()[:200]
+    phones = [item["value"] for item in contact.phones]
+    parts = [contact.full_name, contact.company, contact.title, contact.event, contact.place,
+             *(item["value"] for item in contact.emails), *phones, *(p.lstrip("+") for p in phones)]
+    contact.search_text = " ".join(p for p in parts if p).lower()
+    contact.updated_at = clock.now()
+
+
+def sync_identities(*, session: Session, contact: SavedContact) -> None:
+    """Rewrite the contact's normalised emails and phones (used by dedupe and enrichment)."""
+    session.exec(delete(ContactIdentity).where(ContactIdentity.contact_id == contact.id))
+    for kind, items in (("email", contact.emails), ("phone", contact.phones)):
+        for value in {item["value"].lower() for item in items}:
+            session.add(ContactIdentity(contact_id=contact.id, owner_id=contact.owner_id, kind=kind, value=value))
+    session.flush()
+
+
+def require_contact(*, session: Session, owner_id: uuid.UUID, contact_id: uuid.UUID | str) -> SavedContact:
+    """The owner's contact, or NotFound (also for someone else's contact)."""
+    try:
+        key = contact_id if isinstance(contact_id, uuid.UUID) else uuid.UUID(str(contact_id))
+    except ValueError:
+        raise NotFound("Contact not found.") from None
+    contact = session.get(SavedContact, key)
+    if contact is None or contact.owner_id != owner_id:
+        raise NotFound("Contact not found.")
+    return contact
+
+
+def find_by_identity(*, session: Session, owner_id: uuid.UUID, emails: list[dict], phones: list[dict],
+                     exclude: uuid.UUID | None = None) -> SavedContact | None:
+    """The owner's oldest contact sharing a normalised email or phone with these, if any."""
+    pairs = [("email", i["value"].lower()) for i in emails] + [("phone", i["value"].lower()) for i in phones]
+    for kind, value in pairs:
+        query = (select(SavedContact).join(ContactIdentity, ContactIdentity.contact_id == SavedContact.id)
+                 .where(ContactIdentity.owner_id == owner_id, ContactIdentity.kind == kind,
+                        ContactIdentity.value == value)
+                 .order_by(SavedContact.created_at))
+        if exclude is not None:
+            query = query.where(SavedContact.id != exclude)
+        found = session.exec(query).first()
+        if found is not None:
+            return found
+    return None
+
+
+def tags_for(*, session: Session, contact_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[TagRead]]:
+    """The tags of several contacts in one query, by contact id (names in order)."""
+    out: dict[uuid.UUID, list[TagRead]] = {cid: [] for cid in contact_ids}
+    if not contact_ids:
+        return out
+    rows = session.exec(select(ContactTag.contact_id, Tag).join(Tag, Tag.id == ContactTag.tag_id)
+                        .where(ContactTag.contact_id.in_(contact_ids)).order_by(func.lower(Tag.name))).all()
+    for contact_id, tag in rows:
+        out[contact_id].append(TagRead(id=tag.id, name=tag.name, color=tag.color))
+    return out
+
+
+def to_read(contact: SavedContact, tags: list[TagRead] | None = None) -> ContactRead:
+    """The read model of a contact (timestamps as UTC)."""
+    data = contact.model_dump()
+    for key in ("created_at", "updated_at", "last_contacted_at"):
+        if data[key] is not None:
+            data[key] = clock.as_utc(data[key])
+    return ContactRead(**data, tags=tags or [])
+
+
+def read_one(*, session: Session, contact: SavedContact) -> ContactRead:
+    """The read model of one contact with its tags."""
+    return to_read(contact, tags_for(session=session, contact_ids=[contact.id])[contact.id])
+
+
+def row_to_json(row: Any) -> dict:
+    """Every column of a row as JSON-safe values (for snapshots)."""
+    return TypeAdapter(dict).dump_python(row.model_dump(), mode="json")
+
+
+def row_from_json(cls: type, data: dict) -> Any:
+    """Rebuild a row of `cls` from `row_to_json` output, each value parsed back to its field's type."""
+    values = {name: TypeAdapter(field.annotation).validate_python(data[name])
+              for name, field in cls.model_fields.items() if name in data}
+    return cls(**values)
