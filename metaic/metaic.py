@@ -16,6 +16,7 @@ from metaic.ui.pages.admin_jobs import admin_jobs
 from metaic.ui.pages.auth_pages import email_verified, forgot_password, login, reset_password, signup
 from metaic.ui.pages.builder import builder
 from metaic.ui.pages.cards import cards_page
+from metaic.ui.pages.contacts import contact_view, contacts_page
 from metaic.ui.pages.dashboard import dashboard
 from metaic.ui.pages.landing import landing
 from metaic.ui.pages.notifications import notifications_page
@@ -24,6 +25,7 @@ from metaic.ui.state.admin_jobs import AdminJobsState
 from metaic.ui.state.auth import EmailVerifiedState, ForgotPasswordState, ResetPasswordState, SignInState, SignUpState
 from metaic.ui.state.builder import BuilderState
 from metaic.ui.state.cards import CardsState
+from metaic.ui.state.contacts import ContactsState, ContactState
 from metaic.ui.state.notifications import NotificationsState
 from metaic.ui.state.session import SessionState
 
@@ -59,3 +61,5 @@ app.add_page(builder, route="/cards/edit", title="Card builder · MetaIC", on_lo
 app.add_page(notifications_page, route="/notifications", title="Notifications · MetaIC",
              on_load=NotificationsState.load_page)
 app.add_page(admin_jobs, route="/admin/jobs", title="Background jobs · MetaIC", on_load=AdminJobsState.load)
+app.add_page(contacts_page, route="/contacts", title="Contacts · MetaIC", on_load=ContactsState.load)
+app.add_page(contact_view, route="/contacts/view", title="Contact · MetaIC", on_load=ContactState.load)

@@ -36,6 +36,7 @@ def user_menu() -> rx.Component:
         rx.menu.content(
             rx.menu.item(rx.icon("layout-dashboard", size=14), "Dashboard", on_click=rx.redirect("/dashboard")),
             rx.menu.item(rx.icon("id-card", size=14), "Your cards", on_click=rx.redirect("/cards")),
+            rx.menu.item(rx.icon("users", size=14), "Contacts", on_click=rx.redirect("/contacts")),
             rx.menu.item(rx.icon("settings", size=14), "Account settings", on_click=rx.redirect("/account")),
             rx.cond(SessionState.is_admin, rx.menu.item(rx.icon("server-cog", size=14), "Background jobs",
                                                         on_click=rx.redirect("/admin/jobs"))),
@@ -51,6 +52,7 @@ def app_nav() -> rx.Component:
     return rx.hstack(
         rx.link("Dashboard", href="/dashboard", style=styles.nav_link, underline="none"),
         rx.link("Cards", href="/cards", style=styles.nav_link, underline="none", id="nav-cards"),
+        rx.link("Contacts", href="/contacts", style=styles.nav_link, underline="none", id="nav-contacts"),
         spacing="5", margin_left="32px", display=["none", "none", "flex"],
     )
 

@@ -1,0 +1,247 @@
+"""`/contacts` and `/contacts/view`: the contact book and one contact."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from metaic.ui import styles
+from metaic.ui.components.forms import field, form_banner
+from metaic.ui.components.layout import loading_block, page
+from metaic.ui.state.contacts import STAGES, ContactsState, ContactState
+
+L = ContactsState
+C = ContactState
+STAGE_COLORS = (("new", "gray"), ("warm", "amber"), ("client", "green"), ("partner", "indigo"))
+SOURCES = [("", "Any source"), ("card", "Saved card"), ("share_back", "Shared back"), ("import", "Imported"),
+           ("manual", "Added by hand")]
+SORTS = [("name", "Name A–Z"), ("-created", "Newest first"), ("-last_contacted", "Recently contacted")]
+
+
+def _select(name: str, options: list[tuple[str, str]], value=None) -> rx.Component:
+    """A small native select for filters."""
+    return rx.el.select(*(rx.el.option(label, value=key) for key, label in options), name=name, id=f"filter-{name}",
+                        default_value=value, style={"padding": "6px 8px", "border_radius": "8px",
+                                                    "border": styles.BORDER, "height": "36px",
+                                                    "background": "var(--color-surface)", "font_size": "14px"})
+
+
+def filters_bar() -> rx.Component:
+    """Search box, filters and sort; applied together."""
+    return rx.form(
+        rx.flex(
+            rx.input(name="query", placeholder="Search name, company, email, phone…", id="contact-search",
+                     flex="1", min_width="220px", size="2"),
+            _select("stage", [("", "Any stage"), *((s, s.title()) for s in STAGES)]),
+            _select("source", SOURCES),
+            rx.el.select(rx.el.option("Any tag", value=""),
+                         rx.foreach(L.tag_options, lambda t: rx.el.option(t["name"], value=t["id"])),
+                         name="tag_id", style={"padding": "6px 8px", "border_radius": "8px", "border": styles.BORDER,
+                                               "height": "36px", "background": "var(--color-surface)"}),
+            _select("sort", SORTS),
+            rx.hstack(rx.checkbox(name="due_only"), rx.text("Reminder due", size="2"), as_="label", align="center"),
+            rx.button("Apply", type="submit", variant="soft", id="apply-filters"),
+            gap="2", wrap="wrap", align="center", width="100%",
+        ),
+        on_submit=L.search, reset_on_submit=False, width="100%",
+    )
+
+
+def contact_row(row: rx.Var) -> rx.Component:
+    """One contact in the list."""
+    return rx.link(
+        rx.hstack(
+            rx.avatar(fallback=row["name"][:1], size="3", radius="full"),
+            rx.vstack(
+                rx.text(row["name"], weight="bold", class_name="contact-name"),
+                rx.text(row["subtitle"], size="1", color=styles.MUTED),
+                spacing="0", flex="1", min_width="0",
+            ),
+            rx.text(row["email"], size="2", color=styles.MUTED, display=["none", "none", "block"]),
+            rx.badge(row["stage"], color_scheme=rx.match(row["stage"], *STAGE_COLORS, "gray")),
+            rx.badge(row["source"], variant="outline", display=["none", "inline-flex"]),
+            align="center", spacing="3", width="100%", padding="12px 16px", border_bottom=styles.BORDER,
+            _hover={"background": "var(--gray-a2)"},
+        ),
+        href="/contacts/view?id=" + row["id"], underline="none", color="inherit", class_name="contact-row",
+    )
+
+
+def add_dialog() -> rx.Component:
+    """Add a contact by hand."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Add a contact"),
+            rx.form(
+                rx.vstack(
+                    form_banner(L.errors),
+                    field("Name", "full_name", L.errors, placeholder="Grace Hopper", auto_focus=True),
+                    rx.grid(field("Company", "company", L.errors), field("Title", "title", L.errors),
+                            columns="2", spacing="3", width="100%"),
+                    field("Email", "email", L.errors, type="email"),
+                    field("Phone", "phone", L.errors, type="tel", placeholder="+44 20 7946 0958"),
+                    field("Where you met", "event", L.errors, placeholder="Web Summit 2026"),
+                    rx.hstack(rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray",
+                                                        type="button")),
+                              rx.button("Add contact", type="submit", id="add-contact-submit"),
+                              justify="end", width="100%"),
+                    spacing="3", padding_top="8px",
+                ),
+                on_submit=L.add, reset_on_submit=False,
+            ),
+            max_width="480px",
+        ),
+        open=L.adding, on_open_change=L.set_adding,
+    )
+
+
+def empty_state() -> rx.Component:
+    """No contacts (or none matching)."""
+    return rx.vstack(
+        rx.center(rx.icon("users", size=28, color=styles.ACCENT), width="56px", height="56px",
+                  border_radius="14px", background="var(--indigo-3)"),
+        rx.heading("No contacts here yet", size="5"),
+        rx.text("People who share their details on your card, cards you save, and contacts you import or add "
+                "appear here.", color=styles.MUTED, text_align="center", max_width="460px"),
+        align="center", spacing="3", padding_y="48px", width="100%",
+    )
+
+
+def contacts_page() -> rx.Component:
+    """The contact book."""
+    return page(
+        rx.cond(
+            L.loaded & L.signed_in,
+            rx.vstack(
+                rx.flex(
+                    rx.hstack(rx.heading("Contacts", size="7"), rx.badge(L.total, size="2", variant="soft"),
+                              align="center"),
+                    rx.spacer(),
+                    rx.hstack(
+                        rx.el.a(rx.button(rx.icon("download", size=14), "Export vCard", variant="soft", type="button"),
+                                href="/api/v1/contacts/export?format=vcard"),
+                        rx.button(rx.icon("user-plus", size=14), "Add contact", on_click=L.set_adding(True),
+                                  id="add-contact"),
+                        spacing="2", wrap="wrap",
+                    ),
+                    width="100%", align="center", gap="3", wrap="wrap",
+                ),
+                filters_bar(),
+                rx.box(
+                    rx.cond(L.rows.length() > 0, rx.foreach(L.rows, contact_row), empty_state()),
+                    background=styles.CARD_BG, border=styles.BORDER, border_radius="16px", overflow="hidden",
+                    width="100%",
+                ),
+                rx.hstack(
+                    rx.button("Previous", variant="soft", size="2", on_click=L.go(-1), disabled=L.page == 0),
+                    rx.text("Page ", L.page + 1, " of ", L.pages, size="2", color=styles.MUTED),
+                    rx.button("Next", variant="soft", size="2", on_click=L.go(1), disabled=L.page + 1 >= L.pages),
+                    justify="center", align="center", width="100%", spacing="3",
+                ),
+                add_dialog(),
+                spacing="4", width="100%",
+            ),
+            loading_block(),
+        ),
+    )
+
+
+def _lines(title: str, items, icon: str) -> rx.Component:
+    """A titled list of values (emails, phones, links)."""
+    return rx.cond(items.length() > 0, rx.vstack(
+        rx.text(title, size="1", weight="bold", color=styles.MUTED, text_transform="uppercase"),
+        rx.foreach(items, lambda v: rx.hstack(rx.icon(icon, size=14, color=styles.MUTED), rx.text(v, size="2"),
+                                              align="center")),
+        spacing="1"))
+
+
+def contact_view() -> rx.Component:
+    """One contact."""
+    details = rx.form(
+        rx.vstack(
+            rx.hstack(rx.text("Stage", size="2", weight="medium"),
+                      rx.el.select(*(rx.el.option(s.title(), value=s) for s in STAGES), name="stage",
+                                   default_value=C.stage, key=C.stage, id="contact-stage",
+                                   style={"padding": "6px 8px", "border_radius": "8px", "border": styles.BORDER}),
+                      align="center", spacing="3"),
+            field("Event", "event", C.errors, default_value=C.event, key=C.event),
+            field("Place", "place", C.errors, default_value=C.place, key=C.place),
+            field("How we met", "how_we_met", C.errors, default_value=C.how_we_met, key=C.how_we_met),
+            rx.vstack(rx.text("Notes", size="2", weight="medium"),
+                      rx.text_area(name="note", default_value=C.notes, key=C.notes, rows="4", width="100%",
+                                   id="contact-notes"), spacing="1", width="100%"),
+            rx.hstack(rx.button("Save", type="submit", id="save-contact"), justify="end", width="100%"),
+            spacing="3", width="100%",
+        ),
+        on_submit=C.save_details, reset_on_submit=False, width="100%",
+    )
+    return page(
+        rx.cond(
+            C.loaded & C.signed_in & (C.contact_id != ""),
+            rx.vstack(
+                rx.link(rx.hstack(rx.icon("arrow-left", size=14), rx.text("All contacts", size="2")),
+                        href="/contacts", color=styles.MUTED),
+                rx.flex(
+                    rx.vstack(
+                        rx.hstack(rx.avatar(fallback=C.name[:1], size="5", radius="full"),
+                                  rx.vstack(rx.heading(C.name, size="6", id="contact-heading"),
+                                            rx.text(C.subtitle, color=styles.MUTED), spacing="1"),
+                                  align="center", spacing="3"),
+                        rx.hstack(rx.badge(C.source, variant="outline"),
+                                  rx.cond(C.linked_card, rx.badge("MetaIC card", color_scheme="indigo")),
+                                  spacing="2"),
+                        _lines("Email", C.emails, "mail"), _lines("Phone", C.phones, "phone"),
+                        _lines("Links", C.links, "link"),
+                        rx.vstack(
+                            rx.text("Tags", size="1", weight="bold", color=styles.MUTED, text_transform="uppercase"),
+                            rx.hstack(rx.foreach(C.tags, lambda t: rx.badge(
+                                t, rx.icon("x", size=12, cursor="pointer", on_click=C.remove_tag(t)), size="2")),
+                                wrap="wrap", spacing="2"),
+                            rx.form(rx.hstack(rx.input(name="tag", placeholder="Add a tag", size="2", id="tag-input"),
+                                              rx.button("Add", type="submit", size="2", variant="soft")),
+                                    on_submit=C.add_tag, reset_on_submit=True),
+                            spacing="2",
+                        ),
+                        style=styles.card_style, spacing="3", align="start",
+                        width=rx.breakpoints(initial="100%", md="320px"), flex_shrink="0",
+                    ),
+                    rx.vstack(
+                        rx.vstack(rx.heading("Follow up", size="4"),
+                                  rx.hstack(rx.button("Tomorrow", size="2", variant="soft",
+                                                      on_click=C.remind("tomorrow"), id="remind-tomorrow"),
+                                            rx.button("Next week", size="2", variant="soft",
+                                                      on_click=C.remind("next_week")), spacing="2"),
+                                  rx.foreach(C.reminder_rows, lambda r: rx.hstack(
+                                      rx.icon("bell", size=14), rx.text(r["due"], size="2"),
+                                      rx.badge(r["status"]), rx.spacer(),
+                                      rx.button("Done", size="1", variant="soft",
+                                                on_click=C.reminder_done(r["id"])),
+                                      align="center", width="100%", class_name="reminder-row")),
+                                  style=styles.card_style, spacing="3"),
+                        rx.vstack(rx.heading("Meeting and notes", size="4"), details, style=styles.card_style),
+                        rx.vstack(rx.heading("Timeline", size="4"),
+                                  rx.cond(C.timeline_rows.length() == 0,
+                                          rx.text("Nothing yet.", size="2", color=styles.MUTED)),
+                                  rx.foreach(C.timeline_rows, lambda h: rx.vstack(
+                                      rx.text(h["when"], " · ", h["channel"], " · ", h["direction"], size="1",
+                                              color=styles.MUTED),
+                                      rx.text(h["subject"], weight="medium", size="2"),
+                                      rx.text(h["body"], size="2"), spacing="0", padding_y="6px",
+                                      border_bottom=styles.BORDER, width="100%")),
+                                  style=styles.card_style, spacing="2"),
+                        rx.hstack(rx.cond(C.confirm_delete,
+                                          rx.hstack(rx.text("Delete for good?", size="2"),
+                                                    rx.button("Delete", color_scheme="red", on_click=C.delete),
+                                                    rx.button("Keep", variant="soft", on_click=C.ask_delete(False)),
+                                                    align="center"),
+                                          rx.button("Delete contact", variant="soft", color_scheme="red",
+                                                    on_click=C.ask_delete(True))),
+                                  justify="end", width="100%"),
+                        spacing="4", flex="1", width="100%",
+                    ),
+                    direction=rx.breakpoints(initial="column", md="row"), gap="4", width="100%", align="start",
+                ),
+                spacing="4", width="100%",
+            ),
+            loading_block(),
+        ),
+    )
