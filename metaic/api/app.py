@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from metaic.api import errors, files_routes, notifications_routes, oauth_routes, session_routes, v1_auth
+from metaic.api import (
+    contacts_routes,
+    errors,
+    files_routes,
+    notifications_routes,
+    oauth_routes,
+    session_routes,
+    v1_auth,
+)
 from metaic.web import public
 
 
@@ -19,6 +27,7 @@ def build_api() -> FastAPI:
     api.include_router(v1_auth.router)
     api.include_router(files_routes.router)
     api.include_router(notifications_routes.router)
+    api.include_router(contacts_routes.router)
     api.include_router(public.router)
     oauth_routes.install(api)
 

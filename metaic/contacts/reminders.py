@@ -57,7 +57,8 @@ def set_reminder(*, session: Session, owner: User, contact_id: uuid.UUID, due_at
     contact = store.require_contact(session=session, owner_id=owner.id, contact_id=contact_id)
     if len(note) > 500:
         raise ValidationError("Use at most 500 characters.", field="note")
-    reminder = Reminder(contact_id=contact.id, owner_id=owner.id, due_at=_when(due_at, quick), note=note.strip())
+    reminder = Reminder(contact_id=contact.id, owner_id=owner.id, due_at=_when(due_at, quick),
+                        note=store.clean_multiline(note))
     session.add(reminder)
     session.flush()
     return _read(reminder)

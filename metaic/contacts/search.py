@@ -34,7 +34,7 @@ def _escape_like(text: str) -> str:
 def conditions(*, owner_id: uuid.UUID, filters: ContactFilters, now: datetime | None = None) -> list:
     """The WHERE clauses for an owner's contacts matching `filters`."""
     where = [SavedContact.owner_id == owner_id]
-    for word in filters.query.lower().split()[:8]:
+    for word in store.clean_text(filters.query).lower().split()[:8]:
         where.append(SavedContact.search_text.like(f"%{_escape_like(word)}%", escape="\\"))
     if filters.tag_id is not None:
         where.append(exists().where(ContactTag.contact_id == SavedContact.id, ContactTag.tag_id == filters.tag_id))
@@ -42,8 +42,9 @@ def conditions(*, owner_id: uuid.UUID, filters: ContactFilters, now: datetime | 
         where.append(SavedContact.source == filters.source)
     if filters.stage:
         where.append(SavedContact.stage == filters.stage)
-    if filters.event.strip():
-        where.append(func.lower(SavedContact.event) == filters.event.strip().lower())
+    event = store.clean_text(filters.event)
+    if event:
+        where.append(func.lower(SavedContact.event) == event.lower())
     if filters.reminder_due:
         where.append(exists().where(Reminder.contact_id == SavedContact.id, Reminder.status != "done",
                                     Reminder.due_at <= (now or clock.now())))

@@ -30,7 +30,7 @@ def build(*, owner_id: uuid.UUID, data: ContactInput, strict: bool = True) -> Sa
     """A new (unsaved) contact row from checked input; `strict=False` drops bad emails/phones/links."""
     contact = SavedContact(owner_id=owner_id, source=data.source, stage=data.stage, strength=data.strength,
                            met_on=data.met_on, photo_file_id=data.photo_file_id, uid=data.uid.strip(),
-                           notes=data.note.strip())
+                           notes=store.clean_multiline(data.note))
     for name in store.TEXT_FIELDS:
         setattr(contact, name, store.clean_text(getattr(data, name)))
     for name in store.LIST_FIELDS:
@@ -84,7 +84,7 @@ def update(*, session: Session, owner: User, contact_id: uuid.UUID, changes: Con
             except ValidationError as exc:
                 errors.update(exc.errors)
         elif name == "note":
-            contact.notes = (value or "").strip()
+            contact.notes = store.clean_multiline(value)
         elif name in ("stage", "strength") and value is None:
             errors[name] = "Choose a value."
         elif name != "tags":

@@ -29,6 +29,11 @@ def clean_text(value: str | None) -> str:
     return " ".join("".join(ch for ch in (value or "") if ord(ch) >= 32 or ch in "\n\t").split())
 
 
+def clean_multiline(value: str | None) -> str:
+    """Free text (notes): line breaks kept, control characters such as NUL dropped, ends trimmed."""
+    return "".join(ch for ch in (value or "") if ord(ch) >= 32 or ch in "\n\t").strip()
+
+
 def clean_value(kind: str, raw: str, *, field: str, region: str | None = DEFAULT_PHONE_REGION) -> str:
     """Normalise one email, phone, address or link; raises ValidationError keyed by `field`."""
     value = (raw or "").strip()

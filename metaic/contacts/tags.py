@@ -16,8 +16,8 @@ MAX_TAG_LENGTH = 40
 
 
 def clean_name(raw: str) -> str:
-    """A tag name: trimmed, single-spaced, 1-40 characters."""
-    value = " ".join((raw or "").split())
+    """A tag name: trimmed, single-spaced, control characters dropped, 1-40 characters."""
+    value = " ".join("".join(ch for ch in (raw or "") if ord(ch) >= 32).split())
     if not value:
         raise ValidationError("Enter a tag name.", field="name")
     if len(value) > MAX_TAG_LENGTH:
