@@ -1,4 +1,4 @@
-"""Public card routes: `/c/{slug}` page, vCard, QR codes, preview image and share counters (plain HTTP, no Reflex)."""
+"""Public card routes: `/c/{slug}` page and its forms, vCard, QR codes, preview image and share counters."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from metaic.analytics.models import SHARE_CHANNELS
-from metaic.api.deps import client_ip, db_session
+from metaic.api.deps import client_ip, db_session, require_same_origin
 from metaic.api.errors import problem
 from metaic.auth import sessions
 from metaic.cards import flows, qr, vcard
@@ -18,9 +18,10 @@ from metaic.cards.flows import Visitor
 from metaic.cards.photo import avatar_jpeg
 from metaic.cards.public import get_public
 from metaic.cards.schemas import PublicCard, SlugRedirect
+from metaic.contacts import enrichment, sharing
 from metaic.core import ratelimit
-from metaic.core.errors import RateLimited, ValidationError
-from metaic.web import preview, render, strings
+from metaic.core.errors import NotFound, PermissionDenied, RateLimited, ValidationError
+from metaic.web import forms, preview, render, strings
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,6 +30,7 @@ SHARE_LIMIT = (20, 60)  # share counts per IP and card
 CACHE_PUBLIC = "public, max-age=60, stale-while-revalidate=600"
 CACHE_PRIVATE = "private, no-store"
 CACHE_REDIRECT = "public, max-age=300"
+CACHE_SIGNED_IN = "private, no-cache"  # the page shows a save button only signed-in people see
 
 
 def _limit(request: Request) -> None:
@@ -251,8 +253,20 @@ def card_share_count(slug: str, request: Request, channel: str = Form(...),
     return Response(status_code=204)
 
 
+def _page_headers(request: Request, card: PublicCard, etag: str) -> dict[str, str]:
+    """Headers of the card page: cache by card, but never share a copy made for a session cookie."""
+    headers = _headers(card, etag)
+    headers["Vary"] = "Cookie"
+    if request.cookies.get(sessions.COOKIE_NAME) and card.visibility != "private":
+        headers["Cache-Control"] = CACHE_SIGNED_IN
+    headers["Content-Security-Policy"] = _CSP.format(script=render.script_hash())
+    headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    return headers
+
+
 @router.api_route("/c/{slug}", methods=["GET", "HEAD"])
-def card_page(slug: str, request: Request, src: str = "", session: Session = Depends(db_session)) -> Response:
+def card_page(slug: str, request: Request, src: str = "", shared: str = "", saved: str = "",
+              session: Session = Depends(db_session)) -> Response:
     """The public card page, rendered on the server from the published snapshot."""
     try:
         _limit(request)
@@ -260,17 +274,78 @@ def card_page(slug: str, request: Request, src: str = "", session: Session = Dep
         return _too_many(exc, html=True)
     visitor = _visitor(request, session)
     found = flows.view(session=session, slug=slug, visitor=visitor, scan=src == "qr")
+    signed_in = visitor.user_id is not None
 
     def build(card: PublicCard) -> Response:
-        headers = _headers(card, card.etag)
-        headers["Content-Security-Policy"] = _CSP.format(script=render.script_hash())
-        headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-        if _fresh(request, card.etag):
+        etag = forms.etag(card, signed_in=signed_in, shared=bool(shared), saved=bool(saved))
+        headers = _page_headers(request, card, etag)
+        if _fresh(request, etag):
             return Response(status_code=304, headers=headers)
-        html = render.render_card(card, preview=card.visibility == "private")
+        html = forms.render_page(card, preview=card.visibility == "private", signed_in=signed_in,
+                                 saved=bool(saved), form=forms.ShareForm(sent=bool(shared)))
         return HTMLResponse(html, headers=headers)
 
     return _serve(request, found, lambda s: f"/c/{s}", build)
+
+
+@router.post("/c/{slug}/share-back")
+def card_share_back(slug: str, request: Request, name: str = Form(""), email: str = Form(""),
+                    phone: str = Form(""), company: str = Form(""), note: str = Form(""),
+                    consent: str = Form(""), form_token: str = Form(""), website: str = Form(""),
+                    session: Session = Depends(db_session)) -> Response:
+    """An anonymous visitor leaves their details for the card's owner (a plain form post).
+
+    No cookie is read, so there is nothing for CSRF to ride on; the signed render time in `form_token`
+    stops instant bot posts and replays older than a day, the `website` honeypot stops form-fillers.
+    """
+    try:
+        _limit(request)
+        card = enrichment.public_card(session, slug, None)
+    except RateLimited as exc:
+        return _too_many(exc, html=True)
+    except NotFound:
+        return _not_found()
+    done = RedirectResponse(f"/c/{card.slug}?shared=1", status_code=303, headers={"Cache-Control": "no-store"})
+    if website.strip():
+        return done  # a bot filled the hidden field: look successful, keep nothing
+    values = {"name": name, "email": email, "phone": phone, "company": company, "note": note}
+    try:
+        sharing.check_form_timing(form_token)
+        sharing.share_back(session=session, slug=card.slug, **values, consent=bool(consent),
+                           consent_text=forms.consent_text(card.content), ip=client_ip(request))
+    except RateLimited as exc:
+        return _too_many(exc, html=True)
+    except ValidationError as exc:
+        form = forms.ShareForm(values=values, errors=exc.errors or {"form": exc.message}, consent=bool(consent))
+        signed_in = _visitor(request, session).user_id is not None
+        html = forms.render_page(card, signed_in=signed_in, form=form)
+        headers = _page_headers(request, card, forms.etag(card, signed_in=signed_in, shared=False, saved=False))
+        headers["Cache-Control"] = "no-store"  # it holds what the visitor typed
+        return HTMLResponse(html, status_code=422, headers=headers)
+    return done
+
+
+@router.post("/c/{slug}/save")
+def card_save(slug: str, request: Request, session: Session = Depends(db_session)) -> Response:
+    """Save the card to the signed-in visitor's contacts (cookie-authenticated, so same-origin only)."""
+    try:
+        _limit(request)
+    except RateLimited as exc:
+        return _too_many(exc, html=True)
+    found = sessions.resolve(session=session, token=request.cookies.get(sessions.COOKIE_NAME))
+    if found is None:
+        return RedirectResponse(f"/login?next=/c/{slug}", status_code=303)
+    try:
+        # SameSite=Lax already keeps the cookie off cross-site POSTs; the Origin check is defence in depth.
+        require_same_origin(request)
+        enrichment.save_from_card(session=session, saver=found[0], slug=slug)
+    except PermissionDenied as exc:
+        t = strings.for_language("en")
+        html = render.render_message("message.html", status=403, title=t["forbidden"], message=exc.message)
+        return HTMLResponse(html, status_code=403, headers={"Cache-Control": "no-store"})
+    except NotFound:
+        return _not_found()
+    return RedirectResponse(f"/c/{slug}?saved=1", status_code=303, headers={"Cache-Control": "no-store"})
 
 
 _CSP = ("default-src 'none'; img-src * data:; style-src 'unsafe-inline'; script-src '{script}'; "
