@@ -70,3 +70,69 @@ def test_add_tag_remind_and_the_reminder_fires_live(app_server, browser):
     page.fill("#contact-search", "turing")
     page.click("#apply-filters")
     expect(page.locator(".contact-row")).to_have_count(0)
+
+
+VCARDS = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Lovelace;Ada;;;\r\nFN:Ada Lovelace\r\nORG:Analytical Engines\r\n"
+    "EMAIL;TYPE=INTERNET,WORK:ada@engines.example\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:王小明\r\nTEL;TYPE=cell:+8613800138000\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nNOTE:nothing to import here\r\nEND:VCARD\r\n"
+)
+
+
+def _published_card(app_server, email: str) -> str:
+    """A verified owner with a published card; returns the card's slug."""
+    from metaic.cards import service as card_service
+
+    with Session(engine_for(app_server.database_url)) as session:
+        owner = user_service.create(session=session, email=email, password=PASSWORD, name="Lin Owner",
+                                    verified=True)
+        card = card_service.create(session=session, owner=owner, name="Lin Owner")
+        card_service.publish(session=session, owner=owner, card_id=card.id)
+        session.commit()
+        return card.slug
+
+
+def test_share_back_lands_as_a_lead_and_a_vcard_file_imports(app_server, browser, tmp_path):
+    base = app_server.base_url
+    slug = _published_card(app_server, "lin@example.com")
+
+    # An anonymous visitor shares their details back (after reading the card for a few seconds).
+    visitor = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    visitor.goto(f"{base}/c/{slug}")
+    form = visitor.locator("form.reach-form")
+    form.locator("[name=name]").fill("Visiting Vera")
+    form.locator("[name=email]").fill("vera@visitor.example")
+    form.locator("[name=company]").fill("Vera & Co")
+    form.locator("[name=consent]").check()
+    visitor.wait_for_timeout(3500)
+    form.locator("button[type=submit]").click()
+    visitor.wait_for_url(re.compile(r".*shared=1.*"))
+    expect(visitor.locator(".thanks")).to_be_visible()
+
+    # The owner finds the lead, then imports a vCard file: two contacts and one refused record.
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(f"{base}/login")
+    page.fill("#email", "lin@example.com")
+    page.fill("#password", PASSWORD)
+    page.click("#sign-in")
+    page.wait_for_url(re.compile(r".*/dashboard/?$"))
+    page.goto(f"{base}/contacts")
+    expect(page.locator(".contact-row", has_text="Visiting Vera")).to_have_count(1)
+    expect(page.locator(".contact-row", has_text="Visiting Vera")).to_contain_text("share-back")
+
+    file = tmp_path / "contacts.vcf"
+    file.write_text(VCARDS, encoding="utf-8")
+    page.click("#import-contacts")
+    page.set_input_files("#contacts-file input[type=file]", str(file))
+    expect(page.locator("#import-summary")).to_contain_text("2 created, 0 merged, 1 refused.", timeout=20_000)
+    expect(page.locator(".import-refused")).to_have_count(1)
+    page.keyboard.press("Escape")
+    page.goto(f"{base}/contacts")
+    expect(page.locator(".contact-row")).to_have_count(3)
+
+    # Export the book as a vCard file.
+    with page.expect_download() as download:
+        page.click("#export-vcard")
+    exported = download.value.path().read_text(encoding="utf-8")
+    assert exported.count("BEGIN:VCARD") == 3 and "Ada Lovelace" in exported

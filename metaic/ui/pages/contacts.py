@@ -7,6 +7,7 @@ import reflex as rx
 from metaic.ui import styles
 from metaic.ui.components.forms import field, form_banner
 from metaic.ui.components.layout import loading_block, page
+from metaic.ui.state.contact_import import ImportState as Imp
 from metaic.ui.state.contacts import STAGES, ContactsState, ContactState
 
 L = ContactsState
@@ -94,6 +95,42 @@ def add_dialog() -> rx.Component:
     )
 
 
+def import_dialog() -> rx.Component:
+    """Upload a vCard or Google/Outlook CSV file; progress and the refused rows are shown as it runs."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Import contacts"),
+            rx.dialog.description("vCard (.vcf, from iPhone, Android or Outlook), Google Contacts CSV or Outlook "
+                                  "CSV. Known people are merged, not duplicated.", size="2"),
+            rx.vstack(
+                rx.upload(
+                    rx.vstack(rx.icon("file-up", size=22), rx.text("Drop a file here, or click to choose", size="2"),
+                              align="center", spacing="2"),
+                    id="contacts-file", max_files=1, multiple=False,
+                    on_drop=Imp.upload(rx.upload_files(upload_id="contacts-file")),
+                    border="1px dashed var(--gray-a7)", border_radius="12px", padding="24px", width="100%",
+                    cursor="pointer",
+                ),
+                rx.cond(Imp.import_error != "", rx.callout(Imp.import_error, icon="triangle-alert", color_scheme="red",
+                                                         id="import-error")),
+                rx.cond((Imp.job_id != "") & (Imp.summary == "") & (Imp.import_error == ""), rx.vstack(
+                    rx.text("Importing… ", Imp.processed, " of ", Imp.total, size="2"),
+                    rx.progress(value=rx.cond(Imp.total > 0, Imp.processed * 100 // Imp.total, 0), width="100%"),
+                    width="100%")),
+                rx.cond(Imp.summary != "", rx.callout(Imp.summary, icon="circle-check", color_scheme="green",
+                                                    id="import-summary")),
+                rx.foreach(Imp.report_rows, lambda r: rx.text("Row ", r["row"], ": ", r["reason"], size="1",
+                                                            color=styles.DANGER, class_name="import-refused")),
+                rx.hstack(rx.dialog.close(rx.button("Close", variant="soft", on_click=ContactsState.load)),
+                          justify="end", width="100%"),
+                spacing="3", padding_top="8px", width="100%",
+            ),
+            max_width="520px",
+        ),
+        open=Imp.importing, on_open_change=Imp.set_importing,
+    )
+
+
 def empty_state() -> rx.Component:
     """No contacts (or none matching)."""
     return rx.vstack(
@@ -117,8 +154,14 @@ def contacts_page() -> rx.Component:
                               align="center"),
                     rx.spacer(),
                     rx.hstack(
-                        rx.el.a(rx.button(rx.icon("download", size=14), "Export vCard", variant="soft", type="button"),
-                                href="/api/v1/contacts/export?format=vcard"),
+                        rx.button(rx.icon("download", size=14), "Export vCard", variant="soft", id="export-vcard",
+                                  on_click=rx.download(url="/api/v1/contacts/export?format=vcard",
+                                                       filename="contacts.vcf")),
+                        rx.button("Google CSV", variant="soft", color_scheme="gray",
+                                  on_click=rx.download(url="/api/v1/contacts/export?format=google",
+                                                       filename="contacts-google.csv")),
+                        rx.button(rx.icon("upload", size=14), "Import", variant="soft",
+                                  on_click=Imp.set_importing(True), id="import-contacts"),
                         rx.button(rx.icon("user-plus", size=14), "Add contact", on_click=L.set_adding(True),
                                   id="add-contact"),
                         spacing="2", wrap="wrap",
@@ -137,7 +180,7 @@ def contacts_page() -> rx.Component:
                     rx.button("Next", variant="soft", size="2", on_click=L.go(1), disabled=L.page + 1 >= L.pages),
                     justify="center", align="center", width="100%", spacing="3",
                 ),
-                add_dialog(),
+                add_dialog(), import_dialog(),
                 spacing="4", width="100%",
             ),
             loading_block(),
