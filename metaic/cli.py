@@ -11,7 +11,6 @@ import getpass
 import logging
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -32,7 +31,7 @@ class UsageError(CliError):
     exit_code = EXIT_USAGE
 
 
-def _settings():
+def load_settings():
     """Load the settings, turning an invalid configuration into a readable error."""
     from pydantic import ValidationError
 
@@ -60,7 +59,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     """Apply the database migrations and show where the database stands."""
     from metaic.admin import checks
 
-    settings = _settings()
+    settings = load_settings()
     _upgrade()
     status = checks.schema_status(settings.database_url)
     print(f"Database: {checks.redact_url(settings.database_url)}")
@@ -96,7 +95,7 @@ def _read_password(email: str) -> str:
 
 def cmd_create_user(args: argparse.Namespace) -> int:
     """Create a verified account (an admin with --admin) and print its id."""
-    _settings()
+    load_settings()
     password = args.password if args.password is not None else _read_password(args.email)
     _upgrade()
     from metaic.auth import service as user_service
@@ -114,7 +113,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
     """Create or reset the demo account and print its credentials."""
-    settings = _settings()
+    settings = load_settings()
     if settings.is_production and not args.force:
         raise CliError("Refusing to add a demo account in production (METAIC_ENV=production); "
                        "pass --force if you really want one.")
@@ -166,7 +165,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     queues = _queue_names(args.queues)
     if args.abandon_after < MIN_ABANDON_AFTER:
         raise UsageError(f"--abandon-after must be at least {MIN_ABANDON_AFTER} seconds.")
-    _require_redis(_settings(), "REDIS_URL is not set: the worker needs Redis. Without Redis, background jobs "
+    _require_redis(load_settings(), "REDIS_URL is not set: the worker needs Redis. Without Redis, background jobs "
                                 "run inside the app process and no worker is needed.")
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -184,7 +183,7 @@ def cmd_jobs_status(args: argparse.Namespace) -> int:
     """Print each queue's counts, the running jobs and the newest failures."""
     from metaic.admin.checks import redact_url
 
-    settings = _settings()
+    settings = load_settings()
     if not settings.redis_url:
         print(NO_REDIS_JOBS)
         return EXIT_OK
@@ -197,7 +196,7 @@ def cmd_jobs_status(args: argparse.Namespace) -> int:
 
 def cmd_jobs_failed(args: argparse.Namespace) -> int:
     """List failed jobs, newest first."""
-    _require_redis(_settings(), NO_REDIS_JOBS)
+    _require_redis(load_settings(), NO_REDIS_JOBS)
     from metaic.jobs import report
 
     print(report.failed_text(args.limit))
@@ -206,7 +205,7 @@ def cmd_jobs_failed(args: argparse.Namespace) -> int:
 
 def cmd_jobs_retry(args: argparse.Namespace) -> int:
     """Put one failed job back on its queue."""
-    _require_redis(_settings(), NO_REDIS_JOBS)
+    _require_redis(load_settings(), NO_REDIS_JOBS)
     from metaic.jobs import monitor
 
     job = monitor.retry(args.job_id)
@@ -216,7 +215,7 @@ def cmd_jobs_retry(args: argparse.Namespace) -> int:
 
 def cmd_notify(args: argparse.Namespace) -> int:
     """Send a notification to one account through the channels it chose for that kind, and report each one."""
-    settings = _settings()
+    settings = load_settings()
     from metaic.auth import service as user_service
     from metaic.db import session_scope
     from metaic.jobs.local import drain_local
@@ -247,62 +246,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Print the settings and connectivity report; exit 1 when something configured is unreachable."""
     from metaic.admin import checks
 
-    lines = checks.run_checks(settings=_settings())
+    lines = checks.run_checks(settings=load_settings())
     print(checks.format_report(lines))
     return EXIT_ERROR if checks.failures(lines) else EXIT_OK
-
-
-def _account(session, email: str):
-    """The account with this email, or a CliError naming it."""
-    from metaic.auth import service as user_service
-
-    user = user_service.get_by_email(session=session, email=email)
-    if user is None:
-        raise CliError(f"No account with the email {email.strip()}.")
-    return user
-
-
-def cmd_contacts_import(args: argparse.Namespace) -> int:
-    """Import a vCard, Google or Outlook file into an account's contacts and report each refused row."""
-    _settings()
-    try:
-        data = Path(args.file).read_bytes()
-    except OSError as exc:
-        raise CliError(f"Cannot read {args.file}: {exc.strerror or exc}.") from exc
-    from metaic.contacts import formats
-    from metaic.contacts.imports import import_drafts
-    from metaic.db import session_scope
-
-    rows = formats.parse(data, args.format)
-    with session_scope() as session:
-        report = import_drafts(session=session, owner=_account(session, args.user), rows=rows, source="import")
-    print(f"Created {report.created}, merged {report.merged}, refused {report.refused}.")
-    for result in report.rows:
-        if result.status == "refused":
-            print(f"row {result.row}: {result.reason}")
-    return EXIT_OK
-
-
-def cmd_contacts_export(args: argparse.Namespace) -> int:
-    """Write all of an account's contacts as vCard, Google CSV or Outlook CSV to a file or stdout."""
-    _settings()
-    from metaic.contacts import formats
-    from metaic.contacts.imports import export_drafts
-    from metaic.db import session_scope
-
-    with session_scope() as session:
-        drafts = export_drafts(session=session, owner=_account(session, args.user))
-    data = formats.export(drafts, args.format)
-    if args.output:
-        try:
-            Path(args.output).write_bytes(data)
-        except OSError as exc:
-            raise CliError(f"Cannot write {args.output}: {exc.strerror or exc}.") from exc
-        print(f"Exported {len(drafts)} contacts to {args.output} ({args.format}).", file=sys.stderr)
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -381,29 +327,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the notification kind (see metaic/notifications/kinds.py), e.g. security")
     notify.add_argument("text", metavar="TEXT", help="the message text (passed to the kind's wording as `text`)")
 
-    contacts = commands.add_parser(
-        "contacts", help="import or export an account's contacts",
-        description="Move an account's contact book in and out as vCard (.vcf), Google Contacts CSV or Outlook "
-                    "CSV files.")
-    contacts_commands = contacts.add_subparsers(dest="contacts_command", metavar="CONTACTS_COMMAND", required=True)
-    imp = contacts_commands.add_parser(
-        "import", help="import a vCard, Google or Outlook file",
-        description="Read the file, create new contacts and merge ones the account already has (same UID, email "
-                    "or phone), then print the counts and one `row N: reason` line per refused record. Rows count "
-                    "from 1: the first card of a vCard file, the first line after a CSV's header.")
-    imp.add_argument("--user", metavar="EMAIL", required=True, help="the account's email address")
-    imp.add_argument("--format", choices=["auto", "vcard", "google", "outlook"], default="auto",
-                     help="the file's format (default: auto, recognised from its content)")
-    imp.add_argument("file", metavar="FILE", help="the file to import")
-    imp.set_defaults(handler=cmd_contacts_import)
-    exp = contacts_commands.add_parser(
-        "export", help="export every contact as vCard, Google or Outlook CSV",
-        description="Write all the account's contacts: vCard 3.0 (UTF-8, for phones), Google Contacts CSV or "
-                    "Outlook CSV (UTF-8 with a BOM), to FILE or to standard output.")
-    exp.add_argument("--user", metavar="EMAIL", required=True, help="the account's email address")
-    exp.add_argument("--format", choices=["vcard", "google", "outlook"], required=True, help="the file format")
-    exp.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
-    exp.set_defaults(handler=cmd_contacts_export)
+    from metaic.cli_contacts import add_contacts_commands
+
+    add_contacts_commands(commands)
 
     add("check", cmd_check, "report settings and reachable services",
         "Print the environment, data folder, database (reachable? migrated?), Redis (reachable?), email, SMS, "
