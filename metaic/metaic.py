@@ -18,6 +18,7 @@ from metaic.ui.pages.builder import builder
 from metaic.ui.pages.cards import cards_page
 from metaic.ui.pages.contacts import contact_view, contacts_page
 from metaic.ui.pages.dashboard import dashboard
+from metaic.ui.pages.duplicates import duplicates_page
 from metaic.ui.pages.landing import landing
 from metaic.ui.pages.notifications import notifications_page
 from metaic.ui.state.account import AccountState
@@ -26,6 +27,7 @@ from metaic.ui.state.auth import EmailVerifiedState, ForgotPasswordState, ResetP
 from metaic.ui.state.builder import BuilderState
 from metaic.ui.state.cards import CardsState
 from metaic.ui.state.contacts import ContactsState, ContactState
+from metaic.ui.state.duplicates import DuplicatesState
 from metaic.ui.state.notifications import NotificationsState
 from metaic.ui.state.session import SessionState
 
@@ -63,3 +65,5 @@ app.add_page(notifications_page, route="/notifications", title="Notifications ·
 app.add_page(admin_jobs, route="/admin/jobs", title="Background jobs · MetaIC", on_load=AdminJobsState.load)
 app.add_page(contacts_page, route="/contacts", title="Contacts · MetaIC", on_load=ContactsState.load)
 app.add_page(contact_view, route="/contacts/view", title="Contact · MetaIC", on_load=ContactState.load)
+app.add_page(duplicates_page, route="/contacts/duplicates", title="Duplicates · MetaIC",
+             on_load=DuplicatesState.load)

@@ -128,11 +128,40 @@ def test_share_back_lands_as_a_lead_and_a_vcard_file_imports(app_server, browser
     expect(page.locator("#import-summary")).to_contain_text("2 created, 0 merged, 1 refused.", timeout=20_000)
     expect(page.locator(".import-refused")).to_have_count(1)
     page.keyboard.press("Escape")
+
+    # A Google CSV: one new person, and Vera again (same email), who is merged rather than duplicated.
+    csv = tmp_path / "google.csv"
+    csv.write_text("First Name,Last Name,E-mail 1 - Label,E-mail 1 - Value\r\n"
+                   "Grace,Hopper,* Work,grace@navy.example\r\nVera,Visitor,Home,VERA@visitor.example\r\n",
+                   encoding="utf-8")
     page.goto(f"{base}/contacts")
-    expect(page.locator(".contact-row")).to_have_count(3)
+    page.click("#import-contacts")
+    page.set_input_files("#contacts-file input[type=file]", str(csv))
+    expect(page.locator("#import-summary")).to_contain_text("1 created, 1 merged, 0 refused.", timeout=20_000)
+    page.keyboard.press("Escape")
+    page.goto(f"{base}/contacts")
+    expect(page.locator(".contact-row")).to_have_count(4)
+
+    # A second Ada typed by hand is a likely duplicate: merge it, undo, and merge again.
+    page.click("#add-contact")
+    page.fill("#full_name", "Ada King")
+    page.fill("#email", "ADA@engines.example")
+    page.click("#add-contact-submit")
+    page.wait_for_url(re.compile(r".*/contacts/view/?\?id="))
+    page.goto(f"{base}/contacts/duplicates")
+    pair = page.locator(".duplicate-pair").first
+    expect(pair).to_contain_text("Ada King")
+    pair.locator(".merge-pair").click()
+    expect(page.locator("#undo-merge")).to_be_visible()
+    page.click("#undo-merge")
+    expect(page.locator(".duplicate-pair")).to_have_count(1)
+    page.locator(".duplicate-pair .merge-pair").first.click()
+    expect(page.locator("#no-duplicates")).to_be_visible()
+    page.goto(f"{base}/contacts")
+    expect(page.locator(".contact-row")).to_have_count(4)
 
     # Export the book as a vCard file.
     with page.expect_download() as download:
         page.click("#export-vcard")
     exported = download.value.path().read_text(encoding="utf-8")
-    assert exported.count("BEGIN:VCARD") == 3 and "Ada Lovelace" in exported
+    assert exported.count("BEGIN:VCARD") == 4 and exported.count("FN:Ada") == 1

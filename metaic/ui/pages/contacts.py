@@ -160,6 +160,8 @@ def contacts_page() -> rx.Component:
                         rx.button("Google CSV", variant="soft", color_scheme="gray",
                                   on_click=rx.download(url="/api/v1/contacts/export?format=google",
                                                        filename="contacts-google.csv")),
+                        rx.button(rx.icon("git-merge", size=14), "Duplicates", variant="soft", color_scheme="gray",
+                                  on_click=rx.redirect("/contacts/duplicates"), id="open-duplicates"),
                         rx.button(rx.icon("upload", size=14), "Import", variant="soft",
                                   on_click=Imp.set_importing(True), id="import-contacts"),
                         rx.button(rx.icon("user-plus", size=14), "Add contact", on_click=L.set_adding(True),
