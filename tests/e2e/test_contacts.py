@@ -54,16 +54,32 @@ def test_add_tag_remind_and_the_reminder_fires_live(app_server, browser):
     expect(page.locator("#contact-notes")).to_have_value("Talked about compilers")
     page.click("#remind-tomorrow")
     expect(page.locator(".reminder-row")).to_have_count(1)
+    first_due = page.locator(".reminder-row").inner_text()
+    page.locator(".reminder-row").get_by_text("Snooze").click()
+    expect(page.locator(".reminder-row")).not_to_have_text(first_due)
 
-    # Run the periodic task as if two days had passed: the bell counts it without a reload.
+    # Edit her details: a phone typed by hand is normalised.
+    page.click("#edit-details")
+    page.fill("#edit-phones", "+44 20 7946 0958")
+    page.click("#save-identity")
+    expect(page.get_by_text("+442079460958")).to_be_visible()
+
+    # Run the periodic task as if three days had passed: the bell counts it without a reload.
     with Session(engine_for(app_server.database_url)) as session:
         assert reminders.fire_due(session=session, now=clock.now() + timedelta(minutes=5)) == 0
-        assert reminders.fire_due(session=session, now=clock.now() + timedelta(days=2)) == 1
+        assert reminders.fire_due(session=session, now=clock.now() + timedelta(days=3)) == 1
         session.commit()
     expect(page.locator("#bell-count")).to_have_text("1", timeout=15_000)
 
-    # Search finds her; a search for someone else finds nobody.
+    # Rename the tag from the tag manager.
     page.goto(f"{base}/contacts")
+    page.click("#manage-tags")
+    page.locator(".tag-name input").first.fill("conferences")
+    page.locator(".rename-tag").first.click()
+    expect(page.locator("select[name=tag_id]")).to_contain_text("conferences")
+    page.keyboard.press("Escape")
+
+    # Search finds her; a search for someone else finds nobody.
     page.fill("#contact-search", "hopper")
     page.click("#apply-filters")
     expect(page.locator(".contact-row")).to_have_count(1)

@@ -131,6 +131,39 @@ def import_dialog() -> rx.Component:
     )
 
 
+def tags_dialog() -> rx.Component:
+    """Rename tags, or merge one into another."""
+    def tag_row(tag: rx.Var) -> rx.Component:
+        return rx.vstack(
+            rx.form(rx.hstack(rx.el.input(type="hidden", name="tag_id", value=tag["id"]),
+                              rx.input(name="name", default_value=tag["name"], size="2", flex="1",
+                                       class_name="tag-name"),
+                              rx.button("Rename", size="2", variant="soft", type="submit", class_name="rename-tag"),
+                              width="100%"),
+                    on_submit=L.rename_tag, reset_on_submit=False, width="100%"),
+            rx.form(rx.hstack(rx.el.input(type="hidden", name="tag_id", value=tag["id"]),
+                              rx.text("Merge into", size="1", color=styles.MUTED),
+                              rx.el.select(rx.foreach(L.tag_options, lambda o: rx.el.option(o["name"], value=o["id"])),
+                                           name="keep_id", style={"padding": "4px", "border_radius": "6px"}),
+                              rx.button("Merge", size="1", variant="ghost", type="submit"),
+                              align="center", spacing="2"),
+                    on_submit=L.merge_tag, reset_on_submit=False),
+            spacing="1", width="100%", padding_y="8px", border_bottom=styles.BORDER,
+        )
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Tags"),
+            rx.cond(L.tag_options.length() == 0, rx.text("No tags yet: add them on a contact.", size="2",
+                                                         color=styles.MUTED)),
+            rx.foreach(L.tag_options, tag_row),
+            rx.hstack(rx.dialog.close(rx.button("Close", variant="soft")), justify="end", width="100%",
+                      padding_top="8px"),
+            max_width="480px",
+        ),
+        open=L.managing_tags, on_open_change=L.set_managing,
+    )
+
+
 def empty_state() -> rx.Component:
     """No contacts (or none matching)."""
     return rx.vstack(
@@ -160,6 +193,8 @@ def contacts_page() -> rx.Component:
                         rx.button("Google CSV", variant="soft", color_scheme="gray",
                                   on_click=rx.download(url="/api/v1/contacts/export?format=google",
                                                        filename="contacts-google.csv")),
+                        rx.button(rx.icon("tags", size=14), "Tags", variant="soft", color_scheme="gray",
+                                  on_click=L.set_managing(True), id="manage-tags"),
                         rx.button(rx.icon("git-merge", size=14), "Duplicates", variant="soft", color_scheme="gray",
                                   on_click=rx.redirect("/contacts/duplicates"), id="open-duplicates"),
                         rx.button(rx.icon("upload", size=14), "Import", variant="soft",
@@ -182,7 +217,7 @@ def contacts_page() -> rx.Component:
                     rx.button("Next", variant="soft", size="2", on_click=L.go(1), disabled=L.page + 1 >= L.pages),
                     justify="center", align="center", width="100%", spacing="3",
                 ),
-                add_dialog(), import_dialog(),
+                add_dialog(), import_dialog(), tags_dialog(),
                 spacing="4", width="100%",
             ),
             loading_block(),
@@ -197,6 +232,35 @@ def _lines(title: str, items, icon: str) -> rx.Component:
         rx.foreach(items, lambda v: rx.hstack(rx.icon(icon, size=14, color=styles.MUTED), rx.text(v, size="2"),
                                               align="center")),
         spacing="1"))
+
+
+def edit_identity() -> rx.Component:
+    """Edit name, company, title, and emails/phones/links one per line."""
+    def area(label: str, name: str, value) -> rx.Component:
+        return rx.vstack(rx.text(label, size="2", weight="medium"),
+                         rx.text_area(name=name, default_value=value, rows="3", width="100%", id=f"edit-{name}"),
+                         field_error_any(name), spacing="1", width="100%")
+    return rx.form(
+        rx.vstack(
+            field("Name", "full_name", C.errors, default_value=C.name),
+            field("Company", "company", C.errors, default_value=C.company),
+            field("Title", "title", C.errors, default_value=C.title),
+            area("Emails (one per line)", "emails", C.emails_text),
+            area("Phones (one per line)", "phones", C.phones_text),
+            area("Links (one per line)", "links", C.links_text),
+            rx.hstack(rx.button("Cancel", variant="soft", color_scheme="gray", type="button",
+                                on_click=C.set_editing(False)),
+                      rx.button("Save", type="submit", id="save-identity"), justify="end", width="100%"),
+            spacing="3", width="100%",
+        ),
+        on_submit=C.save_identity, reset_on_submit=False, width="100%",
+    )
+
+
+def field_error_any(prefix: str) -> rx.Component:
+    """The first error for a list field (`emails.0`, `emails.1`, …)."""
+    return rx.foreach(C.errors.keys(), lambda k: rx.cond(k.startswith(prefix), rx.text(
+        C.errors[k], style=styles.field_error, class_name="field-error")))
 
 
 def contact_view() -> rx.Component:
@@ -234,8 +298,12 @@ def contact_view() -> rx.Component:
                         rx.hstack(rx.badge(C.source, variant="outline"),
                                   rx.cond(C.linked_card, rx.badge("MetaIC card", color_scheme="indigo")),
                                   spacing="2"),
-                        _lines("Email", C.emails, "mail"), _lines("Phone", C.phones, "phone"),
-                        _lines("Links", C.links, "link"),
+                        rx.cond(C.editing, edit_identity(), rx.vstack(
+                            _lines("Email", C.emails, "mail"), _lines("Phone", C.phones, "phone"),
+                            _lines("Links", C.links, "link"),
+                            rx.button(rx.icon("pencil", size=14), "Edit details", size="1", variant="soft",
+                                      on_click=C.set_editing(True), id="edit-details"),
+                            spacing="3", align="start")),
                         rx.vstack(
                             rx.text("Tags", size="1", weight="bold", color=styles.MUTED, text_transform="uppercase"),
                             rx.hstack(rx.foreach(C.tags, lambda t: rx.badge(
@@ -258,6 +326,8 @@ def contact_view() -> rx.Component:
                                   rx.foreach(C.reminder_rows, lambda r: rx.hstack(
                                       rx.icon("bell", size=14), rx.text(r["due"], size="2"),
                                       rx.badge(r["status"]), rx.spacer(),
+                                      rx.button("Snooze", size="1", variant="soft", color_scheme="gray",
+                                                on_click=C.snooze(r["id"])),
                                       rx.button("Done", size="1", variant="soft",
                                                 on_click=C.reminder_done(r["id"])),
                                       align="center", width="100%", class_name="reminder-row")),

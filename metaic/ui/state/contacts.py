@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -10,6 +11,7 @@ from reflex.event import EventSpec
 from metaic.contacts import history, reminders
 from metaic.contacts import service as contact_service
 from metaic.contacts import tags as tag_service
+from metaic.core import clock
 from metaic.core.errors import AuthenticationFailed, DomainError
 from metaic.db import session_scope
 from metaic.ui.state.auth import FormState
@@ -60,6 +62,7 @@ class ContactsState(_ContactBase):
     sort: str = "name"
     tag_options: list[dict[str, str]] = []
     adding: bool = False
+    managing_tags: bool = False
 
     def _fail(self, exc: DomainError) -> None:
         """Show list-field errors (emails.0, phones.0) next to the dialog's single inputs."""
@@ -110,6 +113,29 @@ class ContactsState(_ContactBase):
         return self._act(self._reload)
 
     @rx.event
+    def set_managing(self, value: bool):
+        """Open or close the tag manager."""
+        self.managing_tags, self.errors = value, {}
+
+    @rx.event
+    def rename_tag(self, form: dict):
+        """Rename a tag (its contacts keep it)."""
+        def action(s, u):
+            tag_service.update_tag(session=s, owner=u, tag_id=uuid.UUID(str(form["tag_id"])),
+                                   name=str(form.get("name", "")))
+            self._reload(s, u)
+        return self._act(action, "Tag renamed.")
+
+    @rx.event
+    def merge_tag(self, form: dict):
+        """Fold one tag into another: its contacts get the other tag."""
+        def action(s, u):
+            tag_service.merge_tags(session=s, owner=u, keep_id=uuid.UUID(str(form["keep_id"])),
+                                   drop_id=uuid.UUID(str(form["tag_id"])))
+            self._reload(s, u)
+        return self._act(action, "Tags merged.")
+
+    @rx.event
     def set_adding(self, value: bool):
         """Open or close the add dialog."""
         self.adding, self.errors = value, {}
@@ -137,6 +163,10 @@ class ContactState(_ContactBase):
     company: str = ""
     title: str = ""
     subtitle: str = ""
+    emails_text: str = ""
+    phones_text: str = ""
+    links_text: str = ""
+    editing: bool = False
     emails: list[str] = []
     phones: list[str] = []
     links: list[str] = []
@@ -162,6 +192,9 @@ class ContactState(_ContactBase):
         self.name, self.company, self.title = c.full_name or "(no name)", c.company, c.title
         self.subtitle = " · ".join(filter(None, (c.title, c.company)))
         self.emails = [e.value for e in c.emails]
+        self.emails_text = "\n".join(e.value for e in c.emails)
+        self.phones_text = "\n".join(p.value for p in c.phones)
+        self.links_text = "\n".join(link.value for link in c.links)
         self.phones = [p.value for p in c.phones]
         self.links = [link.value for link in c.links]
         self.source, self.stage, self.event, self.place = c.source, c.stage, c.event, c.place
@@ -181,6 +214,7 @@ class ContactState(_ContactBase):
     def load(self):
         """on_load: read the id from the address."""
         self.contact_id, self.confirm_delete = self.router.url.query_parameters.get("id", ""), False
+        self.editing = False
         try:
             self._cid()
         except ValueError:
@@ -196,6 +230,37 @@ class ContactState(_ContactBase):
             contact_service.update(session=s, owner=u, contact_id=self._cid(), changes=changes)
             self._show(s, u)
         return self._act(action, "Saved.")
+
+    @rx.event
+    def set_editing(self, value: bool):
+        """Show or hide the edit form for names and contact details."""
+        self.editing, self.errors = value, {}
+
+    @rx.event
+    def save_identity(self, form: dict):
+        """Save name, company, title and the emails, phones and links (one per line)."""
+        def lines(key: str) -> list[dict[str, str]]:
+            return [{"label": "", "value": v.strip()} for v in str(form.get(key, "")).splitlines() if v.strip()]
+
+        def action(s, u):
+            changes = {"full_name": str(form.get("full_name", "")), "company": str(form.get("company", "")),
+                       "title": str(form.get("title", "")), "emails": lines("emails"), "phones": lines("phones"),
+                       "links": lines("links")}
+            contact_service.update(session=s, owner=u, contact_id=self._cid(), changes=changes)
+            self._show(s, u)
+            self.editing = False
+        return self._act(action, "Saved.")
+
+    @rx.event
+    def snooze(self, reminder_id: str):
+        """Push a reminder back by one day."""
+        def action(s, u):
+            due = next(r for r in reminders.list_for(session=s, owner=u, contact_id=self._cid())
+                       if str(r.id) == reminder_id).due_at
+            reminders.snooze(session=s, owner=u, reminder_id=uuid.UUID(reminder_id),
+                             until=max(due, clock.now()) + timedelta(days=1))
+            self._show(s, u)
+        return self._act(action, "Snoozed for a day.")
 
     @rx.event
     def add_tag(self, form: dict):
