@@ -137,6 +137,16 @@ def test_share_back_lands_as_a_lead_and_a_vcard_file_imports(app_server, browser
     expect(page.locator(".contact-row", has_text="Visiting Vera")).to_have_count(1)
     expect(page.locator(".contact-row", has_text="Visiting Vera")).to_contain_text("share-back")
 
+    # Tag the lead and set a follow-up.
+    page.locator(".contact-row", has_text="Visiting Vera").click()
+    page.wait_for_url(re.compile(r".*/contacts/view/?\?id="))
+    page.fill("#tag-input", "lead")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("lead", exact=True)).to_be_visible()
+    page.click("#remind-tomorrow")
+    expect(page.locator(".reminder-row")).to_have_count(1)
+
+    page.goto(f"{base}/contacts")
     file = tmp_path / "contacts.vcf"
     file.write_text(VCARDS, encoding="utf-8")
     page.click("#import-contacts")

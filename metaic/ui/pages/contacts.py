@@ -32,6 +32,7 @@ def filters_bar() -> rx.Component:
         rx.flex(
             rx.input(name="query", placeholder="Search name, company, email, phone…", id="contact-search",
                      flex="1", min_width="220px", size="2"),
+            rx.input(name="event", placeholder="Met at (event)", id="filter-event", width="160px", size="2"),
             _select("stage", [("", "Any stage"), *((s, s.title()) for s in STAGES)]),
             _select("source", SOURCES),
             rx.el.select(rx.el.option("Any tag", value=""),
@@ -298,6 +299,10 @@ def contact_view() -> rx.Component:
                         rx.hstack(rx.badge(C.source, variant="outline"),
                                   rx.cond(C.linked_card, rx.badge("MetaIC card", color_scheme="indigo")),
                                   spacing="2"),
+                        rx.cond(C.card_slug != "", rx.link(
+                            rx.hstack(rx.icon("id-card", size=14), rx.text("Their card: ", C.card_headline, size="2"),
+                                      align="center"),
+                            href="/c/" + C.card_slug, is_external=True, id="their-card")),
                         rx.cond(C.editing, edit_identity(), rx.vstack(
                             _lines("Email", C.emails, "mail"), _lines("Phone", C.phones, "phone"),
                             _lines("Links", C.links, "link"),

@@ -8,7 +8,7 @@ from datetime import timedelta
 import reflex as rx
 from reflex.event import EventSpec
 
-from metaic.contacts import history, reminders
+from metaic.contacts import enrichment, history, reminders
 from metaic.contacts import service as contact_service
 from metaic.contacts import tags as tag_service
 from metaic.core import clock
@@ -55,6 +55,7 @@ class ContactsState(_ContactBase):
     total: int = 0
     page: int = 0
     query: str = ""
+    event: str = ""
     stage: str = ""
     source: str = ""
     tag_id: str = ""
@@ -76,7 +77,7 @@ class ContactsState(_ContactBase):
 
     def _reload(self, session, user) -> None:
         """Fetch the current page."""
-        filters = {"query": self.query, "stage": self.stage or None, "source": self.source or None,
+        filters = {"query": self.query, "event": self.event, "stage": self.stage or None, "source": self.source or None,
                    "tag_id": self.tag_id or None, "reminder_due": self.due_only}
         result = contact_service.list_(session=session, owner=user, filters=filters, sort=self.sort,
                                        limit=PAGE_SIZE, offset=self.page * PAGE_SIZE)
@@ -100,7 +101,7 @@ class ContactsState(_ContactBase):
     @rx.event
     def search(self, form: dict):
         """Apply the search box and filters."""
-        self.query = str(form.get("query", ""))[:200]
+        self.query, self.event = str(form.get("query", ""))[:200], str(form.get("event", ""))[:200]
         self.stage, self.source = str(form.get("stage", "")), str(form.get("source", ""))
         self.tag_id, self.due_only = str(form.get("tag_id", "")), bool(form.get("due_only"))
         self.sort, self.page = str(form.get("sort", "name")), 0
@@ -178,6 +179,8 @@ class ContactState(_ContactBase):
     notes: str = ""
     tags: list[str] = []
     linked_card: bool = False
+    card_slug: str = ""
+    card_headline: str = ""
     reminder_rows: list[dict[str, str]] = []
     timeline_rows: list[dict[str, str]] = []
     confirm_delete: bool = False
@@ -200,6 +203,9 @@ class ContactState(_ContactBase):
         self.source, self.stage, self.event, self.place = c.source, c.stage, c.event, c.place
         self.how_we_met, self.notes = c.how_we_met, c.notes
         self.tags, self.linked_card = [t.name for t in c.tags], c.card_id is not None
+        card = enrichment.card_details(session=session, owner=user, contact_id=self._cid()) if c.card_id else None
+        self.card_slug = card.slug if card else ""
+        self.card_headline = card.content.headline if card else ""
         self.reminder_rows = [
             {"id": str(r.id), "due": r.due_at.strftime("%a %d %b %Y %H:%M UTC"), "note": r.note, "status": r.status}
             for r in reminders.list_for(session=session, owner=user, contact_id=self._cid())
