@@ -21,6 +21,7 @@ from metaic.admin.checks import head_revisions, redact_url
 from metaic.config import get_settings
 from metaic.core.security import verify_password
 from tests import support_jobs
+from tests.conftest import REDIS_SERVER_URL, REDIS_TEST_DB
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "cli-test-secret-key-0123456789-abcdefgh"
@@ -293,8 +294,8 @@ def test_worker_without_redis_exits_1_with_a_message(cli):
 
 @pytest.fixture
 def worker_redis(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Redis database 12, empty, and this process enqueueing to it."""
-    url = f"{os.environ.get('TEST_REDIS_URL', 'redis://127.0.0.1:6379').rstrip('/')}/12"
+    """This run's own Redis database (see tests/conftest.py), empty, and this process enqueueing to it."""
+    url = f"{REDIS_SERVER_URL.rstrip('/')}/{REDIS_TEST_DB}"
     client = redis.Redis.from_url(url)
     try:
         client.flushdb()
