@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from metaic.analytics import models as analytics_models  # noqa: F401
 from metaic.auth import models as auth_models  # noqa: F401
 from metaic.cards import models as card_models  # noqa: F401
+from metaic.communication import models as communication_models  # noqa: F401
 from metaic.contacts import models as contact_models  # noqa: F401
 from metaic.files import models as files_models  # noqa: F401
 from metaic.notifications import models as notification_models  # noqa: F401

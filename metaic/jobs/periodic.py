@@ -48,9 +48,17 @@ def _fire_reminders() -> object:
     return fire_due()
 
 
+def _deliver_due_messages() -> object:
+    """Queue scheduled messages to contacts whose time has come (a restart loses in-process timers)."""
+    from metaic.communication.jobs import deliver_due
+
+    return deliver_due()
+
+
 TASKS = [
     Periodic("deliver due notifications", _deliver_due, every=60),
     Periodic("fire contact reminders", _fire_reminders, every=60),
+    Periodic("deliver due messages", _deliver_due_messages, every=60),
     Periodic("requeue stuck image jobs", _requeue_stuck_images, every=900),
 ]
 

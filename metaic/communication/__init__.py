@@ -1,0 +1,1 @@
+"""communication: message templates, previews, and emails or WhatsApp messages sent now or later to contacts."""

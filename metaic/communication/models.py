@@ -1,0 +1,55 @@
+"""Communication tables: the user's message templates and the messages queued to contacts."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from metaic.core.models import created_at_field, utc_column, uuid_pk
+
+CHANNELS = ("email", "whatsapp")
+QUEUED, SENT, FAILED = "queued", "sent", "failed"
+STATUSES = (QUEUED, SENT, FAILED)
+
+
+class MessageTemplate(SQLModel, table=True):
+    """A user's reusable message with Jinja variables such as `{{ contact.first_name }}`."""
+
+    __tablename__ = "message_templates"
+    __table_args__ = (UniqueConstraint("owner_id", "name", name="uq_message_templates_owner_name"),)
+
+    id: uuid.UUID = uuid_pk()
+    owner_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    name: str = Field(max_length=80)
+    channel: str = Field(default="email", max_length=16)
+    subject: str = Field(default="", max_length=200)
+    body: str = Field(default="", sa_type=Text)
+    created_at: datetime = created_at_field()
+    updated_at: datetime = created_at_field()
+
+
+class ScheduledMessage(SQLModel, table=True):
+    """One message to a contact, queued for now or later; `status` moves from queued to sent or failed once."""
+
+    __tablename__ = "scheduled_messages"
+    __table_args__ = (
+        Index("ix_scheduled_messages_owner_created", "owner_id", "created_at"),
+        Index("ix_scheduled_messages_status_send_at", "status", "send_at"),
+        Index("ix_scheduled_messages_contact", "contact_id"),
+    )
+
+    id: uuid.UUID = uuid_pk()
+    owner_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    contact_id: uuid.UUID = Field(foreign_key="saved_contacts.id", ondelete="CASCADE")
+    channel: str = Field(max_length=16)
+    to: str = Field(max_length=254)
+    subject: str = Field(default="", max_length=200)
+    body: str = Field(default="", sa_type=Text)
+    send_at: datetime = utc_column()
+    status: str = Field(default=QUEUED, max_length=16)
+    provider_id: str = Field(default="", max_length=200)
+    error: str = Field(default="", max_length=500)
+    created_at: datetime = created_at_field()

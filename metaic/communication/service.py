@@ -1,0 +1,101 @@
+"""Sending a message to a contact: store it, then queue its delivery (now, or at `send_at`)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session, select
+
+from metaic.auth.models import User
+from metaic.communication import jobs as communication_jobs
+from metaic.communication.models import CHANNELS, QUEUED, ScheduledMessage
+from metaic.contacts import store as contact_store
+from metaic.contacts.models import SavedContact
+from metaic.core import clock
+from metaic.core.errors import NotFound, ValidationError
+from metaic.jobs import enqueue, enqueue_at
+from metaic.notifications.flows import after_commit
+
+MAX_SUBJECT, MAX_BODY = 200, 20000
+MAX_SCHEDULE_AHEAD = timedelta(days=366)
+
+
+def _recipient(contact: SavedContact, channel: str) -> str:
+    """The contact's first email (email) or phone (WhatsApp); ValidationError when there is none."""
+    if channel == "email":
+        if not contact.emails:
+            raise ValidationError("This contact has no email address.", field="to")
+        return contact.emails[0]["value"]
+    if not contact.phones:
+        raise ValidationError("This contact has no phone number for WhatsApp.", field="to")
+    return contact.phones[0]["value"]
+
+
+def _when(send_at: datetime | None, now: datetime) -> datetime:
+    """When to send (UTC); none or a past time means now."""
+    if send_at is None:
+        return now
+    when = clock.as_utc(send_at).astimezone(UTC)
+    if when > now + MAX_SCHEDULE_AHEAD:
+        raise ValidationError("A message can be scheduled at most a year ahead.", field="send_at")
+    return max(when, now)
+
+
+def send(*, session: Session, owner: User, contact_id: uuid.UUID | str, channel: str, subject: str = "",
+         body: str, send_at: datetime | None = None) -> ScheduledMessage:
+    """Queue an already previewed message to a contact; it is delivered after the caller commits."""
+    contact = contact_store.require_contact(session=session, owner_id=owner.id, contact_id=contact_id)
+    if channel not in CHANNELS:
+        raise ValidationError("Choose email or WhatsApp.", field="channel")
+    subject = contact_store.clean_text(subject) if channel == "email" else ""
+    body = contact_store.clean_multiline(body)
+    if len(subject) > MAX_SUBJECT:
+        raise ValidationError(f"Use at most {MAX_SUBJECT} characters.", field="subject")
+    if not 1 <= len(body) <= MAX_BODY:
+        raise ValidationError(f"Enter a message of 1 to {MAX_BODY} characters.", field="body")
+    now = clock.now().astimezone(UTC)
+    when = _when(send_at, now)
+    message = ScheduledMessage(owner_id=owner.id, contact_id=contact.id, channel=channel,
+                               to=_recipient(contact, channel), subject=subject, body=body, send_at=when,
+                               status=QUEUED, created_at=now)
+    session.add(message)
+    session.flush()
+    after_commit(session, _enqueue(message.id, channel, when if when > now else None))
+    return message
+
+
+def _enqueue(message_id: uuid.UUID, channel: str, when: datetime | None):
+    """A callback that queues the delivery job, at `when` if given."""
+    title = f"{channel} message {message_id}"
+
+    def run() -> None:
+        """Queue it; the job itself checks the status, so a second run sends nothing."""
+        if when is None:
+            enqueue(communication_jobs.deliver, message_id, title=title, queue_name="high", retries=0)
+        else:
+            enqueue_at(when, communication_jobs.deliver, message_id, title=title, queue_name="high", retries=0)
+
+    return run
+
+
+def get(*, session: Session, owner: User, message_id: uuid.UUID | str) -> ScheduledMessage:
+    """One of the owner's messages; NotFound for anyone else's."""
+    try:
+        key = message_id if isinstance(message_id, uuid.UUID) else uuid.UUID(str(message_id))
+    except ValueError:
+        raise NotFound("Message not found.") from None
+    message = session.get(ScheduledMessage, key)
+    if message is None or message.owner_id != owner.id:
+        raise NotFound("Message not found.")
+    return message
+
+
+def list_(*, session: Session, owner: User, contact_id: uuid.UUID | str | None = None,
+          limit: int = 100) -> list[ScheduledMessage]:
+    """The owner's messages, newest first, optionally for one contact."""
+    query = select(ScheduledMessage).where(ScheduledMessage.owner_id == owner.id)
+    if contact_id is not None:
+        contact = contact_store.require_contact(session=session, owner_id=owner.id, contact_id=contact_id)
+        query = query.where(ScheduledMessage.contact_id == contact.id)
+    return list(session.exec(query.order_by(ScheduledMessage.created_at.desc()).limit(limit)).all())

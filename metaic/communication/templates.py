@@ -1,0 +1,229 @@
+"""Message templates: the user's own plus three defaults, validated and rendered in a Jinja sandbox."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
+from sqlmodel import Session, func, select
+
+from metaic.auth.models import User
+from metaic.communication.models import CHANNELS, MessageTemplate
+from metaic.contacts import store as contact_store
+from metaic.contacts.schemas import ContactRead
+from metaic.core import clock
+from metaic.core.errors import Conflict, NotFound, ValidationError
+
+MAX_NAME, MAX_SUBJECT, MAX_BODY = 80, 200, 5000
+MAX_OUTPUT = 20000
+
+DEFAULTS = (
+    ("Nice to meet you", "Nice to meet you, {{ contact.first_name or contact.full_name }}",
+     "Hi {{ contact.first_name or contact.full_name }},\n\nIt was great to meet you. I'd love to stay in touch.\n\n"
+     "Best,\n{{ me.name }}"),
+    ("Follow-up", "Following up",
+     "Hi {{ contact.first_name or contact.full_name }},\n\nI wanted to follow up on our conversation. "
+     "Would you have time for a short call next week?\n\nBest,\n{{ me.name }}"),
+    ("Introduction", "Introduction: {{ me.name }}",
+     "Hi {{ contact.first_name or contact.full_name }},\n\nI'm {{ me.name }} ({{ me.email }}). "
+     "{% if contact.company %}I'd like to learn more about {{ contact.company }} and {% endif %}"
+     "see how we could work together.\n\nBest,\n{{ me.name }}"),
+)
+
+
+class _Vars:
+    """A read-only bag of template variables; `label` names it in error messages."""
+
+    __slots__ = ("_label", "_values")
+
+    def __init__(self, label: str, values: dict[str, str]):
+        self._label, self._values = label, values
+
+    def __getitem__(self, key: str) -> str:
+        return self._values[key]
+
+    def __str__(self) -> str:
+        return ""
+
+
+class _Undefined(StrictUndefined):
+    """StrictUndefined whose message names the variable the way the user wrote it."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        if self._undefined_hint:
+            return self._undefined_hint
+        obj = self._undefined_obj
+        prefix = f"{obj._label}." if isinstance(obj, _Vars) else ""
+        return f"Unknown variable: {prefix}{self._undefined_name}"
+
+
+class _Env(SandboxedEnvironment):
+    """The sandbox, also refusing `**` and `*` on anything but numbers (no gigabyte strings)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" or not all(isinstance(v, int | float) for v in (left, right)):
+            raise SecurityError(f"The {operator} operator is not allowed here.")
+        return super().call_binop(context, operator, left, right)
+
+
+_ENV = _Env(undefined=_Undefined, autoescape=False, keep_trailing_newline=True)
+
+
+def _variables(contact: ContactRead, sender: User) -> dict[str, _Vars]:
+    """The variables a template may use."""
+    return {
+        "contact": _Vars("contact", {"first_name": contact.first_name, "last_name": contact.last_name,
+                                     "full_name": contact.full_name, "company": contact.company,
+                                     "title": contact.title}),
+        "me": _Vars("me", {"name": sender.name, "email": sender.email}),
+    }
+
+
+def render(*, template_body: str, contact: ContactRead, sender: User, field: str = "body") -> str:
+    """Fill a template's variables for one contact; ValidationError for bad syntax or an unknown variable."""
+    try:
+        text = _ENV.from_string(template_body).render(_variables(contact, sender))
+    except TemplateSyntaxError as exc:
+        raise ValidationError(f"Template error (line {exc.lineno}): {exc.message}", field=field) from None
+    except SecurityError as exc:
+        raise ValidationError(f"Not allowed in a template: {exc}", field=field) from None
+    except UndefinedError as exc:
+        raise ValidationError(str(exc), field=field) from None
+    except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+        raise ValidationError(f"Template error: {exc}", field=field) from None
+    if len(text) > MAX_OUTPUT:
+        raise ValidationError("The message is too long once filled in.", field=field)
+    return text
+
+
+def _sample_contact() -> ContactRead:
+    """A made-up contact to check that a template renders before it is saved."""
+    return ContactRead.model_validate({
+        "id": uuid.uuid4(), "full_name": "Ada Lovelace", "first_name": "Ada", "last_name": "Lovelace",
+        "company": "Engines", "title": "Analyst", "emails": [], "phones": [], "addresses": [], "links": [],
+        "birthday": "", "uid": "", "photo_file_id": None, "source": "manual", "card_id": None, "event": "",
+        "place": "", "met_on": None, "how_we_met": "", "notes": "", "stage": "new", "strength": 3,
+        "last_contacted_at": None, "consents": [], "created_at": clock.now(), "updated_at": clock.now(), "tags": []})
+
+
+def check(*, name: str | None, channel: str, subject: str, body: str, sender: User) -> tuple[str, str, str]:
+    """Validate a template's fields (and that it renders); returns the cleaned name, subject and body."""
+    errors: dict[str, str] = {}
+    clean_name = contact_store.clean_text(name) if name is not None else None
+    clean_subject = contact_store.clean_text(subject)
+    clean_body = contact_store.clean_multiline(body)
+    if clean_name is not None and not 1 <= len(clean_name) <= MAX_NAME:
+        errors["name"] = f"Enter a name of 1 to {MAX_NAME} characters."
+    if channel not in CHANNELS:
+        errors["channel"] = "Choose email or WhatsApp."
+    if len(clean_subject) > MAX_SUBJECT:
+        errors["subject"] = f"Use at most {MAX_SUBJECT} characters."
+    if not 1 <= len(clean_body) <= MAX_BODY:
+        errors["body"] = f"Enter a message of 1 to {MAX_BODY} characters."
+    if errors:
+        raise ValidationError("Some template fields need attention.", errors=errors)
+    sample = _sample_contact()
+    render(template_body=clean_subject, contact=sample, sender=sender, field="subject")
+    render(template_body=clean_body, contact=sample, sender=sender, field="body")
+    return clean_name or "", clean_subject, clean_body
+
+
+def _require(*, session: Session, owner: User, template_id: uuid.UUID | str) -> MessageTemplate:
+    """The owner's template, or NotFound (also for someone else's)."""
+    try:
+        key = template_id if isinstance(template_id, uuid.UUID) else uuid.UUID(str(template_id))
+    except ValueError:
+        raise NotFound("Template not found.") from None
+    template = session.get(MessageTemplate, key)
+    if template is None or template.owner_id != owner.id:
+        raise NotFound("Template not found.")
+    return template
+
+
+def get(*, session: Session, owner: User, template_id: uuid.UUID | str) -> MessageTemplate:
+    """One of the owner's templates; NotFound for anyone else's."""
+    return _require(session=session, owner=owner, template_id=template_id)
+
+
+def _name_taken(*, session: Session, owner: User, name: str, exclude: uuid.UUID | None = None) -> bool:
+    """Whether the owner already has a template of this name (case-insensitive)."""
+    query = select(MessageTemplate.id).where(MessageTemplate.owner_id == owner.id,
+                                             func.lower(MessageTemplate.name) == name.lower())
+    if exclude is not None:
+        query = query.where(MessageTemplate.id != exclude)
+    return session.exec(query).first() is not None
+
+
+def list_(*, session: Session, owner: User) -> list[MessageTemplate]:
+    """The owner's templates by name; the defaults are added the first time a user has none."""
+    query = select(MessageTemplate).where(MessageTemplate.owner_id == owner.id).order_by(MessageTemplate.name)
+    rows = list(session.exec(query).all())
+    if rows:
+        return rows
+    now = clock.now()
+    for name, subject, body in DEFAULTS:
+        session.add(MessageTemplate(owner_id=owner.id, name=name, channel="email", subject=subject, body=body,
+                                    created_at=now, updated_at=now))
+    session.flush()
+    return list(session.exec(query).all())
+
+
+def create(*, session: Session, owner: User, name: str, body: str, channel: str = "email",
+           subject: str = "") -> MessageTemplate:
+    """Save a new template; Conflict when the name is taken."""
+    name, subject, body = check(name=name, channel=channel, subject=subject, body=body, sender=owner)
+    if _name_taken(session=session, owner=owner, name=name):
+        raise Conflict("You already have a template with this name.", field="name")
+    now = clock.now()
+    template = MessageTemplate(owner_id=owner.id, name=name, channel=channel, subject=subject, body=body,
+                               created_at=now, updated_at=now)
+    session.add(template)
+    session.flush()
+    return template
+
+
+def update(*, session: Session, owner: User, template_id: uuid.UUID | str, name: str | None = None,
+           channel: str | None = None, subject: str | None = None, body: str | None = None) -> MessageTemplate:
+    """Change some fields of a template (the others stay)."""
+    template = _require(session=session, owner=owner, template_id=template_id)
+    new_name, new_subject, new_body = check(
+        name=template.name if name is None else name, channel=template.channel if channel is None else channel,
+        subject=template.subject if subject is None else subject, body=template.body if body is None else body,
+        sender=owner)
+    if _name_taken(session=session, owner=owner, name=new_name, exclude=template.id):
+        raise Conflict("You already have a template with this name.", field="name")
+    template.name, template.subject, template.body = new_name, new_subject, new_body
+    template.channel = template.channel if channel is None else channel
+    template.updated_at = clock.now()
+    session.add(template)
+    session.flush()
+    return template
+
+
+def delete(*, session: Session, owner: User, template_id: uuid.UUID | str) -> None:
+    """Delete one of the owner's templates."""
+    session.delete(_require(session=session, owner=owner, template_id=template_id))
+    session.flush()
+
+
+def preview(*, session: Session, owner: User, contact_id: uuid.UUID | str, template_id: uuid.UUID | str | None = None,
+            subject: str = "", body: str = "") -> tuple[str, str]:
+    """The subject and body as this contact would receive them, from a saved template or from the given text."""
+    contact = contact_store.require_contact(session=session, owner_id=owner.id, contact_id=contact_id)
+    if template_id is not None:
+        template = _require(session=session, owner=owner, template_id=template_id)
+        subject, body = template.subject, template.body
+    elif not contact_store.clean_multiline(body):
+        raise ValidationError("Write a message or choose a template.", field="body")
+    read = contact_store.to_read(contact)
+    filled_subject = render(template_body=subject, contact=read, sender=owner, field="subject")
+    return (contact_store.clean_text(filled_subject)[:MAX_SUBJECT],
+            render(template_body=body, contact=read, sender=owner, field="body"))
