@@ -12,6 +12,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from metaic.api import uploads
 from metaic.api.deps import current_user, db_session
 from metaic.auth.models import User
 from metaic.contacts import dedupe, formats, history, imports, reminders, service, tags
@@ -229,48 +230,19 @@ def delete_tag(tag_id: uuid.UUID, user: User = Depends(current_user),
     return Response(status_code=204)
 
 
-async def _read_capped(request: Request, cap: int) -> bytes:
-    """Read the request body, refusing (413) as soon as it passes `cap` bytes."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > cap:
-        raise _too_large()
-    chunks, total = [], 0
-    async for chunk in request.stream():
-        total += len(chunk)
-        if total > cap:
-            raise _too_large()
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 def _too_large() -> FileTooLarge:
     """The refusal for an import file over the limit."""
     return FileTooLarge(f"Import files can be at most {imports.MAX_IMPORT_BYTES // 1024 // 1024} MB.", field="file")
-
-
-async def _form_of(request: Request, body: bytes):
-    """Parse an already-read multipart body."""
-    sent = False
-
-    async def receive() -> dict:
-        """Hand the buffered body to Starlette's parser once."""
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return await Request(request.scope, receive).form(max_files=1, max_fields=4)
 
 
 @router.post("/imports", status_code=202, openapi_extra=_IMPORT_BODY)
 async def start_import(request: Request, response: Response, user: User = Depends(current_user),
                        session: Session = Depends(db_session)) -> ImportStarted:
     """Upload a contact file (multipart `file`, `format` auto|vcard|google|outlook) to import in the background."""
-    body = await _read_capped(request, imports.MAX_IMPORT_BYTES + ENVELOPE_BYTES)
+    body = await uploads.read_capped(request, imports.MAX_IMPORT_BYTES + ENVELOPE_BYTES, _too_large)
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise ValidationError("Send the file as multipart/form-data.", field="file")
-    form = await _form_of(request, body)
+    form = await uploads.form_of(request, body)
     try:
         upload, fmt = form.get("file"), form.get("format") or "auto"
         if not isinstance(upload, UploadFile):

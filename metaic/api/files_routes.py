@@ -11,6 +11,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from metaic.api import uploads
 from metaic.api.deps import current_user, db_session
 from metaic.auth.models import User
 from metaic.config import get_settings
@@ -51,42 +52,13 @@ def _too_large(limit_mb: int) -> FileTooLarge:
     return FileTooLarge(f"This file is larger than the {limit_mb} MB limit. Choose a smaller image.", field="file")
 
 
-async def _read_capped(request: Request, cap: int, limit_mb: int) -> bytes:
-    """Read the request body, refusing (413) as soon as it passes `cap` bytes."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > cap:
-        raise _too_large(limit_mb)
-    chunks, total = [], 0
-    async for chunk in request.stream():
-        total += len(chunk)
-        if total > cap:
-            raise _too_large(limit_mb)
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-async def _form_of(request: Request, body: bytes):
-    """Parse an already-read multipart body."""
-    sent = False
-
-    async def receive() -> dict:
-        """Hand the buffered body to Starlette's parser once."""
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return await Request(request.scope, receive).form(max_files=1, max_fields=4)
-
-
 @router.post("/api/v1/files", status_code=201, response_model=FileRead, openapi_extra=_UPLOAD_BODY)
 async def upload_file(request: Request, response: Response, user: User = Depends(current_user),
                       session: Session = Depends(db_session)) -> FileRead:
     """Upload an image (multipart fields `file` and `purpose`); variants are made in the background."""
     limit_mb = get_settings().max_upload_mb
-    body = await _read_capped(request, limit_mb * 1_000_000 + ENVELOPE_BYTES, limit_mb)
-    form = await _form_of(request, body)
+    body = await uploads.read_capped(request, limit_mb * 1_000_000 + ENVELOPE_BYTES, lambda: _too_large(limit_mb))
+    form = await uploads.form_of(request, body)
     try:
         upload, purpose = form.get("file"), form.get("purpose")
         errors = {}

@@ -35,13 +35,6 @@ class AccountState(FormState):
     providers: list[dict[str, str]] = []
     confirm_delete: bool = False
 
-    def _user(self, session):
-        """The signed-in user, or raise so the handler sends the browser to sign in."""
-        user = self._load_user(session)
-        if user is None:
-            raise AuthenticationFailed("Your session has ended. Sign in again.")
-        return user
-
     def _refresh(self, session, user) -> None:
         """Copy the account's current values into the page."""
         self.name, self.timezone, self.language = user.name, user.timezone, user.language
@@ -64,7 +57,7 @@ class AccountState(FormState):
         self.errors, self.message = {}, ""
         try:
             with session_scope() as session:
-                user = self._user(session)
+                user = self._owner(session)
                 action(session, user)
                 self._refresh(session, user)
         except AuthenticationFailed:
@@ -201,7 +194,7 @@ class AccountState(FormState):
         self.errors = {}
         try:
             with session_scope() as session:
-                flows.delete_account(session=session, user=self._user(session),
+                flows.delete_account(session=session, user=self._owner(session),
                                      password=str(form.get("password", "")))
         except AuthenticationFailed:
             return rx.redirect("/login")

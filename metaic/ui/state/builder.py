@@ -64,13 +64,6 @@ class BuilderState(FormState):
     diff_rows: list[dict[str, str]] = []
     templates: list[dict[str, str]] = []
 
-    def _owner(self, session):
-        """The signed-in user, or raise so the handler sends the browser to sign in."""
-        user = self._load_user(session)
-        if user is None:
-            raise AuthenticationFailed("Your session has ended. Sign in again.")
-        return user
-
     def _card_uuid(self) -> uuid.UUID:
         """The card being edited."""
         return uuid.UUID(self.card_id)

@@ -22,13 +22,6 @@ class CardsState(FormState):
     creating: bool = False
     delete_target: str = ""
 
-    def _owner(self, session):
-        """The signed-in user, or raise so the handler sends the browser to sign in."""
-        user = self._load_user(session)
-        if user is None:
-            raise AuthenticationFailed("Your session has ended. Sign in again.")
-        return user
-
     def _reload(self, session, user) -> None:
         """Refresh the rows from the database."""
         base = get_settings().public_base_url

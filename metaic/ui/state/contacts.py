@@ -24,13 +24,6 @@ STAGES = ("new", "warm", "client", "partner")
 class _ContactBase(FormState):
     """Shared plumbing: the signed-in owner and one transaction per action."""
 
-    def _owner(self, session):
-        """The signed-in user, or raise so the handler sends the browser to sign in."""
-        user = self._load_user(session)
-        if user is None:
-            raise AuthenticationFailed("Your session has ended. Sign in again.")
-        return user
-
     def _act(self, action, success: str = "", back: str = "/contacts"):
         """Run `action(session, user)` in one transaction; errors go to fields or a toast."""
         self.errors, self.message = {}, ""

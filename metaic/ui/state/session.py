@@ -9,7 +9,7 @@ import reflex as rx
 
 from metaic.auth import sessions
 from metaic.auth.models import User
-from metaic.core.errors import DomainError
+from metaic.core.errors import AuthenticationFailed, DomainError
 from metaic.db import session_scope
 
 
@@ -53,6 +53,13 @@ class SessionState(rx.State):
         self.is_admin = bool(user and user.role == "admin")
         self.email_verified = bool(user is None or user.email_verified_at)
         self.loaded = True
+        return user
+
+    def _owner(self, session) -> User:
+        """The signed-in user, or raise AuthenticationFailed so the handler sends the browser to sign in."""
+        user = self._load_user(session)
+        if user is None:
+            raise AuthenticationFailed("Your session has ended. Sign in again.")
         return user
 
     @rx.var
