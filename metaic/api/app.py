@@ -5,9 +5,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from metaic.api import (
+    communication_routes,
     contacts_routes,
     errors,
     files_routes,
+    messaging_routes,
     notifications_routes,
     oauth_routes,
     session_routes,
@@ -28,6 +30,8 @@ def build_api() -> FastAPI:
     api.include_router(files_routes.router)
     api.include_router(notifications_routes.router)
     api.include_router(contacts_routes.router)
+    api.include_router(communication_routes.router)
+    api.include_router(messaging_routes.router)
     api.include_router(public.router)
     oauth_routes.install(api)
 

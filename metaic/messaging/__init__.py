@@ -1,0 +1,1 @@
+"""In-app messaging between MetaIC users: conversations, messages, unread counts."""

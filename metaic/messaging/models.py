@@ -1,0 +1,1 @@
+"""Messaging tables (filled in by the messaging work)."""
