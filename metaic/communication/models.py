@@ -11,8 +11,8 @@ from sqlmodel import Field, SQLModel
 from metaic.core.models import created_at_field, utc_column, uuid_pk
 
 CHANNELS = ("email", "whatsapp")
-QUEUED, SENT, FAILED = "queued", "sent", "failed"
-STATUSES = (QUEUED, SENT, FAILED)
+QUEUED, SENDING, SENT, FAILED, CANCELLED = "queued", "sending", "sent", "failed", "cancelled"
+STATUSES = (QUEUED, SENDING, SENT, FAILED, CANCELLED)
 
 
 class MessageTemplate(SQLModel, table=True):
@@ -32,7 +32,11 @@ class MessageTemplate(SQLModel, table=True):
 
 
 class ScheduledMessage(SQLModel, table=True):
-    """One message to a contact, queued for now or later; `status` moves from queued to sent or failed once."""
+    """One message to a contact, queued for now or later.
+
+    `status` moves queued -> sending -> sent or failed once, or queued -> cancelled. While a worker
+    holds the message (sending), `send_at` is the time of its claim, so a stale claim can be spotted.
+    """
 
     __tablename__ = "scheduled_messages"
     __table_args__ = (

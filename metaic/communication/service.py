@@ -5,15 +5,16 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from metaic.auth.models import User
 from metaic.communication import jobs as communication_jobs
-from metaic.communication.models import CHANNELS, QUEUED, ScheduledMessage
+from metaic.communication.models import CANCELLED, CHANNELS, QUEUED, ScheduledMessage
 from metaic.contacts import store as contact_store
 from metaic.contacts.models import SavedContact
 from metaic.core import clock
-from metaic.core.errors import NotFound, ValidationError
+from metaic.core.errors import Conflict, NotFound, ValidationError
 from metaic.jobs import enqueue, enqueue_at
 from metaic.notifications.flows import after_commit
 
@@ -99,3 +100,17 @@ def list_(*, session: Session, owner: User, contact_id: uuid.UUID | str | None =
         contact = contact_store.require_contact(session=session, owner_id=owner.id, contact_id=contact_id)
         query = query.where(ScheduledMessage.contact_id == contact.id)
     return list(session.exec(query.order_by(ScheduledMessage.created_at.desc()).limit(limit)).all())
+
+
+def cancel(*, session: Session, owner: User, message_id: uuid.UUID | str) -> ScheduledMessage:
+    """Cancel a message still waiting in the queue; Conflict once a worker has taken it (sending, sent, failed)."""
+    message = get(session=session, owner=owner, message_id=message_id)
+    # Conditional update: it races fairly with a worker's claim, and exactly one of them wins.
+    won = session.exec(update(ScheduledMessage).where(ScheduledMessage.id == message.id,
+                                                      ScheduledMessage.status == QUEUED)
+                       .values(status=CANCELLED).execution_options(synchronize_session=False)).rowcount
+    session.refresh(message)
+    if won != 1 and message.status != CANCELLED:
+        raise Conflict(f"This message is already {message.status}; only a queued one can be cancelled.",
+                       field="status")
+    return message

@@ -19,6 +19,9 @@ from metaic.core.errors import Conflict, NotFound, ValidationError
 
 MAX_NAME, MAX_SUBJECT, MAX_BODY = 80, 200, 5000
 MAX_OUTPUT = 20000
+# What a template may use, for help texts (the names `_variables` fills).
+VARIABLES = ("contact.first_name", "contact.last_name", "contact.full_name", "contact.company", "contact.title",
+             "me.name", "me.email")
 
 DEFAULTS = (
     ("Nice to meet you", "Nice to meet you, {{ contact.first_name or contact.full_name }}",
@@ -134,6 +137,13 @@ def check(*, name: str | None, channel: str, subject: str, body: str, sender: Us
     render(template_body=clean_subject, contact=sample, sender=sender, field="subject")
     render(template_body=clean_body, contact=sample, sender=sender, field="body")
     return clean_name or "", clean_subject, clean_body
+
+
+def sample_preview(*, subject: str, body: str, sender: User) -> tuple[str, str]:
+    """A template filled in for a made-up contact (Ada Lovelace at Engines), to show while editing it."""
+    sample = _sample_contact()
+    return (render(template_body=subject, contact=sample, sender=sender, field="subject"),
+            render(template_body=body, contact=sample, sender=sender, field="body"))
 
 
 def _require(*, session: Session, owner: User, template_id: uuid.UUID | str) -> MessageTemplate:

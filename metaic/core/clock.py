@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _offset = timedelta(0)
 
@@ -27,3 +28,28 @@ def reset() -> None:
 def as_utc(value: datetime) -> datetime:
     """Treat a naive datetime read back from SQLite as UTC."""
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+
+def _zone(name: str) -> tzinfo:
+    """An IANA zone by name; UTC when the name is empty or unknown."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def from_local(text: str, zone: str) -> datetime | None:
+    """A "YYYY-MM-DDTHH:MM" wall-clock time in an IANA zone as UTC; None when empty or unreadable."""
+    try:
+        naive = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    if naive.tzinfo is not None:
+        return naive.astimezone(UTC)
+    return naive.replace(tzinfo=_zone(zone)).astimezone(UTC)
+
+
+def to_local(value: datetime, zone: str) -> datetime:
+    """A UTC time on the user's wall clock."""
+    return as_utc(value).astimezone(_zone(zone))

@@ -1,0 +1,57 @@
+"""What the UI and the API hand out for templates and messages: never the owner, always UTC-aware times."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict
+
+from metaic.core import clock
+
+
+def _utc(value: datetime) -> datetime:
+    """A stored time as an aware UTC datetime (SQLite gives it back naive)."""
+    return clock.as_utc(value).astimezone(UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+
+
+class TemplateRead(BaseModel):
+    """One of the user's message templates."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+    channel: str
+    subject: str
+    body: str
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+
+
+class MessageRead(BaseModel):
+    """A message to a contact: queued, sending, sent, failed or cancelled."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    contact_id: uuid.UUID
+    channel: str
+    to: str
+    subject: str
+    body: str
+    send_at: UtcDatetime
+    status: str
+    error: str
+    created_at: UtcDatetime
+
+
+class PreviewRead(BaseModel):
+    """A message as one contact would receive it."""
+
+    subject: str
+    body: str
