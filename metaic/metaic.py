@@ -20,16 +20,21 @@ from metaic.ui.pages.contacts import contact_view, contacts_page
 from metaic.ui.pages.dashboard import dashboard
 from metaic.ui.pages.duplicates import duplicates_page
 from metaic.ui.pages.landing import landing
+from metaic.ui.pages.messages import messages_page
 from metaic.ui.pages.notifications import notifications_page
+from metaic.ui.pages.templates import templates_page
 from metaic.ui.state.account import AccountState
 from metaic.ui.state.admin_jobs import AdminJobsState
 from metaic.ui.state.auth import EmailVerifiedState, ForgotPasswordState, ResetPasswordState, SignInState, SignUpState
 from metaic.ui.state.builder import BuilderState
 from metaic.ui.state.cards import CardsState
+from metaic.ui.state.compose import ComposeState
 from metaic.ui.state.contacts import ContactsState, ContactState
 from metaic.ui.state.duplicates import DuplicatesState
+from metaic.ui.state.messages import MessagesState
 from metaic.ui.state.notifications import NotificationsState
 from metaic.ui.state.session import SessionState
+from metaic.ui.state.templates import TemplatesState
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -64,6 +69,9 @@ app.add_page(notifications_page, route="/notifications", title="Notifications ·
              on_load=NotificationsState.load_page)
 app.add_page(admin_jobs, route="/admin/jobs", title="Background jobs · MetaIC", on_load=AdminJobsState.load)
 app.add_page(contacts_page, route="/contacts", title="Contacts · MetaIC", on_load=ContactsState.load)
-app.add_page(contact_view, route="/contacts/view", title="Contact · MetaIC", on_load=ContactState.load)
+app.add_page(contact_view, route="/contacts/view", title="Contact · MetaIC",
+             on_load=[ContactState.load, ComposeState.load_messages])
+app.add_page(messages_page, route="/messages", title="Messages · MetaIC", on_load=MessagesState.load)
+app.add_page(templates_page, route="/templates", title="Message templates · MetaIC", on_load=TemplatesState.load)
 app.add_page(duplicates_page, route="/contacts/duplicates", title="Duplicates · MetaIC",
              on_load=DuplicatesState.load)

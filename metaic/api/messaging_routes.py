@@ -2,6 +2,97 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel, Field, model_validator
+from sqlmodel import Session
+
+from metaic.api.deps import current_user, db_session
+from metaic.auth.models import User
+from metaic.messaging import service
+from metaic.messaging.schemas import ConversationRead, MessageRead
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["messaging"])
+
+
+class StartBody(BaseModel):
+    """Whom to talk to: a MetaIC user, or one of the caller's saved contacts who is on MetaIC."""
+
+    user_id: uuid.UUID | None = None
+    contact_id: uuid.UUID | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> StartBody:
+        """Refuse a body with neither or both."""
+        if (self.user_id is None) == (self.contact_id is None):
+            raise ValueError("Give either user_id or contact_id.")
+        return self
+
+
+class MessageBody(BaseModel):
+    """The text of a message (the service trims it and checks its length)."""
+
+    body: str = Field(max_length=service.MAX_BODY * 2)
+
+
+class UnreadCount(BaseModel):
+    """How many messages the caller has not read."""
+
+    unread: int
+
+
+@router.get("")
+def list_conversations(limit: int = Query(50, ge=1, le=service.MAX_PAGE), user: User = Depends(current_user),
+                       session: Session = Depends(db_session)) -> list[ConversationRead]:
+    """The caller's conversations, newest activity first."""
+    return service.list_conversations(session=session, user=user, limit=limit)
+
+
+@router.post("", status_code=201)
+def start(body: StartBody, response: Response, user: User = Depends(current_user),
+          session: Session = Depends(db_session)) -> ConversationRead:
+    """Start (or reopen) the conversation with a user or with a contact's MetaIC account."""
+    if body.user_id is not None:
+        found = service.start_with_user(session=session, user=user, other_user_id=body.user_id)
+    else:
+        found = service.start_with_contact(session=session, user=user, contact_id=body.contact_id)
+    response.headers["Location"] = f"{router.prefix}/{found.id}"
+    return found
+
+
+@router.get("/unread")
+def unread(user: User = Depends(current_user), session: Session = Depends(db_session)) -> UnreadCount:
+    """How many messages the caller has not read, across conversations."""
+    return UnreadCount(unread=service.unread_total(session=session, user=user))
+
+
+@router.get("/{conversation_id}")
+def get_conversation(conversation_id: uuid.UUID, user: User = Depends(current_user),
+                     session: Session = Depends(db_session)) -> ConversationRead:
+    """One of the caller's conversations."""
+    return service.get(session=session, user=user, conversation_id=conversation_id)
+
+
+@router.get("/{conversation_id}/messages")
+def list_messages(conversation_id: uuid.UUID, limit: int = Query(50, ge=1, le=service.MAX_PAGE),
+                  before: uuid.UUID | None = None, user: User = Depends(current_user),
+                  session: Session = Depends(db_session)) -> list[MessageRead]:
+    """The latest messages (or those before message `before`), oldest first."""
+    return service.messages(session=session, user=user, conversation_id=conversation_id, limit=limit,
+                            before=before)
+
+
+@router.post("/{conversation_id}/messages", status_code=201)
+def send(conversation_id: uuid.UUID, body: MessageBody, user: User = Depends(current_user),
+         session: Session = Depends(db_session)) -> MessageRead:
+    """Send a message."""
+    return service.send(session=session, user=user, conversation_id=conversation_id, body=body.body)
+
+
+@router.post("/{conversation_id}/read", status_code=204)
+def mark_read(conversation_id: uuid.UUID, user: User = Depends(current_user),
+              session: Session = Depends(db_session)) -> Response:
+    """Mark the conversation read."""
+    service.mark_read(session=session, user=user, conversation_id=conversation_id)
+    return Response(status_code=204)

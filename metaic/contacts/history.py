@@ -14,7 +14,7 @@ from metaic.contacts.schemas import HistoryRead
 from metaic.core import clock
 from metaic.core.errors import ValidationError
 
-CHANNELS = ("email", "phone", "sms", "whatsapp", "meeting", "note", "share_back", "card")
+CHANNELS = ("email", "phone", "sms", "whatsapp", "meeting", "note", "share_back", "card", "in_app")
 
 
 def log(*, session: Session, owner: User, contact_id: uuid.UUID, channel: str, direction: str = "outbound",

@@ -39,6 +39,8 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
          frozenset({EMAIL, SMS})),
     Kind("announcement", {"en": "News from MetaIC", "zh": "MetaIC 动态", "es": "Novedades de MetaIC"},
          frozenset({EMAIL})),
+    # In-app is always on; a push tells a user away from the page.
+    Kind("message", {"en": "New messages", "zh": "新消息", "es": "Mensajes nuevos"}, frozenset({PUSH})),
     # Operators check a deployment's channels with `python -m metaic notify --kind test TEXT`.
     Kind("test", {"en": "Test messages", "zh": "测试消息", "es": "Mensajes de prueba"},
          frozenset({EMAIL, SMS, PUSH, WHATSAPP})),
@@ -64,6 +66,7 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "security": ("Security alert: {{ event or 'account change' }}",
                      "{{ detail or 'If this was not you, change your password now.' }}"),
         "announcement": ("{{ title }}", "{{ body }}"),
+        "message": ("New message from {{ sender or 'someone' }}", "{{ preview or '' }}"),
         "test": ("Test notification from MetaIC", "{{ text or 'It works.' }}"),
     },
     "zh": {
@@ -76,6 +79,7 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "job_finished": ("{{ job or '任务' }}已完成", "{{ summary or '已完成。' }}"),
         "security": ("安全提醒：{{ event or '账户变更' }}", "{{ detail or '如果这不是您本人操作，请立即修改密码。' }}"),
         "announcement": ("{{ title }}", "{{ body }}"),
+        "message": ("来自 {{ sender or '某人' }} 的新消息", "{{ preview or '' }}"),
         "test": ("来自 MetaIC 的测试通知", "{{ text or '一切正常。' }}"),
     },
     "es": {
@@ -89,6 +93,7 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "security": ("Alerta de seguridad: {{ event or 'cambio en la cuenta' }}",
                      "{{ detail or 'Si no fuiste tú, cambia tu contraseña ahora.' }}"),
         "announcement": ("{{ title }}", "{{ body }}"),
+        "message": ("Nuevo mensaje de {{ sender or 'alguien' }}", "{{ preview or '' }}"),
         "test": ("Notificación de prueba de MetaIC", "{{ text or 'Funciona.' }}"),
     },
 }

@@ -75,3 +75,15 @@ def mark_all_read(*, session: Session, user: User) -> int:
         .execution_options(synchronize_session="fetch")
     )
     return int(result.rowcount or 0)
+
+
+def mark_read_for_url(*, session: Session, user: User, kind: str, url: str) -> int:
+    """Mark read the user's unread notifications of a kind that point at `url` (the thing was seen elsewhere)."""
+    result = session.exec(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.kind == kind, Notification.url == url,
+               Notification.read_at.is_(None))
+        .values(read_at=clock.now())
+        .execution_options(synchronize_session="fetch")
+    )
+    return int(result.rowcount or 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -14,8 +15,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from aiosmtpd.controller import Controller
 
 from tests.conftest import throwaway_postgres
+from tests.support.fake_providers import SmtpSink
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -31,18 +34,47 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-class RunningApp:
-    """The app under test: its base URL and its data folder (where the outbox lives)."""
+class FilingSmtpSink(SmtpSink):
+    """The test SMTP server's handler: keeps every message and files a copy as `<n>.eml` for the tests to read."""
 
-    def __init__(self, base_url: str, data_dir: Path, database_url: str):
+    def __init__(self, folder: Path):
+        super().__init__()
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        """Store the message in memory and on disk."""
+        reply = await super().handle_DATA(server, session, envelope)
+        (self.folder / f"{len(self.messages):04d}.eml").write_bytes(envelope.content)
+        return reply
+
+
+class RunningApp:
+    """The app under test: its base URL, its data folder, and the SMTP server it sends every email to."""
+
+    def __init__(self, base_url: str, data_dir: Path, database_url: str, smtp: FilingSmtpSink):
         self.base_url = base_url
         self.data_dir = data_dir
         self.database_url = database_url
+        self.smtp = smtp
 
     @property
     def outbox(self) -> Path:
-        """Folder of emails the app wrote."""
-        return self.data_dir / "outbox" / "email"
+        """Folder where the test SMTP server files each email the app sent it."""
+        return self.smtp.folder
+
+
+@contextlib.contextmanager
+def smtp_sink(folder: Path) -> Iterator[tuple[int, FilingSmtpSink]]:
+    """A real SMTP server (aiosmtpd) on a free port for the app under test."""
+    sink = FilingSmtpSink(folder)
+    port = _free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, sink
+    finally:
+        controller.stop()
 
 
 @pytest.fixture(scope="session")
@@ -60,12 +92,20 @@ def app_server(e2e_database_url: str, tmp_path_factory: pytest.TempPathFactory) 
         pytest.fail(f"Chromium not found at {CHROMIUM}; `.ci/run` installs it (apt-get install chromium).")
     port = _free_port()
     data_dir = tmp_path_factory.mktemp("e2e-data")
+    with smtp_sink(data_dir / "smtp") as (smtp_port, sink):
+        yield from _serve(port, data_dir, postgres_url, smtp_port, sink)
+
+
+def _serve(port: int, data_dir: Path, postgres_url: str, smtp_port: int,
+           sink: FilingSmtpSink) -> Iterator[RunningApp]:
+    """Run the app until the session ends; its emails go to the test SMTP server."""
     base_url = f"http://127.0.0.1:{port}"
     bin_dir = str(Path(sys.executable).parent)
     env = {
         **os.environ,
         "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}",
         "METAIC_ENV": "test", "METAIC_DATA_DIR": str(data_dir), "DATABASE_URL": postgres_url, "REDIS_URL": "",
+        "EMAIL_BACKEND": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
         "PUBLIC_BASE_URL": base_url, "SECRET_KEY": "e2e-secret-key-0123456789-abcdefghij",
         "REFLEX_USE_NPM": "1", "REFLEX_TELEMETRY_ENABLED": "false", "REFLEX_CHECK_LATEST_VERSION": "false",
     }
@@ -79,7 +119,7 @@ def app_server(e2e_database_url: str, tmp_path_factory: pytest.TempPathFactory) 
         )
     try:
         _wait_until_up(base_url, proc, log_path)
-        yield RunningApp(base_url, data_dir, postgres_url)
+        yield RunningApp(base_url, data_dir, postgres_url, sink)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:

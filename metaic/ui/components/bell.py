@@ -64,9 +64,9 @@ def bell_button() -> rx.Component:
             NotificationsState.unread > 0,
             rx.box(
                 NotificationsState.badge,
-                id="bell-count", position="absolute", top="-2px", right="-4px", min_width="18px", height="18px",
-                padding_x="5px", border_radius="9px", background="var(--red-9)", color="white", font_size="11px",
-                font_weight="700", line_height="18px", text_align="center", pointer_events="none",
+                id="bell-count", position="absolute", top="-5px", right="-7px", min_width="16px", height="16px",
+                padding_x="4px", border_radius="8px", background="var(--red-9)", color="white", font_size="10px",
+                font_weight="700", line_height="16px", text_align="center", pointer_events="none",
                 border="2px solid var(--color-panel-solid)", box_sizing="content-box",
             ),
         ),

@@ -6,6 +6,7 @@ import reflex as rx
 
 from metaic.ui import styles
 from metaic.ui.components.bell import bell
+from metaic.ui.state.messages import MessagesState
 from metaic.ui.state.session import SessionState
 
 
@@ -37,6 +38,8 @@ def user_menu() -> rx.Component:
             rx.menu.item(rx.icon("layout-dashboard", size=14), "Dashboard", on_click=rx.redirect("/dashboard")),
             rx.menu.item(rx.icon("id-card", size=14), "Your cards", on_click=rx.redirect("/cards")),
             rx.menu.item(rx.icon("users", size=14), "Contacts", on_click=rx.redirect("/contacts")),
+            rx.menu.item(rx.icon("messages-square", size=14), "Messages", on_click=rx.redirect("/messages")),
+            rx.menu.item(rx.icon("file-text", size=14), "Message templates", on_click=rx.redirect("/templates")),
             rx.menu.item(rx.icon("settings", size=14), "Account settings", on_click=rx.redirect("/account")),
             rx.cond(SessionState.is_admin, rx.menu.item(rx.icon("server-cog", size=14), "Background jobs",
                                                         on_click=rx.redirect("/admin/jobs"))),
@@ -53,6 +56,10 @@ def app_nav() -> rx.Component:
         rx.link("Dashboard", href="/dashboard", style=styles.nav_link, underline="none"),
         rx.link("Cards", href="/cards", style=styles.nav_link, underline="none", id="nav-cards"),
         rx.link("Contacts", href="/contacts", style=styles.nav_link, underline="none", id="nav-contacts"),
+        rx.link(rx.hstack("Messages", rx.cond(MessagesState.unread_total > 0, rx.badge(
+            MessagesState.unread_badge, color_scheme="red", variant="solid", radius="full", size="1",
+            id="nav-messages-count")), align="center", spacing="1"),
+            href="/messages", style=styles.nav_link, underline="none", id="nav-messages"),
         spacing="5", margin_left="32px", display=["none", "none", "flex"],
     )
 

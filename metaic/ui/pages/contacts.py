@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from metaic.ui import styles
+from metaic.ui.components.compose import reach_out
 from metaic.ui.components.forms import field, form_banner
 from metaic.ui.components.layout import loading_block, page
 from metaic.ui.state.contact_import import ImportState as Imp
@@ -323,6 +324,7 @@ def contact_view() -> rx.Component:
                         width=rx.breakpoints(initial="100%", md="320px"), flex_shrink="0",
                     ),
                     rx.vstack(
+                        reach_out(),
                         rx.vstack(rx.heading("Follow up", size="4"),
                                   rx.hstack(rx.button("Tomorrow", size="2", variant="soft",
                                                       on_click=C.remind("tomorrow"), id="remind-tomorrow"),
@@ -345,8 +347,9 @@ def contact_view() -> rx.Component:
                                       rx.text(h["when"], " · ", h["channel"], " · ", h["direction"], size="1",
                                               color=styles.MUTED),
                                       rx.text(h["subject"], weight="medium", size="2"),
-                                      rx.text(h["body"], size="2"), spacing="0", padding_y="6px",
-                                      border_bottom=styles.BORDER, width="100%")),
+                                      rx.text(h["body"], size="2", white_space="pre-wrap"), spacing="0",
+                                      padding_y="6px", border_bottom=styles.BORDER, width="100%",
+                                      class_name="timeline-entry")),
                                   style=styles.card_style, spacing="2"),
                         rx.hstack(rx.cond(C.confirm_delete,
                                           rx.hstack(rx.text("Delete for good?", size="2"),

@@ -14,6 +14,7 @@ from metaic.contacts import tags as tag_service
 from metaic.core import clock
 from metaic.core.errors import AuthenticationFailed, DomainError
 from metaic.db import session_scope
+from metaic.messaging import service as messaging
 from metaic.ui.state.auth import FormState
 
 PAGE_SIZE = 25
@@ -172,6 +173,7 @@ class ContactState(_ContactBase):
     notes: str = ""
     tags: list[str] = []
     linked_card: bool = False
+    on_metaic: bool = False
     card_slug: str = ""
     card_headline: str = ""
     reminder_rows: list[dict[str, str]] = []
@@ -199,6 +201,7 @@ class ContactState(_ContactBase):
         card = enrichment.card_details(session=session, owner=user, contact_id=self._cid()) if c.card_id else None
         self.card_slug = card.slug if card else ""
         self.card_headline = card.content.headline if card else ""
+        self.on_metaic = messaging.contact_user_id(session=session, user=user, contact_id=self._cid()) is not None
         self.reminder_rows = [
             {"id": str(r.id), "due": r.due_at.strftime("%a %d %b %Y %H:%M UTC"), "note": r.note, "status": r.status}
             for r in reminders.list_for(session=session, owner=user, contact_id=self._cid())
@@ -218,6 +221,11 @@ class ContactState(_ContactBase):
             self._cid()
         except ValueError:
             return rx.redirect("/contacts")
+        return self._act(self._show, back=f"/contacts/view?id={self.contact_id}")
+
+    @rx.event
+    def reload(self):
+        """Show the contact again (after a message went out, its timeline grew)."""
         return self._act(self._show, back=f"/contacts/view?id={self.contact_id}")
 
     @rx.event

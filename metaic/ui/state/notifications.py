@@ -12,8 +12,10 @@ import reflex as rx
 from metaic.auth import sessions
 from metaic.core.errors import DomainError
 from metaic.db import session_scope
+from metaic.messaging import service as messaging
 from metaic.notifications import kinds, preferences, service, subscriptions
 from metaic.notifications.models import CHANNELS, Notification
+from metaic.ui.state.messages import MessagesState, live_view
 from metaic.ui.state.session import SessionState, cookie_token
 
 LIVE_POLL_SECONDS = 3.0
@@ -43,11 +45,14 @@ def snapshot(token: str | None, limit: int = BELL_ITEMS) -> tuple[int, list[dict
                 [row(n) for n in service.list_(session=session, user=user, limit=limit)])
 
 
-def unread_for(token: str | None) -> int | None:
-    """Just the unread count for a session token (the cheap query the live loop runs); None when signed out."""
+def live_marker(token: str | None) -> tuple[int, str] | None:
+    """The unread count and the messaging activity marker for a session token (cheap); None when signed out."""
     with session_scope() as session:
         found = sessions.resolve(session=session, token=token)
-        return service.unread_count(session=session, user=found[0]) if found else None
+        if found is None:
+            return None
+        return (service.unread_count(session=session, user=found[0]),
+                messaging.activity_marker(session=session, user=found[0]))
 
 
 def tab_connected(client_token: str) -> bool:
@@ -70,6 +75,23 @@ def push_script(method: str) -> str:
         " document.head.appendChild(s); }))"
         f".then((push) => push ? push.{method}() : 'unavailable')"
     )
+
+
+async def _push_bell(tab, cookie: str | None) -> None:
+    """Fetch and show the bell's count and list; `tab` is the background task's state proxy."""
+    found = await asyncio.to_thread(snapshot, cookie)
+    if found is not None:
+        async with tab:
+            tab._apply(*found)
+
+
+async def _push_messages(tab, cookie: str | None) -> None:
+    """Fetch and show the conversations, the open thread and the Messages badge for the tab."""
+    async with tab:
+        target = (await tab.get_state(MessagesState)).live_target()
+    data = await asyncio.to_thread(live_view, cookie, target)
+    async with tab:
+        (await tab.get_state(MessagesState)).apply_live(data)
 
 
 class NotificationsState(SessionState):
@@ -109,20 +131,19 @@ class NotificationsState(SessionState):
             return
         _live_tabs.add(client_token)
         try:
-            last = None
+            last: tuple[int, str] | None = None
             deadline = time.monotonic() + LIVE_MAX_SECONDS
             while time.monotonic() < deadline and tab_connected(client_token):
-                count = await asyncio.to_thread(unread_for, cookie)
-                if count is None:  # signed out (here or in another tab): stop, and clear the bell
+                marker = await asyncio.to_thread(live_marker, cookie)
+                if marker is None:  # signed out (here or in another tab): stop, and clear the bell
                     async with self:
                         self._apply(0, [])
                     return
-                if count != last:
-                    found = await asyncio.to_thread(snapshot, cookie)
-                    if found is not None:
-                        async with self:
-                            self._apply(*found)
-                    last = count
+                if last is None or marker[0] != last[0]:
+                    await _push_bell(self, cookie)
+                if last is None or marker[1] != last[1]:
+                    await _push_messages(self, cookie)
+                last = marker
                 await asyncio.sleep(LIVE_POLL_SECONDS)
         finally:
             _live_tabs.discard(client_token)

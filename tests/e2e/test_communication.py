@@ -1,0 +1,116 @@
+"""Two people in two browsers: a saved card notifies live, a templated email reaches SMTP, a chat updates live."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlmodel import Session
+
+from metaic.auth import service as user_service
+from metaic.db import engine_for
+from tests.contacts.helpers import card_doc, publish_card
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "Networking-Pro-2026"
+LIVE = 15_000
+
+
+def _sign_in(browser, base: str, email: str) -> Page:
+    """A desktop tab signed in as `email`, on the dashboard."""
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(f"{base}/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("#sign-in")
+    page.wait_for_url(re.compile(r".*/dashboard/?$"))
+    return page
+
+
+def _smtp_mail(app_server, to: str, subject: str, timeout: float = 20):
+    """The message the test SMTP server received for `to` with this subject."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for message in list(app_server.smtp.messages):
+            if message["To"] == to and message["Subject"] == subject:
+                return message
+        time.sleep(0.2)
+    raise AssertionError(f"no email {subject!r} to {to}: {[m['Subject'] for m in app_server.smtp.messages]}")
+
+
+def test_saved_card_notifies_live_then_a_templated_email_and_a_live_chat(app_server, browser):
+    base = app_server.base_url
+    with Session(engine_for(app_server.database_url)) as session:
+        user_service.create(session=session, email="ann@example.com", password=PASSWORD, name="Ann Lee",
+                            verified=True)
+        ben = user_service.create(session=session, email="ben@example.com", password=PASSWORD, name="Ben Okafor",
+                                  verified=True)
+        slug = publish_card(session, ben, card_doc(name="Ben Okafor", email="ben@example.com",
+                                                   company="Okafor Labs", headline="Founder")).slug
+        session.commit()
+
+    # Ben has MetaIC open; Ann saves his card from its public page.
+    ben_page = _sign_in(browser, base, "ben@example.com")
+    expect(ben_page.locator("#bell-button")).to_be_visible()
+    expect(ben_page.locator("#bell-count")).to_have_count(0)
+    ann = _sign_in(browser, base, "ann@example.com")
+    ann.goto(f"{base}/c/{slug}")
+    ann.click("button.keep-btn")
+    expect(ann.locator(".keep-done")).to_be_visible()
+
+    # Ben's bell counts it without a reload.
+    expect(ben_page.locator("#bell-count")).to_have_text("1", timeout=LIVE)
+    ben_page.click("#bell-button")
+    expect(ben_page.locator(".bell-item").first).to_contain_text("Ann Lee")
+    ben_page.keyboard.press("Escape")
+
+    # Ann writes to Ben from the "Nice to meet you" template, sees it filled in, and sends it.
+    ann.goto(f"{base}/contacts")
+    ann.locator(".contact-row", has_text="Ben Okafor").click()
+    ann.wait_for_url(re.compile(r".*/contacts/view/?\?id="))
+    ann.click("#compose-email")
+    expect(ann.locator("#compose-to")).to_contain_text("ben@example.com")
+    ann.click("#compose-template")
+    ann.get_by_role("option", name="Nice to meet you").click()
+    expect(ann.locator("#preview-subject")).to_have_text("Nice to meet you, Ben Okafor")
+    expect(ann.locator("#preview-body")).to_contain_text("Hi Ben Okafor,")
+    expect(ann.locator("#preview-body")).to_contain_text("Ann Lee")
+    # A typo in a variable is caught before anything is sent.
+    ann.fill("#compose-body", "Hi {{ contact.frist_name }}")
+    expect(ann.locator("#preview-error")).to_contain_text("Unknown variable: contact.frist_name")
+    expect(ann.locator("#compose-send")).to_be_disabled()
+    ann.fill("#compose-body", "Hi {{ contact.full_name }},\n\nGreat to meet you.\n\n{{ me.name }}")
+    expect(ann.locator("#preview-body")).to_contain_text("Hi Ben Okafor,")
+    ann.click("#compose-send")
+    expect(ann.locator(".message-status").first).to_have_text("sent", timeout=LIVE)
+
+    # It reached the SMTP server, filled in, and is on Ben's timeline in Ann's contact book.
+    mail = _smtp_mail(app_server, "ben@example.com", "Nice to meet you, Ben Okafor")
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    assert "Hi Ben Okafor," in text and "Ann Lee" in text and "{{" not in text
+    entry = ann.locator(".timeline-entry", has_text="Nice to meet you, Ben Okafor")
+    expect(entry).to_contain_text("email · outbound", timeout=LIVE)
+
+    # Ben is on MetaIC, so Ann can chat with him; he sees the unread message arrive live.
+    ann.click("#compose-inapp")
+    ann.wait_for_url(re.compile(r".*/messages\?c="))
+    ann.fill("#message-input", "Coffee next week?")
+    ann.keyboard.press("Enter")
+    expect(ann.locator(".bubble-mine")).to_have_text(re.compile("Coffee next week?"))
+    expect(ben_page.locator("#nav-messages-count")).to_have_text("1", timeout=LIVE)
+
+    ben_page.click("#nav-messages")
+    ben_page.locator(".conversation-item", has_text="Ann Lee").click()
+    expect(ben_page.locator(".bubble-theirs")).to_contain_text("Coffee next week?")
+    expect(ben_page.locator("#nav-messages-count")).to_have_count(0, timeout=LIVE)
+    ben_page.fill("#message-input", "Sure, Tuesday at 10?")
+    ben_page.click("#message-send")
+
+    # Ann's open thread shows the reply without a reload; both messages are on her timeline for Ben.
+    expect(ann.locator(".bubble-theirs")).to_contain_text("Sure, Tuesday at 10?", timeout=LIVE)
+    ann.go_back()
+    ann.wait_for_url(re.compile(r".*/contacts/view/?\?id="))
+    expect(ann.locator(".timeline-entry", has_text="Sure, Tuesday at 10?")).to_contain_text("inbound", timeout=LIVE)
+    expect(ann.locator(".timeline-entry", has_text="Coffee next week?")).to_contain_text("outbound")

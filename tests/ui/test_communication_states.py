@@ -1,0 +1,152 @@
+"""The Reflex states behind compose, templates and messages, driven against the database like a browser would."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import reflex as rx
+from reflex.istate.data import RouterData
+from sqlmodel import select
+
+from metaic.auth import sessions
+from metaic.communication.models import ScheduledMessage
+from metaic.contacts import service as contact_service
+from metaic.core import clock
+from metaic.db import session_scope
+from metaic.messaging import service as messaging
+from metaic.ui.components.compose import reach_out
+from metaic.ui.pages.messages import messages_page
+from metaic.ui.pages.templates import templates_page
+from metaic.ui.state.compose import ComposeState
+from metaic.ui.state.messages import MessagesState, live_view
+from metaic.ui.state.templates import TemplatesState
+from tests.notifications.conftest import make_user
+
+
+def _signed_in(email: str, name: str, timezone: str = "UTC") -> tuple[str, object]:
+    """A committed account with an active browser session; returns (session token, user)."""
+    with session_scope() as s:
+        user = make_user(s, email, name=name, timezone=timezone)
+        token = sessions.create(session=s, user=user, remember=False, activated=True)
+    return token, user
+
+
+def _state(cls, token: str | None, path: str, query: str = ""):
+    """A state of `cls` for a tab on `path?query` whose websocket carried this session cookie."""
+    root = rx.State(_reflex_internal_init=True)
+    cookie = f"{sessions.COOKIE_NAME}={token}" if token else ""
+    root.router = RouterData.from_router_data({"headers": {"cookie": cookie}, "token": "tab-1",
+                                               "pathname": path, "asPath": f"{path}?{query}" if query else path,
+                                               "query": dict(p.split("=", 1) for p in query.split("&") if p)})
+    return root.get_substate(cls.get_full_name().split(".")[1:])
+
+
+def _contact(user, **fields) -> str:
+    """A saved contact of `user`; returns its id."""
+    with session_scope() as s:
+        data = {"full_name": "Grace Hopper", "source": "manual",
+                "emails": [{"label": "", "value": "grace@navy.example"}], **fields}
+        return str(contact_service.create(session=s, owner=s.merge(user), data=data).id)
+
+
+def test_pages_build():
+    rendered = json.dumps([reach_out().render(), templates_page().render(), messages_page().render()], default=str)
+    for name in ("compose-email", "compose-send", "preview-body", "compose-send-at", "new-template",
+                 "template-save", "message-input", "message-send", "no-conversations"):
+        assert name in rendered, name
+
+
+def test_compose_previews_refuses_bad_variables_and_schedules(db, outbox):
+    token, ada = _signed_in("ada@example.com", "Ada", timezone="Asia/Shanghai")
+    cid = _contact(ada)
+    state = _state(ComposeState, token, "/contacts/view", f"id={cid}")
+    state.open_compose("email")
+    assert state.composing and state.recipient == "grace@navy.example" and state.can_email
+    assert state.template_id and "Grace Hopper" in state.preview_body and "{{" not in state.preview_body
+
+    state.edit_body("Hi {{ contact.nickname }}")
+    assert state.preview_error == "Unknown variable: contact.nickname" and state.preview_body == ""
+    state.send()
+    assert state.composing  # refused: still open, nothing queued
+    with session_scope() as s:
+        assert s.exec(select(ScheduledMessage)).all() == []
+
+    state.edit_body("Hi {{ contact.full_name }}, from {{ me.name }}")
+    state.set_when("later")
+    state.set_send_at("2001-01-01T09:00")
+    state.send()
+    assert state.errors == {"send_at": "Choose a time in the future."}
+    local = clock.to_local(clock.now() + timedelta(days=2), "Asia/Shanghai").replace(second=0, microsecond=0)
+    state.set_send_at(local.strftime("%Y-%m-%dT%H:%M"))
+    state.send()
+    assert not state.composing and state.has_pending
+    with session_scope() as s:
+        message = s.exec(select(ScheduledMessage)).one()
+        assert message.body == "Hi Grace Hopper, from Ada" and message.status == "queued"
+        assert clock.as_utc(message.send_at) == local.astimezone(clock.UTC)
+    assert state.messages[0]["when"] == local.strftime("%d %b %Y %H:%M")
+
+    state.cancel_message(state.messages[0]["id"])
+    assert state.messages[0]["status"] == "cancelled" and not state.has_pending
+
+
+def test_compose_for_whatsapp_needs_a_phone(db, outbox):
+    token, ada = _signed_in("ada@example.com", "Ada")
+    state = _state(ComposeState, token, "/contacts/view", f"id={_contact(ada)}")
+    state.open_compose("whatsapp")
+    assert state.channel == "whatsapp" and state.recipient == "" and not state.can_whatsapp
+
+
+def test_compose_on_someone_elses_contact_shows_an_error(db, outbox):
+    _token, ada = _signed_in("ada@example.com", "Ada")
+    bob_token, _bob = _signed_in("bob@example.com", "Bob")
+    state = _state(ComposeState, bob_token, "/contacts/view", f"id={_contact(ada)}")
+    state.open_compose("email")
+    assert not state.composing and state.errors
+
+
+def test_templates_page_creates_edits_and_refuses_duplicates(db):
+    token, _ada = _signed_in("ada@example.com", "Ada")
+    state = _state(TemplatesState, token, "/templates")
+    state.load()
+    assert [r["name"] for r in state.rows] == ["Follow-up", "Introduction", "Nice to meet you"]
+    state.start("")
+    state.set_name("Thanks")
+    state.edit_subject("Thanks, {{ contact.first_name }}")
+    assert state.sample_subject == "Thanks, Ada"
+    state.edit_body("{{ oops")
+    assert state.sample_error.startswith("Template error")
+    state.save()
+    assert state.editing and "body" in state.errors
+    state.edit_body("Thank you for your time.")
+    state.save()
+    assert not state.editing and "Thanks" in [r["name"] for r in state.rows]
+    state.start(state.rows[0]["id"])
+    state.set_name("Thanks")
+    state.save()
+    assert state.errors == {"name": "You already have a template with this name."}
+    state.ask_delete(state.rows[0]["id"])
+    state.delete()
+    assert len(state.rows) == 3
+
+
+def test_messages_open_send_and_live_view_marks_only_the_open_thread_read(db, outbox):
+    ada_token, ada = _signed_in("ada@example.com", "Ada")
+    bob_token, bob = _signed_in("bob@example.com", "Bob")
+    with session_scope() as s:
+        conv = messaging.start_with_user(session=s, user=s.merge(bob), other_user_id=ada.id)
+        messaging.send(session=s, user=s.merge(bob), conversation_id=conv.id, body="Hello Ada")
+    assert live_view(ada_token, "")["unread"] == 1  # not open: stays unread
+    state = _state(MessagesState, ada_token, "/messages", f"c={conv.id}")
+    state.load()
+    assert state.active_name == "Bob" and [m["body"] for m in state.thread] == ["Hello Ada"]
+    assert state.unread_total == 0 and state.conversations[0]["unread"] == ""
+    state.send({"body": "Hi Bob!"})
+    assert [m["mine"] for m in state.thread] == ["", "1"]
+    bob_view = live_view(bob_token, "")
+    assert bob_view["unread"] == 1 and bob_view["conversations"][0]["last"] == "Hi Bob!"
+    assert live_view(None, "") is None
+    outsider = _state(MessagesState, _signed_in("eve@example.com", "Eve")[0], "/messages", f"c={conv.id}")
+    outsider.load()
+    assert outsider.active_id == "" and outsider.thread == [] and outsider.errors
