@@ -80,10 +80,19 @@ class _Env(SandboxedEnvironment):
 _ENV = _Env(undefined=_Undefined, autoescape=False, keep_trailing_newline=True)
 
 
+def _split_name(contact: ContactRead) -> tuple[str, str]:
+    """First and last name: as stored, or from a two-part full name ("Ben Okafor"); never guessed otherwise."""
+    if contact.first_name or contact.last_name:
+        return contact.first_name, contact.last_name
+    parts = contact.full_name.split()
+    return (parts[0], parts[-1]) if len(parts) == 2 else ("", "")
+
+
 def _variables(contact: ContactRead, sender: User) -> dict[str, _Vars]:
     """The variables a template may use."""
+    first_name, last_name = _split_name(contact)
     return {
-        "contact": _Vars("contact", {"first_name": contact.first_name, "last_name": contact.last_name,
+        "contact": _Vars("contact", {"first_name": first_name, "last_name": last_name,
                                      "full_name": contact.full_name, "company": contact.company,
                                      "title": contact.title}),
         "me": _Vars("me", {"name": sender.name, "email": sender.email}),

@@ -40,6 +40,22 @@ def test_render_fills_contact_and_sender_variables(session):
     assert text == "Hi Ada Lovelace (Ada Lovelace, Analyst at Engines) - Grace Hopper <owner@example.com>"
 
 
+@pytest.mark.parametrize(("full_name", "expected"), [
+    ("Ben Okafor", "Ben|Okafor"),
+    ("Mary Ann Smith", "|"),  # three parts: not guessed, templates fall back to the full name
+    ("王小明", "|"),
+])
+def test_first_and_last_name_come_from_a_two_part_full_name(session, full_name, expected):
+    owner = make_user(session)
+    contact = store.to_read(_contact(session, owner, first_name="", last_name="", full_name=full_name))
+    text = templates.render(template_body="{{ contact.first_name }}|{{ contact.last_name }}", contact=contact,
+                            sender=owner)
+    assert text == expected
+    greeting = templates.render(template_body="Hi {{ contact.first_name or contact.full_name }}", contact=contact,
+                                sender=owner)
+    assert greeting == f"Hi {expected.split('|')[0] or full_name}"
+
+
 @pytest.mark.parametrize(("body", "message"), [
     ("Hi {{ contact.nickname }}", "Unknown variable: contact.nickname"),
     ("Hi {{ nickname }}", "Unknown variable: nickname"),

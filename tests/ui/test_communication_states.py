@@ -63,7 +63,7 @@ def test_compose_previews_refuses_bad_variables_and_schedules(db, outbox):
     state = _state(ComposeState, token, "/contacts/view", f"id={cid}")
     state.open_compose("email")
     assert state.composing and state.recipient == "grace@navy.example" and state.can_email
-    assert state.template_id and "Grace Hopper" in state.preview_body and "{{" not in state.preview_body
+    assert state.template_id and "Hi Grace," in state.preview_body and "{{" not in state.preview_body
 
     state.edit_body("Hi {{ contact.nickname }}")
     assert state.preview_error == "Unknown variable: contact.nickname" and state.preview_body == ""
