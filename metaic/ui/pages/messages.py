@@ -43,8 +43,8 @@ def conversation_item(c: rx.Var) -> rx.Component:
     )
 
 
-def conversation_list() -> rx.Component:
-    """Every conversation, newest first (or a hint how to start one)."""
+def conversation_list(hide_on_phone: bool) -> rx.Component:
+    """Every conversation, newest first (or a hint how to start one); phones hide it while a thread is open."""
     return rx.box(
         rx.hstack(rx.heading("Messages", size="5"),
                   rx.cond(M.unread_total > 0, rx.badge(M.unread_total, " unread", color_scheme="red", variant="soft")),
@@ -60,7 +60,7 @@ def conversation_list() -> rx.Component:
                 rx.link("Go to contacts", href="/contacts", size="2"),
                 align="center", spacing="2"), padding="48px 16px", id="no-conversations"),
         ),
-        display=rx.cond(M.active_id != "", rx.breakpoints(initial="none", md="flex"), "flex"),
+        display=rx.breakpoints(initial="none", md="flex") if hide_on_phone else "flex",
         flex_direction="column", width=rx.breakpoints(initial="100%", md="320px"), flex_shrink="0",
         border_right=rx.breakpoints(initial="none", md=styles.BORDER), height=PANE_HEIGHT, min_height="420px",
     )
@@ -126,7 +126,8 @@ def messages_page() -> rx.Component:
     return page(
         rx.cond(
             M.loaded & M.signed_in,
-            rx.flex(conversation_list(), thread(), background=styles.CARD_BG, border=styles.BORDER,
+            rx.flex(rx.cond(M.active_id != "", conversation_list(True), conversation_list(False)), thread(),
+                    background=styles.CARD_BG, border=styles.BORDER,
                     border_radius="16px", overflow="hidden", width="100%"),
             loading_block(),
         ),
