@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     sendgrid_api_key: str = Field("", validation_alias="SENDGRID_API_KEY")
     sendgrid_api_url: str = Field("https://api.sendgrid.com", validation_alias="SENDGRID_API_URL")
     sendgrid_webhook_public_key: str = Field("", validation_alias="SENDGRID_WEBHOOK_PUBLIC_KEY")
+    # The secret path segment of the Inbound Parse webhook (SendGrid does not sign those); empty turns it off.
+    sendgrid_inbound_token: str = Field("", validation_alias="SENDGRID_INBOUND_TOKEN")
     twilio_account_sid: str = Field("", validation_alias="TWILIO_ACCOUNT_SID")
     twilio_auth_token: str = Field("", validation_alias="TWILIO_AUTH_TOKEN")
     twilio_from: str = Field("", validation_alias="TWILIO_FROM")
@@ -156,6 +158,8 @@ def _check_providers(settings: Settings) -> None:
         raise ValueError("SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM")
     if settings.whatsapp_backend == "twilio" and not (all(twilio) and settings.twilio_whatsapp_from):
         raise ValueError("WHATSAPP_BACKEND=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_WHATSAPP_FROM")
+    if 0 < len(settings.sendgrid_inbound_token) < 16:
+        raise ValueError("SENDGRID_INBOUND_TOKEN must be at least 16 characters (it is the webhook's only secret)")
 
 
 def _development_secret(data_dir: Path) -> str:

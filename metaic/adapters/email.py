@@ -25,6 +25,8 @@ class OutgoingEmail:
     subject: str
     text: str
     html: str | None = None
+    # Where replies go ("Name <a@b>"): the MetaIC user a message to a contact is from.
+    reply_to: str | None = None
     # Extra MIME headers (List-Unsubscribe) and provider tags (SendGrid custom_args, echoed by its webhook).
     headers: Mapping[str, str] = field(default_factory=dict)
     metadata: Mapping[str, str] = field(default_factory=dict)
@@ -44,6 +46,8 @@ def build_mime(message: OutgoingEmail, sender: str) -> EmailMessage:
     mime["To"] = message.to
     mime["Subject"] = message.subject
     mime["Message-ID"] = make_msgid(domain="metaic.local")
+    if message.reply_to:
+        mime["Reply-To"] = message.reply_to
     for name, value in message.headers.items():
         mime[name] = value
     mime.set_content(message.text)

@@ -41,6 +41,8 @@ def mail_payload(message: OutgoingEmail, sender: str) -> dict:
         "subject": message.subject,
         "content": content,
     }
+    if message.reply_to:
+        payload["reply_to"] = _address(message.reply_to)
     if message.headers:
         payload["headers"] = dict(message.headers)
     if message.metadata:

@@ -9,6 +9,7 @@ from metaic.api import (
     contacts_routes,
     errors,
     files_routes,
+    inbound_routes,
     messaging_routes,
     notifications_routes,
     oauth_routes,
@@ -29,6 +30,7 @@ def build_api() -> FastAPI:
     api.include_router(v1_auth.router)
     api.include_router(files_routes.router)
     api.include_router(notifications_routes.router)
+    api.include_router(inbound_routes.router)
     api.include_router(contacts_routes.router)
     api.include_router(communication_routes.router)
     api.include_router(messaging_routes.router)

@@ -13,8 +13,8 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from metaic.adapters import sendgrid as sendgrid_adapter
-from metaic.adapters import twilio_sms
 from metaic.adapters.push import vapid_keys
+from metaic.api import hooks
 from metaic.api.deps import current_user, db_session
 from metaic.api.errors import problem
 from metaic.auth.models import User
@@ -148,11 +148,6 @@ def delete_subscription(body: SubscriptionBody, user: User = Depends(current_use
     return Response(status_code=204)
 
 
-def _forbidden(detail: str) -> JSONResponse:
-    """The answer to a webhook call whose signature does not check out."""
-    return problem(403, "Forbidden", detail, code="forbidden")
-
-
 @router.post("/hooks/sendgrid", include_in_schema=False)
 async def sendgrid_hook(request: Request, session: Session = Depends(db_session)) -> Response:
     """SendGrid Event Webhook: verify the ECDSA signature over timestamp + raw body, then apply the events."""
@@ -162,7 +157,7 @@ async def sendgrid_hook(request: Request, session: Session = Depends(db_session)
     timestamp = request.headers.get(sendgrid_adapter.TIMESTAMP_HEADER, "")
     if len(payload) > MAX_WEBHOOK_BYTES or not sendgrid_adapter.verify_event_signature(key, payload, signature,
                                                                                        timestamp):
-        return _forbidden("The event signature is missing or wrong.")
+        return hooks.forbidden("The event signature is missing or wrong.")
     try:
         events = json.loads(payload)
     except ValueError:
@@ -176,14 +171,8 @@ async def twilio_hook(request: Request, session: Session = Depends(db_session)) 
     """Twilio status callback: verify X-Twilio-Signature against the URL Twilio was given, then apply it."""
     form = await request.form()
     params = {key: str(value) for key, value in form.items()}
-    settings = get_settings()
-    # Twilio signs the URL it called, which is our public address, not what a proxy forwards to us.
-    url = f"{settings.public_base_url.rstrip('/')}{request.url.path}"
-    if request.url.query:
-        url = f"{url}?{request.url.query}"
-    signature = request.headers.get(twilio_sms.SIGNATURE_HEADER, "")
-    if not twilio_sms.verify_signature(settings.twilio_auth_token, url, params, signature):
-        return _forbidden("The request signature is missing or wrong.")
+    if not hooks.twilio_signed(request, params):
+        return hooks.forbidden("The request signature is missing or wrong.")
     webhooks.apply_twilio_status(session=session, params=params)
     return Response(status_code=204)
 

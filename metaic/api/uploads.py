@@ -23,8 +23,8 @@ async def read_capped(request: Request, cap: int, too_large: Callable[[], Domain
     return b"".join(chunks)
 
 
-async def form_of(request: Request, body: bytes):
-    """Parse an already-read multipart body (one file, a few fields)."""
+async def form_of(request: Request, body: bytes, *, max_files: int = 1, max_fields: int = 4):
+    """Parse an already-read form body (by default one file and a few fields)."""
     sent = False
 
     async def receive() -> dict:
@@ -35,4 +35,4 @@ async def form_of(request: Request, body: bytes):
         sent = True
         return {"type": "http.request", "body": body, "more_body": False}
 
-    return await Request(request.scope, receive).form(max_files=1, max_fields=4)
+    return await Request(request.scope, receive).form(max_files=max_files, max_fields=max_fields)

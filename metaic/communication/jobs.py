@@ -16,6 +16,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.utils import formataddr
 
 from sqlalchemy import update
 from sqlmodel import select
@@ -46,6 +47,7 @@ class Claim:
     to: str
     subject: str
     body: str
+    reply_to: str = ""
 
 
 def _claimable(now: datetime):
@@ -67,14 +69,16 @@ def claim(message_id: uuid.UUID, now: datetime | None = None) -> Claim | None:
         if won != 1:
             return None
         m = session.get(ScheduledMessage, message_id)
+        owner = session.get(User, m.owner_id)
         return Claim(id=m.id, owner_id=m.owner_id, contact_id=m.contact_id, channel=m.channel, to=m.to,
-                     subject=m.subject, body=m.body)
+                     subject=m.subject, body=m.body, reply_to=formataddr((owner.name, owner.email)) if owner else "")
 
 
 def _send(message: Claim) -> str:
     """Hand the message to the email or WhatsApp adapter; returns the provider's id."""
     if message.channel == "email":
         return get_email_sender().send(OutgoingEmail(to=message.to, subject=message.subject, text=message.body,
+                                                     reply_to=message.reply_to or None,
                                                      metadata={"scheduled_message_id": str(message.id)}))
     return get_whatsapp_sender().send(message.to, message.body)
 

@@ -1,4 +1,4 @@
-"""Communication tables: the user's message templates and the messages queued to contacts."""
+"""Communication tables: the user's message templates, the messages queued to contacts and their replies."""
 
 from __future__ import annotations
 
@@ -43,6 +43,8 @@ class ScheduledMessage(SQLModel, table=True):
         Index("ix_scheduled_messages_owner_created", "owner_id", "created_at"),
         Index("ix_scheduled_messages_status_send_at", "status", "send_at"),
         Index("ix_scheduled_messages_contact", "contact_id"),
+        # Replies are matched to the newest message sent to their sender's address.
+        Index("ix_scheduled_messages_to_send_at", "to", "send_at"),
     )
 
     id: uuid.UUID = uuid_pk()
@@ -56,4 +58,25 @@ class ScheduledMessage(SQLModel, table=True):
     status: str = Field(default=QUEUED, max_length=16)
     provider_id: str = Field(default="", max_length=200)
     error: str = Field(default="", max_length=500)
+    created_at: datetime = created_at_field()
+
+
+class InboundMessage(SQLModel, table=True):
+    """A reply a contact sent back (WhatsApp, SMS or email), stored once per provider message id."""
+
+    __tablename__ = "inbound_messages"
+    __table_args__ = (
+        UniqueConstraint("provider_id", name="uq_inbound_messages_provider_id"),
+        Index("ix_inbound_messages_owner_created", "owner_id", "created_at"),
+        Index("ix_inbound_messages_contact", "contact_id"),
+    )
+
+    id: uuid.UUID = uuid_pk()
+    owner_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    contact_id: uuid.UUID = Field(foreign_key="saved_contacts.id", ondelete="CASCADE")
+    channel: str = Field(max_length=16)
+    sender: str = Field(max_length=254)
+    subject: str = Field(default="", max_length=200)
+    body: str = Field(default="", sa_type=Text)
+    provider_id: str = Field(max_length=200)
     created_at: datetime = created_at_field()

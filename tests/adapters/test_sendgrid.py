@@ -31,7 +31,7 @@ def test_sendgrid_posts_v3_mail_send(sendgrid):
     sender = get_email_sender()
     assert isinstance(sender, SendGridEmailSender)
     message_id = sender.send(OutgoingEmail(
-        to="Ada <ada@example.com>", subject="Hello", text="plain", html="<p>html</p>",
+        to="Ada <ada@example.com>", subject="Hello", text="plain", html="<p>html</p>", reply_to="Bo <bo@example.com>",
         headers={"List-Unsubscribe": "<https://x.test/u>"}, metadata={"delivery_id": "d-1"},
     ))
     assert message_id and len(sendgrid.requests) == 1
@@ -40,7 +40,7 @@ def test_sendgrid_posts_v3_mail_send(sendgrid):
     body = request.json()
     assert body["personalizations"] == [{"to": [{"email": "ada@example.com", "name": "Ada"}]}]
     assert body["from"] == {"email": "no-reply@metaic.test", "name": "MetaIC"}
-    assert body["subject"] == "Hello"
+    assert body["subject"] == "Hello" and body["reply_to"] == {"email": "bo@example.com", "name": "Bo"}
     assert body["content"] == [{"type": "text/plain", "value": "plain"}, {"type": "text/html", "value": "<p>html</p>"}]
     assert body["headers"] == {"List-Unsubscribe": "<https://x.test/u>"}
     assert body["custom_args"] == {"delivery_id": "d-1"}

@@ -25,13 +25,14 @@ def test_smtp_sends_multipart_with_headers(smtp_server, smtp_settings):  # noqa:
     assert isinstance(sender, SmtpEmailSender)
     message_id = sender.send(OutgoingEmail(
         to="ada@example.com", subject="Bonjour 王小明", text="plain body ✓", html="<p>html <b>body</b> ✓</p>",
-        headers={"List-Unsubscribe": "<https://x.test/u?token=abc>",
+        reply_to="Bo Li <bo@example.com>", headers={"List-Unsubscribe": "<https://x.test/u?token=abc>",
                  "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     ))
     assert len(smtp_server.sink.messages) == 1
     mail = smtp_server.sink.messages[0]
     assert mail["Message-ID"] == message_id
     assert mail["Subject"] == "Bonjour 王小明" and mail["To"] == "ada@example.com"
+    assert mail["Reply-To"] == "Bo Li <bo@example.com>"
     assert mail["List-Unsubscribe"] == "<https://x.test/u?token=abc>"
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert mail.get_content_type() == "multipart/alternative"

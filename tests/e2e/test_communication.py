@@ -90,6 +90,7 @@ def test_saved_card_notifies_live_then_a_templated_email_and_a_live_chat(app_ser
     mail = _smtp_mail(app_server, "ben@example.com", "Nice to meet you, Ben")
     text = mail.get_body(preferencelist=("plain",)).get_content()
     assert "Hi Ben Okafor," in text and "Ann Lee" in text and "{{" not in text
+    assert mail["Reply-To"] == "Ann Lee <ann@example.com>"  # Ben's reply goes to Ann, not to no-reply
     entry = ann.locator(".timeline-entry", has_text="Nice to meet you, Ben")
     expect(entry).to_contain_text("email · outbound", timeout=LIVE)
 

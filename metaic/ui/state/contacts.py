@@ -207,8 +207,8 @@ class ContactState(_ContactBase):
             for r in reminders.list_for(session=session, owner=user, contact_id=self._cid())
         ]
         self.timeline_rows = [
-            {"when": h.created_at.strftime("%d %b %Y %H:%M"), "channel": h.channel.replace("_", "-"), "direction": h.direction,
-             "subject": h.subject, "body": h.body}
+            {"when": h.created_at.strftime("%d %b %Y %H:%M"), "channel": h.channel.replace("_", "-"),
+             "direction": h.direction, "subject": h.subject, "body": h.body}
             for h in history.timeline(session=session, owner=user, contact_id=self._cid(), limit=50)
         ]
 
