@@ -13,13 +13,15 @@ from metaic.communication import jobs as communication_jobs
 from metaic.communication.models import CANCELLED, CHANNELS, QUEUED, ScheduledMessage
 from metaic.contacts import store as contact_store
 from metaic.contacts.models import SavedContact
-from metaic.core import clock
+from metaic.core import clock, ratelimit
 from metaic.core.errors import Conflict, NotFound, ValidationError
 from metaic.jobs import enqueue, enqueue_at
 from metaic.notifications.flows import after_commit
 
 MAX_SUBJECT, MAX_BODY = 200, 20000
 MAX_SCHEDULE_AHEAD = timedelta(days=366)
+# Emails and WhatsApp messages an owner may queue per hour: real follow-ups, not a mailing list.
+MESSAGES_PER_HOUR = 100
 
 
 def _recipient(contact: SavedContact, channel: str) -> str:
@@ -55,6 +57,7 @@ def send(*, session: Session, owner: User, contact_id: uuid.UUID | str, channel:
         raise ValidationError(f"Use at most {MAX_SUBJECT} characters.", field="subject")
     if not 1 <= len(body) <= MAX_BODY:
         raise ValidationError(f"Enter a message of 1 to {MAX_BODY} characters.", field="body")
+    ratelimit.hit(f"outreach:{owner.id}", limit=MESSAGES_PER_HOUR, window=3600)
     now = clock.now().astimezone(UTC)
     when = _when(send_at, now)
     message = ScheduledMessage(owner_id=owner.id, contact_id=contact.id, channel=channel,

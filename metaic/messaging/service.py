@@ -14,7 +14,7 @@ from metaic.cards.models import Card
 from metaic.contacts import history
 from metaic.contacts import store as contact_store
 from metaic.contacts.models import ContactIdentity, SavedContact
-from metaic.core import clock
+from metaic.core import clock, ratelimit
 from metaic.core.errors import NotFound, ValidationError
 from metaic.messaging.models import Conversation, ConversationMember, DirectMessage
 from metaic.messaging.schemas import ConversationRead, MessageRead
@@ -25,6 +25,9 @@ MAX_BODY = 5000
 PREVIEW = 140
 MAX_PAGE = 200
 
+
+# Enough for a lively chat, too few for a spam script.
+MESSAGES_PER_MINUTE = 30
 
 def conversation_url(conversation_id: uuid.UUID) -> str:
     """Where a conversation opens in the app (notifications link there)."""
@@ -212,6 +215,7 @@ def send(*, session: Session, user: User, conversation_id: uuid.UUID | str, body
     """Send a message: store it, notify the other person, and log it on both sides' contact timelines."""
     conversation, member = _membership(session, user, conversation_id)
     text = _clean_body(body)
+    ratelimit.hit(f"chat:{user.id}", limit=MESSAGES_PER_MINUTE, window=60)
     recipient = session.exec(select(User).join(ConversationMember, ConversationMember.user_id == User.id)
                              .where(ConversationMember.conversation_id == conversation.id,
                                     User.id != user.id)).first()

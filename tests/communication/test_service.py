@@ -167,3 +167,17 @@ def test_another_users_contact_is_not_found(session):
         service.get(session=session, owner=owner, message_id=message.id)
     assert service.list_(session=session, owner=owner) == []
     assert [m.id for m in service.list_(session=session, owner=other, contact_id=theirs.id)] == [message.id]
+
+
+def test_an_owner_cannot_queue_a_mailing_list(session, monkeypatch, outbox):
+    from metaic.core.errors import RateLimited
+
+    monkeypatch.setattr(service, "MESSAGES_PER_HOUR", 2)
+    owner = make_user(session)
+    contact = _contact(session, owner)
+    for n in range(2):
+        service.send(session=session, owner=owner, contact_id=contact.id, channel="email", subject=f"#{n}", body="hi")
+    with pytest.raises(RateLimited) as refused:
+        service.send(session=session, owner=owner, contact_id=contact.id, channel="email", subject="#3", body="hi")
+    assert refused.value.status == 429 and "Try again in" in refused.value.message
+    assert len(service.list_(session=session, owner=owner)) == 2

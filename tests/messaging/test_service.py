@@ -214,3 +214,15 @@ def test_listing_conversations_takes_the_same_queries_for_1_or_5(session):
     newest = service.list_conversations(session=session, user=ada)
     assert [c.other_user_id for c in newest] == [o.id for o in reversed(others)]
     assert [c.unread for c in newest] == [2, 2, 2, 2, 1]
+
+
+def test_a_flood_of_messages_is_refused_for_a_while(session, monkeypatch):
+    from metaic.core.errors import RateLimited
+
+    monkeypatch.setattr(service, "MESSAGES_PER_MINUTE", 2)
+    ada, grace = _pair(session)
+    chat = _talk(session, ada, grace, "one", "two")
+    with pytest.raises(RateLimited):
+        service.send(session=session, user=ada, conversation_id=chat.id, body="three")
+    service.send(session=session, user=grace, conversation_id=chat.id, body="the other side may still answer")
+    assert [m.body for m in service.messages(session=session, user=ada, conversation_id=chat.id)][-1].startswith("the")
