@@ -15,6 +15,7 @@ from metaic.config import get_settings
 from metaic.core import ratelimit
 from metaic.core.errors import AuthenticationFailed, ValidationError
 from metaic.core.security import sign, unsign
+from metaic.files import service as files_service
 from metaic.jobs import enqueue
 
 # (limit, window seconds): failures per account, attempts per IP.
@@ -145,6 +146,9 @@ def confirm_phone(*, session: Session, user: User, code: str) -> User:
 
 
 def delete_account(*, session: Session, user: User, password: str | None) -> None:
-    """Sign the account out everywhere, then delete it and everything it owns."""
+    """Sign the account out everywhere, then delete it and everything it owns (stored images included)."""
+    user_service.check_deletable(session=session, user=user, password=password)
+    # Rows cascade in the database; the image objects in storage go once the transaction commits.
+    files_service.purge_owner(session=session, owner=user)
     user_service.delete(session=session, user=user, password=password)
     sessions.revoke_all(session=session, user_id=user.id)

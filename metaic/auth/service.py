@@ -143,12 +143,17 @@ def change_email(*, session: Session, user: User, new_email: str, password: str)
     return user
 
 
-def delete(*, session: Session, user: User, password: str | None) -> None:
-    """Delete an account and everything it owns (rows cascade)."""
+def check_deletable(*, session: Session, user: User, password: str | None) -> None:
+    """Refuse to delete an account without its password, or the last admin."""
     if user.password_hash and not verify_password(password or "", user.password_hash):
         raise ValidationError("Your password is not correct.", field="password")
     if user.role == ROLE_ADMIN and count_admins(session=session) <= 1:
         raise PermissionDenied("You are the last admin; make someone else an admin first.")
+
+
+def delete(*, session: Session, user: User, password: str | None) -> None:
+    """Delete an account and everything it owns (rows cascade)."""
+    check_deletable(session=session, user=user, password=password)
     session.delete(user)
     session.flush()
 

@@ -10,6 +10,7 @@ from PIL import Image
 from sqlmodel import func, select
 
 from metaic.adapters.storage import get_storage
+from metaic.auth import flows as auth_flows
 from metaic.auth import service as user_service
 from metaic.config import get_settings
 from metaic.core.errors import NotFound, ValidationError
@@ -268,6 +269,20 @@ def test_purge_owner_and_account_cascade(session, user):
     user_service.delete(session=session, user=user, password="Correct-Horse-42")
     session.commit()
     assert _file_count(session) == 0
+
+
+def test_deleting_an_account_removes_its_stored_images(session, user):
+    """The account deletion flow purges the objects too, not only the rows; a wrong password keeps both."""
+    read = _upload(session, user, imaging.jpeg())
+    session.commit()
+    key = _row(read.id).storage_key
+    with pytest.raises(ValidationError):
+        auth_flows.delete_account(session=session, user=user, password="wrong")
+    session.rollback()
+    assert get_storage().exists(key) and _row(read.id) is not None
+    auth_flows.delete_account(session=session, user=user, password="Correct-Horse-42")
+    session.commit()
+    assert not get_storage().exists(key) and _file_count(session) == 0
 
 
 def test_vcard_photo(session, user):
