@@ -30,3 +30,16 @@ def avatar_jpeg(*, session: Session, file_id: uuid.UUID | None) -> bytes | None:
     except Exception:
         log.warning("avatar %s could not be read for a vCard", file_id, exc_info=True)
         return None
+
+
+def avatar_sources(*, session: Session, file_id: uuid.UUID | None) -> dict[int, str]:
+    """The avatar's ready variants by width (for `srcset`); empty when there are none or they cannot be read."""
+    if file_id is None:
+        return {}
+    try:
+        from metaic.files import service as file_service
+
+        return file_service.variant_urls(session=session, file_id=file_id)
+    except Exception:
+        log.warning("avatar %s variants could not be read", file_id, exc_info=True)
+        return {}

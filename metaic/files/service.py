@@ -73,6 +73,12 @@ def read(row: File) -> FileRead:
     )
 
 
+def variant_urls(*, session: Session, file_id: uuid.UUID) -> dict[int, str]:
+    """Addresses of an upload's ready WebP variants by width (empty while they are made, or for no such file)."""
+    row = session.get(File, file_id)
+    return read(row).urls if row is not None else {}
+
+
 def usage(*, session: Session, owner: User) -> tuple[int, int]:
     """(bytes used, bytes allowed) for an owner's uploads."""
     query = select(func.coalesce(func.sum(File.total_bytes), 0)).where(File.owner_id == owner.id)

@@ -15,7 +15,7 @@ from metaic.api.errors import problem
 from metaic.auth import sessions
 from metaic.cards import flows, qr, vcard
 from metaic.cards.flows import Visitor
-from metaic.cards.photo import avatar_jpeg
+from metaic.cards.photo import avatar_jpeg, avatar_sources
 from metaic.cards.public import get_public
 from metaic.cards.schemas import PublicCard, SlugRedirect
 from metaic.contacts import enrichment, sharing
@@ -282,7 +282,8 @@ def card_page(slug: str, request: Request, src: str = "", shared: str = "", save
         if _fresh(request, etag):
             return Response(status_code=304, headers=headers)
         html = forms.render_page(card, preview=card.visibility == "private", signed_in=signed_in,
-                                 saved=bool(saved), form=forms.ShareForm(sent=bool(shared)))
+                                 saved=bool(saved), form=forms.ShareForm(sent=bool(shared)),
+                                 avatar_sources=avatar_sources(session=session, file_id=card.avatar_file_id))
         return HTMLResponse(html, headers=headers)
 
     return _serve(request, found, lambda s: f"/c/{s}", build)
@@ -318,7 +319,8 @@ def card_share_back(slug: str, request: Request, name: str = Form(""), email: st
     except ValidationError as exc:
         form = forms.ShareForm(values=values, errors=exc.errors or {"form": exc.message}, consent=bool(consent))
         signed_in = _visitor(request, session).user_id is not None
-        html = forms.render_page(card, signed_in=signed_in, form=form)
+        html = forms.render_page(card, signed_in=signed_in, form=form,
+                                 avatar_sources=avatar_sources(session=session, file_id=card.avatar_file_id))
         headers = _page_headers(request, card, forms.etag(card, signed_in=signed_in, shared=False, saved=False))
         headers["Cache-Control"] = "no-store"  # it holds what the visitor typed
         return HTMLResponse(html, status_code=422, headers=headers)

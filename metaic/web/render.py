@@ -23,6 +23,8 @@ SOCIAL_LABELS = {"linkedin": "LinkedIn", "x": "X", "instagram": "Instagram", "gi
                  "whatsapp": "WhatsApp", "wechat": "WeChat", "telegram": "Telegram", "website": "Website",
                  "custom": "Link"}
 SOCIAL_ICONS = {"website": "globe", "custom": "link"}
+# The avatar shows at 128 CSS px: a variant at least this wide stays sharp on a 2x screen.
+AVATAR_SHARP_WIDTH = 256
 OPEN_TO_ICONS = {"mentoring": "sparkles", "hiring": "user-plus", "investing": "briefcase", "partnering": "handshake"}
 
 
@@ -131,14 +133,24 @@ def accent_ink(hex_color: str) -> str:
     return "#111827" if (0.299 * r + 0.587 * g + 0.114 * b) > 170 else "#ffffff"
 
 
-def view_model(card: PublicCard, *, preview: bool = False) -> dict:
-    """Everything the template needs, derived from the published snapshot."""
+def avatar_images(avatar_url: str, sources: dict[int, str] | None) -> tuple[str, str]:
+    """The avatar's `src` (the smallest variant sharp at 128 px on a 2x screen) and `srcset`; the original without."""
+    if not avatar_url or not sources:
+        return avatar_url, ""
+    widths = sorted(sources)
+    src = sources[next((w for w in widths if w >= AVATAR_SHARP_WIDTH), widths[-1])]
+    return src, ", ".join(f"{sources[w]} {w}w" for w in widths)
+
+
+def view_model(card: PublicCard, *, preview: bool = False, avatar_sources: dict[int, str] | None = None) -> dict:
+    """Everything the template needs, derived from the published snapshot (and the avatar's variants)."""
     content = card.content
     t = strings.for_language(content.language)
     url = public_url(card.slug)
     color = themes.normalize_color(content.theme.color) or themes.DEFAULT_COLOR
     template = content.theme.template if content.theme.template in themes.TEMPLATE_KEYS else "classic"
     phone, email = content.preferred_contact("phone"), content.preferred_contact("email")
+    avatar_src, avatar_srcset = avatar_images(content.avatar_url, avatar_sources)
     actions = []
     if phone:
         actions.append({"icon": "phone", "label": t["call"], "href": f"tel:{phone.value}"})
@@ -175,6 +187,7 @@ def view_model(card: PublicCard, *, preview: bool = False) -> dict:
         ],
         "share_text": share_text, "css": stylesheet(), "script": script(),
         "maps_query": quote(content.business.address),
+        "avatar_src": avatar_src, "avatar_srcset": avatar_srcset,
     }
 
 

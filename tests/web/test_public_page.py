@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from html.parser import HTMLParser
+from urllib.parse import urlparse
 
 from PIL import Image
 
@@ -199,3 +200,32 @@ def test_demo_seed_publishes_a_rich_card(client):
     assert "Save contact" in html and "Northwind Studio" in html
     assert client.get("/c/-/assets/cover.svg").headers["content-type"] == "image/svg+xml"
     assert client.get("/c/-/assets/../../etc/passwd").status_code == 404
+
+
+def test_avatar_uses_its_400px_variant_once_made(client, owner, publish):
+    """While variants are made the page shows the original; then the 400 px WebP with a srcset."""
+    from metaic.files import service as file_service
+    from metaic.jobs.queue import drain_local
+    from tests.files import imaging
+
+    slug = publish()
+    with session_scope() as s:
+        upload = file_service.upload(session=s, owner=owner, purpose="avatar", filename="me.jpg",
+                                     data=imaging.noisy_jpeg(1200, 1200))
+        card = service.list_(session=s, owner=owner)[0]
+        original = urlparse(upload.original_url).path  # the test host has no dot: keep the site path
+        service.set_avatar(session=s, owner=owner, card_id=card.id, file_id=upload.id, url=original)
+        service.publish(session=s, owner=owner, card_id=card.id)
+
+    def avatar_tag() -> str:
+        html = client.get(f"/c/{slug}").text
+        return re.search(r'<img src="[^"]*"[^>]*itemprop="image">', html).group(0)
+
+    assert f'src="{original}"' in avatar_tag() and "srcset" not in avatar_tag()
+    drain_local()
+    with session_scope() as s:
+        urls = file_service.variant_urls(session=s, file_id=upload.id)
+    assert 400 in urls
+    tag = avatar_tag()
+    assert f'src="{urls[400]}"' in tag and f"{urls[400]} 400w" in tag and 'sizes="128px"' in tag
+    assert original not in tag
