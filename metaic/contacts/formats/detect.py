@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from metaic.contacts.formats.common import decode_text, read_csv
+from metaic.contacts.schemas import ParsedRow
 from metaic.core.errors import ValidationError
 
 FORMATS = ("vcard", "google", "outlook")
@@ -50,3 +53,22 @@ def detect_text(text: str) -> str:
         raise unrecognised(f"its first line ({shown}) is not the column names of a Google Contacts or "
                            "Outlook export.")
     return kind
+
+
+def parse_csv_rows(text: str, *, kind: str, columns_hint: str,
+                   read_row: Callable[[int, list[str], list[str]], ParsedRow]) -> list[ParsedRow]:
+    """Every data row of a `kind` CSV through `read_row`; blank rows are skipped, over-long ones refused."""
+    header, records = read_csv(text)
+    if csv_kind(header) != kind:
+        raise unrecognised(f"it does not have the columns of {columns_hint}.")
+    rows = []
+    for number, cells in enumerate(records, start=1):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(header):
+            rows.append(ParsedRow(row=number, error=f"This row has {len(cells)} values but the file has "
+                                                    f"{len(header)} columns; a value probably contains an "
+                                                    "unquoted separator."))
+            continue
+        rows.append(read_row(number, header, cells))
+    return rows

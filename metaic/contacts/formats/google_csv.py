@@ -10,11 +10,10 @@ from metaic.contacts.formats.common import (
     display_label,
     finish,
     normalise_birthday,
-    read_csv,
     values,
     write_csv,
 )
-from metaic.contacts.formats.detect import csv_kind, unrecognised
+from metaic.contacts.formats.detect import parse_csv_rows
 from metaic.contacts.schemas import ContactDraft, ParsedRow
 
 BASE = ["First Name", "Middle Name", "Last Name", "Phonetic First Name", "Phonetic Middle Name",
@@ -63,13 +62,8 @@ def _labeled(groups: dict, kind: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def _row(number: int, header: list[str], cells: list[str]) -> ParsedRow | None:
-    """One data row as a ParsedRow (None for a row with nothing in it)."""
-    if not any(cell.strip() for cell in cells):
-        return None
-    if len(cells) > len(header):
-        return ParsedRow(row=number, error=f"This row has {len(cells)} values but the file has {len(header)} "
-                                           "columns; a value probably contains an unquoted comma.")
+def _row(number: int, header: list[str], cells: list[str]) -> ParsedRow:
+    """One non-blank data row, no longer than the header, as a ParsedRow."""
     plain, groups = _record(header, cells)
     org = groups.get(("organization", 1), {})
     first = plain.get("first name") or plain.get("given name", "")
@@ -92,16 +86,8 @@ def _row(number: int, header: list[str], cells: list[str]) -> ParsedRow | None:
 
 def parse(text: str) -> list[ParsedRow]:
     """Every contact of a Google Contacts CSV; a row we cannot read is refused with its reason."""
-    header, records = read_csv(text)
-    if csv_kind(header) != "google":
-        raise unrecognised("it does not have the columns of a Google Contacts export (First Name, "
-                           "E-mail 1 - Value, Phone 1 - Value, ...).")
-    rows = []
-    for number, cells in enumerate(records, start=1):
-        row = _row(number, header, cells)
-        if row is not None:
-            rows.append(row)
-    return rows
+    return parse_csv_rows(text, kind="google", read_row=_row, columns_hint="a Google Contacts export (First Name, "
+                          "E-mail 1 - Value, Phone 1 - Value, ...)")
 
 
 def _names(draft: ContactDraft) -> tuple[str, str]:

@@ -3,8 +3,8 @@ export. Outlook has fixed columns: three emails without labels, phones and addre
 
 from __future__ import annotations
 
-from metaic.contacts.formats.common import compose_name, finish, normalise_birthday, read_csv, write_csv
-from metaic.contacts.formats.detect import csv_kind, unrecognised
+from metaic.contacts.formats.common import compose_name, finish, normalise_birthday, write_csv
+from metaic.contacts.formats.detect import parse_csv_rows
 from metaic.contacts.schemas import ContactDraft, LabeledValue, ParsedRow
 
 EMAILS = ["E-mail Address", "E-mail 2 Address", "E-mail 3 Address"]
@@ -21,13 +21,8 @@ HEADER = ["First Name", "Middle Name", "Last Name", "Title", "Suffix", "Nickname
           *LINKS, "Birthday", "Notes", "Categories"]
 
 
-def _row(number: int, header: list[str], cells: list[str]) -> ParsedRow | None:
-    """One data row as a ParsedRow (None for a row with nothing in it)."""
-    if not any(cell.strip() for cell in cells):
-        return None
-    if len(cells) > len(header):
-        return ParsedRow(row=number, error=f"This row has {len(cells)} values but the file has {len(header)} "
-                                           "columns; a value probably contains an unquoted separator.")
+def _row(number: int, header: list[str], cells: list[str]) -> ParsedRow:
+    """One non-blank data row, no longer than the header, as a ParsedRow."""
     cell = {name.lower(): value.strip() for name, value in zip(header, cells, strict=False)}
 
     def get(name: str) -> str:
@@ -56,16 +51,8 @@ def _row(number: int, header: list[str], cells: list[str]) -> ParsedRow | None:
 
 def parse(text: str) -> list[ParsedRow]:
     """Every contact of an Outlook CSV; a row we cannot read is refused with its reason."""
-    header, records = read_csv(text)
-    if csv_kind(header) != "outlook":
-        raise unrecognised("it does not have the columns of an Outlook export (First Name, Last Name, "
-                           "E-mail Address, Mobile Phone, ...).")
-    rows = []
-    for number, cells in enumerate(records, start=1):
-        row = _row(number, header, cells)
-        if row is not None:
-            rows.append(row)
-    return rows
+    return parse_csv_rows(text, kind="outlook", read_row=_row, columns_hint="an Outlook export (First Name, "
+                          "Last Name, E-mail Address, Mobile Phone, ...)")
 
 
 def _phone_columns(draft: ContactDraft) -> dict[str, str]:
