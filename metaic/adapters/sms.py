@@ -22,15 +22,21 @@ class SmsSender(Protocol):
 class ConsoleSmsSender:
     """Logs each SMS and writes it to the outbox folder as a .txt file."""
 
+    channel = "sms"
+
     def __init__(self, folder: Path):
         self.folder = folder
+
+    def address(self, to: str) -> str:
+        """The recipient as written in the outbox file."""
+        return to
 
     def send(self, to: str, body: str) -> str:
         """Write the message to the outbox."""
         self.folder.mkdir(parents=True, exist_ok=True)
         message_id = uuid.uuid4().hex
-        (self.folder / f"{message_id}.txt").write_text(f"To: {to}\n\n{body}\n", encoding="utf-8")
-        log.info("sms to %s written to outbox", to)
+        (self.folder / f"{message_id}.txt").write_text(f"To: {self.address(to)}\n\n{body}\n", encoding="utf-8")
+        log.info("%s to %s written to outbox", self.channel, to)
         return message_id
 
 

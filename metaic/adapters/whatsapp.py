@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-import uuid
-from pathlib import Path
 from typing import Protocol
 
+from metaic.adapters.sms import ConsoleSmsSender
 from metaic.adapters.twilio_sms import TwilioMessenger, status_callback_url
 from metaic.config import Settings, get_settings
 
@@ -27,19 +26,14 @@ def address(number: str) -> str:
     return number if number.startswith(PREFIX) else f"{PREFIX}{number}"
 
 
-class ConsoleWhatsAppSender:
+class ConsoleWhatsAppSender(ConsoleSmsSender):
     """Logs each WhatsApp message and writes it to the outbox folder as a .txt file."""
 
-    def __init__(self, folder: Path):
-        self.folder = folder
+    channel = "whatsapp"
 
-    def send(self, to: str, body: str) -> str:
-        """Write the message to the outbox."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        message_id = uuid.uuid4().hex
-        (self.folder / f"{message_id}.txt").write_text(f"To: {address(to)}\n\n{body}\n", encoding="utf-8")
-        log.info("whatsapp to %s written to outbox", to)
-        return message_id
+    def address(self, to: str) -> str:
+        """`whatsapp:+E164`, as Twilio would address it."""
+        return address(to)
 
 
 class TwilioWhatsAppSender:
