@@ -31,29 +31,20 @@ from metaic.cards.schemas import (
 from metaic.cards.schemas import WorkItem as WorkDoc
 from metaic.core import clock
 from metaic.core.errors import NotFound
+from metaic.core.ids import parse_id
 
 _SECTION_TABLES = (BusinessService, ContactInformation, SocialLink, WorkItem, PersonalInterest)
 
 
 def require_card(*, session: Session, owner: User, card_id: uuid.UUID, for_update: bool = False) -> Card:
     """The owner's card, or NotFound (another user's card is indistinguishable from a missing one)."""
-    query = select(Card).where(Card.id == _as_uuid(card_id))
+    query = select(Card).where(Card.id == parse_id(card_id, "Card"))
     if for_update and session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
     card = session.exec(query).first()
     if card is None or (card.owner_id != owner.id):
         raise NotFound("Card not found.")
     return card
-
-
-def _as_uuid(value: uuid.UUID | str) -> uuid.UUID:
-    """Accept a UUID or its string form; anything else is simply not found."""
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except ValueError as exc:
-        raise NotFound("Card not found.") from exc
 
 
 def content_hash(content: CardContent) -> str:

@@ -15,6 +15,7 @@ from metaic.contacts import store as contact_store
 from metaic.contacts.models import SavedContact
 from metaic.core import clock, ratelimit
 from metaic.core.errors import Conflict, NotFound, ValidationError
+from metaic.core.ids import parse_id
 from metaic.jobs import enqueue, enqueue_at
 from metaic.notifications.flows import after_commit
 
@@ -85,11 +86,7 @@ def _enqueue(message_id: uuid.UUID, channel: str, when: datetime | None):
 
 def get(*, session: Session, owner: User, message_id: uuid.UUID | str) -> ScheduledMessage:
     """One of the owner's messages; NotFound for anyone else's."""
-    try:
-        key = message_id if isinstance(message_id, uuid.UUID) else uuid.UUID(str(message_id))
-    except ValueError:
-        raise NotFound("Message not found.") from None
-    message = session.get(ScheduledMessage, key)
+    message = session.get(ScheduledMessage, parse_id(message_id, "Message"))
     if message is None or message.owner_id != owner.id:
         raise NotFound("Message not found.")
     return message

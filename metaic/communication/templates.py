@@ -16,6 +16,7 @@ from metaic.contacts import store as contact_store
 from metaic.contacts.schemas import ContactRead
 from metaic.core import clock
 from metaic.core.errors import Conflict, NotFound, ValidationError
+from metaic.core.ids import parse_id
 
 MAX_NAME, MAX_SUBJECT, MAX_BODY = 80, 200, 5000
 MAX_OUTPUT = 20000
@@ -157,11 +158,7 @@ def sample_preview(*, subject: str, body: str, sender: User) -> tuple[str, str]:
 
 def _require(*, session: Session, owner: User, template_id: uuid.UUID | str) -> MessageTemplate:
     """The owner's template, or NotFound (also for someone else's)."""
-    try:
-        key = template_id if isinstance(template_id, uuid.UUID) else uuid.UUID(str(template_id))
-    except ValueError:
-        raise NotFound("Template not found.") from None
-    template = session.get(MessageTemplate, key)
+    template = session.get(MessageTemplate, parse_id(template_id, "Template"))
     if template is None or template.owner_id != owner.id:
         raise NotFound("Template not found.")
     return template

@@ -16,6 +16,7 @@ from metaic.contacts.models import ContactIdentity, ContactTag, SavedContact, Ta
 from metaic.contacts.schemas import ContactRead, LabeledValue, TagRead
 from metaic.core import clock
 from metaic.core.errors import NotFound, ValidationError
+from metaic.core.ids import parse_id
 
 # Numbers typed without a country code are read as numbers of this region.
 DEFAULT_PHONE_REGION = "US"
@@ -110,11 +111,7 @@ def sync_identities(*, session: Session, contact: SavedContact) -> None:
 
 def require_contact(*, session: Session, owner_id: uuid.UUID, contact_id: uuid.UUID | str) -> SavedContact:
     """The owner's contact, or NotFound (also for someone else's contact)."""
-    try:
-        key = contact_id if isinstance(contact_id, uuid.UUID) else uuid.UUID(str(contact_id))
-    except ValueError:
-        raise NotFound("Contact not found.") from None
-    contact = session.get(SavedContact, key)
+    contact = session.get(SavedContact, parse_id(contact_id, "Contact"))
     if contact is None or contact.owner_id != owner_id:
         raise NotFound("Contact not found.")
     return contact

@@ -16,6 +16,7 @@ from metaic.contacts import store as contact_store
 from metaic.contacts.models import ContactIdentity, SavedContact
 from metaic.core import clock, ratelimit
 from metaic.core.errors import NotFound, ValidationError
+from metaic.core.ids import parse_id
 from metaic.messaging.models import Conversation, ConversationMember, DirectMessage
 from metaic.messaging.schemas import ConversationRead, MessageRead
 from metaic.notifications import service as notification_service
@@ -34,15 +35,7 @@ def conversation_url(conversation_id: uuid.UUID) -> str:
     return f"/messages?c={conversation_id}"
 
 
-def _key(value: uuid.UUID | str, what: str) -> uuid.UUID:
-    """A UUID from an id or its text; NotFound for anything malformed."""
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError:
-        raise NotFound(f"{what} not found.") from None
-
-
-def _pair_key(first: uuid.UUID, second: uuid.UUID) -> str:
+def _pairparse_id(first: uuid.UUID, second: uuid.UUID) -> str:
     """The same text for a pair of users whichever order they come in."""
     return ":".join(sorted((str(first), str(second))))
 
@@ -121,7 +114,7 @@ def _message_read(message: DirectMessage, viewer_id: uuid.UUID) -> MessageRead:
 def _membership(session: Session, user: User,
                 conversation_id: uuid.UUID | str) -> tuple[Conversation, ConversationMember]:
     """The conversation and the user's membership of it; NotFound for anyone else."""
-    key = _key(conversation_id, "Conversation")
+    key = parse_id(conversation_id, "Conversation")
     row = session.exec(select(Conversation, ConversationMember)
                        .join(ConversationMember, ConversationMember.conversation_id == Conversation.id)
                        .where(Conversation.id == key, ConversationMember.user_id == user.id)).first()
@@ -132,7 +125,7 @@ def _membership(session: Session, user: User,
 
 def _get_or_create(session: Session, first: uuid.UUID, second: uuid.UUID) -> Conversation:
     """The pair's conversation, created with both members when there is none."""
-    key = _pair_key(first, second)
+    key = _pairparse_id(first, second)
     found = session.exec(select(Conversation).where(Conversation.pair_key == key)).first()
     if found is not None:
         return found
@@ -185,7 +178,7 @@ def _log_history(session: Session, *, sender: User, recipient: User, body: str, 
 
 def start_with_user(*, session: Session, user: User, other_user_id: uuid.UUID | str) -> ConversationRead:
     """The conversation with another user, started if needed; NotFound for an unknown or inactive user."""
-    other_id = _key(other_user_id, "User")
+    other_id = parse_id(other_user_id, "User")
     if other_id == user.id:
         raise ValidationError("You cannot message yourself.", field="user_id")
     other = session.get(User, other_id)
@@ -239,7 +232,7 @@ def list_conversations(*, session: Session, user: User, limit: int = 50) -> list
 
 def get(*, session: Session, user: User, conversation_id: uuid.UUID | str) -> ConversationRead:
     """One of the user's conversations; NotFound for anyone else's or a malformed id."""
-    found = _reads(session, user, conversation_id=_key(conversation_id, "Conversation"), limit=1)
+    found = _reads(session, user, conversation_id=parse_id(conversation_id, "Conversation"), limit=1)
     if not found:
         raise NotFound("Conversation not found.")
     return found[0]
@@ -251,7 +244,7 @@ def messages(*, session: Session, user: User, conversation_id: uuid.UUID | str, 
     conversation, _ = _membership(session, user, conversation_id)
     query = select(DirectMessage).where(DirectMessage.conversation_id == conversation.id)
     if before is not None:
-        anchor = session.get(DirectMessage, _key(before, "Message"))
+        anchor = session.get(DirectMessage, parse_id(before, "Message"))
         if anchor is None or anchor.conversation_id != conversation.id:
             raise NotFound("Message not found.")
         query = query.where(or_(DirectMessage.created_at < anchor.created_at,
