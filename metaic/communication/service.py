@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import update
 from sqlmodel import Session, select
@@ -20,7 +20,6 @@ from metaic.jobs import enqueue, enqueue_at
 from metaic.notifications.flows import after_commit
 
 MAX_SUBJECT, MAX_BODY = 200, 20000
-MAX_SCHEDULE_AHEAD = timedelta(days=366)
 # Emails and WhatsApp messages an owner may queue per hour: real follow-ups, not a mailing list.
 MESSAGES_PER_HOUR = 100
 
@@ -34,16 +33,6 @@ def _recipient(contact: SavedContact, channel: str) -> str:
     if not contact.phones:
         raise ValidationError("This contact has no phone number for WhatsApp.", field="to")
     return contact.phones[0]["value"]
-
-
-def _when(send_at: datetime | None, now: datetime) -> datetime:
-    """When to send (UTC); none or a past time means now."""
-    if send_at is None:
-        return now
-    when = clock.as_utc(send_at).astimezone(UTC)
-    if when > now + MAX_SCHEDULE_AHEAD:
-        raise ValidationError("A message can be scheduled at most a year ahead.", field="send_at")
-    return max(when, now)
 
 
 def send(*, session: Session, owner: User, contact_id: uuid.UUID | str, channel: str, subject: str = "",
@@ -60,7 +49,7 @@ def send(*, session: Session, owner: User, contact_id: uuid.UUID | str, channel:
         raise ValidationError(f"Enter a message of 1 to {MAX_BODY} characters.", field="body")
     ratelimit.hit(f"outreach:{owner.id}", limit=MESSAGES_PER_HOUR, window=3600)
     now = clock.now().astimezone(UTC)
-    when = _when(send_at, now)
+    when = clock.schedule(send_at, now, what="message")
     message = ScheduledMessage(owner_id=owner.id, contact_id=contact.id, channel=channel,
                                to=_recipient(contact, channel), subject=subject, body=body, send_at=when,
                                status=QUEUED, created_at=now)

@@ -5,7 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from metaic.core.errors import ValidationError
+
 _offset = timedelta(0)
+# Nothing (a message, a notification) is scheduled further ahead than this.
+MAX_SCHEDULE_AHEAD = timedelta(days=366)
 
 
 def now() -> datetime:
@@ -53,3 +57,13 @@ def from_local(text: str, zone: str) -> datetime | None:
 def to_local(value: datetime, zone: str) -> datetime:
     """A UTC time on the user's wall clock."""
     return as_utc(value).astimezone(_zone(zone))
+
+
+def schedule(send_at: datetime | None, now: datetime, *, what: str) -> datetime:
+    """When a `what` asked for at `send_at` becomes due (UTC): now for none or a past time, at most a year on."""
+    if send_at is None:
+        return now
+    when = as_utc(send_at).astimezone(UTC)
+    if when > now + MAX_SCHEDULE_AHEAD:
+        raise ValidationError(f"A {what} can be scheduled at most a year ahead.", field="send_at")
+    return max(when, now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import event
 from sqlmodel import Session
@@ -22,7 +22,6 @@ from metaic.notifications.models import CHANNELS, HELD, PUSH, QUEUED, Notificati
 log = logging.getLogger(__name__)
 
 MAX_DATA_BYTES = 8192
-MAX_SCHEDULE_AHEAD = timedelta(days=366)
 _PENDING = "metaic.notifications.after_commit"
 
 
@@ -50,16 +49,6 @@ def _safe_url(raw: object) -> str:
     return url if url.lower().startswith(("https://", "http://")) else ""
 
 
-def _schedule(send_at: datetime | None, now: datetime) -> datetime:
-    """When the notification becomes visible and due (UTC); a past time means now."""
-    if send_at is None:
-        return now
-    when = clock.as_utc(send_at).astimezone(UTC)
-    if when > now + MAX_SCHEDULE_AHEAD:
-        raise ValidationError("A notification can be scheduled at most a year ahead.", field="send_at")
-    return max(when, now)
-
-
 def notify(*, session: Session, user: User, kind: str, data: dict | None = None,
            send_at: datetime | None = None) -> Notification:
     """Create an in-app notification and queue its deliveries on every channel the user wants for `kind`.
@@ -71,7 +60,7 @@ def notify(*, session: Session, user: User, kind: str, data: dict | None = None,
     kinds.require(kind)
     data = _clean_data(data)
     now = clock.now().astimezone(UTC)
-    when = _schedule(send_at, now)
+    when = clock.schedule(send_at, now, what="notification")
     title, body = kinds.render(kind, user.language, data)
     note = Notification(user_id=user.id, kind=kind, title=title, body=body, url=_safe_url(data.get("url")),
                         data=data, created_at=now, send_at=when)
