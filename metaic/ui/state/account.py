@@ -53,20 +53,15 @@ class AccountState(FormState):
         self.providers = [{"key": k, "label": v} for k, v in social_service.enabled_providers(get_settings())]
 
     def _run(self, action, success: str = ""):
-        """Run `action(session, user)` in one transaction; show errors by field, or a success banner."""
-        self.errors, self.message = {}, ""
-        try:
-            with session_scope() as session:
-                user = self._owner(session)
-                action(session, user)
-                self._refresh(session, user)
-        except AuthenticationFailed:
-            return rx.redirect("/login?next=/account")
-        except DomainError as exc:
-            self._fail(exc)
-            return None
-        self.message, self.busy = success, False
-        return rx.toast.success(success) if success else None
+        """Run `action(session, user)` in one transaction; errors show by their field, success as a banner."""
+        event = self._transact(action, back="/account", success=success, refresh=self._refresh)
+        if not self.errors:
+            self.message = success
+        return event
+
+    def _error_event(self, exc: DomainError) -> None:
+        """The account page shows refusals next to their fields only."""
+        return None
 
     @rx.event
     def load(self):

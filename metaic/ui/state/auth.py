@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from metaic.auth import flows, sessions, verification
 from metaic.auth import social as social_service
 from metaic.config import get_settings
-from metaic.core.errors import DomainError
+from metaic.core.errors import AuthenticationFailed, DomainError
 from metaic.core.security import new_token
 from metaic.db import session_scope
 from metaic.ui.state.session import SessionState
@@ -35,6 +36,33 @@ class FormState(SessionState):
         """Show a domain error next to its field, or as a banner."""
         self.errors = dict(exc.errors) if exc.errors else {"form": exc.message}
         self.busy = False
+
+    def _error_event(self, exc: DomainError) -> EventSpec | None:
+        """What the browser is told about a refused action (a toast; states may say more or less)."""
+        return rx.toast.error(exc.message)
+
+    def _transact(self, action, *, back: str, success: str = "", refresh=None):
+        """Run `action(session, user)` for the signed-in owner in one transaction, then `refresh(session, user)`.
+
+        Signed out: back to sign-in (then to `back`). A DomainError rolls everything back and shows next to
+        its field. Otherwise the action's own event (a redirect, a toast) or a `success` toast.
+        """
+        self.errors, self.message = {}, ""
+        try:
+            with session_scope() as session:
+                user = self._owner(session)
+                result = action(session, user)
+                if refresh is not None:
+                    refresh(session, user)
+        except AuthenticationFailed:
+            return rx.redirect(f"/login?next={back}")
+        except DomainError as exc:
+            self._fail(exc)
+            return self._error_event(exc)
+        self.busy = False
+        if isinstance(result, EventSpec):
+            return result
+        return rx.toast.success(success) if success else None
 
 
 class SignInState(FormState):

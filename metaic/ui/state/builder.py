@@ -5,12 +5,11 @@ from __future__ import annotations
 import uuid
 
 import reflex as rx
-from reflex.event import EventSpec
 
 from metaic.cards import service as card_service
 from metaic.cards.schemas import CardContent
 from metaic.config import get_settings
-from metaic.core.errors import AuthenticationFailed, DomainError
+from metaic.core.errors import DomainError
 from metaic.db import session_scope
 from metaic.files import service as file_service
 from metaic.ui.state.auth import FormState
@@ -113,26 +112,16 @@ class BuilderState(FormState):
         ]
 
     def _run(self, action, success: str = ""):
-        """Run `action(session, user)` in one transaction; domain errors go next to their fields."""
-        self.errors, self.message = {}, ""
-        try:
-            with session_scope() as session:
-                user = self._owner(session)
-                result = action(session, user)
-                self._refresh_meta(session, user)
-        except AuthenticationFailed:
-            return rx.redirect(f"/login?next=/cards/edit?id={self.card_id}")
-        except DomainError as exc:
-            self._fail(exc)
-            if not exc.errors:
-                return rx.toast.error(exc.message)
-            self.tab = _tab_for(exc.errors)
-            first = next(iter(exc.errors.values()))
-            return rx.toast.error(f"Some fields need attention: {first}")
-        self.busy = False
-        if isinstance(result, EventSpec):
-            return result
-        return rx.toast.success(success) if success else None
+        """Run `action(session, user)` in one transaction, then refresh the card's status and versions."""
+        return self._transact(action, back=f"/cards/edit?id={self.card_id}", success=success,
+                              refresh=self._refresh_meta)
+
+    def _error_event(self, exc: DomainError):
+        """Field errors switch to the tab that has them and say which field needs attention."""
+        if not exc.errors:
+            return rx.toast.error(exc.message)
+        self.tab = _tab_for(exc.errors)
+        return rx.toast.error(f"Some fields need attention: {next(iter(exc.errors.values()))}")
 
     @rx.event
     def set_tab(self, tab: str):

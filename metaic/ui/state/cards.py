@@ -5,12 +5,9 @@ from __future__ import annotations
 import uuid
 
 import reflex as rx
-from reflex.event import EventSpec
 
 from metaic.cards import service as card_service
 from metaic.config import get_settings
-from metaic.core.errors import AuthenticationFailed, DomainError
-from metaic.db import session_scope
 from metaic.ui.state.auth import FormState
 
 
@@ -36,22 +33,8 @@ class CardsState(FormState):
         self.selected = [i for i in self.selected if i in ids]
 
     def _run(self, action, success: str = ""):
-        """Run `action(session, user)` in one transaction, then refresh; errors become a banner."""
-        self.errors, self.message = {}, ""
-        try:
-            with session_scope() as session:
-                user = self._owner(session)
-                result = action(session, user)
-                self._reload(session, user)
-        except AuthenticationFailed:
-            return rx.redirect("/login?next=/cards")
-        except DomainError as exc:
-            self._fail(exc)
-            return rx.toast.error(exc.message)
-        self.busy = False
-        if isinstance(result, EventSpec):
-            return result
-        return rx.toast.success(success) if success else None
+        """Run `action(session, user)` in one transaction, then reload the list."""
+        return self._transact(action, back="/cards", success=success, refresh=self._reload)
 
     @rx.event
     def load(self):

@@ -10,8 +10,7 @@ from metaic.communication import service as message_service
 from metaic.communication import templates
 from metaic.contacts import service as contact_service
 from metaic.core import clock
-from metaic.core.errors import AuthenticationFailed, DomainError, ValidationError
-from metaic.db import session_scope
+from metaic.core.errors import DomainError, NotFound, ValidationError
 from metaic.ui.state.auth import FormState
 from metaic.ui.state.contacts import ContactState
 
@@ -44,23 +43,15 @@ class ComposeState(FormState):
 
     def _cid(self) -> uuid.UUID:
         """The contact on screen (from the address)."""
-        return uuid.UUID(self.router.url.query_parameters.get("id", ""))
+        try:
+            return uuid.UUID(self.router.url.query_parameters.get("id", ""))
+        except ValueError:
+            raise NotFound("This contact could not be found.") from None
 
     def _run(self, action, success: str = ""):
-        """Run `action(session, user)` in one transaction; domain errors go next to fields and into a toast."""
-        self.errors = {}
-        try:
-            with session_scope() as session:
-                result = action(session, self._owner(session))
-        except AuthenticationFailed:
-            return rx.redirect("/login?next=/contacts")
-        except (DomainError, ValueError) as exc:
-            if isinstance(exc, ValueError):
-                exc = DomainError("This contact could not be found.")
-            self._fail(exc)
-            return rx.toast.error(exc.message)
-        self.busy = False
-        return result if result is not None else (rx.toast.success(success) if success else None)
+        """Run `action(session, user)` in one transaction; refusals show by their field and in a toast."""
+        back = f"/contacts/view?id={self.router.url.query_parameters.get('id', '')}"
+        return self._transact(action, back=back, success=success)
 
     def _list(self, session, user) -> None:
         """Reload the contact's messages, newest first, with times on the user's clock."""

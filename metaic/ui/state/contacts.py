@@ -6,14 +6,12 @@ import uuid
 from datetime import timedelta
 
 import reflex as rx
-from reflex.event import EventSpec
 
 from metaic.contacts import enrichment, history, reminders
 from metaic.contacts import service as contact_service
 from metaic.contacts import tags as tag_service
 from metaic.core import clock
-from metaic.core.errors import AuthenticationFailed, DomainError
-from metaic.db import session_scope
+from metaic.core.errors import DomainError
 from metaic.messaging import service as messaging
 from metaic.ui.state.auth import FormState
 
@@ -27,20 +25,7 @@ class _ContactBase(FormState):
 
     def _act(self, action, success: str = "", back: str = "/contacts"):
         """Run `action(session, user)` in one transaction; errors go to fields or a toast."""
-        self.errors, self.message = {}, ""
-        try:
-            with session_scope() as session:
-                result = action(session, self._owner(session))
-        except AuthenticationFailed:
-            return rx.redirect(f"/login?next={back}")
-        except DomainError as exc:
-            self._fail(exc)
-            return rx.toast.error(exc.message)
-        self.busy = False
-        if isinstance(result, EventSpec):
-            return result
-        return rx.toast.success(success) if success else None
-
+        return self._transact(action, back=back, success=success)
 
 class ContactsState(_ContactBase):
     """/contacts: the list with search, filters, sort and paging, and the add dialog."""

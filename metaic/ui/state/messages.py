@@ -6,7 +6,7 @@ import reflex as rx
 
 from metaic.auth import sessions
 from metaic.auth.models import User
-from metaic.core.errors import AuthenticationFailed, DomainError
+from metaic.core.errors import DomainError
 from metaic.db import session_scope
 from metaic.messaging import service as messaging
 from metaic.messaging.schemas import ConversationRead, MessageRead
@@ -67,18 +67,8 @@ class MessagesState(FormState):
         return "9+" if self.unread_total > 9 else str(self.unread_total)
 
     def _run(self, action, back: str = "/messages"):
-        """Run `action(session, user)` in one transaction; domain errors become a toast."""
-        self.errors = {}
-        try:
-            with session_scope() as session:
-                result = action(session, self._owner(session))
-        except AuthenticationFailed:
-            return rx.redirect(f"/login?next={back}")
-        except DomainError as exc:
-            self._fail(exc)
-            return rx.toast.error(exc.message)
-        self.busy = False
-        return result
+        """Run `action(session, user)` in one transaction; refusals become a toast."""
+        return self._transact(action, back=back)
 
     def _refresh(self, session, user: User) -> None:
         """Reload the list, the open thread (marking it read) and the unread total."""

@@ -5,8 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from metaic.communication import templates
-from metaic.core.errors import AuthenticationFailed, DomainError
-from metaic.db import session_scope
+from metaic.core.errors import DomainError
 from metaic.ui.state.auth import FormState
 
 
@@ -26,18 +25,8 @@ class TemplatesState(FormState):
     confirm_id: str = ""
 
     def _run(self, action, success: str = ""):
-        """Run `action(session, user)` in one transaction; domain errors go next to fields and into a toast."""
-        self.errors = {}
-        try:
-            with session_scope() as session:
-                action(session, self._owner(session))
-        except AuthenticationFailed:
-            return rx.redirect("/login?next=/templates")
-        except DomainError as exc:
-            self._fail(exc)
-            return rx.toast.error(exc.message)
-        self.busy = False
-        return rx.toast.success(success) if success else None
+        """Run `action(session, user)` in one transaction; refusals show by their field and in a toast."""
+        return self._transact(action, back="/templates", success=success)
 
     def _list(self, session, user) -> None:
         """Reload the list (the defaults appear the first time)."""
