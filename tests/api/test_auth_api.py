@@ -20,9 +20,9 @@ from metaic.auth.models import User
 from metaic.core import clock, ratelimit
 from metaic.core.errors import PermissionDenied
 from metaic.db import session_scope
+from tests.support.http import problem
 
 PASSWORD = "Correct-Horse-42"
-PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
@@ -37,14 +37,6 @@ def _make_user(email: str = "ada@example.com", **kwargs):
         return user_service.create(session=s, email=email, password=PASSWORD, name="Ada", **kwargs)
 
 
-def _problem(response, status: int) -> dict:
-    """Assert a problem-details response with a status, and return its body."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM)
-    body = response.json()
-    assert body["status"] == status and body["title"] and body["type"].startswith("https://")
-    return body
-
 
 def test_signup_creates_account(client):
     """Sign-up answers 201 with the public view of the account, never secrets."""
@@ -54,7 +46,7 @@ def test_signup_creates_account(client):
     body = response.json()
     assert body["email"] == "ada@example.com" and body["role"] == "user" and body["email_verified"] is False
     assert not {"password_hash", "mfa_secret", "password"} & body.keys()
-    body = _problem(client.post("/api/v1/auth/signup", json={"email": "ada@example.com", "password": PASSWORD}), 409)
+    body = problem(client.post("/api/v1/auth/signup", json={"email": "ada@example.com", "password": PASSWORD}), 409)
     assert "email" in body["errors"]
 
 
@@ -99,14 +91,14 @@ def test_signup_hostile_bodies_get_problem_details_never_500(db):
     client = TestClient(build_api(), raise_server_exceptions=False)
     for body, fields in HOSTILE_JSON:
         ratelimit.reset_all()
-        problem = _problem(client.post("/api/v1/auth/signup", json=body), 422)
-        assert fields <= problem["errors"].keys(), (body, problem)
-        assert all(isinstance(msg, str) and msg for msg in problem["errors"].values())
+        refused = problem(client.post("/api/v1/auth/signup", json=body), 422)
+        assert fields <= refused["errors"].keys(), (body, refused)
+        assert all(isinstance(msg, str) and msg for msg in refused["errors"].values())
     for raw, content_type in HOSTILE_RAW:
         ratelimit.reset_all()
         response = client.post("/api/v1/auth/signup", content=raw, headers={"content-type": content_type})
         assert 400 <= response.status_code < 500, (raw[:80], response.status_code, response.text[:300])
-        _problem(response, response.status_code)
+        problem(response, response.status_code)
     with session_scope() as s:
         assert s.exec(select(func.count()).select_from(User)).one() == 0, "no hostile body may create an account"
 
@@ -128,19 +120,19 @@ def test_token_without_and_with_mfa(client):
     assert response.status_code == 200, response.text
     pair = response.json()
     assert pair["token_type"] == "bearer" and pair["expires_in"] == 900 and pair["refresh_token"]
-    wrong = _problem(client.post("/api/v1/auth/token", json={"email": "ada@example.com", "password": "nope"}), 401)
+    wrong = problem(client.post("/api/v1/auth/token", json={"email": "ada@example.com", "password": "nope"}), 401)
     assert wrong["detail"] == "The email or password is not correct."
     with session_scope() as s:
         user = user_service.get(session=s, user_id=user.id)
         secret = mfa.start_enrolment(session=s, user=user)
         recovery = mfa.confirm_enrolment(session=s, user=user, code=pyotp.TOTP(secret).now())
     creds = {"email": "ada@example.com", "password": PASSWORD}
-    assert "code" in _problem(client.post("/api/v1/auth/token", json=creds), 401)["errors"]
-    assert "code" in _problem(client.post("/api/v1/auth/token", json={**creds, "code": "12345x"}), 422)["errors"]
+    assert "code" in problem(client.post("/api/v1/auth/token", json=creds), 401)["errors"]
+    assert "code" in problem(client.post("/api/v1/auth/token", json={**creds, "code": "12345x"}), 422)["errors"]
     for code in (pyotp.TOTP(secret).now(), recovery[0]):
         response = client.post("/api/v1/auth/token", json={**creds, "code": code})
         assert response.status_code == 200, response.text
-    _problem(client.post("/api/v1/auth/token", json={**creds, "code": recovery[0]}), 422)
+    problem(client.post("/api/v1/auth/token", json={**creds, "code": recovery[0]}), 422)
 
 
 def _tokens(client) -> dict:
@@ -159,10 +151,10 @@ def test_refresh_rotates_and_reuse_kills_family(client):
     second = response.json()
     assert second["refresh_token"] != first["refresh_token"]
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {second['access_token']}"}).status_code == 200
-    _problem(client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]}), 401)
-    _problem(client.post("/api/v1/auth/refresh", json={"refresh_token": second["refresh_token"]}), 401)
-    _problem(client.post("/api/v1/auth/refresh", json={"refresh_token": "x" * 5000}), 422)
-    _problem(client.post("/api/v1/auth/refresh", json={}), 422)
+    problem(client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]}), 401)
+    problem(client.post("/api/v1/auth/refresh", json={"refresh_token": second["refresh_token"]}), 401)
+    problem(client.post("/api/v1/auth/refresh", json={"refresh_token": "x" * 5000}), 422)
+    problem(client.post("/api/v1/auth/refresh", json={}), 422)
 
 
 def test_me_with_bearer_expired_bearer_and_cookie(client):
@@ -173,16 +165,16 @@ def test_me_with_bearer_expired_bearer_and_cookie(client):
     assert me.status_code == 200 and me.json()["email"] == "ada@example.com"
     assert "password_hash" not in me.json()
     for header in ("Bearer garbage", f"Bearer {pair['access_token'][:-4]}AAAA", "Basic YWRhOnB3"):
-        _problem(client.get("/api/v1/me", headers={"Authorization": header}), 401)
-    _problem(client.get("/api/v1/me"), 401)
+        problem(client.get("/api/v1/me", headers={"Authorization": header}), 401)
+    problem(client.get("/api/v1/me"), 401)
     clock.advance(timedelta(minutes=16))
-    assert "expired" in _problem(client.get("/api/v1/me", headers=bearer), 401)["detail"]
+    assert "expired" in problem(client.get("/api/v1/me", headers=bearer), 401)["detail"]
     with session_scope() as s:
         user = user_service.get_by_email(session=s, email="ada@example.com")
         live = sessions.create(session=s, user=user, remember=False, activated=True)
         pending = sessions.create(session=s, user=user, remember=False)
     client.cookies.set(sessions.COOKIE_NAME, pending)
-    _problem(client.get("/api/v1/me"), 401)
+    problem(client.get("/api/v1/me"), 401)
     client.cookies.set(sessions.COOKIE_NAME, live)
     response = client.get("/api/v1/me")
     assert response.status_code == 200 and response.json()["email"] == "ada@example.com"
@@ -195,7 +187,7 @@ def test_me_refuses_token_of_deactivated_account(client):
         user = user_service.get_by_email(session=s, email="ada@example.com")
         user.is_active = False
         s.add(user)
-    _problem(client.get("/api/v1/me", headers={"Authorization": f"Bearer {pair['access_token']}"}), 401)
+    problem(client.get("/api/v1/me", headers={"Authorization": f"Bearer {pair['access_token']}"}), 401)
 
 
 def test_password_reset_answers_the_same_for_any_email(client, outbox):
@@ -212,7 +204,7 @@ def test_rate_limit_gives_429_with_retry_after(client):
     for i in range(5):
         assert client.post("/api/v1/auth/password-reset", json={"email": f"u{i}@example.com"}).status_code == 202
     response = client.post("/api/v1/auth/password-reset", json={"email": "u9@example.com"})
-    body = _problem(response, 429)
+    body = problem(response, 429)
     seconds = int(response.headers["retry-after"])
     assert 0 < seconds <= 900
     assert re.fullmatch(r"Too many attempts\. Try again in \d+ s\.", body["detail"])
@@ -302,12 +294,12 @@ def test_logout_from_another_origin_is_refused(client):
         user = user_service.create(session=s, email="ada@example.com", password=PASSWORD)
         token = sessions.create(session=s, user=user, remember=False, activated=True)
     client.cookies.set(sessions.COOKIE_NAME, token)
-    _problem(client.post("/auth/logout", headers={"Origin": "https://evil.com"}, follow_redirects=False), 403)
+    problem(client.post("/auth/logout", headers={"Origin": "https://evil.com"}, follow_redirects=False), 403)
     assert client.get("/api/v1/me").status_code == 200
     response = client.post("/auth/logout", headers={"Origin": "http://testserver"}, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/login?signed_out=1"
     client.cookies.set(sessions.COOKIE_NAME, token)
-    _problem(client.get("/api/v1/me"), 401)
+    problem(client.get("/api/v1/me"), 401)
 
 
 def test_verify_email_route(client):
@@ -336,5 +328,5 @@ def test_openapi_lists_auth_routes(client):
 
 def test_unknown_route_and_method_are_problems(client):
     """Framework errors are problem details too."""
-    _problem(client.get("/api/v1/nope"), 404)
-    _problem(client.get("/api/v1/auth/token"), 405)
+    problem(client.get("/api/v1/nope"), 404)
+    problem(client.get("/api/v1/auth/token"), 405)

@@ -12,7 +12,8 @@ from metaic.communication import jobs
 from metaic.core import clock
 from metaic.jobs.local import reset_local
 from metaic.jobs.queue import drain_local
-from tests.api.test_contacts_api import add, bearer, problem
+from tests.api.test_contacts_api import add, bearer
+from tests.support.http import problem
 
 TEMPLATES = "/api/v1/templates"
 GRACE = "grace@navy.example.com"

@@ -11,8 +11,8 @@ from metaic.api.app import build_api
 from metaic.auth import api_tokens, sessions
 from metaic.auth import service as user_service
 from metaic.db import session_scope
+from tests.support.http import PROBLEM, problem
 
-PROBLEM = "application/problem+json"
 ORIGIN = {"Origin": "http://testserver"}
 BASE = "/api/v1/contacts"
 
@@ -30,14 +30,6 @@ def bearer(email: str) -> dict:
         pair = api_tokens.issue(session=s, user=user)
     return {"Authorization": f"Bearer {pair.access_token}"}
 
-
-def problem(response, status: int) -> dict:
-    """Assert a problem-details response with this status and return its body."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM)
-    body = response.json()
-    assert body["status"] == status and body["type"].startswith("https://")
-    return body
 
 
 def add(client: TestClient, headers: dict, **fields) -> dict:

@@ -11,7 +11,8 @@ from metaic.auth.models import User
 from metaic.contacts import history
 from metaic.db import session_scope
 from metaic.jobs.queue import drain_local
-from tests.api.test_contacts_api import BASE, add, bearer, problem
+from tests.api.test_contacts_api import BASE, add, bearer
+from tests.support.http import problem
 
 
 @pytest.fixture

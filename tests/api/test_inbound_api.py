@@ -10,8 +10,9 @@ from metaic.api import inbound_routes
 from metaic.api.app import build_api
 from metaic.config import get_settings
 from metaic.jobs.queue import drain_local
-from tests.api.test_contacts_api import add, bearer, problem
+from tests.api.test_contacts_api import add, bearer
 from tests.support.fake_providers import TWILIO_TOKEN
+from tests.support.http import problem
 
 TWILIO_URL = "http://testserver/hooks/twilio/inbound"
 INBOUND_TOKEN = "inbound-secret-0123456789"

@@ -11,8 +11,8 @@ from metaic.api.app import build_api
 from metaic.auth import api_tokens
 from metaic.auth import service as user_service
 from metaic.db import session_scope
+from tests.support.http import problem
 
-PROBLEM = "application/problem+json"
 BASE = "/api/v1/conversations"
 
 
@@ -29,14 +29,6 @@ def account(email: str, name: str = "") -> tuple[dict, str]:
         pair = api_tokens.issue(session=s, user=user)
         return {"Authorization": f"Bearer {pair.access_token}"}, str(user.id)
 
-
-def problem(response, status: int) -> dict:
-    """Assert a problem-details response with this status and return its body."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM)
-    body = response.json()
-    assert body["status"] == status and body["type"].startswith("https://")
-    return body
 
 
 def test_a_conversation_round_trip(client):

@@ -17,8 +17,8 @@ from metaic.config import get_settings
 from metaic.db import session_scope
 from metaic.jobs.queue import drain_local
 from tests.files import imaging
+from tests.support.http import problem
 
-PROBLEM = "application/problem+json"
 ORIGIN = {"Origin": "http://testserver"}
 
 
@@ -58,12 +58,6 @@ def _post(client: TestClient, data: bytes, *, filename: str = "photo.jpg", purpo
                        headers=ORIGIN if headers is None else headers)
 
 
-def _problem(response, status: int) -> dict:
-    """Assert a problem-details response and return its body."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM)
-    return response.json()
-
 
 def test_upload_with_cookie(client):
     """A signed-in browser uploads: 201, Location, the public view with addresses."""
@@ -91,10 +85,10 @@ def test_upload_with_bearer_token_needs_no_origin(client):
 
 def test_unauthenticated_and_cross_site_refused(client):
     """No credentials: 401; a cookie from another site: 403; nothing stored."""
-    _problem(_post(client, imaging.jpeg()), 401)
+    problem(_post(client, imaging.jpeg()), 401)
     _signed_in(client)
-    _problem(_post(client, imaging.jpeg(), headers={"Origin": "https://evil.example"}), 403)
-    _problem(_post(client, imaging.jpeg(), headers={}), 403)
+    problem(_post(client, imaging.jpeg(), headers={"Origin": "https://evil.example"}), 403)
+    problem(_post(client, imaging.jpeg(), headers={}), 403)
     assert client.get("/api/v1/files").json() == []
 
 
@@ -105,18 +99,18 @@ def test_unauthenticated_and_cross_site_refused(client):
 def test_bad_files_get_422(client, data, filename):
     """Wrong or broken content: 422 problem details naming the file field."""
     _signed_in(client)
-    body = _problem(_post(client, data, filename=filename), 422)
+    body = problem(_post(client, data, filename=filename), 422)
     assert "file" in body["errors"] and body["detail"]
 
 
 def test_missing_fields_and_wrong_bodies(client):
     """No file, no purpose, a JSON body or a bad purpose: 422 with the fields named."""
     _signed_in(client)
-    body = _problem(client.post("/api/v1/files", data={"x": "y"}, headers=ORIGIN), 422)
+    body = problem(client.post("/api/v1/files", data={"x": "y"}, headers=ORIGIN), 422)
     assert {"file", "purpose"} <= body["errors"].keys()
-    body = _problem(client.post("/api/v1/files", json={"file": "x"}, headers=ORIGIN), 422)
+    body = problem(client.post("/api/v1/files", json={"file": "x"}, headers=ORIGIN), 422)
     assert {"file", "purpose"} <= body["errors"].keys()
-    body = _problem(_post(client, imaging.jpeg(), purpose="banner"), 422)
+    body = problem(_post(client, imaging.jpeg(), purpose="banner"), 422)
     assert "purpose" in body["errors"]
     response = client.post("/api/v1/files", headers={**ORIGIN, "content-type": "multipart/form-data; boundary=x"},
                            content=b"--x\r\nbroken")
@@ -128,11 +122,11 @@ def test_too_big_is_413(client, monkeypatch):
     monkeypatch.setenv("MAX_UPLOAD_MB", "1")
     get_settings.cache_clear()
     _signed_in(client)
-    body = _problem(_post(client, b"\xff\xd8\xff" + b"\x00" * 3_000_000), 413)
+    body = problem(_post(client, b"\xff\xd8\xff" + b"\x00" * 3_000_000), 413)
     assert "1 MB" in body["detail"]
     just_over = imaging.noisy_jpeg(1000, 1000)
     assert 1_000_000 < len(just_over) < 2_000_000
-    body = _problem(_post(client, just_over), 413)
+    body = problem(_post(client, just_over), 413)
     assert "the limit is 1 MB" in body["detail"]
 
 
@@ -175,13 +169,13 @@ def test_get_and_delete_are_owner_only(client):
     created = _post(client, imaging.jpeg()).json()
     drain_local()
     ready = client.get(f"/api/v1/files/{created['id']}").json()
-    _problem(other.get(f"/api/v1/files/{created['id']}"), 404)
-    _problem(other.delete(f"/api/v1/files/{created['id']}", headers=ORIGIN), 404)
-    _problem(client.get("/api/v1/files/not-a-uuid"), 422)
+    problem(other.get(f"/api/v1/files/{created['id']}"), 404)
+    problem(other.delete(f"/api/v1/files/{created['id']}", headers=ORIGIN), 404)
+    problem(client.get("/api/v1/files/not-a-uuid"), 422)
     paths = [urlsplit(u).path for u in (ready["original_url"], *ready["urls"].values())]
     assert all(client.get(p).status_code == 200 for p in paths)
     assert client.delete(f"/api/v1/files/{created['id']}", headers=ORIGIN).status_code == 204
-    _problem(client.get(f"/api/v1/files/{created['id']}"), 404)
+    problem(client.get(f"/api/v1/files/{created['id']}"), 404)
     assert all(client.get(p).status_code == 404 for p in paths)
 
 
