@@ -15,7 +15,7 @@ from metaic.contacts import history
 from metaic.contacts import store as contact_store
 from metaic.contacts.models import ContactIdentity, SavedContact
 from metaic.core import clock, ratelimit
-from metaic.core.errors import NotFound, ValidationError
+from metaic.core.errors import NotFound, PermissionDenied, ValidationError
 from metaic.core.ids import parse_id
 from metaic.messaging.models import Conversation, ConversationMember, DirectMessage
 from metaic.messaging.schemas import ConversationRead, MessageRead
@@ -25,17 +25,16 @@ from metaic.notifications.flows import notify
 MAX_BODY = 5000
 PREVIEW = 140
 MAX_PAGE = 200
-
-
 # Enough for a lively chat, too few for a spam script.
 MESSAGES_PER_MINUTE = 30
+
 
 def conversation_url(conversation_id: uuid.UUID) -> str:
     """Where a conversation opens in the app (notifications link there)."""
     return f"/messages?c={conversation_id}"
 
 
-def _pairparse_id(first: uuid.UUID, second: uuid.UUID) -> str:
+def _pair_key(first: uuid.UUID, second: uuid.UUID) -> str:
     """The same text for a pair of users whichever order they come in."""
     return ":".join(sorted((str(first), str(second))))
 
@@ -125,7 +124,7 @@ def _membership(session: Session, user: User,
 
 def _get_or_create(session: Session, first: uuid.UUID, second: uuid.UUID) -> Conversation:
     """The pair's conversation, created with both members when there is none."""
-    key = _pairparse_id(first, second)
+    key = _pair_key(first, second)
     found = session.exec(select(Conversation).where(Conversation.pair_key == key)).first()
     if found is not None:
         return found
@@ -165,6 +164,12 @@ def _resolves_to(owner_id: uuid.UUID, target: User):
     return and_(SavedContact.owner_id == owner_id, or_(SavedContact.card_id.in_(cards), SavedContact.id.in_(by_email)))
 
 
+def _connected(session: Session, user: User, other: User) -> bool:
+    """Whether either of the two has the other in their contacts (a saved card, a shared form, their email)."""
+    query = select(SavedContact.id).where(or_(_resolves_to(user.id, other), _resolves_to(other.id, user)))
+    return session.exec(query.limit(1)).first() is not None
+
+
 def _log_history(session: Session, *, sender: User, recipient: User, body: str, message: DirectMessage) -> None:
     """Put the message on the timeline of each side's saved contacts for the other side."""
     sides = {sender.id: (sender, "outbound"), recipient.id: (recipient, "inbound")}
@@ -177,13 +182,19 @@ def _log_history(session: Session, *, sender: User, recipient: User, body: str, 
 
 
 def start_with_user(*, session: Session, user: User, other_user_id: uuid.UUID | str) -> ConversationRead:
-    """The conversation with another user, started if needed; NotFound for an unknown or inactive user."""
+    """The conversation with another user, started if needed (only between people linked by a contact).
+
+    NotFound for an unknown or inactive user; PermissionDenied for a stranger, so ids alone cannot be spammed.
+    """
     other_id = parse_id(other_user_id, "User")
     if other_id == user.id:
         raise ValidationError("You cannot message yourself.", field="user_id")
     other = session.get(User, other_id)
     if other is None or not other.is_active:
         raise NotFound("User not found.")
+    started = session.exec(select(Conversation.id).where(Conversation.pair_key == _pair_key(user.id, other_id)))
+    if started.first() is None and not _connected(session, user, other):
+        raise PermissionDenied("You can message people in your contacts, and people who saved your card.")
     conversation = _get_or_create(session, user.id, other_id)
     return get(session=session, user=user, conversation_id=conversation.id)
 

@@ -30,11 +30,18 @@ def account(email: str, name: str = "") -> tuple[dict, str]:
         return {"Authorization": f"Bearer {pair.access_token}"}, str(user.id)
 
 
+def knows(client: TestClient, headers: dict, email: str) -> None:
+    """Save someone as a contact (people may message those they are linked to by a contact)."""
+    saved = client.post("/api/v1/contacts", json={"full_name": email, "emails": [{"value": email}]}, headers=headers)
+    assert saved.status_code == 201, saved.text
+
+
 
 def test_a_conversation_round_trip(client):
     """Start (201), send (201), list, unread, read (204), then nothing unread."""
     ada, ada_id = account("ada@example.com", "Ada Lovelace")
     grace, grace_id = account("grace@example.com", "Grace Hopper")
+    knows(client, ada, "grace@example.com")
     started = client.post(BASE, json={"user_id": grace_id}, headers=ada)
     assert started.status_code == 201, started.text
     chat = started.json()
@@ -60,7 +67,9 @@ def test_a_third_user_cannot_see_or_write_the_conversation(client):
     ada, _ = account("ada@example.com")
     _, grace_id = account("grace@example.com")
     eve, _ = account("eve@example.com")
+    knows(client, ada, "grace@example.com")
     chat = client.post(BASE, json={"user_id": grace_id}, headers=ada).json()
+    problem(client.post(BASE, json={"user_id": grace_id}, headers=eve), 403)  # a stranger to both
     client.post(f"{BASE}/{chat['id']}/messages", json={"body": "secret"}, headers=ada)
     problem(client.get(f"{BASE}/{chat['id']}", headers=eve), 404)
     problem(client.get(f"{BASE}/{chat['id']}/messages", headers=eve), 404)
@@ -87,6 +96,7 @@ def test_start_with_a_contact(client):
 def test_bad_input_is_a_problem(client):
     ada, ada_id = account("ada@example.com")
     _, grace_id = account("grace@example.com")
+    knows(client, ada, "grace@example.com")
     chat = client.post(BASE, json={"user_id": grace_id}, headers=ada).json()
     assert problem(client.post(BASE, json={"user_id": ada_id}, headers=ada), 422)["errors"]["user_id"]
     problem(client.post(BASE, json={}, headers=ada), 422)
@@ -107,6 +117,7 @@ def test_bad_input_is_a_problem(client):
 def test_messages_page_with_before(client):
     ada, _ = account("ada@example.com")
     _, grace_id = account("grace@example.com")
+    knows(client, ada, "grace@example.com")
     chat = client.post(BASE, json={"user_id": grace_id}, headers=ada).json()
     url = f"{BASE}/{chat['id']}/messages"
     for i in range(5):

@@ -12,7 +12,7 @@ from alembic.migration import MigrationContext
 from metaic.contacts import enrichment, history
 from metaic.contacts import service as contact_service
 from metaic.core import clock
-from metaic.core.errors import NotFound, ValidationError
+from metaic.core.errors import NotFound, PermissionDenied, ValidationError
 from metaic.db import get_engine
 from metaic.messaging import service
 from metaic.schema import metadata
@@ -22,9 +22,12 @@ TABLES = ("conversations", "conversation_members", "direct_messages")
 
 
 def _pair(session):
-    """Two accounts, Ada and Grace."""
-    return (make_user(session, "ada@example.com", "Ada Lovelace"),
-            make_user(session, "grace@example.com", "Grace Hopper"))
+    """Two accounts, Ada and Grace; Grace is in Ada's contacts (so they may talk)."""
+    ada, grace = (make_user(session, "ada@example.com", "Ada Lovelace"),
+                  make_user(session, "grace@example.com", "Grace Hopper"))
+    contact_service.create(session=session, owner=ada, data={"full_name": "Grace Hopper",
+                                                             "emails": [{"value": "grace@example.com"}]})
+    return ada, grace
 
 
 def _talk(session, sender, recipient, *bodies: str):
@@ -69,6 +72,19 @@ def test_no_conversation_with_yourself_or_with_nobody(session):
     session.flush()
     with pytest.raises(NotFound):
         service.start_with_user(session=session, user=ada, other_user_id=grace.id)
+
+
+def test_strangers_cannot_start_a_conversation(session):
+    ada, grace = _pair(session)
+    eve = make_user(session, "eve@example.com", "Eve")
+    with pytest.raises(PermissionDenied):
+        service.start_with_user(session=session, user=eve, other_user_id=ada.id)
+    with pytest.raises(PermissionDenied):
+        service.start_with_user(session=session, user=ada, other_user_id=eve.id)
+    # Grace has not saved Ada, but Ada saved Grace: either of them may start.
+    chat = service.start_with_user(session=session, user=grace, other_user_id=ada.id)
+    assert chat.other_user_id == ada.id
+    assert service.list_conversations(session=session, user=eve) == []
 
 
 def test_send_counts_unread_for_the_recipient_until_read(session):
@@ -205,6 +221,8 @@ def test_listing_conversations_takes_the_same_queries_for_1_or_5(session):
         return len(statements), len(found)
 
     others = [make_user(session, f"u{i}@example.com", f"User {i}") for i in range(5)]
+    for other in others:
+        contact_service.create(session=session, owner=ada, data={"emails": [{"value": other.email}]})
     _talk(session, others[0], ada, "hi")
     one = queries()
     for other in others[1:]:

@@ -134,6 +134,7 @@ def test_templates_page_creates_edits_and_refuses_duplicates(db):
 def test_messages_open_send_and_live_view_marks_only_the_open_thread_read(db, outbox):
     ada_token, ada = _signed_in("ada@example.com", "Ada")
     bob_token, bob = _signed_in("bob@example.com", "Bob")
+    _contact(ada, full_name="Bob", emails=[{"label": "", "value": "bob@example.com"}])
     with session_scope() as s:
         conv = messaging.start_with_user(session=s, user=s.merge(bob), other_user_id=ada.id)
         messaging.send(session=s, user=s.merge(bob), conversation_id=conv.id, body="Hello Ada")
