@@ -93,6 +93,9 @@ class Settings(BaseSettings):
 
     session_days: int = Field(1, validation_alias="SESSION_DAYS")
     remember_days: int = Field(30, validation_alias="REMEMBER_DAYS")
+    # argon2id cost (OWASP's defaults); only a test run turns it down, and never in production.
+    argon2_time_cost: int = Field(3, ge=1, le=20, validation_alias="ARGON2_TIME_COST")
+    argon2_memory_kib: int = Field(65536, ge=1024, le=1048576, validation_alias="ARGON2_MEMORY_KIB")
     access_token_minutes: int = Field(15, validation_alias="ACCESS_TOKEN_MINUTES")
     refresh_token_days: int = Field(30, validation_alias="REFRESH_TOKEN_DAYS")
 
@@ -103,6 +106,8 @@ class Settings(BaseSettings):
             self.database_url = f"sqlite:///{(self.data_dir / 'metaic.db').as_posix()}"
         if self.is_production and self.secret_key.strip().lower() in PLACEHOLDER_SECRETS:
             raise ValueError("SECRET_KEY must be set to a real secret in production")
+        if self.is_production and (self.argon2_time_cost < 2 or self.argon2_memory_kib < 19456):
+            raise ValueError("ARGON2_TIME_COST >= 2 and ARGON2_MEMORY_KIB >= 19456 in production")
         if not self.secret_key:
             self.secret_key = _development_secret(self.data_dir)
         _check_providers(self)

@@ -23,7 +23,12 @@ os.environ.update({
     "PUBLIC_BASE_URL": "http://testserver",
     "DATABASE_URL": f"sqlite:///{_DATA / 'default.db'}",
     "REDIS_URL": "",
+    # Still argon2id, at a cost that keeps a thousand sign-ups fast (tests/core checks the real default).
+    "ARGON2_TIME_COST": "1",
+    "ARGON2_MEMORY_KIB": "1024",
 })
+# What a test that switches to METAIC_ENV=production must also set (production refuses the cheap cost).
+PRODUCTION_HASH_COST = {"ARGON2_TIME_COST": "3", "ARGON2_MEMORY_KIB": "65536"}
 
 from metaic import migrations  # noqa: E402
 from metaic.config import get_settings  # noqa: E402

@@ -21,7 +21,7 @@ from metaic.admin.checks import head_revisions, redact_url
 from metaic.config import get_settings
 from metaic.core.security import verify_password
 from tests import support_jobs
-from tests.conftest import REDIS_SERVER_URL, REDIS_TEST_DB
+from tests.conftest import PRODUCTION_HASH_COST, REDIS_SERVER_URL, REDIS_TEST_DB
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "cli-test-secret-key-0123456789-abcdefgh"
@@ -230,7 +230,7 @@ def test_seed_demo_is_idempotent_with_a_new_password_each_time(cli, database_url
 
 
 def test_seed_demo_refuses_production_without_force(cli, database_url):
-    result = cli("seed-demo", METAIC_ENV="production")
+    result = cli("seed-demo", METAIC_ENV="production", **PRODUCTION_HASH_COST)
     assert result.returncode == 1 and "--force" in result.stderr
     _clean(result)
 

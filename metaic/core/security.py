@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -14,7 +15,19 @@ from metaic.config import get_settings
 from metaic.core import clock
 from metaic.core.errors import AuthenticationFailed, ValidationError
 
-_passwords = CryptContext(schemes=["argon2"], deprecated="auto")
+
+@functools.cache
+def _context(time_cost: int, memory_kib: int) -> CryptContext:
+    """The argon2id hasher at a cost (a hash records its own cost, so any cost verifies any hash)."""
+    return CryptContext(schemes=["argon2"], deprecated="auto", argon2__rounds=time_cost,
+                        argon2__memory_cost=memory_kib)
+
+
+def _passwords() -> CryptContext:
+    """The hasher at the configured cost."""
+    settings = get_settings()
+    return _context(settings.argon2_time_cost, settings.argon2_memory_kib)
+
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
@@ -26,17 +39,17 @@ _COMMON_PASSWORDS = {
 
 def hash_password(password: str) -> str:
     """Hash a password with argon2."""
-    return _passwords.hash(password)
+    return _passwords().hash(password)
 
 
 def verify_password(password: str, password_hash: str | None) -> bool:
     """Check a password against its hash; False for a missing hash."""
     if not password_hash:
         # Still spend the time, so a missing account is not visible by timing.
-        _passwords.dummy_verify()
+        _passwords().dummy_verify()
         return False
     try:
-        return _passwords.verify(password, password_hash)
+        return _passwords().verify(password, password_hash)
     except ValueError:
         return False
 

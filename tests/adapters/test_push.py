@@ -16,6 +16,7 @@ from metaic.adapters.push import (
     vapid_keys,
 )
 from metaic.config import get_settings
+from tests.conftest import PRODUCTION_HASH_COST
 from tests.support.fake_providers import Browser, fcm_server, push_service  # noqa: F401
 
 
@@ -40,8 +41,8 @@ def test_dev_vapid_keys_are_generated_once(vapid, tmp_path):
 
 def test_production_without_keys_has_no_web_push(monkeypatch, tmp_path):
     """Production never invents keys: subscriptions would break when another server made other ones."""
-    monkeypatch.setenv("METAIC_ENV", "production")
-    monkeypatch.setenv("METAIC_DATA_DIR", str(tmp_path))
+    for key, value in {"METAIC_ENV": "production", "METAIC_DATA_DIR": str(tmp_path), **PRODUCTION_HASH_COST}.items():
+        monkeypatch.setenv(key, value)
     get_settings.cache_clear()
     assert vapid_keys(get_settings()) is None
     with pytest.raises(ProviderError):

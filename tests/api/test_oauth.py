@@ -23,6 +23,7 @@ from metaic.config import get_settings
 from metaic.core import clock
 from metaic.core.security import unsign
 from metaic.db import session_scope
+from tests.conftest import PRODUCTION_HASH_COST
 from tests.support.oidc_provider import OIDCProvider, OIDCUser, WeChatProvider, WeChatUser, parse_form
 
 PASSWORD = "Correct-Horse-42"
@@ -267,7 +268,7 @@ def test_apple_sign_in_with_form_post(client, apple):
 
 
 def test_flow_cookie_crosses_sites_only_for_apple_in_production(client, apple, google, monkeypatch):
-    _configure(monkeypatch, METAIC_ENV="production", PUBLIC_BASE_URL="https://metaic.example")
+    _configure(monkeypatch, METAIC_ENV="production", PUBLIC_BASE_URL="https://metaic.example", **PRODUCTION_HASH_COST)
     apple_cookie = _cookie(client.get("/auth/oauth/apple/start"), oauth_routes.FLOW_COOKIE).lower()
     assert "samesite=none" in apple_cookie and "secure" in apple_cookie and "httponly" in apple_cookie
     google_start = client.get("/auth/oauth/google/start")

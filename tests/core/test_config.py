@@ -17,7 +17,8 @@ REAL_SECRET = "k3J9-this-is-a-long-random-production-secret-value"
 def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """A clean environment with a fresh data folder; returns the folder."""
     for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET",
-                 "APPLE_CLIENT_ID", "APPLE_TEAM_ID", "APPLE_PRIVATE_KEY", "WECHAT_APP_ID", "WECHAT_APP_SECRET"):
+                 "APPLE_CLIENT_ID", "APPLE_TEAM_ID", "APPLE_PRIVATE_KEY", "WECHAT_APP_ID", "WECHAT_APP_SECRET",
+                 "ARGON2_TIME_COST", "ARGON2_MEMORY_KIB"):
         monkeypatch.delenv(name, raising=False)
     data = tmp_path / "data"
     monkeypatch.setenv("METAIC_DATA_DIR", str(data))
@@ -128,3 +129,12 @@ def test_get_settings_is_cached_until_cleared(env, monkeypatch):
     assert get_settings().public_base_url != "https://metaic.example"
     get_settings.cache_clear()
     assert get_settings().public_base_url == "https://metaic.example"
+
+
+def test_production_refuses_a_cheap_password_hash(env, monkeypatch):
+    """The test suite's cheap argon2 cost can never reach production."""
+    monkeypatch.setenv("METAIC_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", REAL_SECRET)
+    monkeypatch.setenv("ARGON2_MEMORY_KIB", "1024")
+    with pytest.raises(pydantic.ValidationError, match="ARGON2_MEMORY_KIB"):
+        _settings()
