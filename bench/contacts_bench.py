@@ -11,32 +11,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import tempfile
-import time
-import uuid
-from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # run as a script: make `metaic` importable
-    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: make `bench` importable
+from bench.common import median_ms, postgres_database, private_environment
 
-_FOLDER = tempfile.mkdtemp(prefix="metaic-contacts-bench-")
-os.environ.update({"METAIC_ENV": "test", "METAIC_DATA_DIR": _FOLDER, "REDIS_URL": "",
-                   "SECRET_KEY": "bench-secret-key-not-for-production-0123456789"})
-
-
-def _median_ms(func: Callable[[], object], repeat: int) -> float:
-    """Median wall time of `func` in milliseconds (after one warm-up call)."""
-    func()
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
+_FOLDER = private_environment("metaic-contacts-bench-")
 
 
 def _prepare(url: str, contacts: int):
@@ -102,29 +83,8 @@ def run(url: str, contacts: int, repeat: int) -> list[tuple[str, float]]:
                 session=session, owner=owner, filters={"event": "event 3", "reminder_due": True})),
         ]
         for label, func in cases:
-            results.append((label, _median_ms(func, repeat)))
+            results.append((label, median_ms(func, repeat)))
     return results
-
-
-def _postgres_database(server_url: str) -> tuple[str, Callable[[], None]]:
-    """A throwaway database on a PostgreSQL server and the function that drops it."""
-    import sqlalchemy as sa
-    from sqlalchemy.engine import make_url
-
-    name = f"metaic_bench_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        from metaic.db import dispose_engines
-
-        dispose_engines()
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False), drop
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -137,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     drop = None
     url = f"sqlite:///{_FOLDER}/bench.db"
     if args.database_url:
-        url, drop = _postgres_database(args.database_url)
+        url, drop = postgres_database(args.database_url)
     try:
         results = run(url, args.contacts, args.repeat)
     finally:
