@@ -52,7 +52,7 @@ def _contact(user, **fields) -> str:
 
 def test_pages_build():
     rendered = json.dumps([reach_out().render(), templates_page().render(), messages_page().render()], default=str)
-    for name in ("compose-email", "compose-send", "preview-body", "compose-send-at", "new-template",
+    for name in ("compose-email", "compose-send", "compose-save-template", "preview-body", "compose-send-at", "new-template",
                  "template-save", "message-input", "message-send", "no-conversations"):
         assert name in rendered, name
 
@@ -89,6 +89,26 @@ def test_compose_previews_refuses_bad_variables_and_schedules(db, outbox):
 
     state.cancel_message(state.messages[0]["id"])
     assert state.messages[0]["status"] == "cancelled" and not state.has_pending
+
+
+def test_compose_saves_what_was_written_as_a_template(db, outbox):
+    token, ada = _signed_in("ada@example.com", "Ada")
+    state = _state(ComposeState, token, "/contacts/view", f"id={_contact(ada)}")
+    state.open_compose("email")
+    state.edit_subject("Coffee, {{ contact.first_name }}?")
+    state.edit_body("Hi {{ contact.first_name }}, coffee next week?")
+    state.set_new_template_name("Coffee")
+    state.save_as_template()
+    chosen = next(t for t in state.template_options if t["id"] == state.template_id)
+    assert chosen["name"] == "Coffee" and state.new_template_name == "" and not state.errors
+    state.set_new_template_name("coffee")
+    state.save_as_template()
+    assert state.errors == {"name": "You already have a template with this name."}
+    with session_scope() as s:
+        from metaic.communication import templates
+
+        saved = next(t for t in templates.list_(session=s, owner=s.merge(ada)) if t.name == "Coffee")
+        assert saved.body == "Hi {{ contact.first_name }}, coffee next week?"
 
 
 def test_compose_for_whatsapp_needs_a_phone(db, outbox):

@@ -69,6 +69,25 @@ def template_picker() -> rx.Component:
     )
 
 
+def save_as_template() -> rx.Component:
+    """Keep what was written as a new template (a small popover under the message)."""
+    return rx.popover.root(
+        rx.popover.trigger(rx.button(rx.icon("bookmark-plus", size=14), "Save as template", size="1",
+                                     variant="ghost", id="compose-save-template", align_self="start")),
+        rx.popover.content(
+            rx.vstack(
+                rx.text("Template name", size="2", weight="medium"),
+                rx.input(value=M.new_template_name, on_change=M.set_new_template_name, max_length=80,
+                         width="100%", id="compose-template-name"),
+                field_error(M.errors, "name"),
+                rx.button("Save", size="2", on_click=M.save_as_template, id="compose-template-save",
+                          disabled=M.new_template_name.strip() == ""),
+                spacing="2", width="240px",
+            ),
+        ),
+    )
+
+
 def preview_panel() -> rx.Component:
     """The message as the contact will read it, or why it cannot be filled in."""
     return rx.box(
@@ -129,6 +148,7 @@ def compose_dialog() -> rx.Component:
                 rx.text_area(value=M.body, on_change=M.edit_body.debounce(250), rows="7", width="100%",
                              placeholder="Write your message", id="compose-body"),
                 field_error(M.errors, "body"),
+                save_as_template(),
                 rx.text("You can use ", ", ".join("{{ " + v + " }}" for v in VARIABLES[:3]), " and more.",
                         size="1", color=styles.MUTED),
                 preview_panel(),

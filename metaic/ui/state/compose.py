@@ -40,6 +40,7 @@ class ComposeState(FormState):
     timezone: str = "UTC"
     messages: list[dict[str, str]] = []
     has_pending: bool = False
+    new_template_name: str = ""
 
     def _cid(self) -> uuid.UUID:
         """The contact on screen (from the address)."""
@@ -147,6 +148,22 @@ class ComposeState(FormState):
             self.template_id, self.subject, self.body = "", "", ""
             return self._run(self._preview)
         return self._run(lambda s, u: self._use_template(s, u, template_id))
+
+    @rx.event
+    def set_new_template_name(self, value: str):
+        """The name to save the current text under."""
+        self.new_template_name = value
+
+    @rx.event
+    def save_as_template(self):
+        """Keep the current subject and body (with their variables) as a new template, and select it."""
+        def action(session, user):
+            made = templates.create(session=session, owner=user, name=self.new_template_name, channel=self.channel,
+                                    subject=self.subject if self.channel == "email" else "", body=self.body)
+            self.template_options = [{"id": str(t.id), "name": t.name, "channel": t.channel}
+                                     for t in templates.list_(session=session, owner=user)]
+            self.template_id, self.new_template_name = str(made.id), ""
+        return self._run(action, "Saved as a template.")
 
     @rx.event
     def edit_subject(self, value: str):
