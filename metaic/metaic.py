@@ -30,6 +30,7 @@ from metaic.ui.state.builder import BuilderState
 from metaic.ui.state.cards import CardsState
 from metaic.ui.state.compose import ComposeState
 from metaic.ui.state.contacts import ContactsState, ContactState
+from metaic.ui.state.dashboard import DashboardState
 from metaic.ui.state.duplicates import DuplicatesState
 from metaic.ui.state.messages import MessagesState
 from metaic.ui.state.notifications import NotificationsState
@@ -61,7 +62,7 @@ app.add_page(reset_password, route="/reset-password", title="Choose a new passwo
              on_load=ResetPasswordState.load)
 app.add_page(email_verified, route="/email-verified", title="Email verification · MetaIC",
              on_load=EmailVerifiedState.load)
-app.add_page(dashboard, route="/dashboard", title="Dashboard · MetaIC", on_load=SessionState.require_user)
+app.add_page(dashboard, route="/dashboard", title="Dashboard · MetaIC", on_load=DashboardState.load)
 app.add_page(account, route="/account", title="Account settings · MetaIC", on_load=AccountState.load)
 app.add_page(cards_page, route="/cards", title="Your cards · MetaIC", on_load=CardsState.load)
 app.add_page(builder, route="/cards/edit", title="Card builder · MetaIC", on_load=BuilderState.load)

@@ -5,13 +5,9 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-import reflex as rx
-from reflex.istate.data import RouterData
 from sqlmodel import select
 
-from metaic.auth import sessions
 from metaic.communication.models import ScheduledMessage
-from metaic.contacts import service as contact_service
 from metaic.core import clock
 from metaic.db import session_scope
 from metaic.messaging import service as messaging
@@ -21,39 +17,15 @@ from metaic.ui.pages.templates import templates_page
 from metaic.ui.state.compose import ComposeState
 from metaic.ui.state.messages import MessagesState, live_view
 from metaic.ui.state.templates import TemplatesState
-from tests.notifications.conftest import make_user
-
-
-def _signed_in(email: str, name: str, timezone: str = "UTC") -> tuple[str, object]:
-    """A committed account with an active browser session; returns (session token, user)."""
-    with session_scope() as s:
-        user = make_user(s, email, name=name, timezone=timezone)
-        token = sessions.create(session=s, user=user, remember=False, activated=True)
-    return token, user
-
-
-def _state(cls, token: str | None, path: str, query: str = ""):
-    """A state of `cls` for a tab on `path?query` whose websocket carried this session cookie."""
-    root = rx.State(_reflex_internal_init=True)
-    cookie = f"{sessions.COOKIE_NAME}={token}" if token else ""
-    root.router = RouterData.from_router_data({"headers": {"cookie": cookie}, "token": "tab-1",
-                                               "pathname": path, "asPath": f"{path}?{query}" if query else path,
-                                               "query": dict(p.split("=", 1) for p in query.split("&") if p)})
-    return root.get_substate(cls.get_full_name().split(".")[1:])
-
-
-def _contact(user, **fields) -> str:
-    """A saved contact of `user`; returns its id."""
-    with session_scope() as s:
-        data = {"full_name": "Grace Hopper", "source": "manual",
-                "emails": [{"label": "", "value": "grace@navy.example"}], **fields}
-        return str(contact_service.create(session=s, owner=s.merge(user), data=data).id)
+from tests.ui.support import contact as _contact
+from tests.ui.support import signed_in as _signed_in
+from tests.ui.support import state as _state
 
 
 def test_pages_build():
     rendered = json.dumps([reach_out().render(), templates_page().render(), messages_page().render()], default=str)
-    for name in ("compose-email", "compose-send", "compose-save-template", "preview-body", "compose-send-at", "new-template",
-                 "template-save", "message-input", "message-send", "no-conversations"):
+    for name in ("compose-email", "compose-send", "compose-save-template", "preview-body", "compose-send-at",
+                 "new-template", "template-save", "message-input", "message-send", "no-conversations"):
         assert name in rendered, name
 
 

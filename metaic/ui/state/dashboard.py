@@ -1,0 +1,35 @@
+"""/dashboard: a few numbers that say what needs attention, each linking to where it is handled."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from metaic.cards import service as card_service
+from metaic.contacts import service as contact_service
+from metaic.messaging import service as messaging
+from metaic.ui.state.auth import FormState
+
+
+class DashboardState(FormState):
+    """Counts for the dashboard tiles."""
+
+    published_cards: int = 0
+    card_views: int = 0
+    contacts: int = 0
+    follow_ups_due: int = 0
+    unread_messages: int = 0
+
+    def _summary(self, session, user) -> None:
+        """Read the counts (a handful of cheap queries)."""
+        cards = card_service.list_(session=session, owner=user)
+        self.published_cards = sum(1 for c in cards if c.status != "draft")
+        self.card_views = sum(c.view_count for c in cards)
+        self.contacts = contact_service.list_(session=session, owner=user, limit=1).total
+        self.follow_ups_due = contact_service.list_(session=session, owner=user, limit=1,
+                                                    filters={"reminder_due": True}).total
+        self.unread_messages = messaging.unread_total(session=session, user=user)
+
+    @rx.event
+    def load(self):
+        """on_load: anonymous visitors go to sign in; everyone else sees their numbers."""
+        return self._transact(self._summary, back="/dashboard")
