@@ -115,6 +115,11 @@ test: $(DEV_STAMP) ## run the test suite (PYTEST_ARGS="-k name -x" to narrow)
 bench: $(DEV_STAMP) ## run the benchmarks (bench/README.md; needs local Redis)
 	bash scripts/services.sh ensure
 	$(PY) bench/jobs_bench.py
+	$(PY) bench/public_card_bench.py
+	$(PY) bench/contacts_bench.py
+	$(PY) bench/contacts_bench.py --database-url '$(TEST_DATABASE_URL)'
+	$(PY) bench/messaging_bench.py
+	$(PY) bench/messaging_bench.py --database-url '$(TEST_DATABASE_URL)'
 
 lint: $(DEV_STAMP) ## ruff check
 	$(VENV_DIR)/bin/ruff check .
