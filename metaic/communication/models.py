@@ -11,8 +11,9 @@ from sqlmodel import Field, SQLModel
 from metaic.core.models import created_at_field, utc_column, uuid_pk
 
 CHANNELS = ("email", "whatsapp")
-QUEUED, SENDING, SENT, FAILED, CANCELLED = "queued", "sending", "sent", "failed", "cancelled"
-STATUSES = (QUEUED, SENDING, SENT, FAILED, CANCELLED)
+# The same words as notification deliveries use ("canceled", not "cancelled"): one vocabulary in the API.
+QUEUED, SENDING, SENT, FAILED, CANCELED = "queued", "sending", "sent", "failed", "canceled"
+STATUSES = (QUEUED, SENDING, SENT, FAILED, CANCELED)
 
 
 class MessageTemplate(SQLModel, table=True):
@@ -34,7 +35,7 @@ class MessageTemplate(SQLModel, table=True):
 class ScheduledMessage(SQLModel, table=True):
     """One message to a contact, queued for now or later.
 
-    `status` moves queued -> sending -> sent or failed once, or queued -> cancelled. While a worker
+    `status` moves queued -> sending -> sent or failed once, or queued -> canceled. While a worker
     holds the message (sending), `send_at` is the time of its claim, so a stale claim can be spotted.
     """
 

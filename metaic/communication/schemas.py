@@ -34,7 +34,7 @@ class TemplateRead(BaseModel):
 
 
 class MessageRead(BaseModel):
-    """A message to a contact: queued, sending, sent, failed or cancelled."""
+    """A message to a contact: queued, sending, sent, failed or canceled."""
 
     model_config = ConfigDict(from_attributes=True)
 

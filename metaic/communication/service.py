@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from metaic.auth.models import User
 from metaic.communication import jobs as communication_jobs
-from metaic.communication.models import CANCELLED, CHANNELS, QUEUED, ScheduledMessage
+from metaic.communication.models import CANCELED, CHANNELS, QUEUED, ScheduledMessage
 from metaic.contacts import store as contact_store
 from metaic.contacts.models import SavedContact
 from metaic.core import clock, ratelimit
@@ -97,9 +97,9 @@ def cancel(*, session: Session, owner: User, message_id: uuid.UUID | str) -> Sch
     # Conditional update: it races fairly with a worker's claim, and exactly one of them wins.
     won = session.exec(update(ScheduledMessage).where(ScheduledMessage.id == message.id,
                                                       ScheduledMessage.status == QUEUED)
-                       .values(status=CANCELLED).execution_options(synchronize_session=False)).rowcount
+                       .values(status=CANCELED).execution_options(synchronize_session=False)).rowcount
     session.refresh(message)
-    if won != 1 and message.status != CANCELLED:
+    if won != 1 and message.status != CANCELED:
         raise Conflict(f"This message is already {message.status}; only a queued one can be cancelled.",
                        field="status")
     return message

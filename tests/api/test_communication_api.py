@@ -146,10 +146,10 @@ def test_send_later_stays_queued_and_can_be_cancelled(client, outbox):
         assert client.get(url, headers=ada).json()["status"] == "queued" and outbox.emails() == []
         cancelled = client.post(f"{url}/cancel", headers=ada)
         assert cancelled.status_code == 200, cancelled.text
-        assert cancelled.json()["status"] == "cancelled"
-        assert client.post(f"{url}/cancel", headers=ada).json()["status"] == "cancelled"  # idempotent
+        assert cancelled.json()["status"] == "canceled"
+        assert client.post(f"{url}/cancel", headers=ada).json()["status"] == "canceled"  # idempotent
         clock.advance(timedelta(hours=4))  # past its time (the access token expires too: no HTTP after this)
-        assert jobs.deliver_due() == 0 and jobs.deliver(queued["id"]) == "cancelled"
+        assert jobs.deliver_due() == 0 and jobs.deliver(queued["id"]) == "canceled"
         drain_local()
         assert outbox.emails() == []
         clock.reset()

@@ -145,14 +145,14 @@ def test_cancelled_messages_are_not_sent(session, outbox):
                                      data={"first_name": "Ada", "emails": [{"value": ADA}]})
     message = service.send(session=session, owner=owner, contact_id=contact.id, channel="email", subject="Hi",
                            body="Hello")
-    assert service.cancel(session=session, owner=owner, message_id=message.id).status == "cancelled"
+    assert service.cancel(session=session, owner=owner, message_id=message.id).status == "canceled"
     session.commit()  # the delivery job runs now, and finds it cancelled
     drain_local()
-    assert jobs.deliver(message.id) == "cancelled"
+    assert jobs.deliver(message.id) == "canceled"
     clock.advance(timedelta(hours=1))
     assert jobs.deliver_due() == 0
-    assert outbox.emails() == [] and _status(message.id) == "cancelled"
-    assert service.cancel(session=session, owner=owner, message_id=message.id).status == "cancelled"
+    assert outbox.emails() == [] and _status(message.id) == "canceled"
+    assert service.cancel(session=session, owner=owner, message_id=message.id).status == "canceled"
 
 
 def test_only_a_queued_message_can_be_cancelled(session, outbox):

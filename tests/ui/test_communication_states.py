@@ -60,7 +60,7 @@ def test_compose_previews_refuses_bad_variables_and_schedules(db, outbox):
     assert state.messages[0]["when"] == local.strftime("%d %b %Y %H:%M")
 
     state.cancel_message(state.messages[0]["id"])
-    assert state.messages[0]["status"] == "cancelled" and not state.has_pending
+    assert state.messages[0]["status"] == "canceled" and not state.has_pending
 
 
 def test_compose_saves_what_was_written_as_a_template(db, outbox):

@@ -15,7 +15,7 @@ from metaic.ui.state.auth import FormState
 from metaic.ui.state.contacts import ContactState
 
 CHANNEL_LABELS = {"email": "Email", "whatsapp": "WhatsApp"}
-STATUS_COLORS = {"queued": "amber", "sending": "amber", "sent": "green", "failed": "red", "cancelled": "gray"}
+STATUS_COLORS = {"queued": "amber", "sending": "amber", "sent": "green", "failed": "red", "canceled": "gray"}
 
 
 class ComposeState(FormState):
