@@ -42,14 +42,19 @@ def matrix(*, session: Session, user: User) -> dict[str, dict[str, bool]]:
     return result
 
 
+def _stored(session: Session, user: User, kind: str, channel: str) -> NotificationPreference | None:
+    """The user's stored choice for one kind on one channel (None: the kind's default applies)."""
+    return session.exec(select(NotificationPreference).where(
+        NotificationPreference.user_id == user.id, NotificationPreference.kind == kind,
+        NotificationPreference.channel == channel,
+    )).first()
+
+
 def is_enabled(*, session: Session, user: User, kind: str, channel: str) -> bool:
     """Whether a user wants `kind` on `channel`."""
     kinds.require(kind)
     _check_channel(channel)
-    row = session.exec(select(NotificationPreference).where(
-        NotificationPreference.user_id == user.id, NotificationPreference.kind == kind,
-        NotificationPreference.channel == channel,
-    )).first()
+    row = _stored(session, user, kind, channel)
     return row.enabled if row is not None else channel in kinds.KINDS[kind].defaults
 
 
@@ -57,10 +62,7 @@ def set_channel(*, session: Session, user: User, kind: str, channel: str, enable
     """Switch one kind on one channel for a user."""
     kinds.require(kind)
     _check_channel(channel)
-    row = session.exec(select(NotificationPreference).where(
-        NotificationPreference.user_id == user.id, NotificationPreference.kind == kind,
-        NotificationPreference.channel == channel,
-    )).first()
+    row = _stored(session, user, kind, channel)
     if row is None:
         row = NotificationPreference(user_id=user.id, kind=kind, channel=channel, enabled=bool(enabled))
     row.enabled = bool(enabled)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from metaic.auth import sessions
 from metaic.auth.models import User
 from metaic.core.errors import DomainError
-from metaic.db import session_scope
 from metaic.messaging import service as messaging
 from metaic.messaging.schemas import ConversationRead, MessageRead
 from metaic.ui.state.auth import FormState
+from metaic.ui.state.session import as_token_user
 
 THREAD_SIZE = 100
 
@@ -41,14 +40,14 @@ def view(session, user: User, active_id: str) -> dict:
 
 def live_view(token: str | None, active_id: str) -> dict | None:
     """`view` for the user behind a session cookie token (None when signed out or the thread is gone)."""
-    with session_scope() as session:
-        found = sessions.resolve(session=session, token=token)
-        if found is None:
-            return None
+    def fetch(session, user: User) -> dict:
+        """The view with the open thread, or without it when it is no longer the user's."""
         try:
-            return view(session, found[0], active_id)
+            return view(session, user, active_id)
         except DomainError:
-            return view(session, found[0], "")
+            return view(session, user, "")
+
+    return as_token_user(token, fetch)
 
 
 class MessagesState(FormState):

@@ -9,14 +9,13 @@ import uuid
 
 import reflex as rx
 
-from metaic.auth import sessions
 from metaic.core.errors import DomainError
 from metaic.db import session_scope
 from metaic.messaging import service as messaging
 from metaic.notifications import kinds, preferences, service, subscriptions
 from metaic.notifications.models import CHANNELS, Notification
 from metaic.ui.state.messages import MessagesState, live_view
-from metaic.ui.state.session import SessionState, cookie_token
+from metaic.ui.state.session import SessionState, as_token_user, cookie_token
 
 LIVE_POLL_SECONDS = 3.0
 # A loop never outlives this; the bell's slow heartbeat starts a new one while the tab stays open.
@@ -36,23 +35,15 @@ def row(note: Notification) -> dict[str, str]:
 
 def snapshot(token: str | None, limit: int = BELL_ITEMS) -> tuple[int, list[dict[str, str]]] | None:
     """(unread count, latest rows) for the user behind a session cookie token; None when signed out."""
-    with session_scope() as session:
-        found = sessions.resolve(session=session, token=token)
-        if found is None:
-            return None
-        user = found[0]
-        return (service.unread_count(session=session, user=user),
-                [row(n) for n in service.list_(session=session, user=user, limit=limit)])
+    return as_token_user(token, lambda session, user: (
+        service.unread_count(session=session, user=user),
+        [row(n) for n in service.list_(session=session, user=user, limit=limit)]))
 
 
 def live_marker(token: str | None) -> tuple[int, str] | None:
     """The unread count and the messaging activity marker for a session token (cheap); None when signed out."""
-    with session_scope() as session:
-        found = sessions.resolve(session=session, token=token)
-        if found is None:
-            return None
-        return (service.unread_count(session=session, user=found[0]),
-                messaging.activity_marker(session=session, user=found[0]))
+    return as_token_user(token, lambda session, user: (service.unread_count(session=session, user=user),
+                                                       messaging.activity_marker(session=session, user=user)))
 
 
 def tab_connected(client_token: str) -> bool:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from http.cookies import SimpleCookie
+from typing import TypeVar
 
 import reflex as rx
+from sqlmodel import Session
 
 from metaic.auth import sessions
 from metaic.auth.models import User
 from metaic.core.errors import AuthenticationFailed, DomainError
 from metaic.db import session_scope
+
+T = TypeVar("T")
 
 
 def cookie_token(raw_cookie_header: str) -> str | None:
@@ -22,6 +27,14 @@ def cookie_token(raw_cookie_header: str) -> str | None:
         return None
     morsel = jar.get(sessions.COOKIE_NAME)
     return morsel.value if morsel else None
+
+
+def as_token_user(token: str | None, action: Callable[[Session, User], T]) -> T | None:
+    """Run `action(session, user)` for the user behind a session cookie token (background tasks have no
+    handler context); None when the token is signed out or revoked."""
+    with session_scope() as session:
+        found = sessions.resolve(session=session, token=token)
+        return action(session, found[0]) if found is not None else None
 
 
 def go_to(url: str) -> rx.event.EventSpec:
