@@ -54,3 +54,23 @@ def postgres_database(server_url: str) -> tuple[str, Callable[[], None]]:
         admin.dispose()
 
     return make_url(server_url).set(database=name).render_as_string(hide_password=False), drop
+
+
+def run_and_print(database_url: str, folder: str, title: str, run: Callable[[str], list[tuple[str, float]]]) -> None:
+    """Run `run(url)` on a SQLite file in `folder` or a throwaway PostgreSQL database, then print the table.
+
+    `run` returns (label, median ms) rows whose second row is the reference the ratio column divides by.
+    """
+    drop = None
+    url = f"sqlite:///{folder}/bench.db"
+    if database_url:
+        url, drop = postgres_database(database_url)
+    try:
+        results = run(url)
+    finally:
+        if drop:
+            drop()
+    reference = results[1][1]
+    print(f"{title} ({url.split(':')[0]})")
+    for label, ms in results:
+        print(f"  {label:<34} {ms:8.3f} ms  {ms / reference:7.1f}x pk fetch")

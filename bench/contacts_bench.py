@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: make `bench` importable
-from bench.common import median_ms, postgres_database, private_environment
+from bench.common import median_ms, private_environment, run_and_print
 
 _FOLDER = private_environment("metaic-contacts-bench-")
 
@@ -94,19 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--database-url", default="", help="a PostgreSQL server URL (default: SQLite file)")
     args = parser.parse_args(argv)
-    drop = None
-    url = f"sqlite:///{_FOLDER}/bench.db"
-    if args.database_url:
-        url, drop = postgres_database(args.database_url)
-    try:
-        results = run(url, args.contacts, args.repeat)
-    finally:
-        if drop:
-            drop()
-    reference = results[1][1]
-    print(f"contacts: {args.contacts:,} for one owner ({url.split(':')[0]}), median of {args.repeat} runs")
-    for label, ms in results:
-        print(f"  {label:<34} {ms:8.3f} ms  {ms / reference:7.1f}x pk fetch")
+    title = f"contacts: {args.contacts:,} for one owner, median of {args.repeat} runs"
+    run_and_print(args.database_url, _FOLDER, title, lambda url: run(url, args.contacts, args.repeat))
     return 0
 
 

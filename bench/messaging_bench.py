@@ -16,7 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: make `bench` importable
-from bench.common import median_ms, postgres_database, private_environment
+from bench.common import median_ms, private_environment, run_and_print
 
 _FOLDER = private_environment("metaic-messaging-bench-")
 
@@ -98,20 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--database-url", default="", help="a PostgreSQL server URL (default: SQLite file)")
     args = parser.parse_args(argv)
-    drop = None
-    url = f"sqlite:///{_FOLDER}/bench.db"
-    if args.database_url:
-        url, drop = postgres_database(args.database_url)
-    try:
-        results = run(url, args.conversations, args.messages, args.repeat)
-    finally:
-        if drop:
-            drop()
-    reference = results[1][1]
-    print(f"conversations: {args.conversations:,} of {args.messages} messages for one user "
-          f"({url.split(':')[0]}), median of {args.repeat} runs")
-    for label, ms in results:
-        print(f"  {label:<34} {ms:8.3f} ms  {ms / reference:7.1f}x pk fetch")
+    title = (f"conversations: {args.conversations:,} of {args.messages} messages for one user, "
+             f"median of {args.repeat} runs")
+    run_and_print(args.database_url, _FOLDER, title,
+                  lambda url: run(url, args.conversations, args.messages, args.repeat))
     return 0
 
 
