@@ -181,3 +181,20 @@ def test_an_owner_cannot_queue_a_mailing_list(session, monkeypatch, outbox):
         service.send(session=session, owner=owner, contact_id=contact.id, channel="email", subject="#3", body="hi")
     assert refused.value.status == 429 and "Try again in" in refused.value.message
     assert len(service.list_(session=session, owner=owner)) == 2
+
+
+def test_send_from_template_fills_the_variables_for_the_contact(session, outbox):
+    from metaic.communication import flows
+
+    owner = make_user(session)
+    contact = _contact(session, owner)
+    email = flows.send_from_template(session=session, owner=owner, contact_id=contact.id, channel="email",
+                                     subject="Hello {{ contact.first_name }}", body="Dear {{ contact.full_name }}")
+    chat = flows.send_from_template(session=session, owner=owner, contact_id=contact.id, channel="whatsapp",
+                                    subject="{{ contact.nope }} is ignored", body="Hi {{ contact.first_name }}")
+    assert (email.subject, email.body) == ("Hello Ada", "Dear Ada Lovelace")
+    assert (chat.subject, chat.body) == ("", "Hi Ada")
+    with pytest.raises(ValidationError) as refused:
+        flows.send_from_template(session=session, owner=owner, contact_id=contact.id, channel="email",
+                                 subject="", body="Hi {{ contact.nickname }}")
+    assert refused.value.field == "body" and len(service.list_(session=session, owner=owner)) == 2

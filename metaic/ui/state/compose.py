@@ -6,6 +6,7 @@ import uuid
 
 import reflex as rx
 
+from metaic.communication import flows as communication_flows
 from metaic.communication import service as message_service
 from metaic.communication import templates
 from metaic.contacts import service as contact_service
@@ -203,11 +204,9 @@ class ComposeState(FormState):
         """Fill in the template for this contact and queue it for now or the chosen time."""
         def action(session, user):
             when = self._send_time()
-            subject, body = templates.preview(session=session, owner=user, contact_id=self._cid(),
-                                              subject=self.subject if self.channel == "email" else "",
-                                              body=self.body)
-            message_service.send(session=session, owner=user, contact_id=self._cid(), channel=self.channel,
-                                 subject=subject, body=body, send_at=when)
+            communication_flows.send_from_template(session=session, owner=user, contact_id=self._cid(),
+                                                   channel=self.channel, subject=self.subject, body=self.body,
+                                                   send_at=when)
             self.composing = False
             self._list(session, user)
             label = CHANNEL_LABELS[self.channel]
