@@ -104,7 +104,7 @@ export: $(RUN_STAMP) ## build the static frontend into .web/build/client (for --
 	reflex export --frontend-only --no-zip --env prod
 
 # --- quality ------------------------------------------------------------------
-test: $(DEV_STAMP) ## run the test suite (PYTEST_ARGS="-k name -x" to narrow)
+test: lint ## lint, then run the test suite (PYTEST_ARGS="-k name -x" to narrow)
 	bash scripts/services.sh ensure
 	@rc=0; \
 	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' TEST_REDIS_URL='$(TEST_REDIS_URL)' \
@@ -121,8 +121,9 @@ bench: $(DEV_STAMP) ## run the benchmarks (bench/README.md; needs local Redis)
 	$(PY) bench/messaging_bench.py
 	$(PY) bench/messaging_bench.py --database-url '$(TEST_DATABASE_URL)'
 
-lint: $(DEV_STAMP) ## ruff check
+lint: $(DEV_STAMP) ## ruff check + ruff format --check (part of make test, so CI keeps the code formatted)
 	$(VENV_DIR)/bin/ruff check .
+	$(VENV_DIR)/bin/ruff format --check .
 
 format: $(DEV_STAMP) ## ruff format + autofix
 	$(VENV_DIR)/bin/ruff check --fix .

@@ -30,8 +30,7 @@ def run_migrations_online() -> None:
     """Run migrations on a live connection; batch mode lets SQLite alter tables."""
     engine = engine_for(_url())
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=metadata, render_as_batch=True,
-                          compare_type=True)
+        context.configure(connection=connection, target_metadata=metadata, render_as_batch=True, compare_type=True)
         with context.begin_transaction():
             context.run_migrations()
         connection.commit()

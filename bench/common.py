@@ -19,8 +19,14 @@ def private_environment(prefix: str) -> str:
     if str(ROOT) not in sys.path:  # run as a script: make `metaic` importable
         sys.path.insert(0, str(ROOT))
     folder = tempfile.mkdtemp(prefix=prefix)
-    os.environ.update({"METAIC_ENV": "test", "METAIC_DATA_DIR": folder, "REDIS_URL": "",
-                       "SECRET_KEY": "bench-secret-key-not-for-production-0123456789"})
+    os.environ.update(
+        {
+            "METAIC_ENV": "test",
+            "METAIC_DATA_DIR": folder,
+            "REDIS_URL": "",
+            "SECRET_KEY": "bench-secret-key-not-for-production-0123456789",
+        }
+    )
     return folder
 
 

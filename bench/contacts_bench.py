@@ -40,11 +40,19 @@ def _prepare(url: str, contacts: int):
             rows = []
             for i in range(count):
                 name = f"Person {i:06d}"
-                rows.append(SavedContact(
-                    owner_id=who.id, full_name=name, company=f"Company {i % 97}", sort_name=name.lower(),
-                    search_text=f"{name} company {i % 97} person{i}@example.com".lower(),
-                    stage=("new", "warm", "client", "partner")[i % 4], event=f"event {i % 10}",
-                    created_at=now, updated_at=now).model_dump())
+                rows.append(
+                    SavedContact(
+                        owner_id=who.id,
+                        full_name=name,
+                        company=f"Company {i % 97}",
+                        sort_name=name.lower(),
+                        search_text=f"{name} company {i % 97} person{i}@example.com".lower(),
+                        stage=("new", "warm", "client", "partner")[i % 4],
+                        event=f"event {i % 10}",
+                        created_at=now,
+                        updated_at=now,
+                    ).model_dump()
+                )
             session.execute(insert(SavedContact), rows)
         first = session.execute(select(SavedContact.id).where(SavedContact.owner_id == owner.id)).scalars().first()
         reminders.set_reminder(session=session, owner=owner, contact_id=first, quick="tomorrow")
@@ -65,6 +73,7 @@ def run(url: str, contacts: int, repeat: int) -> list[tuple[str, float]]:
     owner, first = _prepare(url, contacts)
     results = []
     with session_scope() as session:
+
         def pk_fetch() -> object:
             session.expunge_all()
             return session.get(SavedContact, first)
@@ -73,14 +82,20 @@ def run(url: str, contacts: int, repeat: int) -> list[tuple[str, float]]:
             ("reference: SELECT 1", lambda: session.execute(text("SELECT 1")).scalar()),
             ("reference: primary-key fetch", pk_fetch),
             ("page 1 by name", lambda: service.list_(session=session, owner=owner)),
-            ("page 100 by name (offset 4950)", lambda: service.list_(session=session, owner=owner,
-                                                                   offset=min(4950, contacts - 1))),
+            (
+                "page 100 by name (offset 4950)",
+                lambda: service.list_(session=session, owner=owner, offset=min(4950, contacts - 1)),
+            ),
             ("page 1 newest first", lambda: service.list_(session=session, owner=owner, sort="-created")),
-            ("search 'company 42'", lambda: service.list_(session=session, owner=owner,
-                                                         filters={"query": "company 42"})),
+            (
+                "search 'company 42'",
+                lambda: service.list_(session=session, owner=owner, filters={"query": "company 42"}),
+            ),
             ("filter stage=warm", lambda: service.list_(session=session, owner=owner, filters={"stage": "warm"})),
-            ("filter event + reminder due", lambda: service.list_(
-                session=session, owner=owner, filters={"event": "event 3", "reminder_due": True})),
+            (
+                "filter event + reminder due",
+                lambda: service.list_(session=session, owner=owner, filters={"event": "event 3", "reminder_due": True}),
+            ),
         ]
         for label, func in cases:
             results.append((label, median_ms(func, repeat)))

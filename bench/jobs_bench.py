@@ -132,8 +132,13 @@ def worker_command(kind: str, url: str, *, burst: bool) -> list[str]:
 def start_worker(kind: str, url: str, *, burst: bool) -> subprocess.Popen:
     """Start a worker process; its log is discarded."""
     env = {**os.environ, "REDIS_URL": url, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen(worker_command(kind, url, burst=burst), cwd=ROOT, env=env,  # noqa: S603 (our own argv)
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(  # noqa: S603 (our own argv)
+        worker_command(kind, url, burst=burst),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def burst(kind: str, url: str) -> None:
@@ -147,8 +152,9 @@ def burst(kind: str, url: str) -> None:
         raise BenchError(f"the {kind} worker did not finish in {WAIT_LIMIT} s") from exc
 
 
-def measure_latency(connection: redis.Redis, submit: Callable[[int], Job], kind: str, url: str,
-                    samples: int) -> list[float]:
+def measure_latency(
+    connection: redis.Redis, submit: Callable[[int], Job], kind: str, url: str, samples: int
+) -> list[float]:
     """Enqueue-to-done seconds for `samples` jobs, one at a time, on an idle worker process."""
     proc = start_worker(kind, url, burst=False)
     try:
@@ -214,6 +220,7 @@ def _importable_noop() -> Callable[[], None]:
 
 def report(args: argparse.Namespace, local: dict, remote: dict, seconds: float) -> str:
     """The results as a small table of numbers and ratios."""
+
     def ms(samples: Sequence[float]) -> str:
         """p50 / p95 / max in milliseconds."""
         p50, p95, top = percentiles(samples)
@@ -249,8 +256,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Benchmark MetaIC background jobs against RQ references.")
     parser.add_argument("--jobs", type=int, default=150, help="jobs per throughput run (default: 150)")
     parser.add_argument("--latency-samples", type=int, default=30, help="latency samples per worker (default: 30)")
-    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL),
-                        help=f"an empty Redis database to use and empty afterwards (default: {DEFAULT_REDIS_URL})")
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL),
+        help=f"an empty Redis database to use and empty afterwards (default: {DEFAULT_REDIS_URL})",
+    )
     parser.add_argument("--flush", action="store_true", help="empty the Redis database first if it is not empty")
     args = parser.parse_args(argv)
     if args.jobs < 1 or args.latency_samples < 1:

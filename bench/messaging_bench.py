@@ -38,16 +38,28 @@ def _prepare(url: str, conversations: int, messages: int):
         chats, members, lines = [], [], []
         for i in range(conversations):
             other = user_service.create(session=session, email=f"u{i}@example.com", password=None, verified=True)
-            chat = Conversation(pair_key=":".join(sorted((str(me.id), str(other.id)))), created_at=start,
-                                last_message_at=start + timedelta(seconds=i * messages + messages))
+            chat = Conversation(
+                pair_key=":".join(sorted((str(me.id), str(other.id)))),
+                created_at=start,
+                last_message_at=start + timedelta(seconds=i * messages + messages),
+            )
             chats.append(chat.model_dump())
             read_until = start + timedelta(seconds=i * messages + messages // 2)
-            members += [ConversationMember(conversation_id=chat.id, user_id=me.id, last_read_at=read_until,
-                                           joined_at=start).model_dump(),
-                        ConversationMember(conversation_id=chat.id, user_id=other.id, joined_at=start).model_dump()]
-            lines += [DirectMessage(conversation_id=chat.id, sender_id=(other.id, me.id)[n % 2], body=f"line {n}",
-                                    created_at=start + timedelta(seconds=i * messages + n + 1)).model_dump()
-                      for n in range(messages)]
+            members += [
+                ConversationMember(
+                    conversation_id=chat.id, user_id=me.id, last_read_at=read_until, joined_at=start
+                ).model_dump(),
+                ConversationMember(conversation_id=chat.id, user_id=other.id, joined_at=start).model_dump(),
+            ]
+            lines += [
+                DirectMessage(
+                    conversation_id=chat.id,
+                    sender_id=(other.id, me.id)[n % 2],
+                    body=f"line {n}",
+                    created_at=start + timedelta(seconds=i * messages + n + 1),
+                ).model_dump()
+                for n in range(messages)
+            ]
         session.execute(insert(Conversation), chats)
         session.execute(insert(ConversationMember), members)
         session.execute(insert(DirectMessage), lines)
@@ -75,8 +87,10 @@ def run(url: str, conversations: int, messages: int, repeat: int) -> list[tuple[
             return session.get(User, me_id).email
 
         def live_poll() -> object:
-            return (notification_service.unread_count(session=session, user=me),
-                    service.activity_marker(session=session, user=me))
+            return (
+                notification_service.unread_count(session=session, user=me),
+                service.activity_marker(session=session, user=me),
+            )
 
         cases = [
             ("reference: SELECT 1", lambda: session.execute(text("SELECT 1")).scalar()),
@@ -84,8 +98,10 @@ def run(url: str, conversations: int, messages: int, repeat: int) -> list[tuple[
             ("live poll (bell + marker)", live_poll),
             ("unread total", lambda: service.unread_total(session=session, user=me)),
             ("conversation list (50)", lambda: service.list_conversations(session=session, user=me)),
-            ("open thread (100 messages)", lambda: service.messages(session=session, user=me, conversation_id=newest,
-                                                                      limit=100)),
+            (
+                "open thread (100 messages)",
+                lambda: service.messages(session=session, user=me, conversation_id=newest, limit=100),
+            ),
         ]
         return [(label, median_ms(func, repeat)) for label, func in cases]
 
@@ -98,10 +114,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--database-url", default="", help="a PostgreSQL server URL (default: SQLite file)")
     args = parser.parse_args(argv)
-    title = (f"conversations: {args.conversations:,} of {args.messages} messages for one user, "
-             f"median of {args.repeat} runs")
-    run_and_print(args.database_url, _FOLDER, title,
-                  lambda url: run(url, args.conversations, args.messages, args.repeat))
+    title = (
+        f"conversations: {args.conversations:,} of {args.messages} messages for one user, median of {args.repeat} runs"
+    )
+    run_and_print(
+        args.database_url, _FOLDER, title, lambda url: run(url, args.conversations, args.messages, args.repeat)
+    )
     return 0
 
 

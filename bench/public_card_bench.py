@@ -21,9 +21,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 def _setup() -> None:
     """Point the app at a fresh data folder and seed the demo card."""
     folder = tempfile.mkdtemp(prefix="metaic-bench-")
-    os.environ.update({"METAIC_DATA_DIR": folder, "DATABASE_URL": f"sqlite:///{folder}/bench.db",
-                       "SECRET_KEY": "bench-secret-key-0123456789abcdefghij", "REDIS_URL": "",
-                       "PUBLIC_BASE_URL": "http://testserver"})
+    os.environ.update(
+        {
+            "METAIC_DATA_DIR": folder,
+            "DATABASE_URL": f"sqlite:///{folder}/bench.db",
+            "SECRET_KEY": "bench-secret-key-0123456789abcdefghij",
+            "REDIS_URL": "",
+            "PUBLIC_BASE_URL": "http://testserver",
+        }
+    )
     from metaic import migrations
     from metaic.admin.seed import seed_demo
     from metaic.config import get_settings

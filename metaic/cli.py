@@ -75,8 +75,9 @@ def _read_password(email: str) -> str:
         line = sys.stdin.readline() if sys.stdin is not None else ""
         password = line.removesuffix("\n").removesuffix("\r")
         if not password:
-            raise CliError("No password given: use --password, type it at the prompt, "
-                           "or send it as one line on standard input.")
+            raise CliError(
+                "No password given: use --password, type it at the prompt, or send it as one line on standard input."
+            )
         return password
     try:
         first = getpass.getpass(f"Password for {email}: ")
@@ -103,8 +104,14 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     from metaic.db import session_scope
 
     with session_scope() as session:
-        user = user_service.create(session=session, email=args.email, password=password, name=args.name,
-                                   role=ROLE_ADMIN if args.admin else ROLE_USER, verified=True)
+        user = user_service.create(
+            session=session,
+            email=args.email,
+            password=password,
+            name=args.name,
+            role=ROLE_ADMIN if args.admin else ROLE_USER,
+            verified=True,
+        )
         user_id, email, role = user.id, user.email, user.role
     print(user_id)
     print(f"Created {role} account {email} (email verified).", file=sys.stderr)
@@ -115,8 +122,9 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     """Create or reset the demo account and print its credentials."""
     settings = load_settings()
     if settings.is_production and not args.force:
-        raise CliError("Refusing to add a demo account in production (METAIC_ENV=production); "
-                       "pass --force if you really want one.")
+        raise CliError(
+            "Refusing to add a demo account in production (METAIC_ENV=production); pass --force if you really want one."
+        )
     _upgrade()
     from metaic.admin import seed
     from metaic.db import session_scope
@@ -165,18 +173,22 @@ def cmd_worker(args: argparse.Namespace) -> int:
     queues = _queue_names(args.queues)
     if args.abandon_after < MIN_ABANDON_AFTER:
         raise UsageError(f"--abandon-after must be at least {MIN_ABANDON_AFTER} seconds.")
-    _require_redis(load_settings(), "REDIS_URL is not set: the worker needs Redis. Without Redis, background jobs "
-                                "run inside the app process and no worker is needed.")
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _require_redis(
+        load_settings(),
+        "REDIS_URL is not set: the worker needs Redis. Without Redis, background jobs "
+        "run inside the app process and no worker is needed.",
+    )
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from metaic.jobs.worker import run_worker
 
     run_worker(queues, burst=args.burst, abandon_after=args.abandon_after)
     return EXIT_OK
 
 
-NO_REDIS_JOBS = ("REDIS_URL is not set: background jobs run on a thread inside each app process, and only that "
-                 "process sees them (admin dashboard).")
+NO_REDIS_JOBS = (
+    "REDIS_URL is not set: background jobs run on a thread inside each app process, and only that "
+    "process sees them (admin dashboard)."
+)
 
 
 def cmd_jobs_status(args: argparse.Namespace) -> int:
@@ -233,8 +245,9 @@ def cmd_notify(args: argparse.Namespace) -> int:
         drain_local()  # the deliveries run on this process's own thread: let them finish before it exits
     with session_scope() as session:
         note = session.get(Notification, note_id)
-        channels = [f"{d.channel}: {d.status}" for d in notification_service.deliveries(session=session,
-                                                                                        notification=note)]
+        channels = [
+            f"{d.channel}: {d.status}" for d in notification_service.deliveries(session=session, notification=note)
+        ]
     print(note_id)
     where = "; ".join(["in-app: shown", *channels])
     queued = " (a worker delivers the queued ones)" if settings.redis_url else ""
@@ -256,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m metaic",
         description="MetaIC administration: database, accounts, demo data, background jobs, notifications, "
-                    "contacts, checks.",
+        "contacts, checks.",
         epilog="Settings come from environment variables and .env (DATABASE_URL, REDIS_URL, METAIC_DATA_DIR, ...).",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -267,74 +280,119 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    add("migrate", cmd_migrate, "apply database migrations",
+    add(
+        "migrate",
+        cmd_migrate,
+        "apply database migrations",
         "Migrate the configured database to the newest schema, then print the database (password hidden) "
-        "and its revision.")
+        "and its revision.",
+    )
 
-    create = add("create-user", cmd_create_user, "create a verified account",
-                 "Create an account whose email counts as verified and print its id. Without --password the "
-                 "password is asked twice at the terminal, or read as one line from standard input when that "
-                 "is not a terminal. Migrates the database first.")
+    create = add(
+        "create-user",
+        cmd_create_user,
+        "create a verified account",
+        "Create an account whose email counts as verified and print its id. Without --password the "
+        "password is asked twice at the terminal, or read as one line from standard input when that "
+        "is not a terminal. Migrates the database first.",
+    )
     create.add_argument("email", metavar="EMAIL", help="the account's email address")
-    create.add_argument("--password", metavar="P",
-                        help="the password (visible in the process list and shell history; prefer the prompt "
-                             "or standard input)")
+    create.add_argument(
+        "--password",
+        metavar="P",
+        help="the password (visible in the process list and shell history; prefer the prompt or standard input)",
+    )
     create.add_argument("--name", metavar="N", default="", help="display name (default: empty)")
-    create.add_argument("--admin", action="store_true", help="give the account the admin role (use it for the "
-                                                             "first administrator)")
+    create.add_argument(
+        "--admin", action="store_true", help="give the account the admin role (use it for the first administrator)"
+    )
 
-    demo = add("seed-demo", cmd_seed_demo, "create or reset the demo account",
-               "Make sure the verified demo account demo@example.com exists, give it a new random password "
-               "and print `demo@example.com / <password>`. Safe to run again. Migrates the database first.")
+    demo = add(
+        "seed-demo",
+        cmd_seed_demo,
+        "create or reset the demo account",
+        "Make sure the verified demo account demo@example.com exists, give it a new random password "
+        "and print `demo@example.com / <password>`. Safe to run again. Migrates the database first.",
+    )
     demo.add_argument("--force", action="store_true", help="allow it in production (METAIC_ENV=production)")
 
-    worker = add("worker", cmd_worker, "run a background job worker (needs REDIS_URL)",
-                 "Run an RQ worker with its scheduler on the given queues, in priority order. Needs Redis "
-                 "(REDIS_URL); without Redis, jobs run inside the app process.")
+    worker = add(
+        "worker",
+        cmd_worker,
+        "run a background job worker (needs REDIS_URL)",
+        "Run an RQ worker with its scheduler on the given queues, in priority order. Needs Redis "
+        "(REDIS_URL); without Redis, jobs run inside the app process.",
+    )
     worker.add_argument("--burst", action="store_true", help="quit once the queues are empty")
-    worker.add_argument("--queues", metavar="Q1,Q2", default=None,
-                        help="comma-separated queues to listen on, highest priority first "
-                             "(default: high,default,low)")
-    worker.add_argument("--abandon-after", metavar="SECONDS", type=int, default=90,
-                        help="a job whose worker stopped sending heartbeats this long ago (it crashed or its "
-                             "machine died) is retried by another worker (default: 90)")
+    worker.add_argument(
+        "--queues",
+        metavar="Q1,Q2",
+        default=None,
+        help="comma-separated queues to listen on, highest priority first (default: high,default,low)",
+    )
+    worker.add_argument(
+        "--abandon-after",
+        metavar="SECONDS",
+        type=int,
+        default=90,
+        help="a job whose worker stopped sending heartbeats this long ago (it crashed or its "
+        "machine died) is retried by another worker (default: 90)",
+    )
 
     jobs = commands.add_parser(
-        "jobs", help="inspect background jobs (needs REDIS_URL)",
+        "jobs",
+        help="inspect background jobs (needs REDIS_URL)",
         description="Look at the RQ queues: counts, running and failed jobs, and retry a failed one. "
-                    "Operator tools: whoever runs them already holds the server's configuration, so there is no "
-                    "account check (the admin dashboard uses the same functions behind an admin check).")
+        "Operator tools: whoever runs them already holds the server's configuration, so there is no "
+        "account check (the admin dashboard uses the same functions behind an admin check).",
+    )
     jobs_commands = jobs.add_subparsers(dest="jobs_command", metavar="JOBS_COMMAND", required=True)
     jobs_commands.add_parser(
-        "status", help="queue lengths, running and failed jobs",
+        "status",
+        help="queue lengths, running and failed jobs",
         description="Print queued, started, failed, scheduled and recently finished counts per queue, the "
-                    "running jobs and the newest failures.").set_defaults(handler=cmd_jobs_status)
-    failed = jobs_commands.add_parser("failed", help="list failed jobs, newest first",
-                                      description="List failed jobs with their title, ids and error.")
+        "running jobs and the newest failures.",
+    ).set_defaults(handler=cmd_jobs_status)
+    failed = jobs_commands.add_parser(
+        "failed", help="list failed jobs, newest first", description="List failed jobs with their title, ids and error."
+    )
     failed.add_argument("--limit", metavar="N", type=int, default=50, help="at most N jobs (default: 50)")
     failed.set_defaults(handler=cmd_jobs_failed)
-    retry = jobs_commands.add_parser("retry", help="put a failed job back on its queue",
-                                     description="Requeue one failed job for one more attempt.")
+    retry = jobs_commands.add_parser(
+        "retry", help="put a failed job back on its queue", description="Requeue one failed job for one more attempt."
+    )
     retry.add_argument("job_id", metavar="JOB_ID", help="the id shown by `jobs failed`")
     retry.set_defaults(handler=cmd_jobs_retry)
 
-    notify = add("notify", cmd_notify, "send a notification to one account",
-                 "Create a notification for an account and deliver it on every channel that account chose for "
-                 "the kind (in-app always). Prints the notification id; without Redis it waits for the deliveries "
-                 "and reports how each went.")
+    notify = add(
+        "notify",
+        cmd_notify,
+        "send a notification to one account",
+        "Create a notification for an account and deliver it on every channel that account chose for "
+        "the kind (in-app always). Prints the notification id; without Redis it waits for the deliveries "
+        "and reports how each went.",
+    )
     notify.add_argument("--user", metavar="EMAIL", required=True, help="the account's email address")
-    notify.add_argument("--kind", metavar="KIND", required=True,
-                        help="the notification kind (see metaic/notifications/kinds.py), e.g. security")
+    notify.add_argument(
+        "--kind",
+        metavar="KIND",
+        required=True,
+        help="the notification kind (see metaic/notifications/kinds.py), e.g. security",
+    )
     notify.add_argument("text", metavar="TEXT", help="the message text (passed to the kind's wording as `text`)")
 
     from metaic.cli_contacts import add_contacts_commands
 
     add_contacts_commands(commands)
 
-    add("check", cmd_check, "report settings and reachable services",
+    add(
+        "check",
+        cmd_check,
+        "report settings and reachable services",
         "Print the environment, data folder, database (reachable? migrated?), Redis (reachable?), email, SMS, "
         "storage and LLM backends, social sign-in and public address. Secrets are never printed. "
-        "Exits 1 when something configured is unreachable.")
+        "Exits 1 when something configured is unreachable.",
+    )
     return parser
 
 

@@ -65,26 +65,35 @@ def cmd_contacts_export(args: argparse.Namespace) -> int:
 def add_contacts_commands(commands) -> None:
     """Register the `contacts` command group on the main parser's subcommands."""
     contacts = commands.add_parser(
-        "contacts", help="import or export an account's contacts",
+        "contacts",
+        help="import or export an account's contacts",
         description="Move an account's contact book in and out as vCard (.vcf), Google Contacts CSV or Outlook "
-                    "CSV files.")
+        "CSV files.",
+    )
     contacts_commands = contacts.add_subparsers(dest="contacts_command", metavar="CONTACTS_COMMAND", required=True)
     imp = contacts_commands.add_parser(
-        "import", help="import a vCard, Google or Outlook file",
+        "import",
+        help="import a vCard, Google or Outlook file",
         description="Read the file, create new contacts and merge ones the account already has (same UID, email "
-                    "or phone), then print the counts and one `row N: reason` line per refused record. Rows count "
-                    "from 1: the first card of a vCard file, the first line after a CSV's header.")
+        "or phone), then print the counts and one `row N: reason` line per refused record. Rows count "
+        "from 1: the first card of a vCard file, the first line after a CSV's header.",
+    )
     imp.add_argument("--user", metavar="EMAIL", required=True, help="the account's email address")
-    imp.add_argument("--format", choices=["auto", "vcard", "google", "outlook"], default="auto",
-                     help="the file's format (default: auto, recognised from its content)")
+    imp.add_argument(
+        "--format",
+        choices=["auto", "vcard", "google", "outlook"],
+        default="auto",
+        help="the file's format (default: auto, recognised from its content)",
+    )
     imp.add_argument("file", metavar="FILE", help="the file to import")
     imp.set_defaults(handler=cmd_contacts_import)
     exp = contacts_commands.add_parser(
-        "export", help="export every contact as vCard, Google or Outlook CSV",
+        "export",
+        help="export every contact as vCard, Google or Outlook CSV",
         description="Write all the account's contacts: vCard 3.0 (UTF-8, for phones), Google Contacts CSV or "
-                    "Outlook CSV (UTF-8 with a BOM), to FILE or to standard output.")
+        "Outlook CSV (UTF-8 with a BOM), to FILE or to standard output.",
+    )
     exp.add_argument("--user", metavar="EMAIL", required=True, help="the account's email address")
     exp.add_argument("--format", choices=["vcard", "google", "outlook"], required=True, help="the file format")
     exp.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     exp.set_defaults(handler=cmd_contacts_export)
-

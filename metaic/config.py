@@ -18,9 +18,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
-    environment: Literal["development", "test", "production"] = Field(
-        "development", validation_alias="METAIC_ENV"
-    )
+    environment: Literal["development", "test", "production"] = Field("development", validation_alias="METAIC_ENV")
     data_dir: Path = Field(Path("data"), validation_alias="METAIC_DATA_DIR")
     database_url: str = Field("", validation_alias="DATABASE_URL")
     redis_url: str = Field("", validation_alias="REDIS_URL")

@@ -50,29 +50,40 @@ app = rx.App(
 )
 app.register_lifespan_task(periodic_loop)
 
-app.add_page(landing, route="/", title="MetaIC — digital business cards", on_load=SessionState.load_public,
-             description="Build a rich digital business card, share it with a QR code, and keep track of "
-                         "everyone you meet.")
+app.add_page(
+    landing,
+    route="/",
+    title="MetaIC — digital business cards",
+    on_load=SessionState.load_public,
+    description="Build a rich digital business card, share it with a QR code, and keep track of everyone you meet.",
+)
 app.add_page(signup, route="/signup", title="Create your account · MetaIC", on_load=SignUpState.load)
 app.add_page(login, route="/login", title="Sign in · MetaIC", on_load=SignInState.load)
 app.add_page(login, route="/login/mfa", title="Two-step sign-in · MetaIC", on_load=SignInState.load)
-app.add_page(forgot_password, route="/forgot-password", title="Forgot password · MetaIC",
-             on_load=ForgotPasswordState.load)
-app.add_page(reset_password, route="/reset-password", title="Choose a new password · MetaIC",
-             on_load=ResetPasswordState.load)
-app.add_page(email_verified, route="/email-verified", title="Email verification · MetaIC",
-             on_load=EmailVerifiedState.load)
+app.add_page(
+    forgot_password, route="/forgot-password", title="Forgot password · MetaIC", on_load=ForgotPasswordState.load
+)
+app.add_page(
+    reset_password, route="/reset-password", title="Choose a new password · MetaIC", on_load=ResetPasswordState.load
+)
+app.add_page(
+    email_verified, route="/email-verified", title="Email verification · MetaIC", on_load=EmailVerifiedState.load
+)
 app.add_page(dashboard, route="/dashboard", title="Dashboard · MetaIC", on_load=DashboardState.load)
 app.add_page(account, route="/account", title="Account settings · MetaIC", on_load=AccountState.load)
 app.add_page(cards_page, route="/cards", title="Your cards · MetaIC", on_load=CardsState.load)
 app.add_page(builder, route="/cards/edit", title="Card builder · MetaIC", on_load=BuilderState.load)
-app.add_page(notifications_page, route="/notifications", title="Notifications · MetaIC",
-             on_load=NotificationsState.load_page)
+app.add_page(
+    notifications_page, route="/notifications", title="Notifications · MetaIC", on_load=NotificationsState.load_page
+)
 app.add_page(admin_jobs, route="/admin/jobs", title="Background jobs · MetaIC", on_load=AdminJobsState.load)
 app.add_page(contacts_page, route="/contacts", title="Contacts · MetaIC", on_load=ContactsState.load)
-app.add_page(contact_view, route="/contacts/view", title="Contact · MetaIC",
-             on_load=[ContactState.load, ComposeState.load_messages])
+app.add_page(
+    contact_view,
+    route="/contacts/view",
+    title="Contact · MetaIC",
+    on_load=[ContactState.load, ComposeState.load_messages],
+)
 app.add_page(messages_page, route="/messages", title="Messages · MetaIC", on_load=MessagesState.load)
 app.add_page(templates_page, route="/templates", title="Message templates · MetaIC", on_load=TemplatesState.load)
-app.add_page(duplicates_page, route="/contacts/duplicates", title="Duplicates · MetaIC",
-             on_load=DuplicatesState.load)
+app.add_page(duplicates_page, route="/contacts/duplicates", title="Duplicates · MetaIC", on_load=DuplicatesState.load)

@@ -16,17 +16,19 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 _DATA = Path(tempfile.mkdtemp(prefix="metaic-test-"))
-os.environ.update({
-    "METAIC_ENV": "test",
-    "METAIC_DATA_DIR": str(_DATA),
-    "SECRET_KEY": "test-secret-key-not-for-production-0123456789",
-    "PUBLIC_BASE_URL": "http://testserver",
-    "DATABASE_URL": f"sqlite:///{_DATA / 'default.db'}",
-    "REDIS_URL": "",
-    # Still argon2id, at a cost that keeps a thousand sign-ups fast (tests/core checks the real default).
-    "ARGON2_TIME_COST": "1",
-    "ARGON2_MEMORY_KIB": "1024",
-})
+os.environ.update(
+    {
+        "METAIC_ENV": "test",
+        "METAIC_DATA_DIR": str(_DATA),
+        "SECRET_KEY": "test-secret-key-not-for-production-0123456789",
+        "PUBLIC_BASE_URL": "http://testserver",
+        "DATABASE_URL": f"sqlite:///{_DATA / 'default.db'}",
+        "REDIS_URL": "",
+        # Still argon2id, at a cost that keeps a thousand sign-ups fast (tests/core checks the real default).
+        "ARGON2_TIME_COST": "1",
+        "ARGON2_MEMORY_KIB": "1024",
+    }
+)
 # What a test that switches to METAIC_ENV=production must also set (production refuses the cheap cost).
 PRODUCTION_HASH_COST = {"ARGON2_TIME_COST": "3", "ARGON2_MEMORY_KIB": "65536"}
 

@@ -37,16 +37,26 @@ Cli = Callable[..., subprocess.CompletedProcess]
 def _run(env: dict[str, str], *args: str, stdin: str | None = None, **overrides: str) -> subprocess.CompletedProcess:
     """Run `python -m metaic *args` with the given environment; stdin is never the terminal."""
     return subprocess.run(
-        [sys.executable, "-m", "metaic", *args], cwd=ROOT, env={**env, **overrides},
-        input=stdin if stdin is not None else "", capture_output=True, text=True, timeout=180,
+        [sys.executable, "-m", "metaic", *args],
+        cwd=ROOT,
+        env={**env, **overrides},
+        input=stdin if stdin is not None else "",
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
 
 
 def _env(data: Path, database_url: str) -> dict[str, str]:
     """A child environment with its own data folder and database, and no Redis."""
     return {
-        **os.environ, "PYTHONPATH": str(ROOT), "METAIC_ENV": "test", "METAIC_DATA_DIR": str(data),
-        "DATABASE_URL": database_url, "SECRET_KEY": SECRET, "REDIS_URL": "",
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "METAIC_ENV": "test",
+        "METAIC_DATA_DIR": str(data),
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": SECRET,
+        "REDIS_URL": "",
     }
 
 
@@ -208,8 +218,11 @@ def test_create_user_prompts_twice_on_a_terminal(tmp_path, database_url):
     [user] = _users(database_url)
     assert verify_password("Typed-Secret-55", user["password_hash"])
     assert "Typed-Secret-55" not in output  # getpass does not echo
-    code, output = _talk(["create-user", "typo@example.com"], env,
-                         [("Password for", "Typed-Secret-55"), ("Repeat the password:", "Typed-Secret-56")])
+    code, output = _talk(
+        ["create-user", "typo@example.com"],
+        env,
+        [("Password for", "Typed-Secret-55"), ("Repeat the password:", "Typed-Secret-56")],
+    )
     assert code == 1 and "do not match" in output and "Traceback" not in output
     assert len(_users(database_url)) == 1
 

@@ -92,8 +92,9 @@ class WebPushSender:
     def __init__(self, settings: Settings, *, timeout: float = 20):
         keys = vapid_keys(settings)
         if keys is None:
-            raise ProviderError("Web Push is not configured: set VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY.",
-                                permanent=True)
+            raise ProviderError(
+                "Web Push is not configured: set VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY.", permanent=True
+            )
         self.private_key = keys[1]
         self.subject = vapid_subject(settings)
         self.timeout = timeout
@@ -104,9 +105,15 @@ class WebPushSender:
 
         info = {"endpoint": target.endpoint, "keys": {"p256dh": target.p256dh, "auth": target.auth}}
         try:
-            response = webpush(info, data=message.as_json(), vapid_private_key=self.private_key,
-                               vapid_claims={"sub": self.subject}, ttl=WEB_PUSH_TTL, timeout=self.timeout,
-                               headers={"Urgency": "normal"})
+            response = webpush(
+                info,
+                data=message.as_json(),
+                vapid_private_key=self.private_key,
+                vapid_claims={"sub": self.subject},
+                ttl=WEB_PUSH_TTL,
+                timeout=self.timeout,
+                headers={"Urgency": "normal"},
+            )
         except WebPushException as exc:
             status = exc.response.status_code if exc.response is not None else None
             if status in (404, 410):
@@ -175,18 +182,29 @@ class FcmSender:
         if cached:
             return cached
         now = int(time.time())
-        claims = {"iss": self.account["client_email"], "scope": FCM_SCOPE, "aud": token_url,
-                  "iat": now, "exp": now + 3600}
+        claims = {
+            "iss": self.account["client_email"],
+            "scope": FCM_SCOPE,
+            "aud": token_url,
+            "iat": now,
+            "exp": now + 3600,
+        }
         headers = {"kid": self.account["private_key_id"]} if self.account.get("private_key_id") else None
         assertion = jwt.encode(claims, self.account["private_key"], algorithm="RS256", headers=headers)
         try:
-            response = httpx.post(token_url, timeout=self.timeout, data={
-                "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": assertion})
+            response = httpx.post(
+                token_url,
+                timeout=self.timeout,
+                data={"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": assertion},
+            )
         except httpx.HTTPError as exc:
             raise ProviderError(f"Google token endpoint unreachable: {exc}") from exc
         if response.status_code != 200:
-            raise ProviderError(f"Google token endpoint answered {response.status_code}: {response.text[:200]}",
-                                permanent=response.status_code in (400, 401, 403), status=response.status_code)
+            raise ProviderError(
+                f"Google token endpoint answered {response.status_code}: {response.text[:200]}",
+                permanent=response.status_code in (400, 401, 403),
+                status=response.status_code,
+            )
         data = response.json()
         token_cache.put(key, data["access_token"], int(data.get("expires_in", 3600)))
         return data["access_token"]
@@ -195,14 +213,17 @@ class FcmSender:
         """Send one message to a device; returns FCM's message name."""
         s = self.settings
         url = f"{s.fcm_api_url.rstrip('/')}/v1/projects/{s.fcm_project_id}/messages:send"
-        body = {"message": {
-            "token": device_token,
-            "notification": {"title": message.title, "body": message.body},
-            "data": {"url": message.url, "tag": message.tag},
-        }}
+        body = {
+            "message": {
+                "token": device_token,
+                "notification": {"title": message.title, "body": message.body},
+                "data": {"url": message.url, "tag": message.tag},
+            }
+        }
         try:
-            response = httpx.post(url, json=body, timeout=self.timeout,
-                                  headers={"Authorization": f"Bearer {self.access_token()}"})
+            response = httpx.post(
+                url, json=body, timeout=self.timeout, headers={"Authorization": f"Bearer {self.access_token()}"}
+            )
         except httpx.HTTPError as exc:
             raise ProviderError(f"FCM unreachable: {exc}") from exc
         if response.status_code == 200:
@@ -222,5 +243,8 @@ class FcmSender:
         if response.status_code == 401:
             token_cache.clear()
         permanent = response.status_code in (400, 403)
-        raise ProviderError(f"FCM answered {response.status_code}: {error.get('message', '')}"[:300],
-                            permanent=permanent, status=response.status_code)
+        raise ProviderError(
+            f"FCM answered {response.status_code}: {error.get('message', '')}"[:300],
+            permanent=permanent,
+            status=response.status_code,
+        )

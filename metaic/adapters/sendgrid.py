@@ -62,15 +62,22 @@ class SendGridEmailSender:
         s = self.settings
         url = f"{s.sendgrid_api_url.rstrip('/')}/v3/mail/send"
         try:
-            response = httpx.post(url, json=mail_payload(message, s.email_from), timeout=self.timeout,
-                                  headers={"Authorization": f"Bearer {s.sendgrid_api_key}"})
+            response = httpx.post(
+                url,
+                json=mail_payload(message, s.email_from),
+                timeout=self.timeout,
+                headers={"Authorization": f"Bearer {s.sendgrid_api_key}"},
+            )
         except httpx.HTTPError as exc:
             raise ProviderError(f"SendGrid unreachable: {exc}") from exc
         if response.status_code != 202:
             # 4xx (bad address, bad key) will not get better by retrying; 429 and 5xx may.
             permanent = 400 <= response.status_code < 500 and response.status_code != 429
-            raise ProviderError(f"SendGrid answered {response.status_code}: {response.text[:300]}",
-                                permanent=permanent, status=response.status_code)
+            raise ProviderError(
+                f"SendGrid answered {response.status_code}: {response.text[:300]}",
+                permanent=permanent,
+                status=response.status_code,
+            )
         message_id = response.headers.get("X-Message-Id", "")
         log.info("email to %s: %r accepted by SendGrid (%s)", message.to, message.subject, message_id)
         return message_id

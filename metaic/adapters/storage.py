@@ -128,8 +128,16 @@ class S3Storage:
 
     CACHE_CONTROL = "public, max-age=31536000, immutable"
 
-    def __init__(self, *, bucket: str, region: str = "us-east-1", endpoint_url: str = "",
-                 access_key_id: str = "", secret_access_key: str = "", public_base_url: str = ""):
+    def __init__(
+        self,
+        *,
+        bucket: str,
+        region: str = "us-east-1",
+        endpoint_url: str = "",
+        access_key_id: str = "",
+        secret_access_key: str = "",
+        public_base_url: str = "",
+    ):
         import boto3
         from botocore.config import Config
 
@@ -138,14 +146,19 @@ class S3Storage:
         self.bucket = bucket
         self.public_base_url = public_base_url.rstrip("/")
         config = Config(
-            region_name=region or None, retries={"max_attempts": 3, "mode": "standard"},
-            connect_timeout=5, read_timeout=30,
+            region_name=region or None,
+            retries={"max_attempts": 3, "mode": "standard"},
+            connect_timeout=5,
+            read_timeout=30,
             # Custom endpoints (MinIO, moto, most S3 look-alikes) want path-style addresses.
             s3={"addressing_style": "path" if endpoint_url else "auto"},
         )
         self.client = boto3.client(
-            "s3", endpoint_url=endpoint_url or None, config=config,
-            aws_access_key_id=access_key_id or None, aws_secret_access_key=secret_access_key or None,
+            "s3",
+            endpoint_url=endpoint_url or None,
+            config=config,
+            aws_access_key_id=access_key_id or None,
+            aws_secret_access_key=secret_access_key or None,
         )
 
     @staticmethod
@@ -156,8 +169,9 @@ class S3Storage:
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
         """Upload the object with long cache headers (keys never change content)."""
-        self.client.put_object(Bucket=self.bucket, Key=check_key(key), Body=data, ContentType=content_type,
-                               CacheControl=self.CACHE_CONTROL)
+        self.client.put_object(
+            Bucket=self.bucket, Key=check_key(key), Body=data, ContentType=content_type, CacheControl=self.CACHE_CONTROL
+        )
 
     def get(self, key: str) -> bytes:
         """Download the object."""
@@ -207,7 +221,9 @@ class S3Storage:
     def presigned_url(self, key: str, *, expires: int = 3600) -> str:
         """A time-limited GET address for a private object."""
         return self.client.generate_presigned_url(
-            "get_object", Params={"Bucket": self.bucket, "Key": check_key(key)}, ExpiresIn=expires,
+            "get_object",
+            Params={"Bucket": self.bucket, "Key": check_key(key)},
+            ExpiresIn=expires,
         )
 
 
@@ -219,8 +235,15 @@ def get_storage(settings: Settings | None = None) -> Storage:
     """The configured storage backend (one client per distinct configuration)."""
     s = settings or get_settings()
     if s.storage_backend == "s3":
-        key = ("s3", s.s3_bucket, s.s3_region, s.s3_endpoint_url, s.s3_access_key_id, s.s3_secret_access_key,
-               s.s3_public_base_url)
+        key = (
+            "s3",
+            s.s3_bucket,
+            s.s3_region,
+            s.s3_endpoint_url,
+            s.s3_access_key_id,
+            s.s3_secret_access_key,
+            s.s3_public_base_url,
+        )
     else:
         key = ("local", str(Path(s.data_dir).resolve()), s.public_base_url)
     with _cache_lock:
@@ -233,8 +256,11 @@ def _build(s: Settings) -> Storage:
     """Create the backend for a settings object."""
     if s.storage_backend == "s3":
         return S3Storage(
-            bucket=s.s3_bucket, region=s.s3_region, endpoint_url=s.s3_endpoint_url,
-            access_key_id=s.s3_access_key_id, secret_access_key=s.s3_secret_access_key,
+            bucket=s.s3_bucket,
+            region=s.s3_region,
+            endpoint_url=s.s3_endpoint_url,
+            access_key_id=s.s3_access_key_id,
+            secret_access_key=s.s3_secret_access_key,
             public_base_url=s.s3_public_base_url,
         )
     return LocalStorage(Path(s.data_dir) / "files", base_url=s.public_base_url)

@@ -23,8 +23,7 @@ PERMANENT_ERROR_CODES = {21211, 21408, 21610, 21612, 21614, 63003, 63016}
 class TwilioMessenger:
     """Sends one message through Twilio's Messages API from a fixed sender (a number or `whatsapp:+...`)."""
 
-    def __init__(self, settings: Settings, *, sender: str, status_callback: str | None = None,
-                 timeout: float = 20):
+    def __init__(self, settings: Settings, *, sender: str, status_callback: str | None = None, timeout: float = 20):
         self.settings = settings
         self.sender = sender
         self.status_callback = status_callback
@@ -38,8 +37,9 @@ class TwilioMessenger:
         if self.status_callback:
             form["StatusCallback"] = self.status_callback
         try:
-            response = httpx.post(url, data=form, auth=(s.twilio_account_sid, s.twilio_auth_token),
-                                  timeout=self.timeout)
+            response = httpx.post(
+                url, data=form, auth=(s.twilio_account_sid, s.twilio_auth_token), timeout=self.timeout
+            )
         except httpx.HTTPError as exc:
             raise ProviderError(f"Twilio unreachable: {exc}") from exc
         if response.status_code not in (200, 201):
@@ -57,8 +57,11 @@ def _error(response: httpx.Response) -> ProviderError:
         data = {}
     code = data.get("code")
     permanent = code in PERMANENT_ERROR_CODES or (400 <= response.status_code < 500 and response.status_code != 429)
-    return ProviderError(f"Twilio answered {response.status_code} (code {code}): {data.get('message', '')}"[:400],
-                         permanent=permanent, status=response.status_code)
+    return ProviderError(
+        f"Twilio answered {response.status_code} (code {code}): {data.get('message', '')}"[:400],
+        permanent=permanent,
+        status=response.status_code,
+    )
 
 
 def status_callback_url(public_base_url: str) -> str:
@@ -70,8 +73,9 @@ class TwilioSmsSender:
     """The SMS backend: Twilio from TWILIO_FROM, with delivery status posted back to /hooks/twilio."""
 
     def __init__(self, settings: Settings):
-        self.messenger = TwilioMessenger(settings, sender=settings.twilio_from,
-                                         status_callback=status_callback_url(settings.public_base_url))
+        self.messenger = TwilioMessenger(
+            settings, sender=settings.twilio_from, status_callback=status_callback_url(settings.public_base_url)
+        )
 
     def send(self, to: str, body: str) -> str:
         """Send one SMS; returns the Twilio message SID."""

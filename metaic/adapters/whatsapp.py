@@ -40,8 +40,11 @@ class TwilioWhatsAppSender:
     """WhatsApp through Twilio: the same Messages API with `whatsapp:` addresses on both ends."""
 
     def __init__(self, settings: Settings):
-        self.messenger = TwilioMessenger(settings, sender=address(settings.twilio_whatsapp_from),
-                                         status_callback=status_callback_url(settings.public_base_url))
+        self.messenger = TwilioMessenger(
+            settings,
+            sender=address(settings.twilio_whatsapp_from),
+            status_callback=status_callback_url(settings.public_base_url),
+        )
 
     def send(self, to: str, body: str) -> str:
         """Send one WhatsApp message; returns the Twilio message SID."""

@@ -249,8 +249,15 @@ def _check_email(settings: Settings) -> CheckLine:
 
 def _social_providers(settings: Settings) -> str:
     """The social sign-in providers that are fully configured."""
-    enabled = [name for name, on in (("Google", settings.google_enabled), ("Apple", settings.apple_enabled),
-                                     ("WeChat", settings.wechat_enabled)) if on]
+    enabled = [
+        name
+        for name, on in (
+            ("Google", settings.google_enabled),
+            ("Apple", settings.apple_enabled),
+            ("WeChat", settings.wechat_enabled),
+        )
+        if on
+    ]
     return ", ".join(enabled) or "none"
 
 

@@ -40,8 +40,7 @@ def ensure_demo_user(*, session: Session) -> DemoSeed:
     password = new_password()
     user = user_service.get_by_email(session=session, email=DEMO_EMAIL)
     if user is None:
-        user = user_service.create(session=session, email=DEMO_EMAIL, password=password, name=DEMO_NAME,
-                                   verified=True)
+        user = user_service.create(session=session, email=DEMO_EMAIL, password=password, name=DEMO_NAME, verified=True)
         return DemoSeed(user=user, password=password, created=True)
     user.name = DEMO_NAME
     user.is_active = True

@@ -59,8 +59,15 @@ def referrer_host(referrer: str | None) -> str:
     return host.lower()[:255]
 
 
-def record(*, session: Session, card_id: uuid.UUID, kind: str, user_agent: str | None, referrer: str | None = None,
-           channel: str | None = None) -> AnalyticsEvent | None:
+def record(
+    *,
+    session: Session,
+    card_id: uuid.UUID,
+    kind: str,
+    user_agent: str | None,
+    referrer: str | None = None,
+    channel: str | None = None,
+) -> AnalyticsEvent | None:
     """Store one event; returns None (and stores nothing) for bots."""
     if kind not in KINDS:
         raise ValidationError("Unknown event kind.", field="kind")
@@ -71,8 +78,14 @@ def record(*, session: Session, card_id: uuid.UUID, kind: str, user_agent: str |
         channel = None
     if is_bot(user_agent):
         return None
-    event = AnalyticsEvent(card_id=card_id, kind=kind, channel=channel, referrer=referrer_host(referrer),
-                           agent=agent_class(user_agent), created_at=clock.now())
+    event = AnalyticsEvent(
+        card_id=card_id,
+        kind=kind,
+        channel=channel,
+        referrer=referrer_host(referrer),
+        agent=agent_class(user_agent),
+        created_at=clock.now(),
+    )
     session.add(event)
     session.flush()
     return event
@@ -104,6 +117,9 @@ def card_stats(*, session: Session, card_id: uuid.UUID) -> dict:
         if kind == "share" and channel:
             channels[channel] = channels.get(channel, 0) + int(count)
     return {
-        "views": totals["view"] + totals["qr_scan"], "qr_scans": totals["qr_scan"],
-        "vcard_downloads": totals["vcard_download"], "shares": totals["share"], "shares_by_channel": channels,
+        "views": totals["view"] + totals["qr_scan"],
+        "qr_scans": totals["qr_scan"],
+        "vcard_downloads": totals["vcard_download"],
+        "shares": totals["share"],
+        "shares_by_channel": channels,
     }

@@ -22,7 +22,10 @@ from metaic.web import public
 def build_api() -> FastAPI:
     """Assemble every HTTP router and the problem-details error handlers."""
     api = FastAPI(
-        title="MetaIC API", version="1.0", openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs",
+        title="MetaIC API",
+        version="1.0",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
         redoc_url=None,
     )
     errors.install(api)

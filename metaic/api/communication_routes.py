@@ -63,82 +63,123 @@ def list_templates(user: User = Depends(current_user), session: Session = Depend
 
 
 @router.post("/api/v1/templates", status_code=201)
-def create_template(body: TemplateBody, response: Response, user: User = Depends(current_user),
-                    session: Session = Depends(db_session)) -> TemplateRead:
+def create_template(
+    body: TemplateBody, response: Response, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> TemplateRead:
     """Save a template (409 when the name is taken, 422 when it does not render)."""
-    template = templates.create(session=session, owner=user, name=body.name, channel=body.channel,
-                                subject=body.subject, body=body.body)
+    template = templates.create(
+        session=session, owner=user, name=body.name, channel=body.channel, subject=body.subject, body=body.body
+    )
     response.headers["Location"] = f"/api/v1/templates/{template.id}"
     return TemplateRead.model_validate(template)
 
 
 @router.get("/api/v1/templates/{template_id}")
-def get_template(template_id: uuid.UUID, user: User = Depends(current_user),
-                 session: Session = Depends(db_session)) -> TemplateRead:
+def get_template(
+    template_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> TemplateRead:
     """One of the caller's templates."""
     return TemplateRead.model_validate(templates.get(session=session, owner=user, template_id=template_id))
 
 
 @router.patch("/api/v1/templates/{template_id}")
-def update_template(template_id: uuid.UUID, body: TemplateChange, user: User = Depends(current_user),
-                    session: Session = Depends(db_session)) -> TemplateRead:
+def update_template(
+    template_id: uuid.UUID,
+    body: TemplateChange,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session),
+) -> TemplateRead:
     """Change the fields given; the others stay."""
-    template = templates.update(session=session, owner=user, template_id=template_id, name=body.name,
-                                channel=body.channel, subject=body.subject, body=body.body)
+    template = templates.update(
+        session=session,
+        owner=user,
+        template_id=template_id,
+        name=body.name,
+        channel=body.channel,
+        subject=body.subject,
+        body=body.body,
+    )
     return TemplateRead.model_validate(template)
 
 
 @router.delete("/api/v1/templates/{template_id}", status_code=204)
-def delete_template(template_id: uuid.UUID, user: User = Depends(current_user),
-                    session: Session = Depends(db_session)) -> Response:
+def delete_template(
+    template_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> Response:
     """Delete a template."""
     templates.delete(session=session, owner=user, template_id=template_id)
     return Response(status_code=204)
 
 
 @router.post("/api/v1/contacts/{contact_id}/messages/preview")
-def preview_message(contact_id: uuid.UUID, body: PreviewBody, user: User = Depends(current_user),
-                    session: Session = Depends(db_session)) -> PreviewRead:
+def preview_message(
+    contact_id: uuid.UUID, body: PreviewBody, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> PreviewRead:
     """The subject and body filled in for this contact, from a template or from the given text."""
-    subject, text = templates.preview(session=session, owner=user, contact_id=contact_id,
-                                      template_id=body.template_id, subject=body.subject, body=body.body)
+    subject, text = templates.preview(
+        session=session,
+        owner=user,
+        contact_id=contact_id,
+        template_id=body.template_id,
+        subject=body.subject,
+        body=body.body,
+    )
     return PreviewRead(subject=subject, body=text)
 
 
 @router.post("/api/v1/contacts/{contact_id}/messages", status_code=201)
-def send_message(contact_id: uuid.UUID, body: SendBody, response: Response, user: User = Depends(current_user),
-                 session: Session = Depends(db_session)) -> MessageRead:
+def send_message(
+    contact_id: uuid.UUID,
+    body: SendBody,
+    response: Response,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session),
+) -> MessageRead:
     """Queue a message to the contact, now or at `send_at`; poll its Location for the outcome."""
-    message = service.send(session=session, owner=user, contact_id=contact_id, channel=body.channel,
-                           subject=body.subject, body=body.body, send_at=body.send_at)
+    message = service.send(
+        session=session,
+        owner=user,
+        contact_id=contact_id,
+        channel=body.channel,
+        subject=body.subject,
+        body=body.body,
+        send_at=body.send_at,
+    )
     response.headers["Location"] = f"/api/v1/messages/{message.id}"
     return MessageRead.model_validate(message)
 
 
 @router.get("/api/v1/contacts/{contact_id}/messages")
-def contact_messages(contact_id: uuid.UUID, limit: int = Query(100, ge=1, le=500), user: User = Depends(current_user),
-                     session: Session = Depends(db_session)) -> list[MessageRead]:
+def contact_messages(
+    contact_id: uuid.UUID,
+    limit: int = Query(100, ge=1, le=500),
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session),
+) -> list[MessageRead]:
     """The messages to one contact, newest first."""
     rows = service.list_(session=session, owner=user, contact_id=contact_id, limit=limit)
     return [MessageRead.model_validate(m) for m in rows]
 
 
 @router.get("/api/v1/messages")
-def list_messages(limit: int = Query(100, ge=1, le=500), user: User = Depends(current_user),
-                  session: Session = Depends(db_session)) -> list[MessageRead]:
+def list_messages(
+    limit: int = Query(100, ge=1, le=500), user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> list[MessageRead]:
     """All the caller's messages, newest first."""
     return [MessageRead.model_validate(m) for m in service.list_(session=session, owner=user, limit=limit)]
 
 
 @router.get("/api/v1/messages/{message_id}")
-def get_message(message_id: uuid.UUID, user: User = Depends(current_user),
-                session: Session = Depends(db_session)) -> MessageRead:
+def get_message(
+    message_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> MessageRead:
     """One of the caller's messages and its delivery status."""
     return MessageRead.model_validate(service.get(session=session, owner=user, message_id=message_id))
 
 
 @router.post("/api/v1/messages/{message_id}/cancel")
-def cancel_message(message_id: uuid.UUID, user: User = Depends(current_user),
-                   session: Session = Depends(db_session)) -> MessageRead:
+def cancel_message(
+    message_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> MessageRead:
     """Cancel a message that is still queued (409 once it is being sent or was sent)."""
     return MessageRead.model_validate(service.cancel(session=session, owner=user, message_id=message_id))

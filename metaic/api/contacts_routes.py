@@ -42,13 +42,18 @@ ExportFormat = Literal["vcard", "google", "outlook"]
 _IMPORT_BODY = {
     "requestBody": {
         "required": True,
-        "content": {"multipart/form-data": {"schema": {
-            "type": "object", "required": ["file"],
-            "properties": {
-                "file": {"type": "string", "format": "binary", "description": "vCard, Google or Outlook CSV"},
-                "format": {"type": "string", "enum": ["auto", *formats.FORMATS], "default": "auto"},
-            },
-        }}},
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary", "description": "vCard, Google or Outlook CSV"},
+                        "format": {"type": "string", "enum": ["auto", *formats.FORMATS], "default": "auto"},
+                    },
+                }
+            }
+        },
     },
 }
 
@@ -132,25 +137,37 @@ class ImportJobRead(BaseModel):
     finished_at: datetime | None
 
 
-def filters(query: str = Query("", max_length=200), tag_id: uuid.UUID | None = None, source: Source | None = None,
-            stage: Stage | None = None, event: str = Query("", max_length=200),
-            reminder_due: bool = False) -> ContactFilters:
+def filters(
+    query: str = Query("", max_length=200),
+    tag_id: uuid.UUID | None = None,
+    source: Source | None = None,
+    stage: Stage | None = None,
+    event: str = Query("", max_length=200),
+    reminder_due: bool = False,
+) -> ContactFilters:
     """The contact-book filters from the query string."""
-    return ContactFilters(query=query, tag_id=tag_id, source=source, stage=stage, event=event,
-                          reminder_due=reminder_due)
+    return ContactFilters(
+        query=query, tag_id=tag_id, source=source, stage=stage, event=event, reminder_due=reminder_due
+    )
 
 
 @router.get("")
-def list_contacts(where: ContactFilters = Depends(filters), sort: str = Query("name", max_length=40),
-                  limit: int = 50, offset: int = 0, user: User = Depends(current_user),
-                  session: Session = Depends(db_session)) -> ContactPage:
+def list_contacts(
+    where: ContactFilters = Depends(filters),
+    sort: str = Query("name", max_length=40),
+    limit: int = 50,
+    offset: int = 0,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session),
+) -> ContactPage:
     """A page of the caller's contacts (sort: name, created, last_contacted; `-` for descending)."""
     return service.list_(session=session, owner=user, filters=where, sort=sort, limit=limit, offset=offset)
 
 
 @router.post("", status_code=201)
-def create_contact(body: ContactInput, response: Response, user: User = Depends(current_user),
-                   session: Session = Depends(db_session)) -> ContactRead:
+def create_contact(
+    body: ContactInput, response: Response, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> ContactRead:
     """Add a contact."""
     contact = service.create(session=session, owner=user, data=body)
     response.headers["Location"] = f"/api/v1/contacts/{contact.id}"
@@ -158,40 +175,46 @@ def create_contact(body: ContactInput, response: Response, user: User = Depends(
 
 
 @router.get("/duplicates")
-def duplicates(limit: int = Query(50, ge=1, le=200), user: User = Depends(current_user),
-               session: Session = Depends(db_session)) -> list[DuplicatePair]:
+def duplicates(
+    limit: int = Query(50, ge=1, le=200), user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> list[DuplicatePair]:
     """Likely duplicates among the caller's contacts, best first."""
     return dedupe.find_duplicates(session=session, owner=user, limit=limit)
 
 
 @router.post("/merge")
-def merge_contacts(body: MergeBody, user: User = Depends(current_user),
-                   session: Session = Depends(db_session)) -> MergeResult:
+def merge_contacts(
+    body: MergeBody, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> MergeResult:
     """Merge two of the caller's contacts; the answer's `merge_id` undoes it."""
-    record = dedupe.merge(session=session, owner=user, keep_id=body.keep_id, drop_id=body.drop_id,
-                          choices=body.choices)
+    record = dedupe.merge(session=session, owner=user, keep_id=body.keep_id, drop_id=body.drop_id, choices=body.choices)
     return MergeResult(merge_id=record.id, contact=service.get(session=session, owner=user, contact_id=record.keep_id))
 
 
 @router.post("/merges/{merge_id}/undo")
-def undo_merge(merge_id: uuid.UUID, user: User = Depends(current_user),
-               session: Session = Depends(db_session)) -> UndoResult:
+def undo_merge(
+    merge_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> UndoResult:
     """Put both contacts of a merge back as they were."""
     kept, restored = dedupe.undo_merge(session=session, owner=user, merge_id=merge_id)
-    return UndoResult(kept=service.get(session=session, owner=user, contact_id=kept.id),
-                      restored=service.get(session=session, owner=user, contact_id=restored.id))
+    return UndoResult(
+        kept=service.get(session=session, owner=user, contact_id=kept.id),
+        restored=service.get(session=session, owner=user, contact_id=restored.id),
+    )
 
 
 @router.post("/reminders/{reminder_id}/done")
-def reminder_done(reminder_id: uuid.UUID, user: User = Depends(current_user),
-                  session: Session = Depends(db_session)) -> ReminderRead:
+def reminder_done(
+    reminder_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> ReminderRead:
     """Mark a reminder done."""
     return reminders.done(session=session, owner=user, reminder_id=reminder_id)
 
 
 @router.post("/reminders/{reminder_id}/snooze")
-def reminder_snooze(reminder_id: uuid.UUID, body: SnoozeBody, user: User = Depends(current_user),
-                    session: Session = Depends(db_session)) -> ReminderRead:
+def reminder_snooze(
+    reminder_id: uuid.UUID, body: SnoozeBody, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> ReminderRead:
     """Move a reminder to a later time."""
     return reminders.snooze(session=session, owner=user, reminder_id=reminder_id, until=body.until)
 
@@ -209,22 +232,25 @@ def create_tag(body: TagBody, user: User = Depends(current_user), session: Sessi
 
 
 @router.post("/tags/merge")
-def merge_tags(body: TagMergeBody, user: User = Depends(current_user),
-               session: Session = Depends(db_session)) -> TagRead:
+def merge_tags(
+    body: TagMergeBody, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> TagRead:
     """Merge one tag into another."""
     return tags.merge_tags(session=session, owner=user, keep_id=body.keep_id, drop_id=body.drop_id)
 
 
 @router.patch("/tags/{tag_id}")
-def update_tag(tag_id: uuid.UUID, body: TagChange, user: User = Depends(current_user),
-               session: Session = Depends(db_session)) -> TagRead:
+def update_tag(
+    tag_id: uuid.UUID, body: TagChange, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> TagRead:
     """Rename or recolour a tag."""
     return tags.update_tag(session=session, owner=user, tag_id=tag_id, name=body.name, color=body.color)
 
 
 @router.delete("/tags/{tag_id}", status_code=204)
-def delete_tag(tag_id: uuid.UUID, user: User = Depends(current_user),
-               session: Session = Depends(db_session)) -> Response:
+def delete_tag(
+    tag_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> Response:
     """Delete a tag; its contacts stay."""
     tags.delete_tag(session=session, owner=user, tag_id=tag_id)
     return Response(status_code=204)
@@ -236,8 +262,9 @@ def _too_large() -> FileTooLarge:
 
 
 @router.post("/imports", status_code=202, openapi_extra=_IMPORT_BODY)
-async def start_import(request: Request, response: Response, user: User = Depends(current_user),
-                       session: Session = Depends(db_session)) -> ImportStarted:
+async def start_import(
+    request: Request, response: Response, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> ImportStarted:
     """Upload a contact file (multipart `file`, `format` auto|vcard|google|outlook) to import in the background."""
     body = await uploads.read_capped(request, imports.MAX_IMPORT_BYTES + ENVELOPE_BYTES, _too_large)
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
@@ -253,8 +280,9 @@ async def start_import(request: Request, response: Response, user: User = Depend
         if len(data) > imports.MAX_IMPORT_BYTES:
             raise _too_large()
         job_id = await run_in_threadpool(
-            lambda: imports.start_import(session=session, owner=user, filename=upload.filename or "", data=data,
-                                         format=fmt.strip().lower())
+            lambda: imports.start_import(
+                session=session, owner=user, filename=upload.filename or "", data=data, format=fmt.strip().lower()
+            )
         )
     finally:
         await form.close()
@@ -263,62 +291,89 @@ async def start_import(request: Request, response: Response, user: User = Depend
 
 
 @router.get("/imports/{job_id}")
-def get_import(job_id: uuid.UUID, user: User = Depends(current_user),
-               session: Session = Depends(db_session)) -> ImportJobRead:
+def get_import(
+    job_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> ImportJobRead:
     """An import's status, progress and report."""
     job = imports.get_job(session=session, owner=user, job_id=job_id)
     return ImportJobRead.model_validate(job, from_attributes=True)
 
 
 @router.get("/export")
-def export_contacts(format: ExportFormat = "vcard", where: ContactFilters = Depends(filters),
-                    user: User = Depends(current_user), session: Session = Depends(db_session)) -> Response:
+def export_contacts(
+    format: ExportFormat = "vcard",
+    where: ContactFilters = Depends(filters),
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session),
+) -> Response:
     """Download the caller's contacts (those matching the filters) as vCard, Google CSV or Outlook CSV."""
     drafts = imports.export_drafts(session=session, owner=user, filters=where)
-    return Response(content=formats.export(drafts, format), media_type=formats.MEDIA_TYPES[format],
-                    headers={"Content-Disposition": f'attachment; filename="contacts.{formats.EXTENSIONS[format]}"'})
+    return Response(
+        content=formats.export(drafts, format),
+        media_type=formats.MEDIA_TYPES[format],
+        headers={"Content-Disposition": f'attachment; filename="contacts.{formats.EXTENSIONS[format]}"'},
+    )
 
 
 @router.get("/{contact_id}")
-def get_contact(contact_id: uuid.UUID, user: User = Depends(current_user),
-                session: Session = Depends(db_session)) -> ContactRead:
+def get_contact(
+    contact_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> ContactRead:
     """One of the caller's contacts."""
     return service.get(session=session, owner=user, contact_id=contact_id)
 
 
 @router.patch("/{contact_id}")
-def update_contact(contact_id: uuid.UUID, body: ContactUpdate, user: User = Depends(current_user),
-                   session: Session = Depends(db_session)) -> ContactRead:
+def update_contact(
+    contact_id: uuid.UUID,
+    body: ContactUpdate,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session),
+) -> ContactRead:
     """Change the fields given; the others stay."""
     service.update(session=session, owner=user, contact_id=contact_id, changes=body)
     return service.get(session=session, owner=user, contact_id=contact_id)
 
 
 @router.delete("/{contact_id}", status_code=204)
-def delete_contact(contact_id: uuid.UUID, user: User = Depends(current_user),
-                   session: Session = Depends(db_session)) -> Response:
+def delete_contact(
+    contact_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> Response:
     """Delete a contact with its tags, history and reminders."""
     service.delete(session=session, owner=user, contact_id=contact_id)
     return Response(status_code=204)
 
 
 @router.get("/{contact_id}/timeline")
-def timeline(contact_id: uuid.UUID, limit: int = Query(100, ge=1, le=500), user: User = Depends(current_user),
-             session: Session = Depends(db_session)) -> list[HistoryRead]:
+def timeline(
+    contact_id: uuid.UUID,
+    limit: int = Query(100, ge=1, le=500),
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session),
+) -> list[HistoryRead]:
     """A contact's communication history, newest first."""
     return history.timeline(session=session, owner=user, contact_id=contact_id, limit=limit)
 
 
 @router.get("/{contact_id}/reminders")
-def list_reminders(contact_id: uuid.UUID, include_done: bool = False, user: User = Depends(current_user),
-                   session: Session = Depends(db_session)) -> list[ReminderRead]:
+def list_reminders(
+    contact_id: uuid.UUID,
+    include_done: bool = False,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session),
+) -> list[ReminderRead]:
     """A contact's reminders, soonest first."""
     return reminders.list_for(session=session, owner=user, contact_id=contact_id, include_done=include_done)
 
 
 @router.post("/{contact_id}/reminders", status_code=201)
-def set_reminder(contact_id: uuid.UUID, body: ReminderBody, user: User = Depends(current_user),
-                 session: Session = Depends(db_session)) -> ReminderRead:
+def set_reminder(
+    contact_id: uuid.UUID,
+    body: ReminderBody,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session),
+) -> ReminderRead:
     """Remind the caller to follow up (`due_at`, or `quick`: tomorrow | next_week)."""
-    return reminders.set_reminder(session=session, owner=user, contact_id=contact_id, due_at=body.due_at,
-                                  quick=body.quick, note=body.note)
+    return reminders.set_reminder(
+        session=session, owner=user, contact_id=contact_id, due_at=body.due_at, quick=body.quick, note=body.note
+    )

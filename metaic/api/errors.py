@@ -12,8 +12,9 @@ from metaic.core.errors import DomainError, RateLimited
 PROBLEM = "application/problem+json"
 
 
-def problem(status: int, title: str, detail: str, *, code: str, errors: dict | None = None,
-            headers: dict | None = None) -> JSONResponse:
+def problem(
+    status: int, title: str, detail: str, *, code: str, errors: dict | None = None, headers: dict | None = None
+) -> JSONResponse:
     """A problem-details JSON response."""
     body = {"type": f"https://metaic.dev/problems/{code}", "title": title, "status": status, "detail": detail}
     if errors:
@@ -24,8 +25,14 @@ def problem(status: int, title: str, detail: str, *, code: str, errors: dict | N
 async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
     """Domain errors carry their own status and a message safe to show."""
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
-    return problem(exc.status, exc.code.replace("_", " ").capitalize(), exc.message, code=exc.code,
-                   errors=exc.errors or None, headers=headers)
+    return problem(
+        exc.status,
+        exc.code.replace("_", " ").capitalize(),
+        exc.message,
+        code=exc.code,
+        errors=exc.errors or None,
+        headers=headers,
+    )
 
 
 async def _request_validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -36,8 +43,13 @@ async def _request_validation(_request: Request, exc: RequestValidationError) ->
 
 async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
     """Framework HTTP errors (404, 405) as problem details too."""
-    return problem(exc.status_code, str(exc.detail), str(exc.detail), code=f"http_{exc.status_code}",
-                   headers=getattr(exc, "headers", None))
+    return problem(
+        exc.status_code,
+        str(exc.detail),
+        str(exc.detail),
+        code=f"http_{exc.status_code}",
+        headers=getattr(exc, "headers", None),
+    )
 
 
 def install(app: FastAPI) -> None:

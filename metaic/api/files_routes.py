@@ -29,13 +29,18 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 _UPLOAD_BODY = {
     "requestBody": {
         "required": True,
-        "content": {"multipart/form-data": {"schema": {
-            "type": "object", "required": ["file", "purpose"],
-            "properties": {
-                "file": {"type": "string", "format": "binary", "description": "JPEG, PNG, WebP or GIF"},
-                "purpose": {"type": "string", "enum": list(PURPOSES)},
-            },
-        }}},
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file", "purpose"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary", "description": "JPEG, PNG, WebP or GIF"},
+                        "purpose": {"type": "string", "enum": list(PURPOSES)},
+                    },
+                }
+            }
+        },
     },
 }
 
@@ -53,8 +58,9 @@ def _too_large(limit_mb: int) -> FileTooLarge:
 
 
 @router.post("/api/v1/files", status_code=201, response_model=FileRead, openapi_extra=_UPLOAD_BODY)
-async def upload_file(request: Request, response: Response, user: User = Depends(current_user),
-                      session: Session = Depends(db_session)) -> FileRead:
+async def upload_file(
+    request: Request, response: Response, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> FileRead:
     """Upload an image (multipart fields `file` and `purpose`); variants are made in the background."""
     limit_mb = get_settings().max_upload_mb
     body = await uploads.read_capped(request, limit_mb * 1_000_000 + ENVELOPE_BYTES, lambda: _too_large(limit_mb))
@@ -70,8 +76,9 @@ async def upload_file(request: Request, response: Response, user: User = Depends
             raise ValidationError("Some fields are not valid.", errors=errors)
         data = await upload.read()
         result = await run_in_threadpool(
-            lambda: file_service.upload(session=session, owner=user, purpose=purpose,
-                                        filename=upload.filename or "", data=data)
+            lambda: file_service.upload(
+                session=session, owner=user, purpose=purpose, filename=upload.filename or "", data=data
+            )
         )
     finally:
         await form.close()
@@ -80,8 +87,9 @@ async def upload_file(request: Request, response: Response, user: User = Depends
 
 
 @router.get("/api/v1/files", response_model=list[FileRead])
-def list_files(purpose: str | None = None, user: User = Depends(current_user),
-               session: Session = Depends(db_session)) -> list[FileRead]:
+def list_files(
+    purpose: str | None = None, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> list[FileRead]:
     """The caller's images, newest first."""
     return file_service.list_(session=session, owner=user, purpose=purpose)
 
@@ -94,15 +102,17 @@ def storage_usage(user: User = Depends(current_user), session: Session = Depends
 
 
 @router.get("/api/v1/files/{file_id}", response_model=FileRead)
-def get_file(file_id: uuid.UUID, user: User = Depends(current_user),
-             session: Session = Depends(db_session)) -> FileRead:
+def get_file(
+    file_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> FileRead:
     """One of the caller's images, with its variant addresses once ready."""
     return file_service.get(session=session, owner=user, file_id=file_id)
 
 
 @router.delete("/api/v1/files/{file_id}", status_code=204)
-def delete_file(file_id: uuid.UUID, user: User = Depends(current_user),
-                session: Session = Depends(db_session)) -> Response:
+def delete_file(
+    file_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> Response:
     """Delete one of the caller's images and its stored variants."""
     file_service.delete(session=session, owner=user, file_id=file_id)
     return Response(status_code=204)

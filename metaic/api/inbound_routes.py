@@ -44,8 +44,12 @@ def _twilio_reply(params: dict[str, str]) -> dict:
     body = params.get("Body", "")
     if not body.strip() and params.get("NumMedia", "0") not in ("", "0"):
         body = f"[{params['NumMedia']} media attachment(s)]"
-    return {"channel": "whatsapp" if sender.lower().startswith("whatsapp:") else "sms", "sender": sender,
-            "body": body, "provider_id": params.get("MessageSid") or params.get("SmsMessageSid", "")}
+    return {
+        "channel": "whatsapp" if sender.lower().startswith("whatsapp:") else "sms",
+        "sender": sender,
+        "body": body,
+        "provider_id": params.get("MessageSid") or params.get("SmsMessageSid", ""),
+    }
 
 
 @router.post("/hooks/twilio/inbound", include_in_schema=False)

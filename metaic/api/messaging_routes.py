@@ -43,15 +43,19 @@ class UnreadCount(BaseModel):
 
 
 @router.get("")
-def list_conversations(limit: int = Query(50, ge=1, le=service.MAX_PAGE), user: User = Depends(current_user),
-                       session: Session = Depends(db_session)) -> list[ConversationRead]:
+def list_conversations(
+    limit: int = Query(50, ge=1, le=service.MAX_PAGE),
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session),
+) -> list[ConversationRead]:
     """The caller's conversations, newest activity first."""
     return service.list_conversations(session=session, user=user, limit=limit)
 
 
 @router.post("", status_code=201)
-def start(body: StartBody, response: Response, user: User = Depends(current_user),
-          session: Session = Depends(db_session)) -> ConversationRead:
+def start(
+    body: StartBody, response: Response, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> ConversationRead:
     """Start (or reopen) the conversation with a user or with a contact's MetaIC account."""
     if body.user_id is not None:
         found = service.start_with_user(session=session, user=user, other_user_id=body.user_id)
@@ -68,31 +72,40 @@ def unread(user: User = Depends(current_user), session: Session = Depends(db_ses
 
 
 @router.get("/{conversation_id}")
-def get_conversation(conversation_id: uuid.UUID, user: User = Depends(current_user),
-                     session: Session = Depends(db_session)) -> ConversationRead:
+def get_conversation(
+    conversation_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> ConversationRead:
     """One of the caller's conversations."""
     return service.get(session=session, user=user, conversation_id=conversation_id)
 
 
 @router.get("/{conversation_id}/messages")
-def list_messages(conversation_id: uuid.UUID, limit: int = Query(50, ge=1, le=service.MAX_PAGE),
-                  before: uuid.UUID | None = None, user: User = Depends(current_user),
-                  session: Session = Depends(db_session)) -> list[MessageRead]:
+def list_messages(
+    conversation_id: uuid.UUID,
+    limit: int = Query(50, ge=1, le=service.MAX_PAGE),
+    before: uuid.UUID | None = None,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session),
+) -> list[MessageRead]:
     """The latest messages (or those before message `before`), oldest first."""
-    return service.messages(session=session, user=user, conversation_id=conversation_id, limit=limit,
-                            before=before)
+    return service.messages(session=session, user=user, conversation_id=conversation_id, limit=limit, before=before)
 
 
 @router.post("/{conversation_id}/messages", status_code=201)
-def send(conversation_id: uuid.UUID, body: MessageBody, user: User = Depends(current_user),
-         session: Session = Depends(db_session)) -> MessageRead:
+def send(
+    conversation_id: uuid.UUID,
+    body: MessageBody,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session),
+) -> MessageRead:
     """Send a message."""
     return service.send(session=session, user=user, conversation_id=conversation_id, body=body.body)
 
 
 @router.post("/{conversation_id}/read", status_code=204)
-def mark_read(conversation_id: uuid.UUID, user: User = Depends(current_user),
-              session: Session = Depends(db_session)) -> Response:
+def mark_read(
+    conversation_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> Response:
     """Mark the conversation read."""
     service.mark_read(session=session, user=user, conversation_id=conversation_id)
     return Response(status_code=204)

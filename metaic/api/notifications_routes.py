@@ -70,13 +70,18 @@ class SubscriptionRead(BaseModel):
 
 
 @router.get("/api/v1/notifications")
-def list_notifications(limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0),
-                       unread_only: bool = False, user: User = Depends(current_user),
-                       session: Session = Depends(db_session)) -> NotificationPage:
+def list_notifications(
+    limit: int = Query(20, ge=1, le=100),
+    offset: int = Query(0, ge=0),
+    unread_only: bool = False,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session),
+) -> NotificationPage:
     """The signed-in user's notifications, newest first."""
     items = service.list_(session=session, user=user, limit=limit, offset=offset, unread_only=unread_only)
-    return NotificationPage(items=[NotificationRead.of(n) for n in items],
-                            unread=service.unread_count(session=session, user=user))
+    return NotificationPage(
+        items=[NotificationRead.of(n) for n in items], unread=service.unread_count(session=session, user=user)
+    )
 
 
 @router.get("/api/v1/notifications/unread-count")
@@ -98,23 +103,27 @@ def get_preferences(user: User = Depends(current_user), session: Session = Depen
 
 
 @router.put("/api/v1/notifications/preferences")
-def put_preferences(body: PreferencesUpdate, user: User = Depends(current_user),
-                    session: Session = Depends(db_session)) -> PreferencesRead:
+def put_preferences(
+    body: PreferencesUpdate, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> PreferencesRead:
     """Change switches (only those given) and quiet hours ("HH:MM" each, or both null for none)."""
-    return preferences.update(session=session, user=user, channels=body.channels, quiet_start=body.quiet_start,
-                              quiet_end=body.quiet_end)
+    return preferences.update(
+        session=session, user=user, channels=body.channels, quiet_start=body.quiet_start, quiet_end=body.quiet_end
+    )
 
 
 @router.get("/api/v1/notifications/{notification_id}")
-def get_notification(notification_id: uuid.UUID, user: User = Depends(current_user),
-                     session: Session = Depends(db_session)) -> NotificationRead:
+def get_notification(
+    notification_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> NotificationRead:
     """One notification with the status of each channel's delivery."""
     return service.read_view(session=session, user=user, notification_id=notification_id)
 
 
 @router.post("/api/v1/notifications/{notification_id}/read")
-def read_one(notification_id: uuid.UUID, user: User = Depends(current_user),
-             session: Session = Depends(db_session)) -> NotificationRead:
+def read_one(
+    notification_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> NotificationRead:
     """Mark one notification read."""
     return NotificationRead.of(service.mark_read(session=session, user=user, notification_id=notification_id))
 
@@ -127,24 +136,32 @@ def vapid_public_key() -> dict:
 
 
 @router.post("/api/v1/push/subscriptions", status_code=201)
-def add_subscription(body: SubscriptionBody, request: Request, user: User = Depends(current_user),
-                     session: Session = Depends(db_session)) -> SubscriptionRead:
+def add_subscription(
+    body: SubscriptionBody, request: Request, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> SubscriptionRead:
     """Register this browser (Web Push) or app install (FCM token) for push messages."""
     kind = FCM if body.type == "fcm" else WEBPUSH
     row = subscriptions.subscribe(
-        session=session, user=user, kind=kind, endpoint=body.token if kind == FCM else body.endpoint,
-        p256dh=body.keys.p256dh, auth=body.keys.auth, user_agent=request.headers.get("user-agent", ""),
+        session=session,
+        user=user,
+        kind=kind,
+        endpoint=body.token if kind == FCM else body.endpoint,
+        p256dh=body.keys.p256dh,
+        auth=body.keys.auth,
+        user_agent=request.headers.get("user-agent", ""),
     )
     return SubscriptionRead(id=row.id, type=row.kind)
 
 
 @router.post("/api/v1/push/subscriptions/delete", status_code=204)
-def delete_subscription(body: SubscriptionBody, user: User = Depends(current_user),
-                        session: Session = Depends(db_session)) -> Response:
+def delete_subscription(
+    body: SubscriptionBody, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> Response:
     """Stop push messages to this browser or app install."""
     kind = FCM if body.type == "fcm" else WEBPUSH
-    subscriptions.unsubscribe(session=session, user=user, kind=kind,
-                              endpoint=body.token if kind == FCM else body.endpoint)
+    subscriptions.unsubscribe(
+        session=session, user=user, kind=kind, endpoint=body.token if kind == FCM else body.endpoint
+    )
     return Response(status_code=204)
 
 
@@ -155,8 +172,9 @@ async def sendgrid_hook(request: Request, session: Session = Depends(db_session)
     key = get_settings().sendgrid_webhook_public_key
     signature = request.headers.get(sendgrid_adapter.SIGNATURE_HEADER, "")
     timestamp = request.headers.get(sendgrid_adapter.TIMESTAMP_HEADER, "")
-    if len(payload) > MAX_WEBHOOK_BYTES or not sendgrid_adapter.verify_event_signature(key, payload, signature,
-                                                                                       timestamp):
+    if len(payload) > MAX_WEBHOOK_BYTES or not sendgrid_adapter.verify_event_signature(
+        key, payload, signature, timestamp
+    ):
         return hooks.forbidden("The event signature is missing or wrong.")
     try:
         events = json.loads(payload)
@@ -180,11 +198,13 @@ async def twilio_hook(request: Request, session: Session = Depends(db_session)) 
 def _unsubscribe_page(title: str, message: str, status: int = 200) -> HTMLResponse:
     """A tiny self-contained page for the unsubscribe link."""
     base = html.escape(get_settings().public_base_url)
-    body = (f"<!doctype html><html><head><meta charset='utf-8'><meta name='viewport' content='width=device-width'>"
-            f"<title>{html.escape(title)} · MetaIC</title></head><body style='font-family:system-ui,sans-serif;"
-            f"max-width:520px;margin:64px auto;padding:0 16px;color:#1f2937'><h1 style='font-size:22px'>"
-            f"{html.escape(title)}</h1><p>{html.escape(message)}</p><p><a href='{base}/notifications'>"
-            f"Notification settings</a></p></body></html>")
+    body = (
+        f"<!doctype html><html><head><meta charset='utf-8'><meta name='viewport' content='width=device-width'>"
+        f"<title>{html.escape(title)} · MetaIC</title></head><body style='font-family:system-ui,sans-serif;"
+        f"max-width:520px;margin:64px auto;padding:0 16px;color:#1f2937'><h1 style='font-size:22px'>"
+        f"{html.escape(title)}</h1><p>{html.escape(message)}</p><p><a href='{base}/notifications'>"
+        f"Notification settings</a></p></body></html>"
+    )
     return HTMLResponse(body, status_code=status)
 
 
@@ -197,20 +217,22 @@ def _unsubscribe(session: Session, token: str) -> HTMLResponse:
     language = kinds.language_for(user.language)
     label = kinds.KINDS[kind].label(language) if kind in kinds.KINDS else kind
     channel_name = kinds.channel_label(channel, language)
-    return _unsubscribe_page("You are unsubscribed",
-                             f"You will no longer receive “{label}” by {channel_name.lower()}. "
-                             "You still see them in the app, and can switch them back on in your settings.")
+    return _unsubscribe_page(
+        "You are unsubscribed",
+        f"You will no longer receive “{label}” by {channel_name.lower()}. "
+        "You still see them in the app, and can switch them back on in your settings.",
+    )
 
 
 @router.get("/notifications/unsubscribe", include_in_schema=False)
-def unsubscribe_link(token: str = Query("", max_length=1000),
-                     session: Session = Depends(db_session)) -> HTMLResponse:
+def unsubscribe_link(token: str = Query("", max_length=1000), session: Session = Depends(db_session)) -> HTMLResponse:
     """The link in every notification email: switches that kind's emails off."""
     return _unsubscribe(session, token)
 
 
 @router.post("/notifications/unsubscribe", include_in_schema=False)
-def unsubscribe_one_click(token: str = Query("", max_length=1000),
-                          session: Session = Depends(db_session)) -> HTMLResponse:
+def unsubscribe_one_click(
+    token: str = Query("", max_length=1000), session: Session = Depends(db_session)
+) -> HTMLResponse:
     """RFC 8058 one-click unsubscribe (mail clients POST `List-Unsubscribe=One-Click` here)."""
     return _unsubscribe(session, token)

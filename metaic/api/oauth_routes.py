@@ -104,16 +104,25 @@ _registry: dict[tuple, tuple[float, OAuth]] = {}
 
 def _oauth(settings: Settings) -> OAuth:
     """The authlib registry for the current settings (rebuilt when they change, and hourly)."""
-    key = (settings.google_client_id, settings.google_client_secret, settings.google_metadata_url,
-           settings.apple_client_id, settings.apple_team_id, settings.apple_key_id, settings.apple_private_key,
-           settings.apple_metadata_url)
+    key = (
+        settings.google_client_id,
+        settings.google_client_secret,
+        settings.google_metadata_url,
+        settings.apple_client_id,
+        settings.apple_team_id,
+        settings.apple_key_id,
+        settings.apple_private_key,
+        settings.apple_metadata_url,
+    )
     cached = _registry.get(key)
     if cached and time.monotonic() - cached[0] < REGISTRY_SECONDS:
         return cached[1]
     oauth = OAuth()
     if settings.google_enabled:
         oauth.register(
-            "google", client_id=settings.google_client_id, client_secret=settings.google_client_secret,
+            "google",
+            client_id=settings.google_client_id,
+            client_secret=settings.google_client_secret,
             server_metadata_url=settings.google_metadata_url,
             client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256", "timeout": HTTP_TIMEOUT},
         )
@@ -124,10 +133,16 @@ def _oauth(settings: Settings) -> OAuth:
             log.exception("APPLE_PRIVATE_KEY cannot sign Apple's client secret; Apple sign-in is off")
         else:
             oauth.register(
-                "apple", client_id=settings.apple_client_id, client_secret=secret,
-                server_metadata_url=settings.apple_metadata_url, authorize_params={"response_mode": "form_post"},
-                client_kwargs={"scope": "name email", "token_endpoint_auth_method": "client_secret_post",
-                               "timeout": HTTP_TIMEOUT},
+                "apple",
+                client_id=settings.apple_client_id,
+                client_secret=secret,
+                server_metadata_url=settings.apple_metadata_url,
+                authorize_params={"response_mode": "form_post"},
+                client_kwargs={
+                    "scope": "name email",
+                    "token_endpoint_auth_method": "client_secret_post",
+                    "timeout": HTTP_TIMEOUT,
+                },
             )
     _registry.clear()
     _registry[key] = (time.monotonic(), oauth)
@@ -138,8 +153,13 @@ def _apple_client_secret(settings: Settings) -> str:
     """Apple's client secret: an ES256 JWT signed with the team's key, valid for a day."""
     parts = urlsplit(settings.apple_metadata_url)
     now = int(time.time())
-    claims = {"iss": settings.apple_team_id, "iat": now, "exp": now + APPLE_SECRET_SECONDS,
-              "aud": urlunsplit((parts.scheme, parts.netloc, "", "", "")), "sub": settings.apple_client_id}
+    claims = {
+        "iss": settings.apple_team_id,
+        "iat": now,
+        "exp": now + APPLE_SECRET_SECONDS,
+        "aud": urlunsplit((parts.scheme, parts.netloc, "", "", "")),
+        "sub": settings.apple_client_id,
+    }
     key = settings.apple_private_key.replace("\\n", "\n")  # PEM keys often arrive with escaped newlines
     return jwt.encode(claims, key, algorithm="ES256", headers={"kid": settings.apple_key_id})
 
@@ -149,14 +169,22 @@ def _redirect_uri(settings: Settings, provider: str) -> str:
     return f"{settings.public_base_url.rstrip('/')}/auth/oauth/{provider}/callback"
 
 
-async def _authorization_url(settings: Settings, provider: str, next_path: str,
-                             link_user: str | None) -> tuple[str, Flow]:
+async def _authorization_url(
+    settings: Settings, provider: str, next_path: str, link_user: str | None
+) -> tuple[str, Flow]:
     """Build the provider's authorization URL and the flow to remember."""
     redirect_uri = _redirect_uri(settings, provider)
     if provider == "wechat":
         state = generate_token(30)
-        query = urlencode({"appid": settings.wechat_app_id, "redirect_uri": redirect_uri, "response_type": "code",
-                           "scope": "snsapi_login", "state": state})
+        query = urlencode(
+            {
+                "appid": settings.wechat_app_id,
+                "redirect_uri": redirect_uri,
+                "response_type": "code",
+                "scope": "snsapi_login",
+                "state": state,
+            }
+        )
         url = f"{settings.wechat_base_url.rstrip('/')}/connect/qrconnect?{query}#wechat_redirect"
         return url, Flow(provider=provider, state=state, next=next_path, link_user=link_user)
     client = _oauth(settings).create_client(provider)
@@ -167,8 +195,14 @@ async def _authorization_url(settings: Settings, provider: str, next_path: str,
         client.client_kwargs["code_challenge_method"] = "S256"  # PKCE wherever the provider supports it
     nonce = generate_token(20)
     found = await client.create_authorization_url(redirect_uri, nonce=nonce)
-    return found["url"], Flow(provider=provider, state=found["state"], next=next_path, nonce=nonce,
-                              verifier=found.get("code_verifier"), link_user=link_user)
+    return found["url"], Flow(
+        provider=provider,
+        state=found["state"],
+        next=next_path,
+        nonce=nonce,
+        verifier=found.get("code_verifier"),
+        link_user=link_user,
+    )
 
 
 async def _oidc_identity(settings: Settings, flow: Flow, code: str, params: dict[str, str]) -> Identity:
@@ -176,8 +210,7 @@ async def _oidc_identity(settings: Settings, flow: Flow, code: str, params: dict
     client = _oauth(settings).create_client(flow.provider)
     extra = {"code_verifier": flow.verifier} if flow.verifier else {}
     try:
-        token = await client.fetch_access_token(redirect_uri=_redirect_uri(settings, flow.provider), code=code,
-                                                **extra)
+        token = await client.fetch_access_token(redirect_uri=_redirect_uri(settings, flow.provider), code=code, **extra)
     except OAuthError as exc:
         log.warning("%s token exchange refused: %s", flow.provider, exc)
         raise FlowFailed("provider") from exc
@@ -190,8 +223,12 @@ async def _oidc_identity(settings: Settings, flow: Flow, code: str, params: dict
         raise FlowFailed("token")
     verified = claims.get("email_verified")  # Apple sends "true" as a string
     name = _apple_name(params.get("user", "")) if flow.provider == "apple" else str(claims.get("name") or "")
-    return Identity(subject=str(claims["sub"]), email=claims.get("email") or None,
-                    email_verified=verified is True or str(verified).lower() == "true", name=name)
+    return Identity(
+        subject=str(claims["sub"]),
+        email=claims.get("email") or None,
+        email_verified=verified is True or str(verified).lower() == "true",
+        name=name,
+    )
 
 
 def _apple_name(raw: str) -> str:
@@ -207,17 +244,28 @@ async def _wechat_identity(settings: Settings, code: str) -> Identity:
     """Exchange a WeChat code for openid/unionid, then read the nickname; WeChat never gives an email."""
     api = settings.wechat_api_url.rstrip("/")
     async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as client:
-        response = await client.get(f"{api}/sns/oauth2/access_token", params={
-            "appid": settings.wechat_app_id, "secret": settings.wechat_app_secret, "code": code,
-            "grant_type": "authorization_code",
-        })
+        response = await client.get(
+            f"{api}/sns/oauth2/access_token",
+            params={
+                "appid": settings.wechat_app_id,
+                "secret": settings.wechat_app_secret,
+                "code": code,
+                "grant_type": "authorization_code",
+            },
+        )
         data = response.json()  # WeChat answers JSON typed as text/plain, errors as 200 + errcode
         if data.get("errcode") or not data.get("openid") or not data.get("access_token"):
             log.warning("wechat token exchange refused: %s", data.get("errmsg") or data)
             raise FlowFailed("provider")
-        info = (await client.get(f"{api}/sns/userinfo", params={
-            "access_token": data["access_token"], "openid": data["openid"],
-        })).json()
+        info = (
+            await client.get(
+                f"{api}/sns/userinfo",
+                params={
+                    "access_token": data["access_token"],
+                    "openid": data["openid"],
+                },
+            )
+        ).json()
     name = "" if info.get("errcode") else str(info.get("nickname") or "")
     # unionid is stable across all of one company's WeChat apps; openid is per app.
     subject = data.get("unionid") or info.get("unionid") or data["openid"]
@@ -225,6 +273,7 @@ async def _wechat_identity(settings: Settings, code: str) -> Identity:
 
 
 # --- finishing in the database --------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -244,19 +293,26 @@ def _complete(*, flow: Flow, identity: Identity, ip: str, user_agent: str, cooki
             current = sessions.resolve(session=session, token=cookie_token) if cookie_token else None
             if user is None or not user.is_active or (current is not None and current[0].id != user.id):
                 raise FlowFailed("expired")
-            social.link(session=session, user=user, provider=flow.provider, subject=identity.subject,
-                        email=identity.email)
+            social.link(
+                session=session, user=user, provider=flow.provider, subject=identity.subject, email=identity.email
+            )
             return Outcome(linked=True)
-        user = social.sign_in(session=session, provider=flow.provider, subject=identity.subject,
-                              email=identity.email, email_verified=identity.email_verified, name=identity.name)
+        user = social.sign_in(
+            session=session,
+            provider=flow.provider,
+            subject=identity.subject,
+            email=identity.email,
+            email_verified=identity.email_verified,
+            name=identity.name,
+        )
         if user.mfa_enabled_at is not None:
             return Outcome(mfa_challenge=sign("mfa-challenge", {"u": str(user.id)}))
-        token = sessions.create(session=session, user=user, remember=True, ip=ip, user_agent=user_agent,
-                                activated=True)
+        token = sessions.create(session=session, user=user, remember=True, ip=ip, user_agent=user_agent, activated=True)
         return Outcome(token=token)
 
 
 # --- HTTP -----------------------------------------------------------------------------------------
+
 
 def _cookie_options(settings: Settings, provider: str) -> dict:
     """Flow-cookie attributes: SameSite=None; Secure for form_post providers over HTTPS, else Lax."""
@@ -338,8 +394,9 @@ async def callback(provider: str, request: Request) -> RedirectResponse:
     return response
 
 
-async def _finish(settings: Settings, provider: str, flow: Flow | None, params: dict[str, str],
-                  request: Request) -> Outcome:
+async def _finish(
+    settings: Settings, provider: str, flow: Flow | None, params: dict[str, str], request: Request
+) -> Outcome:
     """Check the state, talk to the provider, then sign in or link; FlowFailed carries the reason."""
     if flow is None:
         raise FlowFailed("expired")
@@ -359,8 +416,12 @@ async def _finish(settings: Settings, provider: str, flow: Flow | None, params: 
         raise FlowFailed("provider") from exc
     try:
         return await run_in_threadpool(
-            _complete, flow=flow, identity=identity, ip=client_ip(request),
-            user_agent=request.headers.get("user-agent", ""), cookie_token=request.cookies.get(sessions.COOKIE_NAME),
+            _complete,
+            flow=flow,
+            identity=identity,
+            ip=client_ip(request),
+            user_agent=request.headers.get("user-agent", ""),
+            cookie_token=request.cookies.get(sessions.COOKIE_NAME),
         )
     except social.SocialSignInRefused as exc:
         raise FlowFailed(exc.reason) from exc
@@ -387,8 +448,9 @@ def _succeeded(settings: Settings, flow: Flow, outcome: Outcome) -> RedirectResp
     if outcome.linked:
         return RedirectResponse(_with_query(flow.next, linked=flow.provider), status_code=303)
     if outcome.mfa_challenge:
-        return RedirectResponse(_with_query("/login/mfa", challenge=outcome.mfa_challenge, next=flow.next),
-                                status_code=303)
+        return RedirectResponse(
+            _with_query("/login/mfa", challenge=outcome.mfa_challenge, next=flow.next), status_code=303
+        )
     response = RedirectResponse(flow.next, status_code=303)
     set_session_cookie(response, outcome.token or "", settings.remember_days * 86400)
     return response

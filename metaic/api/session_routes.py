@@ -26,18 +26,26 @@ def safe_next(value: str | None, default: str = "/dashboard") -> str:
 def set_session_cookie(response: RedirectResponse, token: str, max_age: int | None) -> None:
     """Attach the HttpOnly, SameSite=Lax session cookie (Secure in production)."""
     response.set_cookie(
-        sessions.COOKIE_NAME, token, max_age=max_age, httponly=True, samesite="lax",
-        secure=get_settings().cookie_secure, path="/",
+        sessions.COOKIE_NAME,
+        token,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().cookie_secure,
+        path="/",
     )
 
 
 @router.get("/session")
-def start_session(request: Request, ticket: str = "", next: str = "/dashboard",
-                  session: Session = Depends(db_session)) -> RedirectResponse:
+def start_session(
+    request: Request, ticket: str = "", next: str = "/dashboard", session: Session = Depends(db_session)
+) -> RedirectResponse:
     """Exchange a one-time login ticket (bound to this browser's nonce cookie) for the session cookie."""
     try:
         token, max_age = sessions.redeem_ticket(
-            session=session, ticket=ticket, nonce=request.cookies.get(NONCE_COOKIE, ""),
+            session=session,
+            ticket=ticket,
+            nonce=request.cookies.get(NONCE_COOKIE, ""),
         )
     except DomainError:
         return RedirectResponse("/login?error=expired", status_code=303)

@@ -53,15 +53,15 @@ class TokenResponse(BaseModel):
 
 def _pair(pair: api_tokens.TokenPair) -> TokenResponse:
     """Convert the domain pair to the response model."""
-    return TokenResponse(access_token=pair.access_token, refresh_token=pair.refresh_token,
-                         expires_in=pair.expires_in)
+    return TokenResponse(access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in)
 
 
 @router.post("/auth/signup", status_code=201)
 def signup(body: SignupBody, request: Request, session: Session = Depends(db_session)) -> UserRead:
     """Create an account; a verification email is sent."""
-    user = flows.signup(session=session, email=body.email, password=body.password, name=body.name,
-                        ip=client_ip(request))
+    user = flows.signup(
+        session=session, email=body.email, password=body.password, name=body.name, ip=client_ip(request)
+    )
     return UserRead.of(user)
 
 

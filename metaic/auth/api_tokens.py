@@ -35,8 +35,12 @@ def _access_token(user: User) -> tuple[str, int]:
     lifetime = settings.access_token_minutes * 60
     now = clock.now()
     claims = {
-        "sub": str(user.id), "role": user.role, "aud": AUDIENCE, "iat": now,
-        "exp": now + timedelta(seconds=lifetime), "jti": uuid.uuid4().hex,
+        "sub": str(user.id),
+        "role": user.role,
+        "aud": AUDIENCE,
+        "iat": now,
+        "exp": now + timedelta(seconds=lifetime),
+        "jti": uuid.uuid4().hex,
     }
     return jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM), lifetime
 
@@ -44,10 +48,14 @@ def _access_token(user: User) -> tuple[str, int]:
 def issue(*, session: Session, user: User, family_id: uuid.UUID | None = None) -> TokenPair:
     """Issue an access token and a new refresh token (a new family unless rotating)."""
     refresh = new_token()
-    session.add(RefreshToken(
-        user_id=user.id, family_id=family_id or uuid.uuid4(), token_hash=hash_token(refresh),
-        expires_at=clock.now() + timedelta(days=get_settings().refresh_token_days),
-    ))
+    session.add(
+        RefreshToken(
+            user_id=user.id,
+            family_id=family_id or uuid.uuid4(),
+            token_hash=hash_token(refresh),
+            expires_at=clock.now() + timedelta(days=get_settings().refresh_token_days),
+        )
+    )
     session.flush()
     access, lifetime = _access_token(user)
     return TokenPair(access_token=access, refresh_token=refresh, expires_in=lifetime)
@@ -57,8 +65,12 @@ def user_id_from_access(token: str) -> uuid.UUID:
     """Validate an access token and return its user id."""
     try:
         claims = jwt.decode(
-            token, get_settings().secret_key, algorithms=[ALGORITHM], audience=AUDIENCE,
-            options={"require": ["exp", "sub", "iat"], "verify_iat": False}, leeway=0,
+            token,
+            get_settings().secret_key,
+            algorithms=[ALGORITHM],
+            audience=AUDIENCE,
+            options={"require": ["exp", "sub", "iat"], "verify_iat": False},
+            leeway=0,
         )
         # pyjwt checks exp (and would check iat) against the real clock; our clock decides (tests move it,
         # and an `iat` a moment ahead of this host's clock must not void a token issued by another host).

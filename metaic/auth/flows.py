@@ -40,8 +40,12 @@ class LoginStep:
 def _send_email(template: str, user: User, **context) -> None:
     """Queue an account email for a user."""
     enqueue(
-        auth_jobs.send_account_email, template, user.email, {"name": user.name, "email": user.email, **context},
-        title=f"{template} email to user {user.id}", queue_name="high",
+        auth_jobs.send_account_email,
+        template,
+        user.email,
+        {"name": user.name, "email": user.email, **context},
+        title=f"{template} email to user {user.id}",
+        queue_name="high",
     )
 
 
@@ -56,8 +60,9 @@ def signup(*, session: Session, email: str, password: str, name: str, ip: str = 
 def send_verification(*, user: User) -> None:
     """Send (again) the email verification link."""
     ratelimit.hit(f"verify-send:{user.id}", limit=5, window=3600)
-    _send_email("verify_email", user, link=verification.email_verification_link(user),
-                hours=verification.EMAIL_LINK_HOURS)
+    _send_email(
+        "verify_email", user, link=verification.email_verification_link(user), hours=verification.EMAIL_LINK_HOURS
+    )
 
 
 def check_password(*, session: Session, email: str, password: str, ip: str = "") -> LoginStep:
@@ -100,8 +105,9 @@ def request_password_reset(*, session: Session, email: str, ip: str = "") -> Non
     ratelimit.hit(f"reset:acct:{address}", limit=RESET_ACCOUNT[0], window=RESET_ACCOUNT[1])
     user = user_service.get_by_email(session=session, email=address)
     if user is not None and user.is_active:
-        _send_email("reset_password", user, link=verification.password_reset_link(user),
-                    minutes=verification.RESET_LINK_MINUTES)
+        _send_email(
+            "reset_password", user, link=verification.password_reset_link(user), minutes=verification.RESET_LINK_MINUTES
+        )
 
 
 def reset_password(*, session: Session, token: str, new_password: str, ip: str = "") -> User:
@@ -113,12 +119,14 @@ def reset_password(*, session: Session, token: str, new_password: str, ip: str =
     return user
 
 
-def change_password(*, session: Session, user: User, current_password: str, new_password: str,
-                    current_token: str | None) -> int:
+def change_password(
+    *, session: Session, user: User, current_password: str, new_password: str, current_token: str | None
+) -> int:
     """Change the password; every other session is revoked. Returns how many."""
     ratelimit.hit(f"password-change:{user.id}", limit=10, window=900)
-    user_service.change_password(session=session, user=user, current_password=current_password,
-                                 new_password=new_password)
+    user_service.change_password(
+        session=session, user=user, current_password=current_password, new_password=new_password
+    )
     return _after_password_change(session=session, user=user, keep_token=current_token)
 
 
@@ -134,8 +142,13 @@ def send_phone_code(*, session: Session, user: User, phone: str) -> str:
     """Text a 6-digit code to a phone number; returns the normalised number."""
     ratelimit.hit(f"phone-send:{user.id}", limit=PHONE_SEND[0], window=PHONE_SEND[1])
     number, code = verification.start_phone_verification(session=session, user=user, phone=phone)
-    enqueue(auth_jobs.send_sms, number, f"Your MetaIC code is {code}. It expires in "
-            f"{verification.PHONE_CODE_MINUTES} minutes.", title=f"phone code for user {user.id}", queue_name="high")
+    enqueue(
+        auth_jobs.send_sms,
+        number,
+        f"Your MetaIC code is {code}. It expires in {verification.PHONE_CODE_MINUTES} minutes.",
+        title=f"phone code for user {user.id}",
+        queue_name="high",
+    )
     return number
 
 

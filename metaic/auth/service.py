@@ -58,8 +58,13 @@ def require(*, session: Session, user_id: uuid.UUID) -> User:
 
 
 def create(
-    *, session: Session, email: str, password: str | None, name: str = "",
-    role: str = ROLE_USER, verified: bool = False,
+    *,
+    session: Session,
+    email: str,
+    password: str | None,
+    name: str = "",
+    role: str = ROLE_USER,
+    verified: bool = False,
 ) -> User:
     """Create an account; `password=None` makes a social-login-only account."""
     email = normalize_email(email)
@@ -71,7 +76,9 @@ def create(
     if get_by_email(session=session, email=email):
         raise Conflict("An account with this email already exists. Sign in instead.", field="email")
     user = User(
-        email=email, name=name, role=role,
+        email=email,
+        name=name,
+        role=role,
         password_hash=hash_password(password) if password is not None else None,
         email_verified_at=clock.now() if verified else None,
     )
@@ -89,8 +96,9 @@ def authenticate(*, session: Session, email: str, password: str) -> User | None:
     return user
 
 
-def update_profile(*, session: Session, user: User, name: str, timezone: str | None = None,
-                   language: str | None = None) -> User:
+def update_profile(
+    *, session: Session, user: User, name: str, timezone: str | None = None, language: str | None = None
+) -> User:
     """Change the display name, time zone and language."""
     user.name = clean_name(name)
     if timezone is not None:

@@ -91,17 +91,24 @@ def _store(session: Session) -> _DbStore | _RedisStore:
     return _RedisStore(client) if client else _DbStore(session)
 
 
-def create(*, session: Session, user: User, remember: bool, ip: str = "", user_agent: str = "",
-           activated: bool = False) -> str:
+def create(
+    *, session: Session, user: User, remember: bool, ip: str = "", user_agent: str = "", activated: bool = False
+) -> str:
     """Start a session; unless `activated`, it is usable once its login ticket is redeemed. Returns its token."""
     settings = get_settings()
     days = settings.remember_days if remember else settings.session_days
     token = new_token()
     now = clock.now()
     record = UserSession(
-        id=hash_token(token), user_id=user.id, created_at=now, last_seen_at=now,
-        expires_at=now + timedelta(days=days), remember=remember,
-        ip=(ip or "")[:64], user_agent=(user_agent or "")[:400], activated_at=now if activated else None,
+        id=hash_token(token),
+        user_id=user.id,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(days=days),
+        remember=remember,
+        ip=(ip or "")[:64],
+        user_agent=(user_agent or "")[:400],
+        activated_at=now if activated else None,
     )
     _store(session).save(record)
     user.last_login_at = now
@@ -150,9 +157,7 @@ def resolve(*, session: Session, token: str | None) -> tuple[User, UserSession] 
 def _usable(record: UserSession) -> bool:
     """True for an activated, unrevoked, unexpired session."""
     return (
-        record.activated_at is not None
-        and record.revoked_at is None
-        and clock.as_utc(record.expires_at) > clock.now()
+        record.activated_at is not None and record.revoked_at is None and clock.as_utc(record.expires_at) > clock.now()
     )
 
 
@@ -163,8 +168,12 @@ def list_for_user(*, session: Session, user_id: uuid.UUID, current_token: str | 
     rows.sort(key=lambda r: clock.as_utc(r.last_seen_at), reverse=True)
     return [
         SessionRead(
-            id=r.id, created_at=clock.as_utc(r.created_at), last_seen_at=clock.as_utc(r.last_seen_at),
-            expires_at=clock.as_utc(r.expires_at), ip=r.ip, device=describe_device(r.user_agent),
+            id=r.id,
+            created_at=clock.as_utc(r.created_at),
+            last_seen_at=clock.as_utc(r.last_seen_at),
+            expires_at=clock.as_utc(r.expires_at),
+            ip=r.ip,
+            device=describe_device(r.user_agent),
             current=r.id == current,
         )
         for r in rows
@@ -205,12 +214,36 @@ def revoke_all(*, session: Session, user_id: uuid.UUID, except_token: str | None
 def describe_device(user_agent: str) -> str:
     """A short human description of a user agent ("Chrome on Linux")."""
     ua = user_agent or ""
-    browser = next((name for key, name in (
-        ("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("HeadlessChrome", "Headless Chrome"),
-        ("Chrome/", "Chrome"), ("Safari/", "Safari"), ("curl/", "curl"), ("python", "Script"),
-    ) if key in ua), "Unknown browser")
-    system = next((name for key, name in (
-        ("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"), ("Windows", "Windows"),
-        ("Mac OS X", "macOS"), ("Linux", "Linux"),
-    ) if key in ua), "unknown system")
+    browser = next(
+        (
+            name
+            for key, name in (
+                ("Edg/", "Edge"),
+                ("OPR/", "Opera"),
+                ("Firefox/", "Firefox"),
+                ("HeadlessChrome", "Headless Chrome"),
+                ("Chrome/", "Chrome"),
+                ("Safari/", "Safari"),
+                ("curl/", "curl"),
+                ("python", "Script"),
+            )
+            if key in ua
+        ),
+        "Unknown browser",
+    )
+    system = next(
+        (
+            name
+            for key, name in (
+                ("iPhone", "iPhone"),
+                ("iPad", "iPad"),
+                ("Android", "Android"),
+                ("Windows", "Windows"),
+                ("Mac OS X", "macOS"),
+                ("Linux", "Linux"),
+            )
+            if key in ua
+        ),
+        "unknown system",
+    )
     return f"{browser} on {system}"

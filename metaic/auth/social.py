@@ -82,14 +82,16 @@ def _accounts(*, session: Session, user_id) -> list[SocialAccount]:
 def list_for_user(*, session: Session, user: User) -> list[SocialAccountRead]:
     """The user's linked sign-in methods."""
     return [
-        SocialAccountRead(provider=a.provider, label=label(a.provider), email=a.email,
-                          created_at=clock.as_utc(a.created_at))
+        SocialAccountRead(
+            provider=a.provider, label=label(a.provider), email=a.email, created_at=clock.as_utc(a.created_at)
+        )
         for a in _accounts(session=session, user_id=user.id)
     ]
 
 
-def sign_in(*, session: Session, provider: str, subject: str, email: str | None, email_verified: bool,
-            name: str = "") -> User:
+def sign_in(
+    *, session: Session, provider: str, subject: str, email: str | None, email_verified: bool, name: str = ""
+) -> User:
     """Return the account for a provider identity: its link, else a verified-email match, else a new account."""
     _check_provider(provider)
     if not subject:
@@ -107,7 +109,8 @@ def sign_in(*, session: Session, provider: str, subject: str, email: str | None,
     if address is None:
         raise SocialSignInRefused(
             f"{label(provider)} does not share an email address with us. Sign up with your email first, "
-            f"then link {label(provider)} from your account settings.", reason="no_email",
+            f"then link {label(provider)} from your account settings.",
+            reason="no_email",
         )
     user = user_service.get_by_email(session=session, email=address)
     if user is not None:
@@ -116,7 +119,8 @@ def sign_in(*, session: Session, provider: str, subject: str, email: str | None,
             # account; otherwise anyone could claim someone else's address there and take the account.
             raise SocialSignInRefused(
                 f"{label(provider)} has not confirmed {address}. Sign in with your password, then link "
-                f"{label(provider)} from your account settings.", reason="unverified",
+                f"{label(provider)} from your account settings.",
+                reason="unverified",
             )
         if not user.is_active:
             raise SocialSignInRefused("This account is disabled.", reason="disabled")
@@ -125,8 +129,9 @@ def sign_in(*, session: Session, provider: str, subject: str, email: str | None,
             user.email_verified_at = clock.now()
             session.add(user)
     else:
-        user = user_service.create(session=session, email=address, password=None, name=_clean_name(name),
-                                   verified=email_verified)
+        user = user_service.create(
+            session=session, email=address, password=None, name=_clean_name(name), verified=email_verified
+        )
     _add_link(session=session, user=user, provider=provider, subject=subject, email=address)
     return user
 

@@ -78,16 +78,20 @@ def normalize_phone(raw: str, *, region: str | None = None) -> str:
 def start_phone_verification(*, session: Session, user: User, phone: str) -> tuple[str, str]:
     """Create a 6-digit code for a phone number; returns (E.164 number, code) for sending."""
     number = normalize_phone(phone)
-    for old in session.exec(select(PhoneVerification).where(
-        PhoneVerification.user_id == user.id, PhoneVerification.used_at.is_(None)
-    )):
+    for old in session.exec(
+        select(PhoneVerification).where(PhoneVerification.user_id == user.id, PhoneVerification.used_at.is_(None))
+    ):
         old.used_at = clock.now()
         session.add(old)
     code = f"{secrets.randbelow(1_000_000):06d}"
-    session.add(PhoneVerification(
-        user_id=user.id, phone=number, code_hash=hash_token(f"{user.id}:{code}"),
-        expires_at=clock.now() + timedelta(minutes=PHONE_CODE_MINUTES),
-    ))
+    session.add(
+        PhoneVerification(
+            user_id=user.id,
+            phone=number,
+            code_hash=hash_token(f"{user.id}:{code}"),
+            expires_at=clock.now() + timedelta(minutes=PHONE_CODE_MINUTES),
+        )
+    )
     session.flush()
     return number, code
 

@@ -15,23 +15,36 @@ DEMO_CONTENT: dict = {
     "name": "Zoë Martín",
     "headline": "Founder & Product Designer",
     "bio": "I help early-stage teams turn rough ideas into products people love to use.\n"
-           "12 years across fintech, health and climate; previously design lead at Lumen Health.",
+    "12 years across fintech, health and climate; previously design lead at Lumen Health.",
     "avatar_url": "",
     "cover_url": f"{ASSETS}/cover.svg",
     "language": "en",
     "theme": {"template": "classic", "color": "#4f46e5", "font": "inter"},
     "business": {
-        "name": "Northwind Studio", "logo_url": "", "industry": "Product design",
+        "name": "Northwind Studio",
+        "logo_url": "",
+        "industry": "Product design",
         "description": "A small product studio: research, UX and UI, design systems and rapid prototypes.",
-        "website": "northwind.example.com", "address": "221 Kingsland Road, London E2 8AN",
+        "website": "northwind.example.com",
+        "address": "221 Kingsland Road, London E2 8AN",
     },
     "services": [
-        {"title": "Product discovery sprint", "description": "Two weeks of interviews, mapping and a tested "
-         "prototype, so you build the right thing first.", "price_range": "£6k–£9k"},
-        {"title": "Design system setup", "description": "Tokens, components and docs your engineers adopt.",
-         "price_range": "from £12k"},
-        {"title": "Design mentoring", "description": "Monthly sessions for founders and junior designers.",
-         "price_range": "£150 / hour"},
+        {
+            "title": "Product discovery sprint",
+            "description": "Two weeks of interviews, mapping and a tested "
+            "prototype, so you build the right thing first.",
+            "price_range": "£6k–£9k",
+        },
+        {
+            "title": "Design system setup",
+            "description": "Tokens, components and docs your engineers adopt.",
+            "price_range": "from £12k",
+        },
+        {
+            "title": "Design mentoring",
+            "description": "Monthly sessions for founders and junior designers.",
+            "price_range": "£150 / hour",
+        },
     ],
     "contacts": [
         {"kind": "phone", "label": "Mobile", "value": "+44 7911 123456", "preferred": True},
@@ -48,12 +61,24 @@ DEMO_CONTENT: dict = {
         {"kind": "website", "url": "northwind.example.com", "label": "Studio website"},
     ],
     "works": [
-        {"title": "Lumen Health patient app", "description": "Booking and results for 2M patients; "
-         "NPS up 31 points.", "image_url": f"{ASSETS}/work-1.svg", "link": "https://example.com/lumen"},
-        {"title": "Greenledger carbon dashboard", "description": "Emissions reporting for finance teams.",
-         "image_url": f"{ASSETS}/work-2.svg", "link": "https://example.com/greenledger"},
-        {"title": "Sunday — a savings club", "description": "Brand and app for a community savings startup.",
-         "image_url": f"{ASSETS}/work-3.svg", "link": ""},
+        {
+            "title": "Lumen Health patient app",
+            "description": "Booking and results for 2M patients; NPS up 31 points.",
+            "image_url": f"{ASSETS}/work-1.svg",
+            "link": "https://example.com/lumen",
+        },
+        {
+            "title": "Greenledger carbon dashboard",
+            "description": "Emissions reporting for finance teams.",
+            "image_url": f"{ASSETS}/work-2.svg",
+            "link": "https://example.com/greenledger",
+        },
+        {
+            "title": "Sunday — a savings club",
+            "description": "Brand and app for a community savings startup.",
+            "image_url": f"{ASSETS}/work-3.svg",
+            "link": "",
+        },
     ],
     "interests": ["Climate tech", "Typography", "Trail running", "Ceramics", "Jazz"],
     "networking": {

@@ -31,8 +31,15 @@ def publish(*, session: Session, owner: User, card_id: uuid.UUID) -> VersionRead
     """Publish a card's draft (the hook for search reindexing and notifications when those domains land)."""
     version = versions.publish(session=session, owner=owner, card_id=card_id)
     # Contacts saved from this card follow its published content (after commit, so the job sees it).
-    after_commit(session, lambda: enqueue(contacts_jobs.refresh_from_card, card_id,
-                                          title=f"refresh contacts saved from card {card_id}", queue_name="low"))
+    after_commit(
+        session,
+        lambda: enqueue(
+            contacts_jobs.refresh_from_card,
+            card_id,
+            title=f"refresh contacts saved from card {card_id}",
+            queue_name="low",
+        ),
+    )
     return version
 
 
@@ -40,8 +47,14 @@ def _record(session: Session, card: PublicCard, visitor: Visitor, kind: str, cha
     """Record an event unless the visitor is the card's owner (or a bot, which analytics drops)."""
     if not visitor.count or (visitor.user_id is not None and visitor.user_id == card.owner_id):
         return
-    analytics_service.record(session=session, card_id=card.card_id, kind=kind, channel=channel,
-                             user_agent=visitor.user_agent, referrer=visitor.referrer)
+    analytics_service.record(
+        session=session,
+        card_id=card.card_id,
+        kind=kind,
+        channel=channel,
+        user_agent=visitor.user_agent,
+        referrer=visitor.referrer,
+    )
 
 
 def view(*, session: Session, slug: str, visitor: Visitor, scan: bool = False) -> PublicCard | SlugRedirect | None:

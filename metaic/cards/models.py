@@ -172,4 +172,3 @@ class SlugHistory(SQLModel, table=True):
     slug: str = Field(max_length=60, unique=True, index=True)
     card_id: uuid.UUID = Field(foreign_key="business_cards.id", index=True, ondelete="CASCADE")
     created_at: datetime = created_at_field()
-

@@ -15,14 +15,19 @@ from metaic.cards.schemas import CardContent, parse_content
 from metaic.core.errors import ValidationError
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8}){0,2}$")
-_HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9\u00a1-\uffff]([a-z0-9\u00a1-\uffff-]{0,61}[a-z0-9\u00a1-\uffff])?\.)+"
-                   r"[a-z\u00a1-\uffff][a-z0-9\u00a1-\uffff-]{1,62}$")
+_HOST = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9\u00a1-\uffff]([a-z0-9\u00a1-\uffff-]{0,61}[a-z0-9\u00a1-\uffff])?\.)+"
+    r"[a-z\u00a1-\uffff][a-z0-9\u00a1-\uffff-]{1,62}$"
+)
 _WECHAT_ID = re.compile(r"^[a-zA-Z][-_a-zA-Z0-9]{5,19}$")
 _HANDLE = re.compile(r"^@?([A-Za-z0-9_.-]{1,60})$")
 # Where a bare handle (`@ada`, `ada`) points for each network.
 _PROFILE_BASE = {
-    "linkedin": "https://www.linkedin.com/in/", "x": "https://x.com/", "instagram": "https://www.instagram.com/",
-    "github": "https://github.com/", "telegram": "https://t.me/",
+    "linkedin": "https://www.linkedin.com/in/",
+    "x": "https://x.com/",
+    "instagram": "https://www.instagram.com/",
+    "github": "https://github.com/",
+    "telegram": "https://t.me/",
 }
 
 
@@ -236,8 +241,7 @@ def _works(doc: CardContent, errors: _Errors) -> None:
         if item.link:
             item.link = _check(errors, f"works.{i}.link", normalize_url, item.link)
         if item.image_url:
-            item.image_url = _check(errors, f"works.{i}.image_url", normalize_url, item.image_url,
-                                    allow_relative=True)
+            item.image_url = _check(errors, f"works.{i}.image_url", normalize_url, item.image_url, allow_relative=True)
 
 
 def _interests(doc: CardContent, errors: _Errors) -> None:

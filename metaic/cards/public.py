@@ -38,9 +38,14 @@ def get_public(*, session: Session, slug: str, viewer_id: uuid.UUID | None = Non
         if visibility == "private" and viewer_id != owner_id:
             return None
         return PublicCard(
-            card_id=card_id, owner_id=owner_id, slug=current_slug, visibility=visibility,
-            published_at=version.published_at, version=version.number,
-            etag=_etag(version.id, current_slug, visibility), avatar_file_id=version.avatar_file_id,
+            card_id=card_id,
+            owner_id=owner_id,
+            slug=current_slug,
+            visibility=visibility,
+            published_at=version.published_at,
+            version=version.number,
+            etag=_etag(version.id, current_slug, visibility),
+            avatar_file_id=version.avatar_file_id,
             content=parse_content(version.content),
         )
     moved = session.exec(

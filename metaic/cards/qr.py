@@ -65,13 +65,22 @@ def _color(value: str, field: str, *, allow_transparent: bool) -> str | None:
 
 def _luminance(hex_color: str) -> float:
     """Relative luminance (WCAG) of `#rrggbb`."""
-    channels = [int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
-def options(*, payload: str = "url", scale: int | None = None, size: int | None = None, dark: str = "#000000",
-            light: str = "#ffffff", border: int = 4, error: str = "M", print_mm: float | None = None) -> QrOptions:
+def options(
+    *,
+    payload: str = "url",
+    scale: int | None = None,
+    size: int | None = None,
+    dark: str = "#000000",
+    light: str = "#ffffff",
+    border: int = 4,
+    error: str = "M",
+    print_mm: float | None = None,
+) -> QrOptions:
     """Check raw query options; raises ValidationError naming the bad option."""
     if payload not in PAYLOADS:
         raise ValidationError("Choose url, vcard or mecard.", field="payload")
@@ -91,10 +100,13 @@ def options(*, payload: str = "url", scale: int | None = None, size: int | None 
     light_hex = _color(light, "light", allow_transparent=True)
     # Scanners need dark modules on a light ground with real contrast (3:1 in WCAG terms).
     if (_luminance(light_hex or "#ffffff") + 0.05) / (_luminance(dark_hex) + 0.05) < 3:
-        raise ValidationError("The dark colour must be clearly darker than the light colour, or scanners "
-                              "cannot read the code.", field="dark")
-    return QrOptions(payload=payload, scale=scale, size=size, dark=dark_hex, light=light_hex, border=border,
-                     error=level, print_mm=mm)
+        raise ValidationError(
+            "The dark colour must be clearly darker than the light colour, or scanners cannot read the code.",
+            field="dark",
+        )
+    return QrOptions(
+        payload=payload, scale=scale, size=size, dark=dark_hex, light=light_hex, border=border, error=level, print_mm=mm
+    )
 
 
 def max_version(print_mm: float, border: int) -> int:
@@ -107,20 +119,26 @@ def make(data: str, opts: QrOptions) -> segno.QRCode:
     """Encode `data`, refusing it (422) when the code would be too dense to print at the requested width."""
     limit = max_version(opts.print_mm, opts.border)
     if limit < 1:
-        raise ValidationError(f"A {opts.print_mm:g} mm code with a {opts.border}-module margin has no room "
-                              "for data; print it larger or use a smaller margin.", field="print_mm")
+        raise ValidationError(
+            f"A {opts.print_mm:g} mm code with a {opts.border}-module margin has no room "
+            "for data; print it larger or use a smaller margin.",
+            field="print_mm",
+        )
     try:
         code = segno.make(data, error=opts.error.lower(), micro=False, boost_error=True)
     except DataOverflowError as exc:
-        raise ValidationError("This content is too large for any QR code; use the link payload.",
-                              field="payload") from exc
+        raise ValidationError(
+            "This content is too large for any QR code; use the link payload.", field="payload"
+        ) from exc
     if code.version > limit:
         needed = (17 + 4 * code.version + 2 * opts.border) * MIN_MODULE_MM
         raise ValidationError(
             f"This {opts.payload} payload ({len(data.encode())} bytes) needs a version {code.version} code, "
             f"which must be printed at least {math.ceil(needed)} mm wide to keep modules 0.5 mm or larger; "
             f"the limit at {opts.print_mm:g} mm is version {limit}. Print it larger, lower the error "
-            "correction, or use the link payload.", field="payload")
+            "correction, or use the link payload.",
+            field="payload",
+        )
     return code
 
 

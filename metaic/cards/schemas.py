@@ -77,7 +77,8 @@ class SocialItem(_Doc):
     """A typed link to a profile (for WeChat, the WeChat ID is accepted in place of a URL)."""
 
     kind: Literal["linkedin", "x", "instagram", "github", "whatsapp", "wechat", "telegram", "website", "custom"] = (
-        "website")
+        "website"
+    )
     url: Url = ""
     label: str = Field(default="", max_length=60)
 
@@ -97,7 +98,8 @@ class NetworkingPrefs(_Doc):
     offer: str = Field(default="", max_length=600)
     looking_for: str = Field(default="", max_length=600)
     industries: list[Annotated[str, StringConstraints(max_length=60)]] = Field(
-        default_factory=list, max_length=MAX_INDUSTRIES)
+        default_factory=list, max_length=MAX_INDUSTRIES
+    )
     open_to: list[Literal["mentoring", "hiring", "investing", "partnering"]] = Field(default_factory=list)
     meeting_format: Literal["in_person", "video", "phone", "any"] = "any"
 
@@ -122,7 +124,8 @@ class CardContent(_Doc):
     socials: list[SocialItem] = Field(default_factory=list, max_length=MAX_SOCIALS)
     works: list[WorkItem] = Field(default_factory=list, max_length=MAX_WORKS)
     interests: list[Annotated[str, StringConstraints(max_length=40)]] = Field(
-        default_factory=list, max_length=MAX_INTERESTS)
+        default_factory=list, max_length=MAX_INTERESTS
+    )
     networking: NetworkingPrefs = Field(default_factory=NetworkingPrefs)
 
     def preferred_contact(self, kind: str) -> ContactItem | None:

@@ -30,9 +30,26 @@ from metaic.core import clock
 from metaic.core.errors import ValidationError
 
 __all__ = [
-    "bulk", "colors", "compare_versions", "create", "delete", "duplicate", "fonts", "get_content", "get_public",
-    "list_", "list_versions", "publish", "restore_version", "save_draft", "set_avatar", "set_slug",
-    "set_visibility", "status_of", "templates", "unpublish",
+    "bulk",
+    "colors",
+    "compare_versions",
+    "create",
+    "delete",
+    "duplicate",
+    "fonts",
+    "get_content",
+    "get_public",
+    "list_",
+    "list_versions",
+    "publish",
+    "restore_version",
+    "save_draft",
+    "set_avatar",
+    "set_slug",
+    "set_visibility",
+    "status_of",
+    "templates",
+    "unpublish",
 ]
 
 MAX_CARDS_PER_OWNER = 100
@@ -56,9 +73,19 @@ def list_(*, session: Session, owner: User) -> list[CardSummary]:
     cards = session.exec(select(Card).where(Card.owner_id == owner.id).order_by(Card.updated_at.desc())).all()
     views = analytics_service.view_counts(session=session, card_ids=[c.id for c in cards])
     return [
-        CardSummary(id=c.id, name=c.name, slug=c.slug, status=status_of(c), visibility=c.visibility,
-                    updated_at=c.updated_at, published_at=c.published_at, view_count=views.get(c.id, 0),
-                    headline=c.headline, avatar_url=c.avatar_url, template=c.template_key)
+        CardSummary(
+            id=c.id,
+            name=c.name,
+            slug=c.slug,
+            status=status_of(c),
+            visibility=c.visibility,
+            updated_at=c.updated_at,
+            published_at=c.published_at,
+            view_count=views.get(c.id, 0),
+            headline=c.headline,
+            avatar_url=c.avatar_url,
+            template=c.template_key,
+        )
         for c in cards
     ]
 
@@ -79,14 +106,16 @@ def create(*, session: Session, owner: User, name: str) -> Card:
         raise ValidationError("Use at most 120 characters.", field="name")
     _check_quota(session=session, owner=owner)
     now = clock.now()
-    card = Card(owner_id=owner.id, slug=generate(session=session, name=value), name=value, created_at=now,
-                updated_at=now)
+    card = Card(
+        owner_id=owner.id, slug=generate(session=session, name=value), name=value, created_at=now, updated_at=now
+    )
     session.add(card)
     session.flush()
-    content = CardContent(name=value, theme=ThemeChoice(template="classic", color=themes.DEFAULT_COLOR,
-                                                        font=themes.DEFAULT_FONT),
-                          contacts=[ContactItem(kind="email", label="Work", value=owner.email, preferred=True)]
-                          if owner.email else [])
+    content = CardContent(
+        name=value,
+        theme=ThemeChoice(template="classic", color=themes.DEFAULT_COLOR, font=themes.DEFAULT_FONT),
+        contacts=[ContactItem(kind="email", label="Work", value=owner.email, preferred=True)] if owner.email else [],
+    )
     write_content(session=session, card=card, content=content)
     return card
 
@@ -97,8 +126,15 @@ def duplicate(*, session: Session, owner: User, card_id: uuid.UUID) -> Card:
     _check_quota(session=session, owner=owner)
     content = load_content(session=session, card=source)
     now = clock.now()
-    card = Card(owner_id=owner.id, slug=generate(session=session, name=source.name), name=source.name,
-                avatar_file_id=source.avatar_file_id, visibility=source.visibility, created_at=now, updated_at=now)
+    card = Card(
+        owner_id=owner.id,
+        slug=generate(session=session, name=source.name),
+        name=source.name,
+        avatar_file_id=source.avatar_file_id,
+        visibility=source.visibility,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(card)
     session.flush()
     write_content(session=session, card=card, content=content)
@@ -168,8 +204,9 @@ def set_visibility(*, session: Session, owner: User, card_id: uuid.UUID, visibil
     return visibility
 
 
-def set_avatar(*, session: Session, owner: User, card_id: uuid.UUID, file_id: uuid.UUID | None,
-               url: str = "") -> CardContent:
+def set_avatar(
+    *, session: Session, owner: User, card_id: uuid.UUID, file_id: uuid.UUID | None, url: str = ""
+) -> CardContent:
     """Attach an uploaded photo (files domain id + its public URL) to the draft, or clear it."""
     card = require_card(session=session, owner=owner, card_id=card_id, for_update=True)
     content = load_content(session=session, card=card)

@@ -16,12 +16,50 @@ from metaic.core.errors import Conflict, ValidationError
 
 MIN_LENGTH = 3
 MAX_LENGTH = 60
-RESERVED = frozenset({
-    "admin", "api", "c", "login", "logout", "auth", "signup", "register", "dashboard", "account", "accounts",
-    "static", "assets", "_event", "_upload", "_health", "ping", "health", "healthz", "settings", "cards", "card",
-    "contacts", "help", "support", "about", "terms", "privacy", "www", "mail", "new", "edit", "me", "metaic",
-    "root", "null", "undefined", "favicon-ico", "robots-txt", "sitemap-xml",
-})
+RESERVED = frozenset(
+    {
+        "admin",
+        "api",
+        "c",
+        "login",
+        "logout",
+        "auth",
+        "signup",
+        "register",
+        "dashboard",
+        "account",
+        "accounts",
+        "static",
+        "assets",
+        "_event",
+        "_upload",
+        "_health",
+        "ping",
+        "health",
+        "healthz",
+        "settings",
+        "cards",
+        "card",
+        "contacts",
+        "help",
+        "support",
+        "about",
+        "terms",
+        "privacy",
+        "www",
+        "mail",
+        "new",
+        "edit",
+        "me",
+        "metaic",
+        "root",
+        "null",
+        "undefined",
+        "favicon-ico",
+        "robots-txt",
+        "sitemap-xml",
+    }
+)
 _PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 

@@ -63,25 +63,46 @@ def load_content(*, session: Session, card: Card) -> CardContent:
         return session.exec(select(model).where(model.card_id == card.id).order_by(model.position)).all()
 
     return CardContent(
-        name=card.name, headline=card.headline, bio=card.bio, avatar_url=card.avatar_url,
-        cover_url=card.cover_url, language=card.language,
+        name=card.name,
+        headline=card.headline,
+        bio=card.bio,
+        avatar_url=card.avatar_url,
+        cover_url=card.cover_url,
+        language=card.language,
         theme=ThemeChoice(template=card.template_key, color=card.theme_color, font=card.theme_font),
         business=BusinessInfo(
-            name=business.name, logo_url=business.logo_url, industry=business.industry,
-            description=business.description, website=business.website, address=business.address,
-        ) if business else BusinessInfo(),
-        services=[ServiceItem(title=r.title, description=r.description, price_range=r.price_range)
-                  for r in rows(BusinessService)],
-        contacts=[ContactItem(kind=r.kind, label=r.label, value=r.value, preferred=r.preferred)
-                  for r in rows(ContactInformation)],
+            name=business.name,
+            logo_url=business.logo_url,
+            industry=business.industry,
+            description=business.description,
+            website=business.website,
+            address=business.address,
+        )
+        if business
+        else BusinessInfo(),
+        services=[
+            ServiceItem(title=r.title, description=r.description, price_range=r.price_range)
+            for r in rows(BusinessService)
+        ],
+        contacts=[
+            ContactItem(kind=r.kind, label=r.label, value=r.value, preferred=r.preferred)
+            for r in rows(ContactInformation)
+        ],
         socials=[SocialItem(kind=r.kind, url=r.url, label=r.label) for r in rows(SocialLink)],
-        works=[WorkDoc(title=r.title, description=r.description, image_url=r.image_url, link=r.link)
-               for r in rows(WorkItem)],
+        works=[
+            WorkDoc(title=r.title, description=r.description, image_url=r.image_url, link=r.link)
+            for r in rows(WorkItem)
+        ],
         interests=[r.label for r in rows(PersonalInterest)],
         networking=NetworkingPrefs(
-            offer=networking.offer, looking_for=networking.looking_for, industries=list(networking.industries),
-            open_to=list(networking.open_to), meeting_format=networking.meeting_format,
-        ) if networking else NetworkingPrefs(),
+            offer=networking.offer,
+            looking_for=networking.looking_for,
+            industries=list(networking.industries),
+            open_to=list(networking.open_to),
+            meeting_format=networking.meeting_format,
+        )
+        if networking
+        else NetworkingPrefs(),
     )
 
 
@@ -90,7 +111,10 @@ def write_content(*, session: Session, card: Card, content: CardContent) -> None
     card.name, card.headline, card.bio = content.name, content.headline, content.bio
     card.avatar_url, card.cover_url, card.language = content.avatar_url, content.cover_url, content.language
     card.template_key, card.theme_color, card.theme_font = (
-        content.theme.template, content.theme.color, content.theme.font)
+        content.theme.template,
+        content.theme.color,
+        content.theme.font,
+    )
     card.content_hash = content_hash(content)
     card.updated_at = clock.now()
     session.add(card)

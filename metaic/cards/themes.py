@@ -5,15 +5,34 @@ from __future__ import annotations
 import re
 
 TEMPLATES: tuple[dict[str, str], ...] = (
-    {"key": "classic", "label": "Classic", "description": "Cover banner, round photo, centred and calm.",
-     "default_color": "#4f46e5", "default_font": "inter"},
-    {"key": "modern", "label": "Modern",
-     "description": "Colour header, side panel with contact details on wide screens.",
-     "default_color": "#0ea5e9", "default_font": "inter"},
-    {"key": "bold", "label": "Bold", "description": "Dark canvas, big type and bright accents.",
-     "default_color": "#db2777", "default_font": "rounded"},
-    {"key": "minimal", "label": "Minimal", "description": "White space, fine rules, editorial serif.",
-     "default_color": "#111827", "default_font": "serif"},
+    {
+        "key": "classic",
+        "label": "Classic",
+        "description": "Cover banner, round photo, centred and calm.",
+        "default_color": "#4f46e5",
+        "default_font": "inter",
+    },
+    {
+        "key": "modern",
+        "label": "Modern",
+        "description": "Colour header, side panel with contact details on wide screens.",
+        "default_color": "#0ea5e9",
+        "default_font": "inter",
+    },
+    {
+        "key": "bold",
+        "label": "Bold",
+        "description": "Dark canvas, big type and bright accents.",
+        "default_color": "#db2777",
+        "default_font": "rounded",
+    },
+    {
+        "key": "minimal",
+        "label": "Minimal",
+        "description": "White space, fine rules, editorial serif.",
+        "default_color": "#111827",
+        "default_font": "serif",
+    },
 )
 TEMPLATE_KEYS = tuple(t["key"] for t in TEMPLATES)
 
@@ -31,17 +50,32 @@ DEFAULT_COLOR = "#4f46e5"
 
 # System font stacks only: nothing to download, so the first paint never waits for a font.
 FONTS: tuple[dict[str, str], ...] = (
-    {"key": "inter", "label": "Inter (clean)",
-     "stack": "Inter, 'Segoe UI', Roboto, 'Helvetica Neue', 'Liberation Sans', Arial, system-ui, sans-serif"},
-    {"key": "serif", "label": "Serif (classic)",
-     "stack": "Charter, 'Bitstream Charter', 'Sitka Text', Cambria, Georgia, 'Liberation Serif', serif"},
-    {"key": "rounded", "label": "Rounded (friendly)",
-     "stack": "ui-rounded, 'SF Pro Rounded', 'Hiragino Maru Gothic ProN', Quicksand, Comfortaa, Manjari, "
-              "'Arial Rounded MT', 'Arial Rounded MT Bold', Calibri, 'DejaVu Sans', sans-serif"},
-    {"key": "mono", "label": "Mono (technical)",
-     "stack": "ui-monospace, 'Cascadia Code', 'Source Code Pro', Menlo, Consolas, 'DejaVu Sans Mono', monospace"},
-    {"key": "humanist", "label": "Humanist (warm)",
-     "stack": "Seravek, 'Gill Sans Nova', Ubuntu, Calibri, 'DejaVu Sans', source-sans-pro, sans-serif"},
+    {
+        "key": "inter",
+        "label": "Inter (clean)",
+        "stack": "Inter, 'Segoe UI', Roboto, 'Helvetica Neue', 'Liberation Sans', Arial, system-ui, sans-serif",
+    },
+    {
+        "key": "serif",
+        "label": "Serif (classic)",
+        "stack": "Charter, 'Bitstream Charter', 'Sitka Text', Cambria, Georgia, 'Liberation Serif', serif",
+    },
+    {
+        "key": "rounded",
+        "label": "Rounded (friendly)",
+        "stack": "ui-rounded, 'SF Pro Rounded', 'Hiragino Maru Gothic ProN', Quicksand, Comfortaa, Manjari, "
+        "'Arial Rounded MT', 'Arial Rounded MT Bold', Calibri, 'DejaVu Sans', sans-serif",
+    },
+    {
+        "key": "mono",
+        "label": "Mono (technical)",
+        "stack": "ui-monospace, 'Cascadia Code', 'Source Code Pro', Menlo, Consolas, 'DejaVu Sans Mono', monospace",
+    },
+    {
+        "key": "humanist",
+        "label": "Humanist (warm)",
+        "stack": "Seravek, 'Gill Sans Nova', Ubuntu, Calibri, 'DejaVu Sans', source-sans-pro, sans-serif",
+    },
 )
 FONT_KEYS = tuple(f["key"] for f in FONTS)
 DEFAULT_FONT = "inter"

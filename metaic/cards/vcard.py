@@ -11,18 +11,39 @@ from metaic.cards.schemas import CardContent
 CRLF = "\r\n"
 MAX_OCTETS = 75
 # Common labels that map onto standard TYPE values; any other label is kept with Apple's X-ABLabel.
-_PHONE_TYPES = {"mobile": "CELL", "cell": "CELL", "work": "WORK", "office": "WORK", "home": "HOME", "fax": "FAX",
-                "main": "WORK", "personal": "HOME"}
+_PHONE_TYPES = {
+    "mobile": "CELL",
+    "cell": "CELL",
+    "work": "WORK",
+    "office": "WORK",
+    "home": "HOME",
+    "fax": "FAX",
+    "main": "WORK",
+    "personal": "HOME",
+}
 _EMAIL_TYPES = {"work": "WORK", "office": "WORK", "home": "HOME", "personal": "HOME"}
 _ADR_TYPES = {"work": "WORK", "office": "WORK", "home": "HOME", "personal": "HOME"}
-_SOCIAL_TYPES = {"linkedin": "linkedin", "x": "twitter", "instagram": "instagram", "github": "github",
-                 "whatsapp": "whatsapp", "wechat": "wechat", "telegram": "telegram"}
+_SOCIAL_TYPES = {
+    "linkedin": "linkedin",
+    "x": "twitter",
+    "instagram": "instagram",
+    "github": "github",
+    "whatsapp": "whatsapp",
+    "wechat": "wechat",
+    "telegram": "telegram",
+}
 
 
 def escape(value: str) -> str:
     """Escape a TEXT value: backslash, comma, semicolon and newlines (RFC 2426 §4)."""
-    return (value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+    return (
+        value.replace("\\", "\\\\")
+        .replace(",", "\\,")
+        .replace(";", "\\;")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
 
 
 def fold(line: str) -> str:
@@ -86,8 +107,14 @@ class _Writer:
             self.lines.append(f"{prefix}X-ABLabel:{escape(label)}")
 
 
-def build(content: CardContent, photo_jpeg: bytes | None = None, *, card_id: uuid.UUID | None = None,
-          revised: datetime | None = None, url: str | None = None) -> str:
+def build(
+    content: CardContent,
+    photo_jpeg: bytes | None = None,
+    *,
+    card_id: uuid.UUID | None = None,
+    revised: datetime | None = None,
+    url: str | None = None,
+) -> str:
     """The card as a vCard 3.0 text (CRLF line ends, folded); encode as UTF-8 without BOM to serve it."""
     w = _Writer()
     w.lines += ["BEGIN:VCARD", "VERSION:3.0", "PRODID:-//MetaIC//Digital business card//EN"]
@@ -107,8 +134,9 @@ def build(content: CardContent, photo_jpeg: bytes | None = None, *, card_id: uui
             w.add("EMAIL", escape(item.value), f"TYPE={params}", label)
         else:
             params, label = _type(item.label, _ADR_TYPES, [], item.preferred)
-            w.add("ADR", ";".join(["", "", escape(item.value), "", "", "", ""]),
-                  f"TYPE={params}" if params else "", label)
+            w.add(
+                "ADR", ";".join(["", "", escape(item.value), "", "", "", ""]), f"TYPE={params}" if params else "", label
+            )
     if content.business.address:
         w.add("ADR", ";".join(["", "", escape(content.business.address), "", "", "", ""]), "TYPE=WORK")
     # URL values are URIs, not TEXT: they are written as they are (normalised URLs hold no line breaks).
@@ -141,8 +169,12 @@ def build(content: CardContent, photo_jpeg: bytes | None = None, *, card_id: uui
 def compact(content: CardContent, *, url: str) -> str:
     """A short vCard for an offline QR code: name, organisation, title, first phone and email, page URL."""
     family, given, additional = split_name(content.name)
-    lines = ["BEGIN:VCARD", "VERSION:3.0",
-             "N:" + ";".join(escape(p) for p in (family, given, additional, "", "")), f"FN:{escape(content.name)}"]
+    lines = [
+        "BEGIN:VCARD",
+        "VERSION:3.0",
+        "N:" + ";".join(escape(p) for p in (family, given, additional, "", "")),
+        f"FN:{escape(content.name)}",
+    ]
     if content.business.name:
         lines.append(f"ORG:{escape(content.business.name)}")
     if content.headline:

@@ -17,8 +17,13 @@ from metaic.core.errors import NotFound
 
 def _read(version: CardVersion, card: Card) -> VersionRead:
     """The read model of a version."""
-    return VersionRead(id=version.id, number=version.number, published_at=version.published_at,
-                       name=str(version.content.get("name", "")), is_live=card.published_version_id == version.id)
+    return VersionRead(
+        id=version.id,
+        number=version.number,
+        published_at=version.published_at,
+        name=str(version.content.get("name", "")),
+        is_live=card.published_version_id == version.id,
+    )
 
 
 def publishable_content(*, session: Session, card: Card) -> CardContent:
@@ -36,9 +41,15 @@ def publish_card(*, session: Session, card: Card, actor: User | None = None) -> 
             return live
     number = session.exec(select(func.max(CardVersion.number)).where(CardVersion.card_id == card.id)).one() or 0
     now = clock.now()
-    version = CardVersion(card_id=card.id, number=number + 1, content=content.model_dump(mode="json"),
-                          content_hash=digest, avatar_file_id=card.avatar_file_id, published_at=now,
-                          published_by=actor.id if actor else None)
+    version = CardVersion(
+        card_id=card.id,
+        number=number + 1,
+        content=content.model_dump(mode="json"),
+        content_hash=digest,
+        avatar_file_id=card.avatar_file_id,
+        published_at=now,
+        published_by=actor.id if actor else None,
+    )
     session.add(version)
     session.flush()
     card.published_version_id, card.published_hash, card.published_at = version.id, digest, now
@@ -69,15 +80,17 @@ def unpublish(*, session: Session, owner: User, card_id) -> None:
 def list_versions(*, session: Session, owner: User, card_id) -> list[VersionRead]:
     """Every published version, newest first."""
     card = require_card(session=session, owner=owner, card_id=card_id)
-    rows = session.exec(select(CardVersion).where(CardVersion.card_id == card.id)
-                        .order_by(CardVersion.number.desc())).all()
+    rows = session.exec(
+        select(CardVersion).where(CardVersion.card_id == card.id).order_by(CardVersion.number.desc())
+    ).all()
     return [_read(v, card) for v in rows]
 
 
 def _version(*, session: Session, card: Card, number: int) -> CardVersion:
     """One version of a card by number, or NotFound."""
-    row = session.exec(select(CardVersion).where(CardVersion.card_id == card.id,
-                                                 CardVersion.number == int(number))).first()
+    row = session.exec(
+        select(CardVersion).where(CardVersion.card_id == card.id, CardVersion.number == int(number))
+    ).first()
     if row is None:
         raise NotFound(f"Version {number} does not exist.")
     return row
@@ -118,8 +131,9 @@ def diff(before: CardContent, after: CardContent) -> list[dict[str, Any]]:
     _flatten(before.model_dump(mode="json"), "", old)
     _flatten(after.model_dump(mode="json"), "", new)
     fields = list(old) + [key for key in new if key not in old]
-    changes = [{"field": key, "before": old.get(key), "after": new.get(key)}
-               for key in fields if old.get(key) != new.get(key)]
+    changes = [
+        {"field": key, "before": old.get(key), "after": new.get(key)} for key in fields if old.get(key) != new.get(key)
+    ]
     return sorted(changes, key=lambda row: _order(row["field"]))
 
 
@@ -131,4 +145,3 @@ def _order(path: str) -> tuple:
     head, _, rest = path.partition(".")
     indexes = tuple(int(p) for p in rest.split(".") if p.isdigit()) if rest else ()
     return (_TOP.index(head) if head in _TOP else len(_TOP), indexes)
-

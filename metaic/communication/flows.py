@@ -12,10 +12,26 @@ from metaic.communication import service, templates
 from metaic.communication.models import ScheduledMessage
 
 
-def send_from_template(*, session: Session, owner: User, contact_id: uuid.UUID | str, channel: str, subject: str,
-                       body: str, send_at: datetime | None = None) -> ScheduledMessage:
+def send_from_template(
+    *,
+    session: Session,
+    owner: User,
+    contact_id: uuid.UUID | str,
+    channel: str,
+    subject: str,
+    body: str,
+    send_at: datetime | None = None,
+) -> ScheduledMessage:
     """Fill a template's `{{ variables }}` for the contact and queue the result (WhatsApp has no subject)."""
-    filled_subject, filled_body = templates.preview(session=session, owner=owner, contact_id=contact_id,
-                                                    subject=subject if channel == "email" else "", body=body)
-    return service.send(session=session, owner=owner, contact_id=contact_id, channel=channel,
-                        subject=filled_subject, body=filled_body, send_at=send_at)
+    filled_subject, filled_body = templates.preview(
+        session=session, owner=owner, contact_id=contact_id, subject=subject if channel == "email" else "", body=body
+    )
+    return service.send(
+        session=session,
+        owner=owner,
+        contact_id=contact_id,
+        channel=channel,
+        subject=filled_subject,
+        body=filled_body,
+        send_at=send_at,
+    )

@@ -45,7 +45,7 @@ def normalize_sender(channel: Channel, sender: str) -> str:
         if channel == "email":
             return contact_store.clean_value("emails", parseaddr(raw)[1], field="from")
         if raw.lower().startswith("whatsapp:"):
-            raw = raw[len("whatsapp:"):]
+            raw = raw[len("whatsapp:") :]
         return contact_store.clean_value("phones", raw, field="from")
     except ValidationError:
         return ""
@@ -71,10 +71,11 @@ def _provider_key(provider_id: str) -> str:
 def _last_sent(session: Session, channel: Channel, address: str) -> ScheduledMessage | None:
     """The newest sent message to `address` on a channel a reply on `channel` answers."""
     channels = PHONE_CHANNELS if channel in PHONE_CHANNELS else ("email",)
-    query = (select(ScheduledMessage)
-             .where(ScheduledMessage.to == address, ScheduledMessage.status == SENT,
-                    ScheduledMessage.channel.in_(channels))
-             .order_by(ScheduledMessage.send_at.desc(), ScheduledMessage.created_at.desc()))
+    query = (
+        select(ScheduledMessage)
+        .where(ScheduledMessage.to == address, ScheduledMessage.status == SENT, ScheduledMessage.channel.in_(channels))
+        .order_by(ScheduledMessage.send_at.desc(), ScheduledMessage.created_at.desc())
+    )
     return session.exec(query).first()
 
 
@@ -103,16 +104,28 @@ def _display_name(contact: SavedContact | None, fallback: str) -> str:
 
 def _tell_owner(session: Session, owner: User, row: InboundMessage) -> None:
     """Add the reply to the contact's timeline and notify the owner."""
-    history.log(session=session, owner=owner, contact_id=row.contact_id, channel=row.channel,
-                direction="inbound", subject=row.subject, body=row.body)
+    history.log(
+        session=session,
+        owner=owner,
+        contact_id=row.contact_id,
+        channel=row.channel,
+        direction="inbound",
+        subject=row.subject,
+        body=row.body,
+    )
     name = _display_name(session.get(SavedContact, row.contact_id), row.sender)
     preview = " ".join(row.body.split())[:PREVIEW] or row.subject[:PREVIEW]
-    notification_flows.notify(session=session, user=owner, kind="message",
-                              data={"sender": name, "preview": preview, "url": f"/contacts/view?id={row.contact_id}"})
+    notification_flows.notify(
+        session=session,
+        user=owner,
+        kind="message",
+        data={"sender": name, "preview": preview, "url": f"/contacts/view?id={row.contact_id}"},
+    )
 
 
-def record_reply(*, session: Session, channel: Channel, sender: str, body: str, subject: str = "",
-                 provider_id: str) -> InboundMessage | None:
+def record_reply(
+    *, session: Session, channel: Channel, sender: str, body: str, subject: str = "", provider_id: str
+) -> InboundMessage | None:
     """Store a contact's reply on their owner's timeline; None for an unknown sender or a repeat."""
     if channel not in (*PHONE_CHANNELS, "email"):
         raise ValidationError("Choose whatsapp, sms or email.", field="channel")
@@ -124,9 +137,15 @@ def record_reply(*, session: Session, channel: Channel, sender: str, body: str, 
         return None
     if _already_recorded(session, key):
         return None
-    row = InboundMessage(owner_id=message.owner_id, contact_id=message.contact_id, channel=channel, sender=address,
-                         subject=contact_store.clean_text(subject)[:MAX_SUBJECT],
-                         body=contact_store.clean_multiline(body)[:MAX_BODY], provider_id=key)
+    row = InboundMessage(
+        owner_id=message.owner_id,
+        contact_id=message.contact_id,
+        channel=channel,
+        sender=address,
+        subject=contact_store.clean_text(subject)[:MAX_SUBJECT],
+        body=contact_store.clean_multiline(body)[:MAX_BODY],
+        provider_id=key,
+    )
     if not _insert(session, row):
         return None
     owner = session.get(User, message.owner_id)

@@ -63,31 +63,47 @@ def claim(message_id: uuid.UUID, now: datetime | None = None) -> Claim | None:
     with session_scope() as session:
         # The WHERE clause is re-checked under the row lock, so of two racing workers one updates one row.
         # `send_at` becomes the claim time: that is how a stale claim is recognised later.
-        won = session.exec(update(ScheduledMessage).where(ScheduledMessage.id == message_id, _claimable(now))
-                           .values(status=SENDING, send_at=now)
-                           .execution_options(synchronize_session=False)).rowcount
+        won = session.exec(
+            update(ScheduledMessage)
+            .where(ScheduledMessage.id == message_id, _claimable(now))
+            .values(status=SENDING, send_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
         if won != 1:
             return None
         m = session.get(ScheduledMessage, message_id)
         owner = session.get(User, m.owner_id)
-        return Claim(id=m.id, owner_id=m.owner_id, contact_id=m.contact_id, channel=m.channel, to=m.to,
-                     subject=m.subject, body=m.body, reply_to=formataddr((owner.name, owner.email)) if owner else "")
+        return Claim(
+            id=m.id,
+            owner_id=m.owner_id,
+            contact_id=m.contact_id,
+            channel=m.channel,
+            to=m.to,
+            subject=m.subject,
+            body=m.body,
+            reply_to=formataddr((owner.name, owner.email)) if owner else "",
+        )
 
 
 def _send(message: Claim) -> str:
     """Hand the message to the email or WhatsApp adapter; returns the provider's id."""
     if message.channel == "email":
-        return get_email_sender().send(OutgoingEmail(to=message.to, subject=message.subject, text=message.body,
-                                                     reply_to=message.reply_to or None,
-                                                     metadata={"scheduled_message_id": str(message.id)}))
+        return get_email_sender().send(
+            OutgoingEmail(
+                to=message.to,
+                subject=message.subject,
+                text=message.body,
+                reply_to=message.reply_to or None,
+                metadata={"scheduled_message_id": str(message.id)},
+            )
+        )
     return get_whatsapp_sender().send(message.to, message.body)
 
 
 def _record(message: Claim, *, provider_id: str = "", error: str = "") -> str:
     """Store the outcome of a claimed send (and its timeline entry); returns the status afterwards."""
     with session_scope() as session:
-        row = session.exec(select(ScheduledMessage).where(ScheduledMessage.id == message.id)
-                           .with_for_update()).first()
+        row = session.exec(select(ScheduledMessage).where(ScheduledMessage.id == message.id).with_for_update()).first()
         if row is None:
             return ""  # the contact (and with it the message) was deleted meanwhile
         if row.status != SENDING:
@@ -95,8 +111,15 @@ def _record(message: Claim, *, provider_id: str = "", error: str = "") -> str:
         row.status, row.provider_id, row.error = (FAILED if error else SENT), provider_id[:200], error[:500]
         session.add(row)
         if not error:
-            history.log(session=session, owner=session.get(User, message.owner_id), contact_id=message.contact_id,
-                        channel=message.channel, direction="outbound", subject=message.subject, body=message.body)
+            history.log(
+                session=session,
+                owner=session.get(User, message.owner_id),
+                contact_id=message.contact_id,
+                channel=message.channel,
+                direction="outbound",
+                subject=message.subject,
+                body=message.body,
+            )
         return row.status
 
 

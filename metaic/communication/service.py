@@ -35,8 +35,16 @@ def _recipient(contact: SavedContact, channel: str) -> str:
     return contact.phones[0]["value"]
 
 
-def send(*, session: Session, owner: User, contact_id: uuid.UUID | str, channel: str, subject: str = "",
-         body: str, send_at: datetime | None = None) -> ScheduledMessage:
+def send(
+    *,
+    session: Session,
+    owner: User,
+    contact_id: uuid.UUID | str,
+    channel: str,
+    subject: str = "",
+    body: str,
+    send_at: datetime | None = None,
+) -> ScheduledMessage:
     """Queue an already previewed message to a contact; it is delivered after the caller commits."""
     contact = contact_store.require_contact(session=session, owner_id=owner.id, contact_id=contact_id)
     if channel not in CHANNELS:
@@ -50,9 +58,17 @@ def send(*, session: Session, owner: User, contact_id: uuid.UUID | str, channel:
     ratelimit.hit(f"outreach:{owner.id}", limit=MESSAGES_PER_HOUR, window=3600)
     now = clock.now().astimezone(UTC)
     when = clock.schedule(send_at, now, what="message")
-    message = ScheduledMessage(owner_id=owner.id, contact_id=contact.id, channel=channel,
-                               to=_recipient(contact, channel), subject=subject, body=body, send_at=when,
-                               status=QUEUED, created_at=now)
+    message = ScheduledMessage(
+        owner_id=owner.id,
+        contact_id=contact.id,
+        channel=channel,
+        to=_recipient(contact, channel),
+        subject=subject,
+        body=body,
+        send_at=when,
+        status=QUEUED,
+        created_at=now,
+    )
     session.add(message)
     session.flush()
     after_commit(session, _enqueue(message.id, channel, when if when > now else None))
@@ -81,8 +97,9 @@ def get(*, session: Session, owner: User, message_id: uuid.UUID | str) -> Schedu
     return message
 
 
-def list_(*, session: Session, owner: User, contact_id: uuid.UUID | str | None = None,
-          limit: int = 100) -> list[ScheduledMessage]:
+def list_(
+    *, session: Session, owner: User, contact_id: uuid.UUID | str | None = None, limit: int = 100
+) -> list[ScheduledMessage]:
     """The owner's messages, newest first, optionally for one contact."""
     query = select(ScheduledMessage).where(ScheduledMessage.owner_id == owner.id)
     if contact_id is not None:
@@ -95,11 +112,13 @@ def cancel(*, session: Session, owner: User, message_id: uuid.UUID | str) -> Sch
     """Cancel a message still waiting in the queue; Conflict once a worker has taken it (sending, sent, failed)."""
     message = get(session=session, owner=owner, message_id=message_id)
     # Conditional update: it races fairly with a worker's claim, and exactly one of them wins.
-    won = session.exec(update(ScheduledMessage).where(ScheduledMessage.id == message.id,
-                                                      ScheduledMessage.status == QUEUED)
-                       .values(status=CANCELED).execution_options(synchronize_session=False)).rowcount
+    won = session.exec(
+        update(ScheduledMessage)
+        .where(ScheduledMessage.id == message.id, ScheduledMessage.status == QUEUED)
+        .values(status=CANCELED)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     session.refresh(message)
     if won != 1 and message.status != CANCELED:
-        raise Conflict(f"This message is already {message.status}; only a queued one can be cancelled.",
-                       field="status")
+        raise Conflict(f"This message is already {message.status}; only a queued one can be cancelled.", field="status")
     return message

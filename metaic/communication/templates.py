@@ -21,20 +21,36 @@ from metaic.core.ids import parse_id
 MAX_NAME, MAX_SUBJECT, MAX_BODY = 80, 200, 5000
 MAX_OUTPUT = 20000
 # What a template may use, for help texts (the names `_variables` fills).
-VARIABLES = ("contact.first_name", "contact.last_name", "contact.full_name", "contact.company", "contact.title",
-             "me.name", "me.email")
+VARIABLES = (
+    "contact.first_name",
+    "contact.last_name",
+    "contact.full_name",
+    "contact.company",
+    "contact.title",
+    "me.name",
+    "me.email",
+)
 
 DEFAULTS = (
-    ("Nice to meet you", "Nice to meet you, {{ contact.first_name or contact.full_name }}",
-     "Hi {{ contact.first_name or contact.full_name }},\n\nIt was great to meet you. I'd love to stay in touch.\n\n"
-     "Best,\n{{ me.name }}"),
-    ("Follow-up", "Following up",
-     "Hi {{ contact.first_name or contact.full_name }},\n\nI wanted to follow up on our conversation. "
-     "Would you have time for a short call next week?\n\nBest,\n{{ me.name }}"),
-    ("Introduction", "Introduction: {{ me.name }}",
-     "Hi {{ contact.first_name or contact.full_name }},\n\nI'm {{ me.name }} ({{ me.email }}). "
-     "{% if contact.company %}I'd like to learn more about {{ contact.company }} and {% endif %}"
-     "see how we could work together.\n\nBest,\n{{ me.name }}"),
+    (
+        "Nice to meet you",
+        "Nice to meet you, {{ contact.first_name or contact.full_name }}",
+        "Hi {{ contact.first_name or contact.full_name }},\n\nIt was great to meet you. I'd love to stay in touch.\n\n"
+        "Best,\n{{ me.name }}",
+    ),
+    (
+        "Follow-up",
+        "Following up",
+        "Hi {{ contact.first_name or contact.full_name }},\n\nI wanted to follow up on our conversation. "
+        "Would you have time for a short call next week?\n\nBest,\n{{ me.name }}",
+    ),
+    (
+        "Introduction",
+        "Introduction: {{ me.name }}",
+        "Hi {{ contact.first_name or contact.full_name }},\n\nI'm {{ me.name }} ({{ me.email }}). "
+        "{% if contact.company %}I'd like to learn more about {{ contact.company }} and {% endif %}"
+        "see how we could work together.\n\nBest,\n{{ me.name }}",
+    ),
 )
 
 
@@ -93,9 +109,16 @@ def _variables(contact: ContactRead, sender: User) -> dict[str, _Vars]:
     """The variables a template may use."""
     first_name, last_name = _split_name(contact)
     return {
-        "contact": _Vars("contact", {"first_name": first_name, "last_name": last_name,
-                                     "full_name": contact.full_name, "company": contact.company,
-                                     "title": contact.title}),
+        "contact": _Vars(
+            "contact",
+            {
+                "first_name": first_name,
+                "last_name": last_name,
+                "full_name": contact.full_name,
+                "company": contact.company,
+                "title": contact.title,
+            },
+        ),
         "me": _Vars("me", {"name": sender.name, "email": sender.email}),
     }
 
@@ -119,12 +142,37 @@ def render(*, template_body: str, contact: ContactRead, sender: User, field: str
 
 def _sample_contact() -> ContactRead:
     """A made-up contact to check that a template renders before it is saved."""
-    return ContactRead.model_validate({
-        "id": uuid.uuid4(), "full_name": "Ada Lovelace", "first_name": "Ada", "last_name": "Lovelace",
-        "company": "Engines", "title": "Analyst", "emails": [], "phones": [], "addresses": [], "links": [],
-        "birthday": "", "uid": "", "photo_file_id": None, "source": "manual", "card_id": None, "event": "",
-        "place": "", "met_on": None, "how_we_met": "", "notes": "", "stage": "new", "strength": 3,
-        "last_contacted_at": None, "consents": [], "created_at": clock.now(), "updated_at": clock.now(), "tags": []})
+    return ContactRead.model_validate(
+        {
+            "id": uuid.uuid4(),
+            "full_name": "Ada Lovelace",
+            "first_name": "Ada",
+            "last_name": "Lovelace",
+            "company": "Engines",
+            "title": "Analyst",
+            "emails": [],
+            "phones": [],
+            "addresses": [],
+            "links": [],
+            "birthday": "",
+            "uid": "",
+            "photo_file_id": None,
+            "source": "manual",
+            "card_id": None,
+            "event": "",
+            "place": "",
+            "met_on": None,
+            "how_we_met": "",
+            "notes": "",
+            "stage": "new",
+            "strength": 3,
+            "last_contacted_at": None,
+            "consents": [],
+            "created_at": clock.now(),
+            "updated_at": clock.now(),
+            "tags": [],
+        }
+    )
 
 
 def check(*, name: str | None, channel: str, subject: str, body: str, sender: User) -> tuple[str, str, str]:
@@ -152,8 +200,10 @@ def check(*, name: str | None, channel: str, subject: str, body: str, sender: Us
 def sample_preview(*, subject: str, body: str, sender: User) -> tuple[str, str]:
     """A template filled in for a made-up contact (Ada Lovelace at Engines), to show while editing it."""
     sample = _sample_contact()
-    return (render(template_body=subject, contact=sample, sender=sender, field="subject"),
-            render(template_body=body, contact=sample, sender=sender, field="body"))
+    return (
+        render(template_body=subject, contact=sample, sender=sender, field="subject"),
+        render(template_body=body, contact=sample, sender=sender, field="body"),
+    )
 
 
 def _require(*, session: Session, owner: User, template_id: uuid.UUID | str) -> MessageTemplate:
@@ -171,8 +221,9 @@ def get(*, session: Session, owner: User, template_id: uuid.UUID | str) -> Messa
 
 def _name_taken(*, session: Session, owner: User, name: str, exclude: uuid.UUID | None = None) -> bool:
     """Whether the owner already has a template of this name (case-insensitive)."""
-    query = select(MessageTemplate.id).where(MessageTemplate.owner_id == owner.id,
-                                             func.lower(MessageTemplate.name) == name.lower())
+    query = select(MessageTemplate.id).where(
+        MessageTemplate.owner_id == owner.id, func.lower(MessageTemplate.name) == name.lower()
+    )
     if exclude is not None:
         query = query.where(MessageTemplate.id != exclude)
     return session.exec(query).first() is not None
@@ -186,34 +237,56 @@ def list_(*, session: Session, owner: User) -> list[MessageTemplate]:
         return rows
     now = clock.now()
     for name, subject, body in DEFAULTS:
-        session.add(MessageTemplate(owner_id=owner.id, name=name, channel="email", subject=subject, body=body,
-                                    created_at=now, updated_at=now))
+        session.add(
+            MessageTemplate(
+                owner_id=owner.id,
+                name=name,
+                channel="email",
+                subject=subject,
+                body=body,
+                created_at=now,
+                updated_at=now,
+            )
+        )
     session.flush()
     return list(session.exec(query).all())
 
 
-def create(*, session: Session, owner: User, name: str, body: str, channel: str = "email",
-           subject: str = "") -> MessageTemplate:
+def create(
+    *, session: Session, owner: User, name: str, body: str, channel: str = "email", subject: str = ""
+) -> MessageTemplate:
     """Save a new template; Conflict when the name is taken."""
     name, subject, body = check(name=name, channel=channel, subject=subject, body=body, sender=owner)
     if _name_taken(session=session, owner=owner, name=name):
         raise Conflict("You already have a template with this name.", field="name")
     now = clock.now()
-    template = MessageTemplate(owner_id=owner.id, name=name, channel=channel, subject=subject, body=body,
-                               created_at=now, updated_at=now)
+    template = MessageTemplate(
+        owner_id=owner.id, name=name, channel=channel, subject=subject, body=body, created_at=now, updated_at=now
+    )
     session.add(template)
     session.flush()
     return template
 
 
-def update(*, session: Session, owner: User, template_id: uuid.UUID | str, name: str | None = None,
-           channel: str | None = None, subject: str | None = None, body: str | None = None) -> MessageTemplate:
+def update(
+    *,
+    session: Session,
+    owner: User,
+    template_id: uuid.UUID | str,
+    name: str | None = None,
+    channel: str | None = None,
+    subject: str | None = None,
+    body: str | None = None,
+) -> MessageTemplate:
     """Change some fields of a template (the others stay)."""
     template = _require(session=session, owner=owner, template_id=template_id)
     new_name, new_subject, new_body = check(
-        name=template.name if name is None else name, channel=template.channel if channel is None else channel,
-        subject=template.subject if subject is None else subject, body=template.body if body is None else body,
-        sender=owner)
+        name=template.name if name is None else name,
+        channel=template.channel if channel is None else channel,
+        subject=template.subject if subject is None else subject,
+        body=template.body if body is None else body,
+        sender=owner,
+    )
     if _name_taken(session=session, owner=owner, name=new_name, exclude=template.id):
         raise Conflict("You already have a template with this name.", field="name")
     template.name, template.subject, template.body = new_name, new_subject, new_body
@@ -230,8 +303,15 @@ def delete(*, session: Session, owner: User, template_id: uuid.UUID | str) -> No
     session.flush()
 
 
-def preview(*, session: Session, owner: User, contact_id: uuid.UUID | str, template_id: uuid.UUID | str | None = None,
-            subject: str = "", body: str = "") -> tuple[str, str]:
+def preview(
+    *,
+    session: Session,
+    owner: User,
+    contact_id: uuid.UUID | str,
+    template_id: uuid.UUID | str | None = None,
+    subject: str = "",
+    body: str = "",
+) -> tuple[str, str]:
     """The subject and body as this contact would receive them, from a saved template or from the given text."""
     contact = contact_store.require_contact(session=session, owner_id=owner.id, contact_id=contact_id)
     if template_id is not None:
@@ -241,5 +321,7 @@ def preview(*, session: Session, owner: User, contact_id: uuid.UUID | str, templ
         raise ValidationError("Write a message or choose a template.", field="body")
     read = contact_store.to_read(contact)
     filled_subject = render(template_body=subject, contact=read, sender=owner, field="subject")
-    return (contact_store.clean_text(filled_subject)[:MAX_SUBJECT],
-            render(template_body=body, contact=read, sender=owner, field="body"))
+    return (
+        contact_store.clean_text(filled_subject)[:MAX_SUBJECT],
+        render(template_body=body, contact=read, sender=owner, field="body"),
+    )

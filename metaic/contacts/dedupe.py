@@ -23,17 +23,36 @@ from metaic.core.errors import Conflict, NotFound, ValidationError
 
 NAME_THRESHOLD = 88
 COMPANY_THRESHOLD = 80
-MERGE_FIELDS = ("full_name", "first_name", "last_name", "company", "title", "birthday", "uid", "photo_file_id",
-                "source", "card_id", "event", "place", "met_on", "how_we_met", "stage", "strength",
-                "last_contacted_at", "notes")
+MERGE_FIELDS = (
+    "full_name",
+    "first_name",
+    "last_name",
+    "company",
+    "title",
+    "birthday",
+    "uid",
+    "photo_file_id",
+    "source",
+    "card_id",
+    "event",
+    "place",
+    "met_on",
+    "how_we_met",
+    "stage",
+    "strength",
+    "last_contacted_at",
+    "notes",
+)
 
 
 def _exact_pairs(session: Session, owner_id: uuid.UUID) -> dict[tuple, list[str]]:
     """Pairs of the owner's contacts sharing a normalised email or phone, with the shared values."""
     a, b = aliased(ContactIdentity), aliased(ContactIdentity)
-    rows = session.exec(select(a.contact_id, b.contact_id, a.kind, a.value)
-                        .join(b, (a.owner_id == b.owner_id) & (a.kind == b.kind) & (a.value == b.value))
-                        .where(a.owner_id == owner_id, a.contact_id < b.contact_id)).all()
+    rows = session.exec(
+        select(a.contact_id, b.contact_id, a.kind, a.value)
+        .join(b, (a.owner_id == b.owner_id) & (a.kind == b.kind) & (a.value == b.value))
+        .where(a.owner_id == owner_id, a.contact_id < b.contact_id)
+    ).all()
     found: dict[tuple, list[str]] = defaultdict(list)
     for left, right, kind, value in rows:
         found[(left, right)].append(f"same {kind} {value}")
@@ -55,7 +74,7 @@ def _fuzzy_pairs(rows: list[tuple], skip: set[tuple]) -> dict[tuple, tuple[float
     found: dict[tuple, tuple[float, list[str]]] = {}
     for block in blocks.values():
         for i, (id_a, name_a, company_a) in enumerate(block):
-            for id_b, name_b, company_b in block[i + 1:]:
+            for id_b, name_b, company_b in block[i + 1 :]:
                 pair = (min(id_a, id_b), max(id_a, id_b))
                 if pair in skip:
                     continue
@@ -74,15 +93,20 @@ def _fuzzy_pairs(rows: list[tuple], skip: set[tuple]) -> dict[tuple, tuple[float
 
 def find_duplicates(*, session: Session, owner: User, limit: int = 50) -> list[DuplicatePair]:
     """Likely duplicates among the owner's contacts, best first."""
-    rows = session.exec(select(SavedContact.id, SavedContact.full_name, SavedContact.company)
-                        .where(SavedContact.owner_id == owner.id)).all()
+    rows = session.exec(
+        select(SavedContact.id, SavedContact.full_name, SavedContact.company).where(SavedContact.owner_id == owner.id)
+    ).all()
     names = {r[0]: r[1] or "" for r in rows}
     exact = _exact_pairs(session, owner.id)
     fuzzy = _fuzzy_pairs([tuple(r) for r in rows], set(exact))
-    pairs = [DuplicatePair(a=a, b=b, a_name=names[a], b_name=names[b], score=1.0, reasons=reasons)
-             for (a, b), reasons in exact.items()]
-    pairs += [DuplicatePair(a=a, b=b, a_name=names[a], b_name=names[b], score=score, reasons=reasons)
-              for (a, b), (score, reasons) in fuzzy.items()]
+    pairs = [
+        DuplicatePair(a=a, b=b, a_name=names[a], b_name=names[b], score=1.0, reasons=reasons)
+        for (a, b), reasons in exact.items()
+    ]
+    pairs += [
+        DuplicatePair(a=a, b=b, a_name=names[a], b_name=names[b], score=score, reasons=reasons)
+        for (a, b), (score, reasons) in fuzzy.items()
+    ]
     pairs.sort(key=lambda p: (-p.score, p.a_name.lower(), str(p.a), str(p.b)))
     return pairs[:limit]
 
@@ -92,10 +116,12 @@ def _snapshot(session: Session, keep: SavedContact, drop: SavedContact) -> dict:
     drop_reminders = session.exec(select(Reminder.id).where(Reminder.contact_id == drop.id)).all()
     drop_history = session.exec(select(CommunicationEntry.id).where(CommunicationEntry.contact_id == drop.id)).all()
     return {
-        "keep": store.row_to_json(keep), "drop": store.row_to_json(drop),
+        "keep": store.row_to_json(keep),
+        "drop": store.row_to_json(drop),
         "keep_tags": [str(t) for t in tags.tag_ids_of(session=session, contact_id=keep.id)],
         "drop_tags": [str(t) for t in tags.tag_ids_of(session=session, contact_id=drop.id)],
-        "drop_reminders": [str(r) for r in drop_reminders], "drop_history": [str(h) for h in drop_history],
+        "drop_reminders": [str(r) for r in drop_reminders],
+        "drop_history": [str(h) for h in drop_history],
     }
 
 
@@ -112,8 +138,9 @@ def _pick(name: str, keep: SavedContact, drop: SavedContact, choices: dict[str, 
     return value if value not in (None, "") else getattr(drop, name)
 
 
-def merge(*, session: Session, owner: User, keep_id: uuid.UUID, drop_id: uuid.UUID,
-          choices: dict[str, str] | None = None) -> MergeRecord:
+def merge(
+    *, session: Session, owner: User, keep_id: uuid.UUID, drop_id: uuid.UUID, choices: dict[str, str] | None = None
+) -> MergeRecord:
     """Merge `drop` into `keep` field by field (lists unioned), moving tags, reminders and history."""
     choices = choices or {}
     keep = store.require_contact(session=session, owner_id=owner.id, contact_id=keep_id)
@@ -126,8 +153,11 @@ def merge(*, session: Session, owner: User, keep_id: uuid.UUID, drop_id: uuid.UU
     record = MergeRecord(owner_id=owner.id, keep_id=keep.id, drop_id=drop.id, snapshot=_snapshot(session, keep, drop))
     merged = {name: _pick(name, keep, drop, choices) for name in MERGE_FIELDS}
     for name in (*store.LIST_FIELDS, "consents"):
-        merged[name] = (store.union_lists(getattr(keep, name), getattr(drop, name)) if name != "consents"
-                        else [*keep.consents, *drop.consents])
+        merged[name] = (
+            store.union_lists(getattr(keep, name), getattr(drop, name))
+            if name != "consents"
+            else [*keep.consents, *drop.consents]
+        )
     keep_tags = tags.tag_ids_of(session=session, contact_id=keep.id)
     drop_tags = tags.tag_ids_of(session=session, contact_id=drop.id)
     session.exec(update(Reminder).where(Reminder.contact_id == drop.id).values(contact_id=keep.id))
@@ -171,8 +201,9 @@ def undo_merge(*, session: Session, owner: User, merge_id: uuid.UUID) -> tuple[S
     live_tags = set(tags.tag_ids_of(session=session, contact_id=keep.id))
     for contact, key in ((keep, "keep_tags"), (drop, "drop_tags")):
         # A tag deleted since the merge cannot come back; the others do.
-        tags.set_ids(session=session, contact_id=contact.id,
-                     tag_ids=[t for t in map(uuid.UUID, snap[key]) if t in live_tags])
+        tags.set_ids(
+            session=session, contact_id=contact.id, tag_ids=[t for t in map(uuid.UUID, snap[key]) if t in live_tags]
+        )
         store.sync_identities(session=session, contact=contact)
     record.undone_at = clock.now()
     session.add(record)

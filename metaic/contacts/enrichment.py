@@ -31,13 +31,16 @@ def public_card(session: Session, slug: str, viewer_id: uuid.UUID | None) -> Pub
 def card_fields(card: PublicCard) -> dict:
     """The contact fields a published card provides (bad values skipped, never refused)."""
     doc = card.content
-    by_kind = {kind: [LabeledValue(label=c.label, value=c.value) for c in doc.contacts if c.kind == kind]
-               for kind in ("email", "phone", "address")}
+    by_kind = {
+        kind: [LabeledValue(label=c.label, value=c.value) for c in doc.contacts if c.kind == kind]
+        for kind in ("email", "phone", "address")
+    }
     links = [LabeledValue(label=s.label or s.kind, value=s.url) for s in doc.socials if s.url.startswith("http")]
     if doc.business.website:
         links.append(LabeledValue(label="website", value=doc.business.website))
     return {
-        "full_name": store.clean_text(doc.name)[:200], "company": store.clean_text(doc.business.name)[:200],
+        "full_name": store.clean_text(doc.name)[:200],
+        "company": store.clean_text(doc.business.name)[:200],
         "title": store.clean_text(doc.headline)[:200],
         "emails": store.clean_list("emails", by_kind["email"], strict=False),
         "phones": store.clean_list("phones", by_kind["phone"], strict=False),
@@ -62,14 +65,16 @@ def save_from_card(*, session: Session, saver: User, slug: str) -> SavedContact:
     from metaic.notifications.flows import notify
 
     card = public_card(session, slug, saver.id)
-    existing = session.exec(select(SavedContact).where(SavedContact.owner_id == saver.id,
-                                                       SavedContact.card_id == card.card_id)).first()
+    existing = session.exec(
+        select(SavedContact).where(SavedContact.owner_id == saver.id, SavedContact.card_id == card.card_id)
+    ).first()
     if existing is not None:
         return existing
     fields = card_fields(card)
     # Already in the book under the same email or phone (typed in, imported): link that one instead.
-    contact = store.find_by_identity(session=session, owner_id=saver.id, emails=fields["emails"],
-                                     phones=fields["phones"])
+    contact = store.find_by_identity(
+        session=session, owner_id=saver.id, emails=fields["emails"], phones=fields["phones"]
+    )
     if contact is not None:
         _apply_card(session, contact, card)
     else:
@@ -77,8 +82,12 @@ def save_from_card(*, session: Session, saver: User, slug: str) -> SavedContact:
         _apply_card(session, contact, card)
     if card.owner_id != saver.id:
         owner = session.get(User, card.owner_id)
-        notify(session=session, user=owner, kind="contact_shared",
-               data={"name": saver.name or saver.email, "url": "/contacts"})
+        notify(
+            session=session,
+            user=owner,
+            kind="contact_shared",
+            data={"name": saver.name or saver.email, "url": "/contacts"},
+        )
     return contact
 
 
@@ -98,15 +107,23 @@ def _card_for_emails(session: Session, emails: list[str], exclude_owner: uuid.UU
     """A live, non-private card (not the owner's) whose published content lists one of these emails."""
     if not emails:
         return None
-    rows = session.exec(select(Card.slug).join(ContactInformation, ContactInformation.card_id == Card.id)
-                        .where(ContactInformation.kind == "email", func.lower(ContactInformation.value).in_(emails),
-                               Card.published_version_id.is_not(None), Card.visibility != "private",
-                               Card.owner_id != exclude_owner)).all()
+    rows = session.exec(
+        select(Card.slug)
+        .join(ContactInformation, ContactInformation.card_id == Card.id)
+        .where(
+            ContactInformation.kind == "email",
+            func.lower(ContactInformation.value).in_(emails),
+            Card.published_version_id.is_not(None),
+            Card.visibility != "private",
+            Card.owner_id != exclude_owner,
+        )
+    ).all()
     for slug in rows:
         # The draft table finds candidates; the published snapshot decides.
         found = get_public(session=session, slug=slug)
-        if isinstance(found, PublicCard) and {c.value.lower() for c in found.content.contacts
-                                               if c.kind == "email"} & set(emails):
+        if isinstance(found, PublicCard) and {
+            c.value.lower() for c in found.content.contacts if c.kind == "email"
+        } & set(emails):
             return found
     return None
 

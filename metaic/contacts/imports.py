@@ -32,8 +32,7 @@ def _by_uid(session: Session, owner_id: uuid.UUID, uid: str) -> SavedContact | N
     uid = uid.strip()
     if not uid:
         return None
-    found = session.exec(select(SavedContact).where(SavedContact.owner_id == owner_id,
-                                                    SavedContact.uid == uid)).first()
+    found = session.exec(select(SavedContact).where(SavedContact.owner_id == owner_id, SavedContact.uid == uid)).first()
     if found is None:
         try:
             found = session.get(SavedContact, uuid.UUID(uid.removeprefix("urn:uuid:")))
@@ -60,7 +59,8 @@ def _import_one(session: Session, owner: User, draft: ContactDraft, source: str)
     data = ContactInput(**draft.model_dump(exclude={"photo_jpeg"}), source=source)
     incoming = service.build(owner_id=owner.id, data=data)
     contact = _by_uid(session, owner.id, draft.uid) or store.find_by_identity(
-        session=session, owner_id=owner.id, emails=incoming.emails, phones=incoming.phones)
+        session=session, owner_id=owner.id, emails=incoming.emails, phones=incoming.phones
+    )
     if contact is None:
         service.add(session=session, contact=incoming, tag_names=draft.tags)
         return "created", incoming.id
@@ -79,8 +79,14 @@ def _reason(exc: DomainError) -> str:
     return f"{exc.message} ({details})" if details else exc.message
 
 
-def import_drafts(*, session: Session, owner: User, rows: list[ParsedRow], source: str = "import",
-                  progress: Callable[[int, int], None] | None = None) -> ImportReport:
+def import_drafts(
+    *,
+    session: Session,
+    owner: User,
+    rows: list[ParsedRow],
+    source: str = "import",
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
     """Create or merge each row (UID, then email/phone match); a refused row never stops the others.
 
     Each row runs in a SAVEPOINT; an unexpected error propagates, so the caller's transaction
@@ -108,21 +114,35 @@ def import_drafts(*, session: Session, owner: User, rows: list[ParsedRow], sourc
 def to_draft(contact: SavedContact, tag_names: list[str]) -> ContactDraft:
     """The exchange shape of a saved contact (UID: the imported one, else our id)."""
     lists = {name: [LabeledValue(**item) for item in getattr(contact, name)] for name in store.LIST_FIELDS}
-    return ContactDraft(full_name=contact.full_name, first_name=contact.first_name, last_name=contact.last_name,
-                        company=contact.company, title=contact.title, note=contact.notes[:5000],
-                        birthday=contact.birthday, uid=contact.uid or str(contact.id), tags=tag_names, **lists)
+    return ContactDraft(
+        full_name=contact.full_name,
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        company=contact.company,
+        title=contact.title,
+        note=contact.notes[:5000],
+        birthday=contact.birthday,
+        uid=contact.uid or str(contact.id),
+        tags=tag_names,
+        **lists,
+    )
 
 
-def export_drafts(*, session: Session, owner: User, contact_ids: list[uuid.UUID] | None = None,
-                  filters: ContactFilters | None = None) -> list[ContactDraft]:
+def export_drafts(
+    *, session: Session, owner: User, contact_ids: list[uuid.UUID] | None = None, filters: ContactFilters | None = None
+) -> list[ContactDraft]:
     """Drafts of the owner's contacts: the listed ones, else those matching `filters`, else all."""
     if contact_ids is None:
         contact_ids = matching_ids(session=session, owner_id=owner.id, filters=filters or ContactFilters())
     drafts = []
     for start in range(0, len(contact_ids), 500):
-        chunk = list(dict.fromkeys(contact_ids[start:start + 500]))
-        rows = {c.id: c for c in session.exec(select(SavedContact).where(
-            SavedContact.id.in_(chunk), SavedContact.owner_id == owner.id)).all()}
+        chunk = list(dict.fromkeys(contact_ids[start : start + 500]))
+        rows = {
+            c.id: c
+            for c in session.exec(
+                select(SavedContact).where(SavedContact.id.in_(chunk), SavedContact.owner_id == owner.id)
+            ).all()
+        }
         if len(rows) != len(chunk):
             raise NotFound("Contact not found.")
         tag_map = store.tags_for(session=session, contact_ids=chunk)
@@ -148,8 +168,9 @@ def start_import(*, session: Session, owner: User, filename: str, data: bytes, f
     session.add(job)
     session.flush()
     job_id = job.id
-    after_commit(session, lambda: enqueue(contact_jobs.run_import, job_id, title=f"contact import {job_id}",
-                                          queue_name="low"))
+    after_commit(
+        session, lambda: enqueue(contact_jobs.run_import, job_id, title=f"contact import {job_id}", queue_name="low")
+    )
     return job_id
 
 

@@ -81,6 +81,14 @@ def _notify_done(session, owner, created: int, merged: int, refused: int) -> Non
     """Tell the owner the import finished."""
     from metaic.notifications.flows import notify
 
-    notify(session=session, user=owner, kind="job_finished",
-           data={"job": "Contact import", "summary": f"{created} added, {merged} updated, {refused} skipped.",
-                 "url": "/contacts", "at": clock.now().isoformat()})
+    notify(
+        session=session,
+        user=owner,
+        kind="job_finished",
+        data={
+            "job": "Contact import",
+            "summary": f"{created} added, {merged} updated, {refused} skipped.",
+            "url": "/contacts",
+            "at": clock.now().isoformat(),
+        },
+    )

@@ -24,9 +24,14 @@ FIRE_BATCH = 500
 
 def _read(reminder: Reminder) -> ReminderRead:
     """The read model of a reminder (times in UTC)."""
-    return ReminderRead(id=reminder.id, contact_id=reminder.contact_id, due_at=clock.as_utc(reminder.due_at),
-                        note=reminder.note, status=reminder.status,
-                        notified_at=clock.as_utc(reminder.notified_at) if reminder.notified_at else None)
+    return ReminderRead(
+        id=reminder.id,
+        contact_id=reminder.contact_id,
+        due_at=clock.as_utc(reminder.due_at),
+        note=reminder.note,
+        status=reminder.status,
+        notified_at=clock.as_utc(reminder.notified_at) if reminder.notified_at else None,
+    )
 
 
 def _when(due_at: datetime | None, quick: str | None) -> datetime:
@@ -51,14 +56,22 @@ def _require(*, session: Session, owner: User, reminder_id: uuid.UUID) -> Remind
     return reminder
 
 
-def set_reminder(*, session: Session, owner: User, contact_id: uuid.UUID, due_at: datetime | None = None,
-                 quick: Literal["tomorrow", "next_week"] | None = None, note: str = "") -> ReminderRead:
+def set_reminder(
+    *,
+    session: Session,
+    owner: User,
+    contact_id: uuid.UUID,
+    due_at: datetime | None = None,
+    quick: Literal["tomorrow", "next_week"] | None = None,
+    note: str = "",
+) -> ReminderRead:
     """Remind the owner to follow up with a contact at `due_at` or at a quick time."""
     contact = store.require_contact(session=session, owner_id=owner.id, contact_id=contact_id)
     if len(note) > 500:
         raise ValidationError("Use at most 500 characters.", field="note")
-    reminder = Reminder(contact_id=contact.id, owner_id=owner.id, due_at=_when(due_at, quick),
-                        note=store.clean_multiline(note))
+    reminder = Reminder(
+        contact_id=contact.id, owner_id=owner.id, due_at=_when(due_at, quick), note=store.clean_multiline(note)
+    )
     session.add(reminder)
     session.flush()
     return _read(reminder)
@@ -85,8 +98,9 @@ def done(*, session: Session, owner: User, reminder_id: uuid.UUID) -> ReminderRe
     return _read(reminder)
 
 
-def list_for(*, session: Session, owner: User, contact_id: uuid.UUID | None = None,
-             include_done: bool = False) -> list[ReminderRead]:
+def list_for(
+    *, session: Session, owner: User, contact_id: uuid.UUID | None = None, include_done: bool = False
+) -> list[ReminderRead]:
     """The owner's reminders (of one contact when given), soonest first."""
     query = select(Reminder).where(Reminder.owner_id == owner.id)
     if contact_id is not None:
@@ -106,20 +120,34 @@ def fire_due(*, session: Session, now: datetime | None = None) -> int:
     from metaic.notifications.flows import notify
 
     moment = now or clock.now()
-    due = session.exec(select(Reminder.id).where(Reminder.notified_at.is_(None), Reminder.status != "done",
-                                                 Reminder.due_at <= moment)
-                       .order_by(Reminder.due_at).limit(FIRE_BATCH)).all()
+    due = session.exec(
+        select(Reminder.id)
+        .where(Reminder.notified_at.is_(None), Reminder.status != "done", Reminder.due_at <= moment)
+        .order_by(Reminder.due_at)
+        .limit(FIRE_BATCH)
+    ).all()
     fired = 0
     for reminder_id in due:
-        claimed = session.exec(update(Reminder).where(Reminder.id == reminder_id, Reminder.notified_at.is_(None))
-                               .values(notified_at=moment).execution_options(synchronize_session=False))
+        claimed = session.exec(
+            update(Reminder)
+            .where(Reminder.id == reminder_id, Reminder.notified_at.is_(None))
+            .values(notified_at=moment)
+            .execution_options(synchronize_session=False)
+        )
         if claimed.rowcount != 1:
             continue
         reminder = session.get(Reminder, reminder_id)
         contact = session.get(SavedContact, reminder.contact_id)
         owner = session.get(User, reminder.owner_id)
-        notify(session=session, user=owner, kind="reminder",
-               data={"contact": contact.full_name or contact.sort_name, "note": reminder.note,
-                     "url": f"/contacts/{contact.id}"})
+        notify(
+            session=session,
+            user=owner,
+            kind="reminder",
+            data={
+                "contact": contact.full_name or contact.sort_name,
+                "note": reminder.note,
+                "url": f"/contacts/{contact.id}",
+            },
+        )
         fired += 1
     return fired

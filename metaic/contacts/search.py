@@ -46,13 +46,25 @@ def conditions(*, owner_id: uuid.UUID, filters: ContactFilters, now: datetime | 
     if event:
         where.append(func.lower(SavedContact.event) == event.lower())
     if filters.reminder_due:
-        where.append(exists().where(Reminder.contact_id == SavedContact.id, Reminder.status != "done",
-                                    Reminder.due_at <= (now or clock.now())))
+        where.append(
+            exists().where(
+                Reminder.contact_id == SavedContact.id,
+                Reminder.status != "done",
+                Reminder.due_at <= (now or clock.now()),
+            )
+        )
     return where
 
 
-def list_(*, session: Session, owner: User, filters: ContactFilters | dict | None = None, sort: str = "name",
-          limit: int = 50, offset: int = 0) -> ContactPage:
+def list_(
+    *,
+    session: Session,
+    owner: User,
+    filters: ContactFilters | dict | None = None,
+    sort: str = "name",
+    limit: int = 50,
+    offset: int = 0,
+) -> ContactPage:
     """A page of the owner's contacts matching `filters`, sorted, with the total count."""
     if sort not in SORTS:
         raise ValidationError(f"Sort by one of: {', '.join(SORTS)}.", field="sort")
@@ -70,5 +82,8 @@ def list_(*, session: Session, owner: User, filters: ContactFilters | dict | Non
 
 def matching_ids(*, session: Session, owner_id: uuid.UUID, filters: ContactFilters) -> list[uuid.UUID]:
     """Every id of the owner's contacts matching `filters`, by name (for exports)."""
-    return list(session.exec(select(SavedContact.id).where(*conditions(owner_id=owner_id, filters=filters))
-                             .order_by(*SORTS["name"])).all())
+    return list(
+        session.exec(
+            select(SavedContact.id).where(*conditions(owner_id=owner_id, filters=filters)).order_by(*SORTS["name"])
+        ).all()
+    )

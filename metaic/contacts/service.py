@@ -28,9 +28,16 @@ def _parse(model: type[pydantic.BaseModel], data: pydantic.BaseModel | dict) -> 
 
 def build(*, owner_id: uuid.UUID, data: ContactInput, strict: bool = True) -> SavedContact:
     """A new (unsaved) contact row from checked input; `strict=False` drops bad emails/phones/links."""
-    contact = SavedContact(owner_id=owner_id, source=data.source, stage=data.stage, strength=data.strength,
-                           met_on=data.met_on, photo_file_id=data.photo_file_id, uid=data.uid.strip(),
-                           notes=store.clean_multiline(data.note))
+    contact = SavedContact(
+        owner_id=owner_id,
+        source=data.source,
+        stage=data.stage,
+        strength=data.strength,
+        met_on=data.met_on,
+        photo_file_id=data.photo_file_id,
+        uid=data.uid.strip(),
+        notes=store.clean_multiline(data.note),
+    )
     for name in store.TEXT_FIELDS:
         setattr(contact, name, store.clean_text(getattr(data, name)))
     for name in store.LIST_FIELDS:
@@ -41,8 +48,9 @@ def build(*, owner_id: uuid.UUID, data: ContactInput, strict: bool = True) -> Sa
     return contact
 
 
-def add(*, session: Session, contact: SavedContact, tag_names: list[str] | None = None,
-        enrich: bool = True) -> SavedContact:
+def add(
+    *, session: Session, contact: SavedContact, tag_names: list[str] | None = None, enrich: bool = True
+) -> SavedContact:
     """Store a built contact with its identities and tags, linking it to a MetaIC card when its email matches."""
     session.add(contact)
     session.flush()

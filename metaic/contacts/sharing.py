@@ -12,7 +12,7 @@ from metaic.core import clock, ratelimit
 from metaic.core.errors import AuthenticationFailed, ValidationError
 from metaic.core.security import sign, unsign
 
-SHARE_LIMIT = 5            # share-backs per IP address per window
+SHARE_LIMIT = 5  # share-backs per IP address per window
 SHARE_WINDOW = 3600
 FORM_PURPOSE = "contacts.share_back_form"
 MIN_FORM_SECONDS = 3
@@ -37,12 +37,16 @@ def check_form_timing(issued_at_token: str, now: float | None = None) -> None:
         raise ValidationError("This form has expired. Reload the page and try again.", field="form")
 
 
-def _checked(name: str, email: str, phone: str, company: str, note: str, consent: bool,
-             consent_text: str) -> dict:
+def _checked(name: str, email: str, phone: str, company: str, note: str, consent: bool, consent_text: str) -> dict:
     """The visitor's details, normalised; one ValidationError listing every problem."""
     errors: dict[str, str] = {}
-    out = {"name": store.clean_text(name)[:200], "company": store.clean_text(company)[:200],
-           "note": (note or "").strip(), "emails": [], "phones": []}
+    out = {
+        "name": store.clean_text(name)[:200],
+        "company": store.clean_text(company)[:200],
+        "note": (note or "").strip(),
+        "emails": [],
+        "phones": [],
+    }
     if not consent:
         errors["consent"] = "Tick the box to agree to share your details."
     if not (consent_text or "").strip():
@@ -62,8 +66,19 @@ def _checked(name: str, email: str, phone: str, company: str, note: str, consent
     return out
 
 
-def share_back(*, session: Session, slug: str, name: str, email: str, phone: str, company: str, note: str,
-               consent: bool, consent_text: str, ip: str) -> SavedContact:
+def share_back(
+    *,
+    session: Session,
+    slug: str,
+    name: str,
+    email: str,
+    phone: str,
+    company: str,
+    note: str,
+    consent: bool,
+    consent_text: str,
+    ip: str,
+) -> SavedContact:
     """Add a visitor's details to the card owner's contacts (merged into an existing match) and notify them."""
     from metaic.notifications.flows import notify
 
@@ -73,12 +88,21 @@ def share_back(*, session: Session, slug: str, name: str, email: str, phone: str
     owner = session.get(User, card.owner_id)
     now = clock.now()
     consent_row = {"at": now.isoformat(), "text": consent_text.strip(), "ip": ip, "card_id": str(card.card_id)}
-    contact = store.find_by_identity(session=session, owner_id=owner.id, emails=details["emails"],
-                                     phones=details["phones"])
+    contact = store.find_by_identity(
+        session=session, owner_id=owner.id, emails=details["emails"], phones=details["phones"]
+    )
     if contact is None:
-        contact = SavedContact(owner_id=owner.id, source="share_back", full_name=details["name"],
-                               company=details["company"], emails=details["emails"], phones=details["phones"],
-                               notes=details["note"], card_id=None, created_at=now)
+        contact = SavedContact(
+            owner_id=owner.id,
+            source="share_back",
+            full_name=details["name"],
+            company=details["company"],
+            emails=details["emails"],
+            phones=details["phones"],
+            notes=details["note"],
+            card_id=None,
+            created_at=now,
+        )
     else:
         contact.emails = store.union_lists(contact.emails, details["emails"])
         contact.phones = store.union_lists(contact.phones, details["phones"])
@@ -91,10 +115,22 @@ def share_back(*, session: Session, slug: str, name: str, email: str, phone: str
     session.add(contact)
     session.flush()
     store.sync_identities(session=session, contact=contact)
-    session.add(CommunicationEntry(contact_id=contact.id, owner_id=owner.id, channel="share_back",
-                                   direction="inbound", subject=f"Shared their details on /c/{card.slug}",
-                                   body=details["note"], created_at=now))
-    notify(session=session, user=owner, kind="contact_shared",
-           data={"name": contact.full_name, "company": contact.company, "url": f"/contacts/{contact.id}"})
+    session.add(
+        CommunicationEntry(
+            contact_id=contact.id,
+            owner_id=owner.id,
+            channel="share_back",
+            direction="inbound",
+            subject=f"Shared their details on /c/{card.slug}",
+            body=details["note"],
+            created_at=now,
+        )
+    )
+    notify(
+        session=session,
+        user=owner,
+        kind="contact_shared",
+        data={"name": contact.full_name, "company": contact.company, "url": f"/contacts/{contact.id}"},
+    )
     session.flush()
     return contact

@@ -21,8 +21,7 @@ from metaic.core.ids import parse_id
 # Numbers typed without a country code are read as numbers of this region.
 DEFAULT_PHONE_REGION = "US"
 LIST_FIELDS = ("emails", "phones", "addresses", "links")
-TEXT_FIELDS = ("full_name", "first_name", "last_name", "company", "title", "birthday", "event", "place",
-               "how_we_met")
+TEXT_FIELDS = ("full_name", "first_name", "last_name", "company", "title", "birthday", "event", "place", "how_we_met")
 
 
 def clean_text(value: str | None) -> str:
@@ -87,15 +86,26 @@ def refresh_derived(contact: SavedContact) -> None:
     """Fill the display name and the sort and search columns; refuse a contact with nothing to call it by."""
     if not contact.full_name:
         contact.full_name = " ".join(p for p in (contact.first_name, contact.last_name) if p)[:200]
-    label = contact.full_name or contact.company or next(
-        (item["value"] for item in [*contact.emails, *contact.phones]), "")
+    label = (
+        contact.full_name or contact.company or next((item["value"] for item in [*contact.emails, *contact.phones]), "")
+    )
     if not label:
-        raise ValidationError("Enter a name, a company, an email address or a phone number.",
-                              errors={"full_name": "Enter a name, a company, an email address or a phone number."})
+        raise ValidationError(
+            "Enter a name, a company, an email address or a phone number.",
+            errors={"full_name": "Enter a name, a company, an email address or a phone number."},
+        )
     contact.sort_name = label.lower()[:200]
     phones = [item["value"] for item in contact.phones]
-    parts = [contact.full_name, contact.company, contact.title, contact.event, contact.place,
-             *(item["value"] for item in contact.emails), *phones, *(p.lstrip("+") for p in phones)]
+    parts = [
+        contact.full_name,
+        contact.company,
+        contact.title,
+        contact.event,
+        contact.place,
+        *(item["value"] for item in contact.emails),
+        *phones,
+        *(p.lstrip("+") for p in phones),
+    ]
     contact.search_text = " ".join(p for p in parts if p).lower()
     contact.updated_at = clock.now()
 
@@ -117,15 +127,18 @@ def require_contact(*, session: Session, owner_id: uuid.UUID, contact_id: uuid.U
     return contact
 
 
-def find_by_identity(*, session: Session, owner_id: uuid.UUID, emails: list[dict], phones: list[dict],
-                     exclude: uuid.UUID | None = None) -> SavedContact | None:
+def find_by_identity(
+    *, session: Session, owner_id: uuid.UUID, emails: list[dict], phones: list[dict], exclude: uuid.UUID | None = None
+) -> SavedContact | None:
     """The owner's oldest contact sharing a normalised email or phone with these, if any."""
     pairs = [("email", i["value"].lower()) for i in emails] + [("phone", i["value"].lower()) for i in phones]
     for kind, value in pairs:
-        query = (select(SavedContact).join(ContactIdentity, ContactIdentity.contact_id == SavedContact.id)
-                 .where(ContactIdentity.owner_id == owner_id, ContactIdentity.kind == kind,
-                        ContactIdentity.value == value)
-                 .order_by(SavedContact.created_at))
+        query = (
+            select(SavedContact)
+            .join(ContactIdentity, ContactIdentity.contact_id == SavedContact.id)
+            .where(ContactIdentity.owner_id == owner_id, ContactIdentity.kind == kind, ContactIdentity.value == value)
+            .order_by(SavedContact.created_at)
+        )
         if exclude is not None:
             query = query.where(SavedContact.id != exclude)
         found = session.exec(query).first()
@@ -139,8 +152,12 @@ def tags_for(*, session: Session, contact_ids: list[uuid.UUID]) -> dict[uuid.UUI
     out: dict[uuid.UUID, list[TagRead]] = {cid: [] for cid in contact_ids}
     if not contact_ids:
         return out
-    rows = session.exec(select(ContactTag.contact_id, Tag).join(Tag, Tag.id == ContactTag.tag_id)
-                        .where(ContactTag.contact_id.in_(contact_ids)).order_by(func.lower(Tag.name))).all()
+    rows = session.exec(
+        select(ContactTag.contact_id, Tag)
+        .join(Tag, Tag.id == ContactTag.tag_id)
+        .where(ContactTag.contact_id.in_(contact_ids))
+        .order_by(func.lower(Tag.name))
+    ).all()
     for contact_id, tag in rows:
         out[contact_id].append(TagRead(id=tag.id, name=tag.name, color=tag.color))
     return out
@@ -167,6 +184,9 @@ def row_to_json(row: Any) -> dict:
 
 def row_from_json(cls: type, data: dict) -> Any:
     """Rebuild a row of `cls` from `row_to_json` output, each value parsed back to its field's type."""
-    values = {name: TypeAdapter(field.annotation).validate_python(data[name])
-              for name, field in cls.model_fields.items() if name in data}
+    values = {
+        name: TypeAdapter(field.annotation).validate_python(data[name])
+        for name, field in cls.model_fields.items()
+        if name in data
+    }
     return cls(**values)

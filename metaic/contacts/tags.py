@@ -71,8 +71,9 @@ def create_tag(*, session: Session, owner: User, name: str, color: str = "gray")
     return TagRead(id=tag.id, name=tag.name, color=tag.color)
 
 
-def update_tag(*, session: Session, owner: User, tag_id: uuid.UUID, name: str | None = None,
-               color: str | None = None) -> TagRead:
+def update_tag(
+    *, session: Session, owner: User, tag_id: uuid.UUID, name: str | None = None, color: str | None = None
+) -> TagRead:
     """Rename or recolour a tag (renaming onto another tag's name is refused: merge them instead)."""
     tag = _require(session=session, owner_id=owner.id, tag_id=tag_id)
     if name is not None:

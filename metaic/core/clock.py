@@ -34,7 +34,6 @@ def as_utc(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-
 def _zone(name: str) -> tzinfo:
     """An IANA zone by name; UTC when the name is empty or unknown."""
     try:

@@ -19,8 +19,7 @@ from metaic.core.errors import AuthenticationFailed, ValidationError
 @functools.cache
 def _context(time_cost: int, memory_kib: int) -> CryptContext:
     """The argon2id hasher at a cost (a hash records its own cost, so any cost verifies any hash)."""
-    return CryptContext(schemes=["argon2"], deprecated="auto", argon2__rounds=time_cost,
-                        argon2__memory_cost=memory_kib)
+    return CryptContext(schemes=["argon2"], deprecated="auto", argon2__rounds=time_cost, argon2__memory_cost=memory_kib)
 
 
 def _passwords() -> CryptContext:
@@ -32,8 +31,18 @@ def _passwords() -> CryptContext:
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
 _COMMON_PASSWORDS = {
-    "password", "password1", "password123", "1234567890", "qwertyuiop", "letmein123",
-    "iloveyou12", "welcome123", "adminadmin", "passw0rd12", "12345678910", "metaic1234",
+    "password",
+    "password1",
+    "password123",
+    "1234567890",
+    "qwertyuiop",
+    "letmein123",
+    "iloveyou12",
+    "welcome123",
+    "adminadmin",
+    "passw0rd12",
+    "12345678910",
+    "metaic1234",
 }
 
 

@@ -76,8 +76,9 @@ def check_size(data: bytes, *, max_bytes: int) -> None:
     if not data:
         raise ValidationError("The file is empty. Choose an image to upload.", field="file")
     if len(data) > max_bytes:
-        raise FileTooLarge(f"This file is {_mb(len(data))} MB; the limit is {_mb(max_bytes)} MB. "
-                           "Choose a smaller image.", field="file")
+        raise FileTooLarge(
+            f"This file is {_mb(len(data))} MB; the limit is {_mb(max_bytes)} MB. Choose a smaller image.", field="file"
+        )
 
 
 def _open(data: bytes, max_pixels: int) -> Image.Image:
@@ -107,8 +108,7 @@ def _too_many_pixels_message(size: tuple[int, int] | None, max_pixels: int) -> s
     """Explain the pixel limit, with the image's dimensions when known."""
     limit = f"{max_pixels / 1_000_000:g} megapixels"
     if size:
-        return (f"This image is {size[0]} × {size[1]} pixels; the limit is {limit}. "
-                "Resize it and upload it again.")
+        return f"This image is {size[0]} × {size[1]} pixels; the limit is {limit}. Resize it and upload it again."
     return f"This image has too many pixels; the limit is {limit}. Resize it and upload it again."
 
 

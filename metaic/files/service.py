@@ -67,9 +67,16 @@ def read(row: File) -> FileRead:
     ready = row.status == STATUS_READY
     urls = {int(width): public_url(key=key) for width, key in row.variants.items()} if ready else {}
     return FileRead(
-        id=row.id, purpose=row.purpose, status=row.status, content_type=row.content_type, width=row.width,
-        height=row.height, total_bytes=row.total_bytes, urls=dict(sorted(urls.items())),
-        original_url=public_url(key=row.storage_key), created_at=clock.as_utc(row.created_at),
+        id=row.id,
+        purpose=row.purpose,
+        status=row.status,
+        content_type=row.content_type,
+        width=row.width,
+        height=row.height,
+        total_bytes=row.total_bytes,
+        urls=dict(sorted(urls.items())),
+        original_url=public_url(key=row.storage_key),
+        created_at=clock.as_utc(row.created_at),
     )
 
 
@@ -88,8 +95,10 @@ def usage(*, session: Session, owner: User) -> tuple[int, int]:
 
 def _quota_message(used: int, quota: int) -> str:
     """Say how full the storage is and what to do."""
-    return (f"Your storage is full ({used / 1_000_000:.1f} MB of {quota / 1_000_000:g} MB used). "
-            "Delete some images or upload a smaller one.")
+    return (
+        f"Your storage is full ({used / 1_000_000:.1f} MB of {quota / 1_000_000:g} MB used). "
+        "Delete some images or upload a smaller one."
+    )
 
 
 def check_purpose(purpose: str) -> str:
@@ -118,13 +127,26 @@ def upload(*, session: Session, owner: User, purpose: str, filename: str, data: 
     storage.put(key, cleaned.data, cleaned.content_type)
     on_rollback(session, lambda: _delete_objects(storage, [key]))
     row = File(
-        id=file_id, owner_id=owner.id, purpose=purpose, content_type=info.content_type, width=cleaned.width,
-        height=cleaned.height, total_bytes=len(cleaned.data), storage_key=key,
+        id=file_id,
+        owner_id=owner.id,
+        purpose=purpose,
+        content_type=info.content_type,
+        width=cleaned.width,
+        height=cleaned.height,
+        total_bytes=len(cleaned.data),
+        storage_key=key,
     )
     session.add(row)
     session.flush()
-    log.info("user %s uploaded %s (%r, %s, %d bytes) as file %s", owner.id, purpose, filename[:100],
-             info.content_type, len(data), file_id)
+    log.info(
+        "user %s uploaded %s (%r, %s, %d bytes) as file %s",
+        owner.id,
+        purpose,
+        filename[:100],
+        info.content_type,
+        len(data),
+        file_id,
+    )
     on_commit(session, lambda: _queue_variants(file_id))
     return read(row)
 
@@ -134,8 +156,7 @@ def _queue_variants(file_id: uuid.UUID) -> None:
     from metaic.files import jobs as files_jobs
     from metaic.jobs import enqueue
 
-    enqueue(files_jobs.make_variants, str(file_id), title=f"image variants for file {file_id}",
-            queue_name="default")
+    enqueue(files_jobs.make_variants, str(file_id), title=f"image variants for file {file_id}", queue_name="default")
 
 
 def _owned(session: Session, owner: User, file_id: uuid.UUID, *, lock: bool = False) -> File:

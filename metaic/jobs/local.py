@@ -143,8 +143,9 @@ class LocalWorker:
                 job.done.set()
             self._cond.notify_all()
         if retry:
-            log.warning("background job %r failed (attempt %d); retrying in %d s", job.title, job.attempts, delay,
-                        exc_info=exc)
+            log.warning(
+                "background job %r failed (attempt %d); retrying in %d s", job.title, job.attempts, delay, exc_info=exc
+            )
         else:
             log.error("background job %r failed after %d attempt(s)", job.title, job.attempts, exc_info=exc)
 
@@ -157,14 +158,17 @@ class LocalWorker:
         """Per queue: queued, started, failed, scheduled, and finished within the last RESULT_TTL seconds."""
         with self._cond:
             since = time.monotonic() - RESULT_TTL
-            return [{
-                "queue": name,
-                "queued": len(self._ready[name]),
-                "started": int(self._running is not None and self._running.queue == name),
-                "failed": sum(job.queue == name for job in self._failed.values()),
-                "scheduled": sum(job.queue == name for _, _, job in self._timed),
-                "finished": sum(mark > since for mark in self._finished[name]),
-            } for name in QUEUES]
+            return [
+                {
+                    "queue": name,
+                    "queued": len(self._ready[name]),
+                    "started": int(self._running is not None and self._running.queue == name),
+                    "failed": sum(job.queue == name for job in self._failed.values()),
+                    "scheduled": sum(job.queue == name for _, _, job in self._timed),
+                    "finished": sum(mark > since for mark in self._finished[name]),
+                }
+                for name in QUEUES
+            ]
 
     def failed(self, limit: int) -> list[LocalJob]:
         """The failed jobs, newest first."""
@@ -255,8 +259,11 @@ def _finish_at_exit() -> None:
     _worker.drain(EXIT_GRACE_SECONDS)
     left = _worker.pending() + _worker.running()
     if left:
-        log.warning("%d background job(s) not run because the process is exiting: %s",
-                    len(left), "; ".join(f"{job.title} ({job.status})" for job in left))
+        log.warning(
+            "%d background job(s) not run because the process is exiting: %s",
+            len(left),
+            "; ".join(f"{job.title} ({job.status})" for job in left),
+        )
 
 
 os.register_at_fork(after_in_child=_forget_after_fork)

@@ -63,19 +63,25 @@ def queue_stats() -> list[QueueStats]:
     connection = _connection()
     if connection is None:
         worker = current_worker()
-        return worker.stats() if worker else [QueueStats(queue=name, queued=0, started=0, failed=0, scheduled=0,
-                                                         finished=0) for name in QUEUES]
+        return (
+            worker.stats()
+            if worker
+            else [QueueStats(queue=name, queued=0, started=0, failed=0, scheduled=0, finished=0) for name in QUEUES]
+        )
     rows = []
     for name in QUEUES:
         queue = Queue(name, connection=connection)
-        rows.append(QueueStats(
-            queue=name, queued=queue.count,
-            # cleanup=False: reading the numbers must not move jobs around (workers do that).
-            started=queue.started_job_registry.get_job_count(cleanup=False),
-            failed=queue.failed_job_registry.get_job_count(cleanup=False),
-            scheduled=queue.scheduled_job_registry.get_job_count(cleanup=False),
-            finished=queue.finished_job_registry.get_job_count(cleanup=False),
-        ))
+        rows.append(
+            QueueStats(
+                queue=name,
+                queued=queue.count,
+                # cleanup=False: reading the numbers must not move jobs around (workers do that).
+                started=queue.started_job_registry.get_job_count(cleanup=False),
+                failed=queue.failed_job_registry.get_job_count(cleanup=False),
+                scheduled=queue.scheduled_job_registry.get_job_count(cleanup=False),
+                finished=queue.finished_job_registry.get_job_count(cleanup=False),
+            )
+        )
     return rows
 
 
@@ -169,9 +175,16 @@ def _rq_info(job: Job) -> JobInfo:
         else:
             failed_at = job.ended_at or _failed_at_from_registry(job)
     title = meta.get("title") or job.description or job.func_name
-    return JobInfo(id=job.id, title=title, ids=list(meta.get("ids", [])), queue=job.origin, status=status,
-                   started_at=_aware(job.started_at),
-                   failed_at=_aware(failed_at), exc_summary=summary)
+    return JobInfo(
+        id=job.id,
+        title=title,
+        ids=list(meta.get("ids", [])),
+        queue=job.origin,
+        status=status,
+        started_at=_aware(job.started_at),
+        failed_at=_aware(failed_at),
+        exc_summary=summary,
+    )
 
 
 def _failed_at_from_registry(job: Job) -> datetime | None:
@@ -189,6 +202,13 @@ def _aware(value: datetime | None) -> datetime | None:
 
 def _local_info(job: LocalJob) -> JobInfo:
     """Describe an in-process job."""
-    return JobInfo(id=job.id, title=job.title, ids=list(job.ids), queue=job.queue, status=job.status,
-                   started_at=None, failed_at=job.ended_at if job.status == "failed" else None,
-                   exc_summary=job.exc_summary)
+    return JobInfo(
+        id=job.id,
+        title=job.title,
+        ids=list(job.ids),
+        queue=job.queue,
+        status=job.status,
+        started_at=None,
+        failed_at=job.ended_at if job.status == "failed" else None,
+        exc_summary=job.exc_summary,
+    )

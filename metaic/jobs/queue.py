@@ -31,9 +31,17 @@ def rq_connection(url: str) -> redis.Redis:
     return redis.Redis.from_url(url)
 
 
-def enqueue(func: Callable, *args, title: str, queue_name: str = "default", ids: Iterable | None = None,
-            retries: int = DEFAULT_RETRIES, backoff: Sequence[int] = BACKOFF, job_timeout: int | None = None,
-            **kwargs) -> Job | LocalJob:
+def enqueue(
+    func: Callable,
+    *args,
+    title: str,
+    queue_name: str = "default",
+    ids: Iterable | None = None,
+    retries: int = DEFAULT_RETRIES,
+    backoff: Sequence[int] = BACKOFF,
+    job_timeout: int | None = None,
+    **kwargs,
+) -> Job | LocalJob:
     """Run `func(*args, **kwargs)` in the background; returns the RQ job (with Redis) or a LocalJob.
 
     `title` says what the job does ("welcome email to user 7"); `ids` lists what it works on and
@@ -42,13 +50,32 @@ def enqueue(func: Callable, *args, title: str, queue_name: str = "default", ids:
     `job_timeout` (RQ only) bounds one run (RQ's default is 180 s). These option names are
     therefore not available as keyword arguments of job functions.
     """
-    return _submit(func, args, kwargs, delay=0.0, title=title, queue_name=queue_name, ids=ids, retries=retries,
-                   backoff=backoff, job_timeout=job_timeout)
+    return _submit(
+        func,
+        args,
+        kwargs,
+        delay=0.0,
+        title=title,
+        queue_name=queue_name,
+        ids=ids,
+        retries=retries,
+        backoff=backoff,
+        job_timeout=job_timeout,
+    )
 
 
-def enqueue_at(when: datetime, func: Callable, *args, title: str, queue_name: str = "default",
-               ids: Iterable | None = None, retries: int = DEFAULT_RETRIES, backoff: Sequence[int] = BACKOFF,
-               job_timeout: int | None = None, **kwargs) -> Job | LocalJob:
+def enqueue_at(
+    when: datetime,
+    func: Callable,
+    *args,
+    title: str,
+    queue_name: str = "default",
+    ids: Iterable | None = None,
+    retries: int = DEFAULT_RETRIES,
+    backoff: Sequence[int] = BACKOFF,
+    job_timeout: int | None = None,
+    **kwargs,
+) -> Job | LocalJob:
     """Like `enqueue`, but run at `when` (a naive datetime counts as UTC; a past one runs now).
 
     With Redis the job waits in RQ's scheduled registry, so it survives app and worker restarts.
@@ -57,16 +84,45 @@ def enqueue_at(when: datetime, func: Callable, *args, title: str, queue_name: st
     again on start; never rely on a timer alone.
     """
     delay = (clock.as_utc(when) - clock.now()).total_seconds()
-    return _submit(func, args, kwargs, delay=delay, title=title, queue_name=queue_name, ids=ids, retries=retries,
-                   backoff=backoff, job_timeout=job_timeout)
+    return _submit(
+        func,
+        args,
+        kwargs,
+        delay=delay,
+        title=title,
+        queue_name=queue_name,
+        ids=ids,
+        retries=retries,
+        backoff=backoff,
+        job_timeout=job_timeout,
+    )
 
 
-def enqueue_in(delta: timedelta, func: Callable, *args, title: str, queue_name: str = "default",
-               ids: Iterable | None = None, retries: int = DEFAULT_RETRIES, backoff: Sequence[int] = BACKOFF,
-               job_timeout: int | None = None, **kwargs) -> Job | LocalJob:
+def enqueue_in(
+    delta: timedelta,
+    func: Callable,
+    *args,
+    title: str,
+    queue_name: str = "default",
+    ids: Iterable | None = None,
+    retries: int = DEFAULT_RETRIES,
+    backoff: Sequence[int] = BACKOFF,
+    job_timeout: int | None = None,
+    **kwargs,
+) -> Job | LocalJob:
     """Like `enqueue`, but run after `delta` (same durability rules as `enqueue_at`)."""
-    return _submit(func, args, kwargs, delay=delta.total_seconds(), title=title, queue_name=queue_name, ids=ids,
-                   retries=retries, backoff=backoff, job_timeout=job_timeout)
+    return _submit(
+        func,
+        args,
+        kwargs,
+        delay=delta.total_seconds(),
+        title=title,
+        queue_name=queue_name,
+        ids=ids,
+        retries=retries,
+        backoff=backoff,
+        job_timeout=job_timeout,
+    )
 
 
 def job_ids_of(args: Sequence, kwargs: dict) -> list[str]:
@@ -93,8 +149,19 @@ def _as_id(value: object) -> str | None:
     return None
 
 
-def _submit(func: Callable, args: tuple, kwargs: dict, *, delay: float, title: str, queue_name: str,
-            ids: Iterable | None, retries: int, backoff: Sequence[int], job_timeout: int | None) -> Job | LocalJob:
+def _submit(
+    func: Callable,
+    args: tuple,
+    kwargs: dict,
+    *,
+    delay: float,
+    title: str,
+    queue_name: str,
+    ids: Iterable | None,
+    retries: int,
+    backoff: Sequence[int],
+    job_timeout: int | None,
+) -> Job | LocalJob:
     """Check the options, then hand the job to RQ or to the in-process worker."""
     if queue_name not in QUEUES:
         raise ValueError(f"unknown queue {queue_name!r}")
@@ -105,14 +172,28 @@ def _submit(func: Callable, args: tuple, kwargs: dict, *, delay: float, title: s
     job_ids = [str(item) for item in ids] if ids is not None else job_ids_of(args, kwargs)
     url = get_settings().redis_url
     if not url:
-        job = LocalJob(title=title, func=func, args=args, kwargs=kwargs, queue=queue_name, ids=job_ids,
-                       intervals=intervals, retries_left=retries)
+        job = LocalJob(
+            title=title,
+            func=func,
+            args=args,
+            kwargs=kwargs,
+            queue=queue_name,
+            ids=job_ids,
+            intervals=intervals,
+            retries_left=retries,
+        )
         local_worker().submit(job, delay)
         return job
     queue = Queue(queue_name, connection=rq_connection(url))
     job = queue.create_job(
-        func, args=args, kwargs=kwargs, timeout=job_timeout, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL,
-        description=title, meta={"title": title, "ids": job_ids},
+        func,
+        args=args,
+        kwargs=kwargs,
+        timeout=job_timeout,
+        result_ttl=RESULT_TTL,
+        failure_ttl=FAILURE_TTL,
+        description=title,
+        meta={"title": title, "ids": job_ids},
         retry=Retry(max=retries, interval=intervals) if retries else None,
         on_failure=Callback("metaic.jobs.policy.on_failure"),
     )

@@ -52,8 +52,9 @@ class MetaicWorker(Worker):
         return self.job_monitoring_interval + self.abandon_grace
 
 
-def run_worker(queues: list[str] | None = None, *, burst: bool = False,
-               abandon_after: int = DEFAULT_ABANDON_AFTER) -> bool:
+def run_worker(
+    queues: list[str] | None = None, *, burst: bool = False, abandon_after: int = DEFAULT_ABANDON_AFTER
+) -> bool:
     """Run an RQ worker with its scheduler on the given queues (all by default); True if it ran a job."""
     url = get_settings().redis_url
     if not url:
@@ -61,6 +62,9 @@ def run_worker(queues: list[str] | None = None, *, burst: bool = False,
     connection = rq_connection(url)
     # Pooled DB connections must not be shared with the forked work horse.
     dispose_engines()
-    worker = MetaicWorker([Queue(name, connection=connection) for name in (queues or QUEUES)],
-                          connection=connection, abandon_after=abandon_after)
+    worker = MetaicWorker(
+        [Queue(name, connection=connection) for name in (queues or QUEUES)],
+        connection=connection,
+        abandon_after=abandon_after,
+    )
     return worker.work(burst=burst, with_scheduler=True)

@@ -53,7 +53,7 @@ def _initials(name: str) -> str:
 def _preview(text: str) -> str:
     """The message on one line, cut to about PREVIEW characters."""
     flat = " ".join(text.split())
-    return flat if len(flat) <= PREVIEW else flat[:PREVIEW - 1].rstrip() + "…"
+    return flat if len(flat) <= PREVIEW else flat[: PREVIEW - 1].rstrip() + "…"
 
 
 def _page(limit: int) -> int:
@@ -69,27 +69,49 @@ def _clean_body(body: str) -> str:
     return text
 
 
-def _reads(session: Session, user: User, *, conversation_id: uuid.UUID | None = None,
-           limit: int = 50) -> list[ConversationRead]:
+def _reads(
+    session: Session, user: User, *, conversation_id: uuid.UUID | None = None, limit: int = 50
+) -> list[ConversationRead]:
     """The user's conversations as read models, newest activity first, in one query."""
     me, other = aliased(ConversationMember), aliased(ConversationMember)
-    latest = (select(DirectMessage).where(DirectMessage.conversation_id == Conversation.id)
-              .order_by(DirectMessage.created_at.desc(), DirectMessage.id.desc()).limit(1))
+    latest = (
+        select(DirectMessage)
+        .where(DirectMessage.conversation_id == Conversation.id)
+        .order_by(DirectMessage.created_at.desc(), DirectMessage.id.desc())
+        .limit(1)
+    )
     last_body = latest.with_only_columns(func.substr(DirectMessage.body, 1, PREVIEW * 4)).scalar_subquery()
     last_sender = latest.with_only_columns(DirectMessage.sender_id).scalar_subquery()
-    unread = (select(func.count()).select_from(DirectMessage)
-              .where(DirectMessage.conversation_id == Conversation.id, DirectMessage.sender_id != user.id,
-                     or_(me.last_read_at.is_(None), DirectMessage.created_at > me.last_read_at))
-              .scalar_subquery())
-    query = (select(Conversation.id, Conversation.last_message_at, User.id, User.name, User.email, last_body,
-                    last_sender, unread)
-             .join(me, and_(me.conversation_id == Conversation.id, me.user_id == user.id))
-             .join(other, and_(other.conversation_id == Conversation.id, other.user_id != user.id))
-             .join(User, User.id == other.user_id))
+    unread = (
+        select(func.count())
+        .select_from(DirectMessage)
+        .where(
+            DirectMessage.conversation_id == Conversation.id,
+            DirectMessage.sender_id != user.id,
+            or_(me.last_read_at.is_(None), DirectMessage.created_at > me.last_read_at),
+        )
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            Conversation.id,
+            Conversation.last_message_at,
+            User.id,
+            User.name,
+            User.email,
+            last_body,
+            last_sender,
+            unread,
+        )
+        .join(me, and_(me.conversation_id == Conversation.id, me.user_id == user.id))
+        .join(other, and_(other.conversation_id == Conversation.id, other.user_id != user.id))
+        .join(User, User.id == other.user_id)
+    )
     if conversation_id is not None:
         query = query.where(Conversation.id == conversation_id)
-    query = query.order_by(func.coalesce(Conversation.last_message_at, Conversation.created_at).desc(),
-                           Conversation.id).limit(_page(limit))
+    query = query.order_by(
+        func.coalesce(Conversation.last_message_at, Conversation.created_at).desc(), Conversation.id
+    ).limit(_page(limit))
     return [_conversation_read(user, row) for row in session.exec(query).all()]
 
 
@@ -97,26 +119,40 @@ def _conversation_read(user: User, row) -> ConversationRead:
     """One row of `_reads` as a read model."""
     conversation_id, last_at, other_id, name, email, body, sender_id, unread = row
     other_name = _display_name(name, email)
-    return ConversationRead(id=conversation_id, other_user_id=other_id, other_name=other_name,
-                            other_initials=_initials(other_name), last_message=_preview(body or ""),
-                            last_message_mine=sender_id is not None and str(sender_id) == str(user.id),
-                            last_at=clock.as_utc(last_at) if last_at else None, unread=unread or 0)
+    return ConversationRead(
+        id=conversation_id,
+        other_user_id=other_id,
+        other_name=other_name,
+        other_initials=_initials(other_name),
+        last_message=_preview(body or ""),
+        last_message_mine=sender_id is not None and str(sender_id) == str(user.id),
+        last_at=clock.as_utc(last_at) if last_at else None,
+        unread=unread or 0,
+    )
 
 
 def _message_read(message: DirectMessage, viewer_id: uuid.UUID) -> MessageRead:
     """A message as the viewer sees it."""
-    return MessageRead(id=message.id, conversation_id=message.conversation_id, sender_id=message.sender_id,
-                       mine=message.sender_id == viewer_id, body=message.body,
-                       created_at=clock.as_utc(message.created_at))
+    return MessageRead(
+        id=message.id,
+        conversation_id=message.conversation_id,
+        sender_id=message.sender_id,
+        mine=message.sender_id == viewer_id,
+        body=message.body,
+        created_at=clock.as_utc(message.created_at),
+    )
 
 
-def _membership(session: Session, user: User,
-                conversation_id: uuid.UUID | str) -> tuple[Conversation, ConversationMember]:
+def _membership(
+    session: Session, user: User, conversation_id: uuid.UUID | str
+) -> tuple[Conversation, ConversationMember]:
     """The conversation and the user's membership of it; NotFound for anyone else."""
     key = parse_id(conversation_id, "Conversation")
-    row = session.exec(select(Conversation, ConversationMember)
-                       .join(ConversationMember, ConversationMember.conversation_id == Conversation.id)
-                       .where(Conversation.id == key, ConversationMember.user_id == user.id)).first()
+    row = session.exec(
+        select(Conversation, ConversationMember)
+        .join(ConversationMember, ConversationMember.conversation_id == Conversation.id)
+        .where(Conversation.id == key, ConversationMember.user_id == user.id)
+    ).first()
     if row is None:
         raise NotFound("Conversation not found.")
     return row[0], row[1]
@@ -133,8 +169,9 @@ def _get_or_create(session: Session, first: uuid.UUID, second: uuid.UUID) -> Con
             conversation = Conversation(pair_key=key)
             session.add(conversation)
             session.flush()
-            session.add_all([ConversationMember(conversation_id=conversation.id, user_id=uid)
-                             for uid in (first, second)])
+            session.add_all(
+                [ConversationMember(conversation_id=conversation.id, user_id=uid) for uid in (first, second)]
+            )
             session.flush()
     except IntegrityError:  # the other person started it at the same moment: use theirs
         return session.exec(select(Conversation).where(Conversation.pair_key == key)).one()
@@ -144,23 +181,29 @@ def _get_or_create(session: Session, first: uuid.UUID, second: uuid.UUID) -> Con
 def _contact_user(session: Session, contact: SavedContact) -> uuid.UUID | None:
     """The active account behind a contact: the owner of its card, else a user with one of its emails."""
     if contact.card_id is not None:
-        owner = session.exec(select(User.id).join(Card, Card.owner_id == User.id)
-                             .where(Card.id == contact.card_id, User.is_active.is_(True))).first()
+        owner = session.exec(
+            select(User.id)
+            .join(Card, Card.owner_id == User.id)
+            .where(Card.id == contact.card_id, User.is_active.is_(True))
+        ).first()
         if owner is not None:
             return owner
     emails = sorted({item["value"].lower() for item in contact.emails})
     if not emails:
         return None
-    return session.exec(select(User.id).where(func.lower(User.email).in_(emails), User.is_active.is_(True))
-                        .order_by(User.created_at)).first()
+    return session.exec(
+        select(User.id).where(func.lower(User.email).in_(emails), User.is_active.is_(True)).order_by(User.created_at)
+    ).first()
 
 
 def _resolves_to(owner_id: uuid.UUID, target: User):
     """SQL condition: a contact of `owner_id` that is `target` (linked to their card, or has their email)."""
     cards = select(Card.id).where(Card.owner_id == target.id)
-    by_email = select(ContactIdentity.contact_id).where(ContactIdentity.owner_id == owner_id,
-                                                        ContactIdentity.kind == "email",
-                                                        ContactIdentity.value == target.email.lower())
+    by_email = select(ContactIdentity.contact_id).where(
+        ContactIdentity.owner_id == owner_id,
+        ContactIdentity.kind == "email",
+        ContactIdentity.value == target.email.lower(),
+    )
     return and_(SavedContact.owner_id == owner_id, or_(SavedContact.card_id.in_(cards), SavedContact.id.in_(by_email)))
 
 
@@ -173,12 +216,20 @@ def _connected(session: Session, user: User, other: User) -> bool:
 def _log_history(session: Session, *, sender: User, recipient: User, body: str, message: DirectMessage) -> None:
     """Put the message on the timeline of each side's saved contacts for the other side."""
     sides = {sender.id: (sender, "outbound"), recipient.id: (recipient, "inbound")}
-    contacts = session.exec(select(SavedContact).where(or_(_resolves_to(sender.id, recipient),
-                                                           _resolves_to(recipient.id, sender)))).all()
+    contacts = session.exec(
+        select(SavedContact).where(or_(_resolves_to(sender.id, recipient), _resolves_to(recipient.id, sender)))
+    ).all()
     for contact in contacts:
         owner, direction = sides[contact.owner_id]
-        history.log(session=session, owner=owner, contact_id=contact.id, channel="in_app", direction=direction,
-                    body=body, at=message.created_at)
+        history.log(
+            session=session,
+            owner=owner,
+            contact_id=contact.id,
+            channel="in_app",
+            direction=direction,
+            body=body,
+            at=message.created_at,
+        )
 
 
 def start_with_user(*, session: Session, user: User, other_user_id: uuid.UUID | str) -> ConversationRead:
@@ -220,18 +271,23 @@ def send(*, session: Session, user: User, conversation_id: uuid.UUID | str, body
     conversation, member = _membership(session, user, conversation_id)
     text = _clean_body(body)
     ratelimit.hit(f"chat:{user.id}", limit=MESSAGES_PER_MINUTE, window=60)
-    recipient = session.exec(select(User).join(ConversationMember, ConversationMember.user_id == User.id)
-                             .where(ConversationMember.conversation_id == conversation.id,
-                                    User.id != user.id)).first()
+    recipient = session.exec(
+        select(User)
+        .join(ConversationMember, ConversationMember.user_id == User.id)
+        .where(ConversationMember.conversation_id == conversation.id, User.id != user.id)
+    ).first()
     if recipient is None or not recipient.is_active:
         raise ValidationError("This person can no longer receive messages.", field="body")
     message = DirectMessage(conversation_id=conversation.id, sender_id=user.id, body=text, created_at=clock.now())
     conversation.last_message_at = member.last_read_at = message.created_at
     session.add_all([message, conversation, member])
     session.flush()
-    notify(session=session, user=recipient, kind="message",
-           data={"sender": user.name or user.email, "preview": _preview(text),
-                 "url": conversation_url(conversation.id)})
+    notify(
+        session=session,
+        user=recipient,
+        kind="message",
+        data={"sender": user.name or user.email, "preview": _preview(text), "url": conversation_url(conversation.id)},
+    )
     _log_history(session, sender=user, recipient=recipient, body=text, message=message)
     return _message_read(message, user.id)
 
@@ -249,8 +305,14 @@ def get(*, session: Session, user: User, conversation_id: uuid.UUID | str) -> Co
     return found[0]
 
 
-def messages(*, session: Session, user: User, conversation_id: uuid.UUID | str, limit: int = 50,
-             before: uuid.UUID | str | None = None) -> list[MessageRead]:
+def messages(
+    *,
+    session: Session,
+    user: User,
+    conversation_id: uuid.UUID | str,
+    limit: int = 50,
+    before: uuid.UUID | str | None = None,
+) -> list[MessageRead]:
     """The last `limit` messages (or those before message `before`), oldest first."""
     conversation, _ = _membership(session, user, conversation_id)
     query = select(DirectMessage).where(DirectMessage.conversation_id == conversation.id)
@@ -258,10 +320,15 @@ def messages(*, session: Session, user: User, conversation_id: uuid.UUID | str, 
         anchor = session.get(DirectMessage, parse_id(before, "Message"))
         if anchor is None or anchor.conversation_id != conversation.id:
             raise NotFound("Message not found.")
-        query = query.where(or_(DirectMessage.created_at < anchor.created_at,
-                                and_(DirectMessage.created_at == anchor.created_at, DirectMessage.id < anchor.id)))
-    rows = session.exec(query.order_by(DirectMessage.created_at.desc(), DirectMessage.id.desc())
-                        .limit(_page(limit))).all()
+        query = query.where(
+            or_(
+                DirectMessage.created_at < anchor.created_at,
+                and_(DirectMessage.created_at == anchor.created_at, DirectMessage.id < anchor.id),
+            )
+        )
+    rows = session.exec(
+        query.order_by(DirectMessage.created_at.desc(), DirectMessage.id.desc()).limit(_page(limit))
+    ).all()
     return [_message_read(m, user.id) for m in reversed(rows)]
 
 
@@ -273,19 +340,29 @@ def mark_read(*, session: Session, user: User, conversation_id: uuid.UUID | str)
     member.last_read_at = max(now, last)
     session.add(member)
     # The bell's "new message" notifications for this conversation are read now too.
-    notification_service.mark_read_for_url(session=session, user=user, kind="message",
-                                           url=conversation_url(conversation.id))
+    notification_service.mark_read_for_url(
+        session=session, user=user, kind="message", url=conversation_url(conversation.id)
+    )
     session.flush()
 
 
 def _unread_query(user: User):
     """SELECT count of messages from others the user has not read."""
-    return (select(func.count()).select_from(DirectMessage)
-            .join(ConversationMember, and_(ConversationMember.conversation_id == DirectMessage.conversation_id,
-                                           ConversationMember.user_id == user.id))
-            .where(DirectMessage.sender_id != user.id,
-                   or_(ConversationMember.last_read_at.is_(None),
-                       DirectMessage.created_at > ConversationMember.last_read_at)))
+    return (
+        select(func.count())
+        .select_from(DirectMessage)
+        .join(
+            ConversationMember,
+            and_(
+                ConversationMember.conversation_id == DirectMessage.conversation_id,
+                ConversationMember.user_id == user.id,
+            ),
+        )
+        .where(
+            DirectMessage.sender_id != user.id,
+            or_(ConversationMember.last_read_at.is_(None), DirectMessage.created_at > ConversationMember.last_read_at),
+        )
+    )
 
 
 def unread_total(*, session: Session, user: User) -> int:
@@ -298,6 +375,8 @@ def activity_marker(*, session: Session, user: User) -> str:
     unread = _unread_query(user).correlate(None).scalar_subquery()
     latest, count, total = session.exec(
         select(func.max(Conversation.last_message_at), func.count(), unread)
-        .select_from(ConversationMember).join(Conversation, Conversation.id == ConversationMember.conversation_id)
-        .where(ConversationMember.user_id == user.id)).one()
+        .select_from(ConversationMember)
+        .join(Conversation, Conversation.id == ConversationMember.conversation_id)
+        .where(ConversationMember.user_id == user.id)
+    ).one()
     return f"{latest or ''}|{count}|{total}"

@@ -122,8 +122,11 @@ def prepare(*, session: Session, delivery_id: uuid.UUID, now: datetime | None = 
     # Optimistic claim: only one worker moves the row from what we read to "sending".
     claimed = session.exec(
         update(NotificationDelivery)
-        .where(NotificationDelivery.id == delivery.id, NotificationDelivery.status == delivery.status,
-               NotificationDelivery.attempts == delivery.attempts)
+        .where(
+            NotificationDelivery.id == delivery.id,
+            NotificationDelivery.status == delivery.status,
+            NotificationDelivery.attempts == delivery.attempts,
+        )
         .values(status=SENDING, attempts=delivery.attempts + 1, updated_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -140,8 +143,9 @@ def _plan(delivery: NotificationDelivery, note: Notification, user: User, subs: 
     elif delivery.channel in (SMS, WHATSAPP):
         plan.phone, plan.text = user.phone or "", emails.short_text(note)
     elif delivery.channel == PUSH:
-        plan.push = PushMessage(title=note.title, body=note.body[:300], url=note.url or "/notifications",
-                                tag=str(note.id))
+        plan.push = PushMessage(
+            title=note.title, body=note.body[:300], url=note.url or "/notifications", tag=str(note.id)
+        )
         plan.push_targets = [(s.id, s.kind, s.endpoint, s.p256dh, s.auth) for s in subs]
     return plan
 
@@ -205,8 +209,15 @@ def record(*, session: Session, plan: Plan, outcome: Outcome, now: datetime | No
     if delivery is None:
         return ""
     if not outcome.error:
-        _set(session, delivery, status=SENT, provider=outcome.provider[:24], last_error="", sent_at=now,
-             provider_message_id=outcome.message_id or None)
+        _set(
+            session,
+            delivery,
+            status=SENT,
+            provider=outcome.provider[:24],
+            last_error="",
+            sent_at=now,
+            provider_message_id=outcome.message_id or None,
+        )
         for sub_id, *_ in plan.push_targets:
             sub = session.get(PushSubscription, sub_id)
             if sub is not None and sub_id not in outcome.gone:
@@ -229,14 +240,20 @@ def claim_due(*, session: Session, now: datetime | None = None, limit: int = 500
     waiting = NotificationDelivery.status.in_((QUEUED, HELD)) & due
     stale = (NotificationDelivery.status == SENDING) & (NotificationDelivery.updated_at <= now - STALE_CLAIM)
     candidates = session.exec(
-        select(NotificationDelivery.id).where((waiting | stale) & not_queued)
-        .order_by(NotificationDelivery.deliver_after).limit(limit)
+        select(NotificationDelivery.id)
+        .where((waiting | stale) & not_queued)
+        .order_by(NotificationDelivery.deliver_after)
+        .limit(limit)
     ).all()
     claimed = []
     for delivery_id in candidates:
         # Conditional update: when two schedulers race, only one of them queues the job.
-        result = session.exec(update(NotificationDelivery).where(NotificationDelivery.id == delivery_id, not_queued)
-                              .values(enqueued_at=now).execution_options(synchronize_session=False))
+        result = session.exec(
+            update(NotificationDelivery)
+            .where(NotificationDelivery.id == delivery_id, not_queued)
+            .values(enqueued_at=now)
+            .execution_options(synchronize_session=False)
+        )
         if result.rowcount == 1:
             claimed.append(delivery_id)
     return claimed

@@ -30,7 +30,10 @@ def render(note: Notification, user: User, *, delivery_id: str = "") -> Outgoing
     language = kinds.language_for(user.language)
     unsubscribe_url = preferences.unsubscribe_link(user_id=user.id, kind=note.kind, channel=EMAIL)
     context = {
-        "name": user.name, "title": note.title, "body": note.body, "url": absolute_url(note.url),
+        "name": user.name,
+        "title": note.title,
+        "body": note.body,
+        "url": absolute_url(note.url),
         "kind_label": kinds.KINDS[note.kind].label(language) if note.kind in kinds.KINDS else note.kind,
         "unsubscribe_url": unsubscribe_url,
         "preferences_url": absolute_url("/notifications"),

@@ -49,8 +49,9 @@ def _safe_url(raw: object) -> str:
     return url if url.lower().startswith(("https://", "http://")) else ""
 
 
-def notify(*, session: Session, user: User, kind: str, data: dict | None = None,
-           send_at: datetime | None = None) -> Notification:
+def notify(
+    *, session: Session, user: User, kind: str, data: dict | None = None, send_at: datetime | None = None
+) -> Notification:
     """Create an in-app notification and queue its deliveries on every channel the user wants for `kind`.
 
     `data` fills the kind's wording (see kinds.MESSAGES) and may carry `url`, a site path the
@@ -62,8 +63,16 @@ def notify(*, session: Session, user: User, kind: str, data: dict | None = None,
     now = clock.now().astimezone(UTC)
     when = clock.schedule(send_at, now, what="notification")
     title, body = kinds.render(kind, user.language, data)
-    note = Notification(user_id=user.id, kind=kind, title=title, body=body, url=_safe_url(data.get("url")),
-                        data=data, created_at=now, send_at=when)
+    note = Notification(
+        user_id=user.id,
+        kind=kind,
+        title=title,
+        body=body,
+        url=_safe_url(data.get("url")),
+        data=data,
+        created_at=now,
+        send_at=when,
+    )
     session.add(note)
     session.flush()
     wanted = preferences.matrix(session=session, user=user)[kind]
@@ -73,8 +82,9 @@ def notify(*, session: Session, user: User, kind: str, data: dict | None = None,
     for channel in CHANNELS:
         if not wanted[channel] or reachable(user, channel, push_count):
             continue
-        delivery = NotificationDelivery(notification_id=note.id, channel=channel, status=QUEUED,
-                                        deliver_after=when, created_at=now, updated_at=now)
+        delivery = NotificationDelivery(
+            notification_id=note.id, channel=channel, status=QUEUED, deliver_after=when, created_at=now, updated_at=now
+        )
         if quiet_end is not None:
             delivery.status, delivery.deliver_after = HELD, quiet_end
         elif when <= now:
@@ -93,8 +103,13 @@ def _enqueue_delivery(delivery: NotificationDelivery) -> Callable[[], None]:
 
     def run() -> None:
         """Queue it (the job retries on its own, through the database, so RQ does not retry)."""
-        enqueue(notification_jobs.deliver, delivery_id, title=f"{channel} notification delivery {delivery_id}",
-                queue_name="high", retries=0)
+        enqueue(
+            notification_jobs.deliver,
+            delivery_id,
+            title=f"{channel} notification delivery {delivery_id}",
+            queue_name="high",
+            retries=0,
+        )
 
     return run
 

@@ -26,25 +26,57 @@ class Kind:
         return self.labels.get(language) or self.labels[DEFAULT_LANGUAGE]
 
 
-KINDS: dict[str, Kind] = {k.key: k for k in (
-    Kind("contact_shared", {"en": "Someone shared their details with you", "zh": "有人与您交换了联系方式",
-                            "es": "Alguien compartió sus datos contigo"}, frozenset({EMAIL, PUSH})),
-    Kind("reminder", {"en": "Follow-up reminders", "zh": "跟进提醒", "es": "Recordatorios de seguimiento"},
-         frozenset({EMAIL, PUSH})),
-    Kind("card_activity", {"en": "Card views and scans", "zh": "名片浏览与扫码",
-                           "es": "Visitas y escaneos de tu tarjeta"}, frozenset()),
-    Kind("job_finished", {"en": "Imports and exports finished", "zh": "导入导出完成",
-                          "es": "Importaciones y exportaciones terminadas"}, frozenset({EMAIL})),
-    Kind("security", {"en": "Security alerts", "zh": "安全提醒", "es": "Alertas de seguridad"},
-         frozenset({EMAIL, SMS})),
-    Kind("announcement", {"en": "News from MetaIC", "zh": "MetaIC 动态", "es": "Novedades de MetaIC"},
-         frozenset({EMAIL})),
-    # In-app is always on; a push tells a user away from the page.
-    Kind("message", {"en": "New messages", "zh": "新消息", "es": "Mensajes nuevos"}, frozenset({PUSH})),
-    # Operators check a deployment's channels with `python -m metaic notify --kind test TEXT`.
-    Kind("test", {"en": "Test messages", "zh": "测试消息", "es": "Mensajes de prueba"},
-         frozenset({EMAIL, SMS, PUSH, WHATSAPP})),
-)}
+KINDS: dict[str, Kind] = {
+    k.key: k
+    for k in (
+        Kind(
+            "contact_shared",
+            {
+                "en": "Someone shared their details with you",
+                "zh": "有人与您交换了联系方式",
+                "es": "Alguien compartió sus datos contigo",
+            },
+            frozenset({EMAIL, PUSH}),
+        ),
+        Kind(
+            "reminder",
+            {"en": "Follow-up reminders", "zh": "跟进提醒", "es": "Recordatorios de seguimiento"},
+            frozenset({EMAIL, PUSH}),
+        ),
+        Kind(
+            "card_activity",
+            {"en": "Card views and scans", "zh": "名片浏览与扫码", "es": "Visitas y escaneos de tu tarjeta"},
+            frozenset(),
+        ),
+        Kind(
+            "job_finished",
+            {
+                "en": "Imports and exports finished",
+                "zh": "导入导出完成",
+                "es": "Importaciones y exportaciones terminadas",
+            },
+            frozenset({EMAIL}),
+        ),
+        Kind(
+            "security",
+            {"en": "Security alerts", "zh": "安全提醒", "es": "Alertas de seguridad"},
+            frozenset({EMAIL, SMS}),
+        ),
+        Kind(
+            "announcement",
+            {"en": "News from MetaIC", "zh": "MetaIC 动态", "es": "Novedades de MetaIC"},
+            frozenset({EMAIL}),
+        ),
+        # In-app is always on; a push tells a user away from the page.
+        Kind("message", {"en": "New messages", "zh": "新消息", "es": "Mensajes nuevos"}, frozenset({PUSH})),
+        # Operators check a deployment's channels with `python -m metaic notify --kind test TEXT`.
+        Kind(
+            "test",
+            {"en": "Test messages", "zh": "测试消息", "es": "Mensajes de prueba"},
+            frozenset({EMAIL, SMS, PUSH, WHATSAPP}),
+        ),
+    )
+}
 
 ALL_CHANNELS_LABELS = {
     "en": {EMAIL: "Email", SMS: "SMS", PUSH: "Push", WHATSAPP: "WhatsApp"},
@@ -56,26 +88,35 @@ ALL_CHANNELS_LABELS = {
 # `title`/`body` directly (announcements do).
 MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
     "en": {
-        "contact_shared": ("{{ name or 'Someone' }} shared their details with you",
-                           "{{ name or 'A visitor' }}{% if company %} ({{ company }}){% endif %} saved your card "
-                           "and left their contact details."),
+        "contact_shared": (
+            "{{ name or 'Someone' }} shared their details with you",
+            "{{ name or 'A visitor' }}{% if company %} ({{ company }}){% endif %} saved your card "
+            "and left their contact details.",
+        ),
         "reminder": ("Reminder: follow up with {{ contact or 'your contact' }}", "{{ note or '' }}"),
-        "card_activity": ("Your card “{{ card or 'card' }}” was {{ action or 'viewed' }}",
-                          "{{ count or 1 }} new {{ action or 'view' }}(s) today."),
+        "card_activity": (
+            "Your card “{{ card or 'card' }}” was {{ action or 'viewed' }}",
+            "{{ count or 1 }} new {{ action or 'view' }}(s) today.",
+        ),
         "job_finished": ("{{ job or 'Your job' }} finished", "{{ summary or 'It is done.' }}"),
-        "security": ("Security alert: {{ event or 'account change' }}",
-                     "{{ detail or 'If this was not you, change your password now.' }}"),
+        "security": (
+            "Security alert: {{ event or 'account change' }}",
+            "{{ detail or 'If this was not you, change your password now.' }}",
+        ),
         "announcement": ("{{ title }}", "{{ body }}"),
         "message": ("New message from {{ sender or 'someone' }}", "{{ preview or '' }}"),
         "test": ("Test notification from MetaIC", "{{ text or 'It works.' }}"),
     },
     "zh": {
-        "contact_shared": ("{{ name or '有人' }} 与您交换了联系方式",
-                           "{{ name or '一位访客' }}{% if company %}（{{ company }}）{% endif %}"
-                           "保存了您的名片并留下了联系方式。"),
+        "contact_shared": (
+            "{{ name or '有人' }} 与您交换了联系方式",
+            "{{ name or '一位访客' }}{% if company %}（{{ company }}）{% endif %}保存了您的名片并留下了联系方式。",
+        ),
         "reminder": ("提醒：跟进 {{ contact or '您的联系人' }}", "{{ note or '' }}"),
-        "card_activity": ("您的名片“{{ card or '名片' }}”有新的{{ action or '浏览' }}",
-                          "今天新增 {{ count or 1 }} 次{{ action or '浏览' }}。"),
+        "card_activity": (
+            "您的名片“{{ card or '名片' }}”有新的{{ action or '浏览' }}",
+            "今天新增 {{ count or 1 }} 次{{ action or '浏览' }}。",
+        ),
         "job_finished": ("{{ job or '任务' }}已完成", "{{ summary or '已完成。' }}"),
         "security": ("安全提醒：{{ event or '账户变更' }}", "{{ detail or '如果这不是您本人操作，请立即修改密码。' }}"),
         "announcement": ("{{ title }}", "{{ body }}"),
@@ -83,15 +124,21 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "test": ("来自 MetaIC 的测试通知", "{{ text or '一切正常。' }}"),
     },
     "es": {
-        "contact_shared": ("{{ name or 'Alguien' }} compartió sus datos contigo",
-                           "{{ name or 'Un visitante' }}{% if company %} ({{ company }}){% endif %} guardó tu tarjeta "
-                           "y dejó sus datos de contacto."),
+        "contact_shared": (
+            "{{ name or 'Alguien' }} compartió sus datos contigo",
+            "{{ name or 'Un visitante' }}{% if company %} ({{ company }}){% endif %} guardó tu tarjeta "
+            "y dejó sus datos de contacto.",
+        ),
         "reminder": ("Recordatorio: contacta con {{ contact or 'tu contacto' }}", "{{ note or '' }}"),
-        "card_activity": ("Tu tarjeta «{{ card or 'tarjeta' }}» tiene actividad",
-                          "{{ count or 1 }} nuevas visitas hoy."),
+        "card_activity": (
+            "Tu tarjeta «{{ card or 'tarjeta' }}» tiene actividad",
+            "{{ count or 1 }} nuevas visitas hoy.",
+        ),
         "job_finished": ("{{ job or 'Tu tarea' }} terminó", "{{ summary or 'Listo.' }}"),
-        "security": ("Alerta de seguridad: {{ event or 'cambio en la cuenta' }}",
-                     "{{ detail or 'Si no fuiste tú, cambia tu contraseña ahora.' }}"),
+        "security": (
+            "Alerta de seguridad: {{ event or 'cambio en la cuenta' }}",
+            "{{ detail or 'Si no fuiste tú, cambia tu contraseña ahora.' }}",
+        ),
         "announcement": ("{{ title }}", "{{ body }}"),
         "message": ("Nuevo mensaje de {{ sender or 'alguien' }}", "{{ preview or '' }}"),
         "test": ("Notificación de prueba de MetaIC", "{{ text or 'Funciona.' }}"),

@@ -137,9 +137,14 @@ class DeliveryRead(BaseModel):
     @classmethod
     def of(cls, delivery: NotificationDelivery) -> DeliveryRead:
         """Build the public view of a delivery."""
-        return cls(channel=delivery.channel, status=delivery.status, attempts=delivery.attempts,
-                   last_error=delivery.last_error, deliver_after=delivery.deliver_after,
-                   updated_at=delivery.updated_at)
+        return cls(
+            channel=delivery.channel,
+            status=delivery.status,
+            attempts=delivery.attempts,
+            last_error=delivery.last_error,
+            deliver_after=delivery.deliver_after,
+            updated_at=delivery.updated_at,
+        )
 
 
 class NotificationRead(BaseModel):
@@ -158,9 +163,17 @@ class NotificationRead(BaseModel):
     @classmethod
     def of(cls, note: Notification, deliveries: list[NotificationDelivery] | None = None) -> NotificationRead:
         """Build the public view of a notification."""
-        return cls(id=note.id, kind=note.kind, title=note.title, body=note.body, url=note.url,
-                   created_at=note.created_at, send_at=note.send_at, read=note.read_at is not None,
-                   deliveries=[DeliveryRead.of(d) for d in deliveries or []])
+        return cls(
+            id=note.id,
+            kind=note.kind,
+            title=note.title,
+            body=note.body,
+            url=note.url,
+            created_at=note.created_at,
+            send_at=note.send_at,
+            read=note.read_at is not None,
+            deliveries=[DeliveryRead.of(d) for d in deliveries or []],
+        )
 
 
 class PreferencesRead(BaseModel):

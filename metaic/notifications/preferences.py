@@ -44,10 +44,13 @@ def matrix(*, session: Session, user: User) -> dict[str, dict[str, bool]]:
 
 def _stored(session: Session, user: User, kind: str, channel: str) -> NotificationPreference | None:
     """The user's stored choice for one kind on one channel (None: the kind's default applies)."""
-    return session.exec(select(NotificationPreference).where(
-        NotificationPreference.user_id == user.id, NotificationPreference.kind == kind,
-        NotificationPreference.channel == channel,
-    )).first()
+    return session.exec(
+        select(NotificationPreference).where(
+            NotificationPreference.user_id == user.id,
+            NotificationPreference.kind == kind,
+            NotificationPreference.channel == channel,
+        )
+    ).first()
 
 
 def is_enabled(*, session: Session, user: User, kind: str, channel: str) -> bool:
@@ -116,8 +119,14 @@ def read(*, session: Session, user: User) -> PreferencesRead:
     )
 
 
-def update(*, session: Session, user: User, channels: dict[str, dict[str, bool]],
-           quiet_start: str | None, quiet_end: str | None) -> PreferencesRead:
+def update(
+    *,
+    session: Session,
+    user: User,
+    channels: dict[str, dict[str, bool]],
+    quiet_start: str | None,
+    quiet_end: str | None,
+) -> PreferencesRead:
     """Save switches and quiet hours together; nothing changes when any part is invalid."""
     start = parse_time(quiet_start, field="quiet_start")
     end = parse_time(quiet_end, field="quiet_end")

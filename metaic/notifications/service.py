@@ -26,8 +26,9 @@ def unread_count(*, session: Session, user: User) -> int:
     return int(session.exec(query).one())
 
 
-def list_(*, session: Session, user: User, limit: int = 20, offset: int = 0,
-          unread_only: bool = False) -> list[Notification]:
+def list_(
+    *, session: Session, user: User, limit: int = 20, offset: int = 0, unread_only: bool = False
+) -> list[Notification]:
     """The user's visible notifications, newest first."""
     query = select(Notification).where(_visible(user))
     if unread_only:
@@ -81,8 +82,12 @@ def mark_read_for_url(*, session: Session, user: User, kind: str, url: str) -> i
     """Mark read the user's unread notifications of a kind that point at `url` (the thing was seen elsewhere)."""
     result = session.exec(
         update(Notification)
-        .where(Notification.user_id == user.id, Notification.kind == kind, Notification.url == url,
-               Notification.read_at.is_(None))
+        .where(
+            Notification.user_id == user.id,
+            Notification.kind == kind,
+            Notification.url == url,
+            Notification.read_at.is_(None),
+        )
         .values(read_at=clock.now())
         .execution_options(synchronize_session="fetch")
     )

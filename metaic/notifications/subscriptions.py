@@ -51,8 +51,16 @@ def _check_webpush(endpoint: str, p256dh: str, auth: str) -> None:
         raise ValidationError("auth must be a 16-byte secret.", field="auth")
 
 
-def subscribe(*, session: Session, user: User, kind: str = WEBPUSH, endpoint: str, p256dh: str = "",
-              auth: str = "", user_agent: str = "") -> PushSubscription:
+def subscribe(
+    *,
+    session: Session,
+    user: User,
+    kind: str = WEBPUSH,
+    endpoint: str,
+    p256dh: str = "",
+    auth: str = "",
+    user_agent: str = "",
+) -> PushSubscription:
     """Add (or move to this user) a browser subscription or an FCM device token."""
     endpoint = (endpoint or "").strip()
     if kind not in (WEBPUSH, FCM):

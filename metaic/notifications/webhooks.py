@@ -29,13 +29,26 @@ log = logging.getLogger(__name__)
 _RANK = {QUEUED: 0, HELD: 0, SENDING: 0, SENT: 1, DELIVERED: 2, FAILED: 2}
 
 SENDGRID_STATUS = {
-    "processed": SENT, "deferred": SENT, "delivered": DELIVERED, "open": DELIVERED, "click": DELIVERED,
-    "bounce": FAILED, "dropped": FAILED, "blocked": FAILED,
+    "processed": SENT,
+    "deferred": SENT,
+    "delivered": DELIVERED,
+    "open": DELIVERED,
+    "click": DELIVERED,
+    "bounce": FAILED,
+    "dropped": FAILED,
+    "blocked": FAILED,
 }
 TWILIO_STATUS = {
-    "accepted": SENT, "queued": SENT, "sending": SENT, "sent": SENT, "scheduled": SENT,
-    "delivered": DELIVERED, "read": DELIVERED,
-    "undelivered": FAILED, "failed": FAILED, "canceled": FAILED,
+    "accepted": SENT,
+    "queued": SENT,
+    "sending": SENT,
+    "sent": SENT,
+    "scheduled": SENT,
+    "delivered": DELIVERED,
+    "read": DELIVERED,
+    "undelivered": FAILED,
+    "failed": FAILED,
+    "canceled": FAILED,
 }
 
 

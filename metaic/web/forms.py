@@ -42,12 +42,26 @@ def etag(card: PublicCard, *, signed_in: bool, shared: bool, saved: bool) -> str
     return card.etag[:-1] + f'-f{window}{variant}"'
 
 
-def render_page(card: PublicCard, *, preview: bool = False, signed_in: bool = False, saved: bool = False,
-                form: ShareForm | None = None, avatar_sources: dict[int, str] | None = None) -> str:
+def render_page(
+    card: PublicCard,
+    *,
+    preview: bool = False,
+    signed_in: bool = False,
+    saved: bool = False,
+    form: ShareForm | None = None,
+    avatar_sources: dict[int, str] | None = None,
+) -> str:
     """The card page with its share-back form and the save button (or the sign-in link)."""
     model = render.view_model(card, preview=preview, avatar_sources=avatar_sources)
     form = form or ShareForm()
-    model.update(share_form=form, form_token=issue_form_token(), consent_text=consent_text(card.content),
-                 honeypot=HONEYPOT, signed_in=signed_in, saved=saved,
-                 login_url=f"/login?next=/c/{card.slug}", form_error=form.errors.get("form", ""))
+    model.update(
+        share_form=form,
+        form_token=issue_form_token(),
+        consent_text=consent_text(card.content),
+        honeypot=HONEYPOT,
+        signed_in=signed_in,
+        saved=saved,
+        login_url=f"/login?next=/c/{card.slug}",
+        form_error=form.errors.get("form", ""),
+    )
     return render.environment().get_template("card.html").render(**model)

@@ -15,12 +15,16 @@ from metaic.web.render import initials, mix
 WIDTH, HEIGHT = 1200, 630
 # First font found wins; CJK-capable faces first so Chinese or Japanese names render.
 _FONT_CANDIDATES = {
-    "bold": ["/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
-             "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-             "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"],
-    "regular": ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-                "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-                "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"],
+    "bold": [
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
+    ],
+    "regular": [
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+    ],
 }
 
 
@@ -35,7 +39,7 @@ def _font(weight: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFon
 
 def _rgb(hex_color: str) -> tuple[int, int, int]:
     """`#rrggbb` as a tuple."""
-    return tuple(int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    return tuple(int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
 
 
 def _fit(draw: ImageDraw.ImageDraw, text: str, weight: str, size: int, max_width: int, min_size: int = 28):
@@ -65,8 +69,12 @@ def render_png(content: CardContent, *, url: str) -> bytes:
     badge_font = _font("bold", 64)
     text = initials(content.name)
     box = draw.textbbox((0, 0), text, font=badge_font)
-    draw.text((160 - (box[2] - box[0]) / 2 - box[0], 170 - (box[3] - box[1]) / 2 - box[1]), text,
-              font=badge_font, fill=_rgb(accent))
+    draw.text(
+        (160 - (box[2] - box[0]) / 2 - box[0], 170 - (box[3] - box[1]) / 2 - box[1]),
+        text,
+        font=badge_font,
+        fill=_rgb(accent),
+    )
     name_font, name = _fit(draw, content.name, "bold", 76, WIDTH - 200)
     draw.text((80, 300), name, font=name_font, fill=(255, 255, 255))
     y = 300 + name_font.size + 22
@@ -78,8 +86,12 @@ def render_png(content: CardContent, *, url: str) -> bytes:
     footer_font = _font("regular", 28)
     draw.text((80, HEIGHT - 80), url.split("://", 1)[-1], font=footer_font, fill=(230, 230, 240))
     mark = "MetaIC"
-    draw.text((WIDTH - 80 - draw.textlength(mark, font=_font("bold", 30)), HEIGHT - 82), mark,
-              font=_font("bold", 30), fill=(255, 255, 255))
+    draw.text(
+        (WIDTH - 80 - draw.textlength(mark, font=_font("bold", 30)), HEIGHT - 82),
+        mark,
+        font=_font("bold", 30),
+        fill=(255, 255, 255),
+    )
     out = io.BytesIO()
     image.save(out, "PNG", optimize=True)
     return out.getvalue()

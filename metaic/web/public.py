@@ -45,14 +45,21 @@ def _visitor(request: Request, session: Session) -> Visitor:
     if token:
         found = sessions.resolve(session=session, token=token)
         user_id = found[0].id if found else None
-    return Visitor(user_agent=request.headers.get("user-agent", ""), referrer=request.headers.get("referer", ""),
-                   user_id=user_id, count=request.method == "GET")
+    return Visitor(
+        user_agent=request.headers.get("user-agent", ""),
+        referrer=request.headers.get("referer", ""),
+        user_id=user_id,
+        count=request.method == "GET",
+    )
 
 
 def _headers(card: PublicCard, etag: str) -> dict[str, str]:
     """Caching and indexing headers for a card's responses."""
-    headers = {"ETag": etag, "Cache-Control": CACHE_PUBLIC if card.visibility != "private" else CACHE_PRIVATE,
-               "X-Content-Type-Options": "nosniff"}
+    headers = {
+        "ETag": etag,
+        "Cache-Control": CACHE_PUBLIC if card.visibility != "private" else CACHE_PRIVATE,
+        "X-Content-Type-Options": "nosniff",
+    }
     if card.visibility != "public":
         headers["X-Robots-Tag"] = "noindex"
     return headers
@@ -78,19 +85,24 @@ def _too_many(exc: RateLimited, *, html: bool) -> Response:
     if not html:
         return problem(429, "Rate limited", exc.message, code="rate_limited", headers=headers)
     t = strings.for_language("en")
-    return HTMLResponse(render.render_message("message.html", status=429, title=t["too_many"], message=exc.message),
-                        status_code=429, headers=headers)
+    return HTMLResponse(
+        render.render_message("message.html", status=429, title=t["too_many"], message=exc.message),
+        status_code=429,
+        headers=headers,
+    )
 
 
 def _redirect(request: Request, path: str) -> RedirectResponse:
     """301 to a card's current address, keeping the query (such as `?src=qr`)."""
     query = request.url.query
-    return RedirectResponse(f"{path}?{query}" if query else path, status_code=301,
-                            headers={"Cache-Control": CACHE_REDIRECT})
+    return RedirectResponse(
+        f"{path}?{query}" if query else path, status_code=301, headers={"Cache-Control": CACHE_REDIRECT}
+    )
 
 
-def _serve(request: Request, found, moved_path: Callable[[str], str],
-           build: Callable[[PublicCard], Response]) -> Response:
+def _serve(
+    request: Request, found, moved_path: Callable[[str], str], build: Callable[[PublicCard], Response]
+) -> Response:
     """Common answers: 404 for nothing, 301 for a former slug, else `build(card)`."""
     if found is None:
         return _not_found()
@@ -108,9 +120,15 @@ def asset(name: str) -> Response:
     """Built-in images (the demo card's cover and portfolio pictures), cached for a day."""
     if name not in _ASSET_NAMES:
         return _not_found()
-    return Response((ASSETS / name).read_bytes(), media_type="image/svg+xml",
-                    headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff",
-                             "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
+    return Response(
+        (ASSETS / name).read_bytes(),
+        media_type="image/svg+xml",
+        headers={
+            "Cache-Control": "public, max-age=86400",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+        },
+    )
 
 
 @router.api_route("/c/{slug}.vcf", methods=["GET", "HEAD"])
@@ -127,8 +145,13 @@ def card_vcard(slug: str, request: Request, session: Session = Depends(db_sessio
         headers = _headers(card, etag)
         if _fresh(request, etag):
             return Response(status_code=304, headers=headers)
-        text = vcard.build(card.content, avatar_jpeg(session=session, file_id=card.avatar_file_id),
-                           card_id=card.card_id, revised=card.published_at, url=render.public_url(card.slug))
+        text = vcard.build(
+            card.content,
+            avatar_jpeg(session=session, file_id=card.avatar_file_id),
+            card_id=card.card_id,
+            revised=card.published_at,
+            url=render.public_url(card.slug),
+        )
         headers["Content-Disposition"] = f'attachment; filename="{vcard.filename(card.slug)}"'
         return Response(text.encode("utf-8"), media_type="text/vcard; charset=utf-8", headers=headers)
 
@@ -152,8 +175,11 @@ def _qr(request: Request, session: Session, slug: str, kind: str, params: dict) 
         if _fresh(request, etag):
             return Response(status_code=304, headers=headers)
         page = render.public_url(card.slug)
-        data = {"url": f"{page}?src=qr", "vcard": vcard.compact(card.content, url=page),
-                "mecard": vcard.mecard(card.content, url=page)}[opts.payload]
+        data = {
+            "url": f"{page}?src=qr",
+            "vcard": vcard.compact(card.content, url=page),
+            "mecard": vcard.mecard(card.content, url=page),
+        }[opts.payload]
         body = qr.render(qr.make(data, opts), opts, kind)
         if request.query_params.get("download"):
             headers["Content-Disposition"] = f'attachment; filename="{card.slug}-qr.{kind}"'
@@ -163,28 +189,44 @@ def _qr(request: Request, session: Session, slug: str, kind: str, params: dict) 
     return _serve(request, found, lambda s: f"/c/{s}/qr.{kind}", build)
 
 
-def _qr_params(payload: str = Query("url"), scale: int | None = Query(None), size: int | None = Query(None),
-               dark: str = Query("#000000"), light: str = Query("#ffffff"),
-               border: int | None = Query(None), margin: int | None = Query(None),
-               error: str | None = Query(None), ecc: str | None = Query(None),
-               print_mm: float | None = Query(None)) -> dict:
+def _qr_params(
+    payload: str = Query("url"),
+    scale: int | None = Query(None),
+    size: int | None = Query(None),
+    dark: str = Query("#000000"),
+    light: str = Query("#ffffff"),
+    border: int | None = Query(None),
+    margin: int | None = Query(None),
+    error: str | None = Query(None),
+    ecc: str | None = Query(None),
+    print_mm: float | None = Query(None),
+) -> dict:
     """QR query options (`margin` is an alias of `border`, `ecc` of `error`)."""
     chosen_border = border if border is not None else margin
-    return {"payload": payload, "scale": scale, "size": size, "dark": dark, "light": light,
-            "border": 4 if chosen_border is None else chosen_border, "error": error or ecc or "M",
-            "print_mm": print_mm}
+    return {
+        "payload": payload,
+        "scale": scale,
+        "size": size,
+        "dark": dark,
+        "light": light,
+        "border": 4 if chosen_border is None else chosen_border,
+        "error": error or ecc or "M",
+        "print_mm": print_mm,
+    }
 
 
 @router.api_route("/c/{slug}/qr.svg", methods=["GET", "HEAD"])
-def card_qr_svg(slug: str, request: Request, params: dict = Depends(_qr_params),
-                session: Session = Depends(db_session)) -> Response:
+def card_qr_svg(
+    slug: str, request: Request, params: dict = Depends(_qr_params), session: Session = Depends(db_session)
+) -> Response:
     """The card's QR code as SVG."""
     return _qr(request, session, slug, "svg", params)
 
 
 @router.api_route("/c/{slug}/qr.png", methods=["GET", "HEAD"])
-def card_qr_png(slug: str, request: Request, params: dict = Depends(_qr_params),
-                session: Session = Depends(db_session)) -> Response:
+def card_qr_png(
+    slug: str, request: Request, params: dict = Depends(_qr_params), session: Session = Depends(db_session)
+) -> Response:
     """The card's QR code as PNG."""
     return _qr(request, session, slug, "png", params)
 
@@ -221,16 +263,18 @@ def card_share_link(slug: str, channel: str, request: Request, session: Session 
     found = flows.share(session=session, slug=slug, channel=channel, visitor=_visitor(request, session))
 
     def build(card: PublicCard) -> Response:
-        target = render.share_target(channel, url=render.public_url(card.slug), name=card.content.name,
-                                     language=card.content.language)
+        target = render.share_target(
+            channel, url=render.public_url(card.slug), name=card.content.name, language=card.content.language
+        )
         return RedirectResponse(target, status_code=302, headers={"Cache-Control": "no-store"})
 
     return _serve(request, found, lambda s: f"/c/{s}/share/{channel}", build)
 
 
 @router.post("/c/{slug}/share")
-def card_share_count(slug: str, request: Request, channel: str = Form(...),
-                     session: Session = Depends(db_session)) -> Response:
+def card_share_count(
+    slug: str, request: Request, channel: str = Form(...), session: Session = Depends(db_session)
+) -> Response:
     """Count a share made in the browser (copy link, native share sheet).
 
     It only bumps a counter, so it takes no cookie and needs no CSRF token; a per-IP limit keeps it honest.
@@ -265,8 +309,14 @@ def _page_headers(request: Request, card: PublicCard, etag: str) -> dict[str, st
 
 
 @router.api_route("/c/{slug}", methods=["GET", "HEAD"])
-def card_page(slug: str, request: Request, src: str = "", shared: str = "", saved: str = "",
-              session: Session = Depends(db_session)) -> Response:
+def card_page(
+    slug: str,
+    request: Request,
+    src: str = "",
+    shared: str = "",
+    saved: str = "",
+    session: Session = Depends(db_session),
+) -> Response:
     """The public card page, rendered on the server from the published snapshot."""
     try:
         _limit(request)
@@ -281,19 +331,33 @@ def card_page(slug: str, request: Request, src: str = "", shared: str = "", save
         headers = _page_headers(request, card, etag)
         if _fresh(request, etag):
             return Response(status_code=304, headers=headers)
-        html = forms.render_page(card, preview=card.visibility == "private", signed_in=signed_in,
-                                 saved=bool(saved), form=forms.ShareForm(sent=bool(shared)),
-                                 avatar_sources=avatar_sources(session=session, file_id=card.avatar_file_id))
+        html = forms.render_page(
+            card,
+            preview=card.visibility == "private",
+            signed_in=signed_in,
+            saved=bool(saved),
+            form=forms.ShareForm(sent=bool(shared)),
+            avatar_sources=avatar_sources(session=session, file_id=card.avatar_file_id),
+        )
         return HTMLResponse(html, headers=headers)
 
     return _serve(request, found, lambda s: f"/c/{s}", build)
 
 
 @router.post("/c/{slug}/share-back")
-def card_share_back(slug: str, request: Request, name: str = Form(""), email: str = Form(""),
-                    phone: str = Form(""), company: str = Form(""), note: str = Form(""),
-                    consent: str = Form(""), form_token: str = Form(""), website: str = Form(""),
-                    session: Session = Depends(db_session)) -> Response:
+def card_share_back(
+    slug: str,
+    request: Request,
+    name: str = Form(""),
+    email: str = Form(""),
+    phone: str = Form(""),
+    company: str = Form(""),
+    note: str = Form(""),
+    consent: str = Form(""),
+    form_token: str = Form(""),
+    website: str = Form(""),
+    session: Session = Depends(db_session),
+) -> Response:
     """An anonymous visitor leaves their details for the card's owner (a plain form post).
 
     No cookie is read, so there is nothing for CSRF to ride on; the signed render time in `form_token`
@@ -312,15 +376,25 @@ def card_share_back(slug: str, request: Request, name: str = Form(""), email: st
     values = {"name": name, "email": email, "phone": phone, "company": company, "note": note}
     try:
         sharing.check_form_timing(form_token)
-        sharing.share_back(session=session, slug=card.slug, **values, consent=bool(consent),
-                           consent_text=forms.consent_text(card.content), ip=client_ip(request))
+        sharing.share_back(
+            session=session,
+            slug=card.slug,
+            **values,
+            consent=bool(consent),
+            consent_text=forms.consent_text(card.content),
+            ip=client_ip(request),
+        )
     except RateLimited as exc:
         return _too_many(exc, html=True)
     except ValidationError as exc:
         form = forms.ShareForm(values=values, errors=exc.errors or {"form": exc.message}, consent=bool(consent))
         signed_in = _visitor(request, session).user_id is not None
-        html = forms.render_page(card, signed_in=signed_in, form=form,
-                                 avatar_sources=avatar_sources(session=session, file_id=card.avatar_file_id))
+        html = forms.render_page(
+            card,
+            signed_in=signed_in,
+            form=form,
+            avatar_sources=avatar_sources(session=session, file_id=card.avatar_file_id),
+        )
         headers = _page_headers(request, card, forms.etag(card, signed_in=signed_in, shared=False, saved=False))
         headers["Cache-Control"] = "no-store"  # it holds what the visitor typed
         return HTMLResponse(html, status_code=422, headers=headers)
@@ -350,5 +424,7 @@ def card_save(slug: str, request: Request, session: Session = Depends(db_session
     return RedirectResponse(f"/c/{slug}?saved=1", status_code=303, headers={"Cache-Control": "no-store"})
 
 
-_CSP = ("default-src 'none'; img-src * data:; style-src 'unsafe-inline'; script-src '{script}'; "
-        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'")
+_CSP = (
+    "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; script-src '{script}'; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'"
+)

@@ -19,9 +19,17 @@ from metaic.web import strings
 from metaic.web.icons_data import BRANDS, GLYPHS
 
 HERE = Path(__file__).resolve().parent
-SOCIAL_LABELS = {"linkedin": "LinkedIn", "x": "X", "instagram": "Instagram", "github": "GitHub",
-                 "whatsapp": "WhatsApp", "wechat": "WeChat", "telegram": "Telegram", "website": "Website",
-                 "custom": "Link"}
+SOCIAL_LABELS = {
+    "linkedin": "LinkedIn",
+    "x": "X",
+    "instagram": "Instagram",
+    "github": "GitHub",
+    "whatsapp": "WhatsApp",
+    "wechat": "WeChat",
+    "telegram": "Telegram",
+    "website": "Website",
+    "custom": "Link",
+}
 SOCIAL_ICONS = {"website": "globe", "custom": "link"}
 # The avatar shows at 128 CSS px: a variant at least this wide stays sharp on a 2x screen.
 AVATAR_SHARP_WIDTH = 256
@@ -31,8 +39,12 @@ OPEN_TO_ICONS = {"mentoring": "sparkles", "hiring": "user-plus", "investing": "b
 @lru_cache
 def environment() -> Environment:
     """The Jinja environment (autoescaping on for every template)."""
-    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.globals.update(icon=icon, brand=brand)
     return env
 
@@ -59,7 +71,8 @@ def icon(name: str, cls: str = "i") -> Markup:
     body = GLYPHS.get(name, GLYPHS["link"])
     return Markup(  # noqa: S704 - constant markup from icons_data
         f'<svg class="{cls}" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" '
-        f'stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">{body}</svg>')
+        f'stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">{body}</svg>'
+    )
 
 
 def brand(kind: str, cls: str = "i") -> Markup:
@@ -67,7 +80,8 @@ def brand(kind: str, cls: str = "i") -> Markup:
     if kind in BRANDS:
         return Markup(  # noqa: S704 - constant markup from icons_data
             f'<svg class="{cls}" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true">'
-            f'<path d="{BRANDS[kind]}"/></svg>')
+            f'<path d="{BRANDS[kind]}"/></svg>'
+        )
     return icon(SOCIAL_ICONS.get(kind, "link"), cls)
 
 
@@ -104,32 +118,46 @@ def display_phone(e164: str) -> str:
 def contact_row(item: ContactItem) -> dict:
     """A contact as icon, label, shown value and link."""
     if item.kind == "phone":
-        return {"icon": "phone", "label": item.label or "Phone", "value": display_phone(item.value),
-                "href": f"tel:{item.value}", "preferred": item.preferred}
+        return {
+            "icon": "phone",
+            "label": item.label or "Phone",
+            "value": display_phone(item.value),
+            "href": f"tel:{item.value}",
+            "preferred": item.preferred,
+        }
     if item.kind == "email":
-        return {"icon": "mail", "label": item.label or "Email", "value": item.value,
-                "href": f"mailto:{item.value}", "preferred": item.preferred}
+        return {
+            "icon": "mail",
+            "label": item.label or "Email",
+            "value": item.value,
+            "href": f"mailto:{item.value}",
+            "preferred": item.preferred,
+        }
     query = urlencode({"api": 1, "query": item.value})
-    return {"icon": "map-pin", "label": item.label or "Address", "value": item.value,
-            "href": f"https://www.google.com/maps/search/?{query}", "preferred": item.preferred}
+    return {
+        "icon": "map-pin",
+        "label": item.label or "Address",
+        "value": item.value,
+        "href": f"https://www.google.com/maps/search/?{query}",
+        "preferred": item.preferred,
+    }
 
 
 def _whatsapp(content: CardContent) -> str | None:
     """A wa.me link: the WhatsApp social link, else none (a phone number is not always on WhatsApp)."""
-    return next((s.url for s in content.socials if s.kind == "whatsapp" and s.url.startswith("https://wa.me/")),
-                None)
+    return next((s.url for s in content.socials if s.kind == "whatsapp" and s.url.startswith("https://wa.me/")), None)
 
 
 def mix(hex_color: str, other: str, amount: float) -> str:
     """`amount` of `other` blended into `hex_color` (both `#rrggbb`)."""
-    a = [int(hex_color[i:i + 2], 16) for i in (1, 3, 5)]
-    b = [int(other[i:i + 2], 16) for i in (1, 3, 5)]
+    a = [int(hex_color[i : i + 2], 16) for i in (1, 3, 5)]
+    b = [int(other[i : i + 2], 16) for i in (1, 3, 5)]
     return "#" + "".join(f"{round(x + (y - x) * amount):02x}" for x, y in zip(a, b, strict=True))
 
 
 def accent_ink(hex_color: str) -> str:
     """Black or white text, whichever reads better on the accent colour."""
-    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
     return "#111827" if (0.299 * r + 0.587 * g + 0.114 * b) > 170 else "#ffffff"
 
 
@@ -164,30 +192,58 @@ def view_model(card: PublicCard, *, preview: bool = False, avatar_sources: dict[
     og_image = absolute(content.avatar_url) if content.avatar_url else f"{url}/preview.png"
     share_text = t["share_text"].format(name=content.name)
     return {
-        "t": t, "card": card, "c": content, "url": url, "template": template, "preview": preview,
-        "accent": color, "accent_ink": accent_ink(color), "font": themes.font_stack(content.theme.font),
-        "accent_soft": mix(color, "#ffffff", 0.88), "accent_deep": mix(color, "#000000", 0.35),
+        "t": t,
+        "card": card,
+        "c": content,
+        "url": url,
+        "template": template,
+        "preview": preview,
+        "accent": color,
+        "accent_ink": accent_ink(color),
+        "font": themes.font_stack(content.theme.font),
+        "accent_soft": mix(color, "#ffffff", 0.88),
+        "accent_deep": mix(color, "#000000", 0.35),
         "home": get_settings().public_base_url.rstrip("/") + "/",
-        "initials": initials(content.name), "subtitle": subtitle, "actions": actions,
+        "initials": initials(content.name),
+        "subtitle": subtitle,
+        "actions": actions,
         "contacts": [contact_row(c) for c in content.contacts],
-        "socials": [{"kind": s.kind, "label": s.label or SOCIAL_LABELS[s.kind], "href": s.url if "://" in s.url
-                     else None, "value": s.url} for s in content.socials],
+        "socials": [
+            {
+                "kind": s.kind,
+                "label": s.label or SOCIAL_LABELS[s.kind],
+                "href": s.url if "://" in s.url else None,
+                "value": s.url,
+            }
+            for s in content.socials
+        ],
         "open_to": [{"key": k, "label": t["open_" + k], "icon": OPEN_TO_ICONS[k]} for k in content.networking.open_to],
         "meeting": t["meet_" + content.networking.meeting_format],
         "show_networking": not content.networking.is_empty(),
-        "show_business": bool(content.business.description or content.business.logo_url or
-                              content.business.website or content.business.address or content.business.industry),
-        "noindex": card.visibility != "public", "description": description[:200],
-        "og_image": og_image, "og_large": not content.avatar_url,
-        "vcf_url": f"/c/{card.slug}.vcf", "qr_url": f"/c/{card.slug}/qr.svg",
+        "show_business": bool(
+            content.business.description
+            or content.business.logo_url
+            or content.business.website
+            or content.business.address
+            or content.business.industry
+        ),
+        "noindex": card.visibility != "public",
+        "description": description[:200],
+        "og_image": og_image,
+        "og_large": not content.avatar_url,
+        "vcf_url": f"/c/{card.slug}.vcf",
+        "qr_url": f"/c/{card.slug}/qr.svg",
         "share_links": [
             {"channel": "whatsapp", "label": "WhatsApp", "brand": "whatsapp", "blank": True},
             {"channel": "email", "label": t["email"], "icon": "mail", "blank": False},
             {"channel": "linkedin", "label": "LinkedIn", "brand": "linkedin", "blank": True},
         ],
-        "share_text": share_text, "css": stylesheet(), "script": script(),
+        "share_text": share_text,
+        "css": stylesheet(),
+        "script": script(),
         "maps_query": quote(content.business.address),
-        "avatar_src": avatar_src, "avatar_srcset": avatar_srcset,
+        "avatar_src": avatar_src,
+        "avatar_srcset": avatar_srcset,
     }
 
 
@@ -198,9 +254,18 @@ def render_card(card: PublicCard, *, preview: bool = False) -> str:
 
 def render_message(template: str, *, status: int, title: str, message: str, language: str = "en") -> str:
     """A small branded page for 404, 429 and similar answers."""
-    return environment().get_template(template).render(
-        status=status, title=title, message=message, css=stylesheet(), t=strings.for_language(language),
-        home=get_settings().public_base_url.rstrip("/") + "/")
+    return (
+        environment()
+        .get_template(template)
+        .render(
+            status=status,
+            title=title,
+            message=message,
+            css=stylesheet(),
+            t=strings.for_language(language),
+            home=get_settings().public_base_url.rstrip("/") + "/",
+        )
+    )
 
 
 def share_target(channel: str, *, url: str, name: str, language: str = "en") -> str | None:

@@ -25,13 +25,22 @@ class S3Bucket:
 
     def client(self):
         """A boto3 client for the server (to look behind the adapter's back)."""
-        return boto3.client("s3", endpoint_url=self.endpoint_url, region_name=REGION,
-                            aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY)
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint_url,
+            region_name=REGION,
+            aws_access_key_id=ACCESS_KEY,
+            aws_secret_access_key=SECRET_KEY,
+        )
 
     def make_public(self) -> None:
         """Allow anonymous reads with a bucket policy, as an operator does for a public bucket."""
-        statement = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
-                     "Resource": f"arn:aws:s3:::{self.name}/*"}
+        statement = {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::{self.name}/*",
+        }
         policy = json.dumps({"Version": "2012-10-17", "Statement": [statement]})
         self.client().put_bucket_policy(Bucket=self.name, Policy=policy)
 
@@ -54,8 +63,15 @@ def moto_endpoint() -> Iterator[str]:
 @pytest.fixture
 def s3_bucket(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> S3Bucket:
     """A fresh, empty bucket; AWS variables from the machine are hidden so nothing reaches real AWS."""
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-                 "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
+    for name in (
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_S3",
+    ):
         monkeypatch.delenv(name, raising=False)
     bucket = S3Bucket(endpoint_url=moto_endpoint, name=f"metaic-test-{uuid.uuid4().hex[:12]}")
     bucket.client().create_bucket(Bucket=bucket.name)

@@ -71,8 +71,9 @@ def test_expired_subscription_is_reported_gone(vapid, push_service):  # noqa: F8
     """410 from the push service means: forget this subscription."""
     browser = Browser()
     with pytest.raises(RecipientGone):
-        WebPushSender(vapid).send(WebPushTarget(f"{push_service.url}/gone/x", browser.p256dh, browser.auth),
-                                  PushMessage(title="t", body="b"))
+        WebPushSender(vapid).send(
+            WebPushTarget(f"{push_service.url}/gone/x", browser.p256dh, browser.auth), PushMessage(title="t", body="b")
+        )
 
 
 @pytest.fixture
@@ -93,8 +94,11 @@ def test_fcm_gets_a_token_then_sends(fcm):
     assert name == f"projects/{fcm.project}/messages/1"
     sender.send("device-2", PushMessage(title="Again", body=""))
     assert [r.path for r in fcm.requests].count("/token") == 1
-    assert fcm.messages[0] == {"token": "device-1", "notification": {"title": "Hi", "body": "There"},
-                               "data": {"url": "/x", "tag": "n1"}}
+    assert fcm.messages[0] == {
+        "token": "device-1",
+        "notification": {"title": "Hi", "body": "There"},
+        "data": {"url": "/x", "tag": "n1"},
+    }
 
 
 def test_fcm_credentials_from_a_file(fcm, tmp_path, monkeypatch):
@@ -114,8 +118,11 @@ def test_fcm_unregistered_token_and_bad_credentials(fcm, monkeypatch):
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
-    other["private_key"] = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    other["private_key"] = (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        .decode()
+    )
     other["client_email"] = "intruder@example.iam.gserviceaccount.com"
     monkeypatch.setenv("FCM_CREDENTIALS_JSON", json.dumps(other))
     get_settings.cache_clear()

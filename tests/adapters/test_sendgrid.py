@@ -30,10 +30,17 @@ def test_sendgrid_posts_v3_mail_send(sendgrid):
     """Bearer key, personalizations, from, subject, text then HTML, headers and custom args; returns X-Message-Id."""
     sender = get_email_sender()
     assert isinstance(sender, SendGridEmailSender)
-    message_id = sender.send(OutgoingEmail(
-        to="Ada <ada@example.com>", subject="Hello", text="plain", html="<p>html</p>", reply_to="Bo <bo@example.com>",
-        headers={"List-Unsubscribe": "<https://x.test/u>"}, metadata={"delivery_id": "d-1"},
-    ))
+    message_id = sender.send(
+        OutgoingEmail(
+            to="Ada <ada@example.com>",
+            subject="Hello",
+            text="plain",
+            html="<p>html</p>",
+            reply_to="Bo <bo@example.com>",
+            headers={"List-Unsubscribe": "<https://x.test/u>"},
+            metadata={"delivery_id": "d-1"},
+        )
+    )
     assert message_id and len(sendgrid.requests) == 1
     request = sendgrid.requests[0]
     assert request.headers["authorization"] == f"Bearer {SENDGRID_KEY}"

@@ -23,11 +23,19 @@ def test_smtp_sends_multipart_with_headers(smtp_server, smtp_settings):  # noqa:
     """Text + HTML alternatives and extra headers (List-Unsubscribe) arrive intact, UTF-8 included."""
     sender = get_email_sender()
     assert isinstance(sender, SmtpEmailSender)
-    message_id = sender.send(OutgoingEmail(
-        to="ada@example.com", subject="Bonjour 王小明", text="plain body ✓", html="<p>html <b>body</b> ✓</p>",
-        reply_to="Bo Li <bo@example.com>", headers={"List-Unsubscribe": "<https://x.test/u?token=abc>",
-                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-    ))
+    message_id = sender.send(
+        OutgoingEmail(
+            to="ada@example.com",
+            subject="Bonjour 王小明",
+            text="plain body ✓",
+            html="<p>html <b>body</b> ✓</p>",
+            reply_to="Bo Li <bo@example.com>",
+            headers={
+                "List-Unsubscribe": "<https://x.test/u?token=abc>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )
+    )
     assert len(smtp_server.sink.messages) == 1
     mail = smtp_server.sink.messages[0]
     assert mail["Message-ID"] == message_id

@@ -22,8 +22,14 @@ from tests.adapters.moto_s3 import ACCESS_KEY, REGION, SECRET_KEY, S3Bucket
 
 def _s3(bucket: S3Bucket, public_base_url: str = "") -> S3Storage:
     """An S3Storage for a moto bucket."""
-    return S3Storage(bucket=bucket.name, region=REGION, endpoint_url=bucket.endpoint_url,
-                     access_key_id=ACCESS_KEY, secret_access_key=SECRET_KEY, public_base_url=public_base_url)
+    return S3Storage(
+        bucket=bucket.name,
+        region=REGION,
+        endpoint_url=bucket.endpoint_url,
+        access_key_id=ACCESS_KEY,
+        secret_access_key=SECRET_KEY,
+        public_base_url=public_base_url,
+    )
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -78,8 +84,25 @@ def test_delete(storage):
 
 
 BAD_KEYS = [
-    "", "/etc/passwd", "../secret", "a/../../b", "a/./b", "a//b", "a/", ".hidden", "a/.env", "..",
-    "a\\..\\b", "C:/windows", "nul\x00byte", "space here", "ümlaut", "a?b", "a#b", "%2e%2e/x", "~/x",
+    "",
+    "/etc/passwd",
+    "../secret",
+    "a/../../b",
+    "a/./b",
+    "a//b",
+    "a/",
+    ".hidden",
+    "a/.env",
+    "..",
+    "a\\..\\b",
+    "C:/windows",
+    "nul\x00byte",
+    "space here",
+    "ümlaut",
+    "a?b",
+    "a#b",
+    "%2e%2e/x",
+    "~/x",
     "x" * 513,
 ]
 
@@ -87,8 +110,13 @@ BAD_KEYS = [
 @pytest.mark.parametrize("key", BAD_KEYS)
 def test_unsafe_keys_refused(storage, key):
     """Traversal, absolute paths, hidden names and odd characters never reach the backend."""
-    for call in (lambda: storage.put(key, b"x", "text/plain"), lambda: storage.get(key),
-                 lambda: storage.exists(key), lambda: storage.delete(key), lambda: storage.size(key)):
+    for call in (
+        lambda: storage.put(key, b"x", "text/plain"),
+        lambda: storage.get(key),
+        lambda: storage.exists(key),
+        lambda: storage.delete(key),
+        lambda: storage.size(key),
+    ):
         with pytest.raises(InvalidKey):
             call()
 
@@ -162,8 +190,13 @@ def test_s3_objects_are_really_in_the_bucket(s3_bucket: S3Bucket):
 
 def test_s3_missing_bucket_is_an_error_not_a_missing_object(moto_endpoint: str):
     """A wrong bucket name is a configuration error, not ObjectNotFound."""
-    storage = S3Storage(bucket="no-such-bucket-here", region=REGION, endpoint_url=moto_endpoint,
-                        access_key_id=ACCESS_KEY, secret_access_key=SECRET_KEY)
+    storage = S3Storage(
+        bucket="no-such-bucket-here",
+        region=REGION,
+        endpoint_url=moto_endpoint,
+        access_key_id=ACCESS_KEY,
+        secret_access_key=SECRET_KEY,
+    )
     with pytest.raises(Exception) as info:
         storage.put("a.jpg", b"x", "image/jpeg")
     assert not isinstance(info.value, ObjectNotFound)
@@ -175,8 +208,13 @@ def test_get_storage_follows_settings(tmp_path: Path, s3_bucket: S3Bucket):
     assert isinstance(local, LocalStorage) and local.root == tmp_path / "files"
     assert local.url("a.jpg") == "http://h/files/a.jpg"
     s3_settings = Settings(
-        _env_file=None, METAIC_DATA_DIR=tmp_path, STORAGE_BACKEND="s3", S3_BUCKET=s3_bucket.name,
-        S3_REGION=REGION, S3_ENDPOINT_URL=s3_bucket.endpoint_url, S3_ACCESS_KEY_ID=ACCESS_KEY,
+        _env_file=None,
+        METAIC_DATA_DIR=tmp_path,
+        STORAGE_BACKEND="s3",
+        S3_BUCKET=s3_bucket.name,
+        S3_REGION=REGION,
+        S3_ENDPOINT_URL=s3_bucket.endpoint_url,
+        S3_ACCESS_KEY_ID=ACCESS_KEY,
         S3_SECRET_ACCESS_KEY=SECRET_KEY,
     )
     remote = get_storage(s3_settings)

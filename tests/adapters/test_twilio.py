@@ -17,9 +17,14 @@ from tests.support.fake_providers import INVALID_NUMBER, TWILIO_SID, TWILIO_TOKE
 def twilio(twilio_server, monkeypatch):  # noqa: F811
     """Settings pointing SMS and WhatsApp at the fake Twilio."""
     for key, value in {
-        "SMS_BACKEND": "twilio", "WHATSAPP_BACKEND": "twilio", "TWILIO_ACCOUNT_SID": TWILIO_SID,
-        "TWILIO_AUTH_TOKEN": TWILIO_TOKEN, "TWILIO_FROM": "+15005550006", "TWILIO_WHATSAPP_FROM": "+14155238886",
-        "TWILIO_API_URL": twilio_server.url, "PUBLIC_BASE_URL": "https://metaic.test",
+        "SMS_BACKEND": "twilio",
+        "WHATSAPP_BACKEND": "twilio",
+        "TWILIO_ACCOUNT_SID": TWILIO_SID,
+        "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+        "TWILIO_FROM": "+15005550006",
+        "TWILIO_WHATSAPP_FROM": "+14155238886",
+        "TWILIO_API_URL": twilio_server.url,
+        "PUBLIC_BASE_URL": "https://metaic.test",
     }.items():
         monkeypatch.setenv(key, value)
     get_settings.cache_clear()
@@ -33,8 +38,12 @@ def test_sms_posts_form_with_basic_auth_and_status_callback(twilio):
     sid = sender.send("+14155550100", "Your code is 123456")
     assert sid.startswith("SM") and len(twilio.requests) == 1
     form = twilio.requests[0].form()
-    assert form == {"To": "+14155550100", "From": "+15005550006", "Body": "Your code is 123456",
-                    "StatusCallback": "https://metaic.test/hooks/twilio"}
+    assert form == {
+        "To": "+14155550100",
+        "From": "+15005550006",
+        "Body": "Your code is 123456",
+        "StatusCallback": "https://metaic.test/hooks/twilio",
+    }
 
 
 def test_whatsapp_uses_whatsapp_addresses(twilio):

@@ -14,12 +14,15 @@ from metaic.db import session_scope
 from tests.cards.fixtures import BROWSER, GOOGLEBOT
 from tests.cards.helpers import make_user
 
-ANDROID = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0 "
-           "Mobile Safari/537.36")
-IPAD = ("Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 "
-        "Safari/604.1")
-MAC = ("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 "
-       "Safari/605.1.15")
+ANDROID = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0 Mobile Safari/537.36"
+)
+IPAD = (
+    "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/604.1"
+)
+MAC = (
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15"
+)
 
 
 def _events() -> list[AnalyticsEvent]:
@@ -28,20 +31,35 @@ def _events() -> list[AnalyticsEvent]:
         return list(s.exec(select(AnalyticsEvent).order_by(AnalyticsEvent.created_at)))
 
 
-@pytest.mark.parametrize(("ua", "bot"), [
-    (GOOGLEBOT, True), ("Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)", True),
-    ("facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)", True),
-    ("WhatsApp/2.23.20.0", True), ("Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)", True),
-    ("curl/8.5.0", True), ("python-requests/2.32", True), ("", True),
-    (BROWSER, False), (ANDROID, False), (IPAD, False), (MAC, False),
-])
+@pytest.mark.parametrize(
+    ("ua", "bot"),
+    [
+        (GOOGLEBOT, True),
+        ("Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)", True),
+        ("facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)", True),
+        ("WhatsApp/2.23.20.0", True),
+        ("Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)", True),
+        ("curl/8.5.0", True),
+        ("python-requests/2.32", True),
+        ("", True),
+        (BROWSER, False),
+        (ANDROID, False),
+        (IPAD, False),
+        (MAC, False),
+    ],
+)
 def test_bot_detection(ua, bot):
     assert analytics.is_bot(ua) is bot
 
 
 def test_agent_classes():
     assert [analytics.agent_class(ua) for ua in (BROWSER, ANDROID, IPAD, MAC, "Lynx/2.9")] == [
-        "mobile", "mobile", "tablet", "desktop", "other"]
+        "mobile",
+        "mobile",
+        "tablet",
+        "desktop",
+        "other",
+    ]
     assert analytics.referrer_host("https://www.linkedin.com/feed/?secret=1") == "www.linkedin.com"
     assert analytics.referrer_host("not a url") == ""
 
@@ -77,7 +95,10 @@ def test_http_views_scans_downloads_recorded_but_not_bots(client, publish):
     client.get("/c/no-such-card")
     events = _events()
     assert [(e.kind, e.agent, e.referrer) for e in events] == [
-        ("view", "mobile", "www.linkedin.com"), ("qr_scan", "mobile", ""), ("vcard_download", "mobile", "")]
+        ("view", "mobile", "www.linkedin.com"),
+        ("qr_scan", "mobile", ""),
+        ("vcard_download", "mobile", ""),
+    ]
 
 
 def test_owner_views_are_not_counted(client, publish, owner):
@@ -100,15 +121,22 @@ def test_share_links_record_and_redirect(client, publish):
     assert client.get(f"/c/{slug}/share/myspace", follow_redirects=False).status_code == 404
     client.get(f"/c/{slug}/share/whatsapp", headers={"user-agent": GOOGLEBOT}, follow_redirects=False)
     assert [(e.kind, e.channel) for e in _events()] == [
-        ("share", "whatsapp"), ("share", "email"), ("share", "linkedin")]
+        ("share", "whatsapp"),
+        ("share", "email"),
+        ("share", "linkedin"),
+    ]
 
 
 def test_share_post_counts_without_cookies_and_is_rate_limited(client, publish):
     slug = publish()
     response = client.post(f"/c/{slug}/share", data={"channel": "copy"})
     assert response.status_code == 204
-    assert client.post(f"/c/{slug}/share", data={"channel": "native"},
-                       headers={"accept": "text/html"}, follow_redirects=False).status_code == 303
+    assert (
+        client.post(
+            f"/c/{slug}/share", data={"channel": "native"}, headers={"accept": "text/html"}, follow_redirects=False
+        ).status_code
+        == 303
+    )
     bad = client.post(f"/c/{slug}/share", data={"channel": "carrier-pigeon"})
     assert bad.status_code == 422 and "channel" in bad.json()["errors"]
     assert client.post("/c/nobody/share", data={"channel": "copy"}).status_code == 404

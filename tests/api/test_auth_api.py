@@ -37,11 +37,11 @@ def _make_user(email: str = "ada@example.com", **kwargs):
         return user_service.create(session=s, email=email, password=PASSWORD, name="Ada", **kwargs)
 
 
-
 def test_signup_creates_account(client):
     """Sign-up answers 201 with the public view of the account, never secrets."""
-    response = client.post("/api/v1/auth/signup", json={"email": "Ada@Example.com", "password": PASSWORD,
-                                                        "name": "Ada"})
+    response = client.post(
+        "/api/v1/auth/signup", json={"email": "Ada@Example.com", "password": PASSWORD, "name": "Ada"}
+    )
     assert response.status_code == 201, response.text
     body = response.json()
     assert body["email"] == "ada@example.com" and body["role"] == "user" and body["email_verified"] is False
@@ -106,8 +106,11 @@ def test_signup_hostile_bodies_get_problem_details_never_500(db):
 def test_signup_keeps_unicode_and_html_as_text(db):
     """Unicode and HTML in names are stored and returned verbatim (escaping is the renderer's job)."""
     client = TestClient(build_api(), raise_server_exceptions=False)
-    for email, name in [("zh@example.com", "王小明 🚀"), ("html@example.com", "<img src=x onerror=alert(1)>"),
-                        ("zoë@bücher.example", "Zoë O'Brien; DROP TABLE users;--")]:
+    for email, name in [
+        ("zh@example.com", "王小明 🚀"),
+        ("html@example.com", "<img src=x onerror=alert(1)>"),
+        ("zoë@bücher.example", "Zoë O'Brien; DROP TABLE users;--"),
+    ]:
         response = client.post("/api/v1/auth/signup", json={"email": email, "password": PASSWORD, "name": name})
         assert response.status_code == 201, response.text
         assert response.json()["name"] == name
@@ -193,8 +196,10 @@ def test_me_refuses_token_of_deactivated_account(client):
 def test_password_reset_answers_the_same_for_any_email(client, outbox):
     """Existing, unknown and malformed addresses get the same 202; only the real one gets mail."""
     _make_user()
-    answers = [client.post("/api/v1/auth/password-reset", json={"email": e})
-               for e in ("ada@example.com", "nobody@example.com", "not an email")]
+    answers = [
+        client.post("/api/v1/auth/password-reset", json={"email": e})
+        for e in ("ada@example.com", "nobody@example.com", "not an email")
+    ]
     assert {(r.status_code, r.text) for r in answers} == {(202, answers[0].text)}
     assert [m["To"] for m in outbox.emails()] == ["ada@example.com"]
 
@@ -215,7 +220,8 @@ def _ticket(remember: bool = False, nonce: str = "browser-nonce") -> tuple[str, 
     """A pending session for a new user and its login ticket."""
     with session_scope() as s:
         user = user_service.get_by_email(session=s, email="ada@example.com") or user_service.create(
-            session=s, email="ada@example.com", password=PASSWORD)
+            session=s, email="ada@example.com", password=PASSWORD
+        )
         token = sessions.create(session=s, user=user, remember=remember)
     return token, sessions.issue_ticket(token, nonce)
 
@@ -253,15 +259,18 @@ def test_session_route_remember_me_and_refusals(client):
     assert not any(c.startswith(sessions.COOKIE_NAME) for c in response.headers.get_list("set-cookie"))
     client.cookies.set("metaic_login_nonce", "browser-nonce")
     for bad in ("", "forged.ticket"):
-        assert client.get("/auth/session", params={"ticket": bad}, follow_redirects=False).headers[
-            "location"] == "/login?error=expired"
+        assert (
+            client.get("/auth/session", params={"ticket": bad}, follow_redirects=False).headers["location"]
+            == "/login?error=expired"
+        )
     response = client.get("/auth/session", params={"ticket": ticket}, follow_redirects=False)
     max_age = int(re.search(r"max-age=(\d+)", _cookie(response, sessions.COOKIE_NAME), re.I).group(1))
     assert 30 * 86400 - 60 <= max_age <= 30 * 86400
 
 
-@pytest.mark.parametrize("target", ["//evil.com", "https://evil.com", "/\\evil.com", "evil.com",
-                                    "javascript:alert(1)", "", "///evil.com"])
+@pytest.mark.parametrize(
+    "target", ["//evil.com", "https://evil.com", "/\\evil.com", "evil.com", "javascript:alert(1)", "", "///evil.com"]
+)
 def test_session_route_refuses_offsite_next(client, target):
     """An off-site or odd `next` falls back to /dashboard."""
     _, ticket = _ticket()
@@ -282,8 +291,13 @@ def test_require_same_origin():
     require_same_origin(_request("GET", {**host, "origin": "https://evil.com"}))
     require_same_origin(_request("POST", {**host, "origin": "https://metaic.example"}))
     require_same_origin(_request("DELETE", {**host, "referer": "https://metaic.example/account"}))
-    for headers in ({"origin": "https://evil.com"}, {"origin": "null"}, {},
-                    {"referer": "https://metaic.example.evil.com/"}, {"origin": "https://evil.com/metaic.example"}):
+    for headers in (
+        {"origin": "https://evil.com"},
+        {"origin": "null"},
+        {},
+        {"referer": "https://metaic.example.evil.com/"},
+        {"origin": "https://evil.com/metaic.example"},
+    ):
         with pytest.raises(PermissionDenied):
             require_same_origin(_request("POST", {**host, **headers}))
 
@@ -320,8 +334,13 @@ def test_openapi_lists_auth_routes(client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     paths = json.loads(response.text)["paths"]
-    for path in ("/api/v1/auth/signup", "/api/v1/auth/token", "/api/v1/auth/refresh",
-                 "/api/v1/auth/password-reset", "/api/v1/me"):
+    for path in (
+        "/api/v1/auth/signup",
+        "/api/v1/auth/token",
+        "/api/v1/auth/refresh",
+        "/api/v1/auth/password-reset",
+        "/api/v1/me",
+    ):
         assert path in paths, sorted(paths)
     assert not any(p.startswith("/auth/") for p in paths)
 

@@ -27,8 +27,14 @@ def client(sqlite_db) -> TestClient:
 
 def _grace(client: TestClient, headers: dict, **fields) -> dict:
     """A contact with an email address and a phone number."""
-    data = {"full_name": "Grace Hopper", "first_name": "Grace", "last_name": "Hopper", "company": "US Navy",
-            "emails": [{"label": "work", "value": GRACE}], "phones": [{"label": "mobile", "value": "+12025550143"}]}
+    data = {
+        "full_name": "Grace Hopper",
+        "first_name": "Grace",
+        "last_name": "Hopper",
+        "company": "US Navy",
+        "emails": [{"label": "work", "value": GRACE}],
+        "phones": [{"label": "mobile", "value": "+12025550143"}],
+    }
     return add(client, headers, **{**data, **fields})
 
 
@@ -44,8 +50,9 @@ def _messages(contact: dict) -> str:
 
 def _send(client: TestClient, headers: dict, contact: dict, **fields) -> dict:
     """Queue a message over HTTP and return it."""
-    response = client.post(_messages(contact), json={"channel": "email", "subject": "Hi", "body": "Hello",
-                                                     **fields}, headers=headers)
+    response = client.post(
+        _messages(contact), json={"channel": "email", "subject": "Hi", "body": "Hello", **fields}, headers=headers
+    )
     assert response.status_code == 201, response.text
     assert response.headers["location"] == f"/api/v1/messages/{response.json()['id']}"
     return response.json()
@@ -64,8 +71,15 @@ def test_defaults_appear_on_first_use(client):
 def test_template_crud(client):
     """Create (201 + Location), read, patch, delete (204), then 404; a taken name is a 409."""
     ada = bearer("ada@example.com")
-    created = client.post(TEMPLATES, json={"name": "Thanks", "subject": "Thanks {{ contact.first_name }}",
-                                           "body": "Thank you, {{ contact.first_name }}!"}, headers=ada)
+    created = client.post(
+        TEMPLATES,
+        json={
+            "name": "Thanks",
+            "subject": "Thanks {{ contact.first_name }}",
+            "body": "Thank you, {{ contact.first_name }}!",
+        },
+        headers=ada,
+    )
     assert created.status_code == 201, created.text
     made = created.json()
     url = f"{TEMPLATES}/{made['id']}"
@@ -73,8 +87,11 @@ def test_template_crud(client):
     assert client.get(url, headers=ada).json()["body"] == "Thank you, {{ contact.first_name }}!"
     patched = client.patch(url, json={"channel": "whatsapp", "body": "Thanks!"}, headers=ada)
     assert patched.status_code == 200, patched.text
-    assert (patched.json()["channel"], patched.json()["name"], patched.json()["body"]) == ("whatsapp", "Thanks",
-                                                                                          "Thanks!")
+    assert (patched.json()["channel"], patched.json()["name"], patched.json()["body"]) == (
+        "whatsapp",
+        "Thanks",
+        "Thanks!",
+    )
     clash = problem(client.post(TEMPLATES, json={"name": "thanks", "body": "x"}, headers=ada), 409)
     assert "name" in clash["errors"]
     client.post(TEMPLATES, json={"name": "Other", "body": "x"}, headers=ada)
@@ -84,14 +101,17 @@ def test_template_crud(client):
     problem(client.delete(url, headers=ada), 404)
 
 
-@pytest.mark.parametrize(("fields", "field"), [
-    ({"body": "Hi {{ contact.first_name "}, "body"),
-    ({"body": "Hi {{ contact.nickname }}"}, "body"),
-    ({"subject": "{% for %}", "body": "ok"}, "subject"),
-    ({"body": "{{ ''.__class__ }}"}, "body"),
-    ({"body": "   "}, "body"),
-    ({"channel": "fax", "body": "ok"}, "channel"),
-])
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"body": "Hi {{ contact.first_name "}, "body"),
+        ({"body": "Hi {{ contact.nickname }}"}, "body"),
+        ({"subject": "{% for %}", "body": "ok"}, "subject"),
+        ({"body": "{{ ''.__class__ }}"}, "body"),
+        ({"body": "   "}, "body"),
+        ({"channel": "fax", "body": "ok"}, "channel"),
+    ],
+)
 def test_bad_templates_are_problems_naming_the_field(client, fields, field):
     ada = bearer("ada@example.com")
     body = problem(client.post(TEMPLATES, json={"name": "Bad", **fields}, headers=ada), 422)
@@ -106,14 +126,21 @@ def test_preview_from_a_template_and_from_text(client):
     ada = bearer("ada@example.com")
     grace = _grace(client, ada)
     url = f"{_messages(grace)}/preview"
-    template = client.post(TEMPLATES, json={"name": "Hello", "subject": "For {{ contact.company }}",
-                                            "body": "Dear {{ contact.first_name }} {{ contact.last_name }}"},
-                           headers=ada).json()
+    template = client.post(
+        TEMPLATES,
+        json={
+            "name": "Hello",
+            "subject": "For {{ contact.company }}",
+            "body": "Dear {{ contact.first_name }} {{ contact.last_name }}",
+        },
+        headers=ada,
+    ).json()
     from_template = client.post(url, json={"template_id": template["id"]}, headers=ada)
     assert from_template.status_code == 200, from_template.text
     assert from_template.json() == {"subject": "For US Navy", "body": "Dear Grace Hopper"}
-    from_text = client.post(url, json={"subject": "Hi {{ contact.first_name }}",
-                                       "body": "Hello {{ contact.first_name }}!"}, headers=ada)
+    from_text = client.post(
+        url, json={"subject": "Hi {{ contact.first_name }}", "body": "Hello {{ contact.first_name }}!"}, headers=ada
+    )
     assert from_text.json() == {"subject": "Hi Grace", "body": "Hello Grace!"}
     assert "body" in problem(client.post(url, json={"body": "{{ contact.age }}"}, headers=ada), 422)["errors"]
     assert "body" in problem(client.post(url, json={}, headers=ada), 422)["errors"]
@@ -178,8 +205,16 @@ def test_contact_without_email_is_a_problem_on_to(client):
 
 def test_listing_messages(client, outbox):
     ada = bearer("ada@example.com")
-    grace, alan = _grace(client, ada), _grace(client, ada, full_name="Alan Turing", first_name="Alan",
-                                              emails=[{"label": "work", "value": "alan@example.com"}])
+    grace, alan = (
+        _grace(client, ada),
+        _grace(
+            client,
+            ada,
+            full_name="Alan Turing",
+            first_name="Alan",
+            emails=[{"label": "work", "value": "alan@example.com"}],
+        ),
+    )
     first = _send(client, ada, grace, body="one")
     clock.advance(timedelta(seconds=1))
     second = _send(client, ada, alan, body="two")
@@ -189,7 +224,9 @@ def test_listing_messages(client, outbox):
     everything = client.get("/api/v1/messages", headers=ada).json()
     assert [m["id"] for m in everything] == [third["id"], second["id"], first["id"]]
     assert [m["id"] for m in client.get("/api/v1/messages", params={"limit": 2}, headers=ada).json()] == [
-        third["id"], second["id"]]
+        third["id"],
+        second["id"],
+    ]
     assert [m["id"] for m in client.get(_messages(grace), headers=ada).json()] == [third["id"], first["id"]]
     problem(client.get("/api/v1/messages", params={"limit": 0}, headers=ada), 422)
 

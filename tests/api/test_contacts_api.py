@@ -31,7 +31,6 @@ def bearer(email: str) -> dict:
     return {"Authorization": f"Bearer {pair.access_token}"}
 
 
-
 def add(client: TestClient, headers: dict, **fields) -> dict:
     """Create a contact over HTTP and return it."""
     response = client.post(BASE, json=fields, headers=headers)
@@ -42,9 +41,15 @@ def add(client: TestClient, headers: dict, **fields) -> dict:
 def test_crud_round_trip(client):
     """Create (201 + Location), read, patch, list, delete (204), then 404."""
     ada = bearer("ada@example.com")
-    made = add(client, ada, full_name="Grace Hopper", company="US Navy", tags=["vip"],
-               emails=[{"label": "work", "value": "Grace@Navy.example.com"}],
-               phones=[{"label": "mobile", "value": "+1 202 555 0143"}])
+    made = add(
+        client,
+        ada,
+        full_name="Grace Hopper",
+        company="US Navy",
+        tags=["vip"],
+        emails=[{"label": "work", "value": "Grace@Navy.example.com"}],
+        phones=[{"label": "mobile", "value": "+1 202 555 0143"}],
+    )
     assert made["emails"][0]["value"] == "grace@navy.example.com" and made["phones"][0]["value"] == "+12025550143"
     assert [t["name"] for t in made["tags"]] == ["vip"] and "owner_id" not in made
     url = f"{BASE}/{made['id']}"
@@ -94,15 +99,18 @@ def test_cookie_needs_same_origin_and_no_credentials_is_401(client):
 def _other_owner_calls(contact: str, tag: str, reminder: str, merge: str, job: str, mine: str) -> list:
     """Every route family, aimed at ids that belong to someone else (`mine` is the caller's own contact)."""
     return [
-        ("get", f"{BASE}/{contact}", None), ("patch", f"{BASE}/{contact}", {"company": "Hacked"}),
-        ("delete", f"{BASE}/{contact}", None), ("get", f"{BASE}/{contact}/timeline", None),
+        ("get", f"{BASE}/{contact}", None),
+        ("patch", f"{BASE}/{contact}", {"company": "Hacked"}),
+        ("delete", f"{BASE}/{contact}", None),
+        ("get", f"{BASE}/{contact}/timeline", None),
         ("get", f"{BASE}/{contact}/reminders", None),
         ("post", f"{BASE}/{contact}/reminders", {"quick": "tomorrow"}),
         ("post", f"{BASE}/reminders/{reminder}/done", None),
         ("post", f"{BASE}/reminders/{reminder}/snooze", {"until": "2999-01-01T00:00:00Z"}),
         ("post", f"{BASE}/merge", {"keep_id": mine, "drop_id": contact}),
         ("post", f"{BASE}/merges/{merge}/undo", None),
-        ("patch", f"{BASE}/tags/{tag}", {"name": "mine now"}), ("delete", f"{BASE}/tags/{tag}", None),
+        ("patch", f"{BASE}/tags/{tag}", {"name": "mine now"}),
+        ("delete", f"{BASE}/tags/{tag}", None),
         ("post", f"{BASE}/tags/merge", {"keep_id": tag, "drop_id": tag}),
         ("get", f"{BASE}/imports/{job}", None),
     ]
@@ -115,12 +123,16 @@ def check_isolation(client: TestClient) -> None:
     twin = add(client, ada, full_name="Grace Hopper", emails=[{"value": "grace@example.com"}])
     merged = client.post(f"{BASE}/merge", json={"keep_id": grace["id"], "drop_id": twin["id"]}, headers=ada).json()
     reminder = client.post(f"{BASE}/{grace['id']}/reminders", json={"quick": "next_week"}, headers=ada).json()
-    job = client.post(f"{BASE}/imports", files={"file": ("a.vcf", b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:X\r\n"
-                                                                  b"END:VCARD\r\n", "text/vcard")}, headers=ada)
+    job = client.post(
+        f"{BASE}/imports",
+        files={"file": ("a.vcf", b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:X\r\nEND:VCARD\r\n", "text/vcard")},
+        headers=ada,
+    )
     assert job.status_code == 202, job.text
     bobs = add(client, bob, full_name="Bob Own")
-    for method, url, body in _other_owner_calls(grace["id"], grace["tags"][0]["id"], reminder["id"],
-                                                merged["merge_id"], job.json()["id"], bobs["id"]):
+    for method, url, body in _other_owner_calls(
+        grace["id"], grace["tags"][0]["id"], reminder["id"], merged["merge_id"], job.json()["id"], bobs["id"]
+    ):
         response = client.request(method, url, json=body, headers=bob)
         assert problem(response, 404)["detail"], f"{method} {url}"
     assert [c["id"] for c in client.get(BASE, headers=bob).json()["items"]] == [bobs["id"]]
@@ -152,10 +164,21 @@ def test_owners_only_see_their_own_on_each_database(db):
 
 
 HOSTILE_QUERIES = [
-    {"limit": -1}, {"limit": 0}, {"limit": 10_000}, {"limit": "abc"}, {"offset": -5}, {"offset": "1.5"},
-    {"sort": "password"}, {"sort": "name; DROP TABLE contacts"}, {"sort": "x" * 5000},
-    {"query": "q" * 5000}, {"event": "e" * 5000}, {"tag_id": "not-a-uuid"}, {"source": "martian"},
-    {"stage": "best-friend"}, {"reminder_due": "perhaps"},
+    {"limit": -1},
+    {"limit": 0},
+    {"limit": 10_000},
+    {"limit": "abc"},
+    {"offset": -5},
+    {"offset": "1.5"},
+    {"sort": "password"},
+    {"sort": "name; DROP TABLE contacts"},
+    {"sort": "x" * 5000},
+    {"query": "q" * 5000},
+    {"event": "e" * 5000},
+    {"tag_id": "not-a-uuid"},
+    {"source": "martian"},
+    {"stage": "best-friend"},
+    {"reminder_due": "perhaps"},
 ]
 
 
@@ -168,11 +191,21 @@ def test_bad_list_parameters_are_problems(client, params):
 
 
 HOSTILE_BODIES = [
-    {"full_name": 123}, {"full_name": "n" * 10_000}, {"note": "x" * 6000}, {"emails": "a@b.c"},
-    {"emails": [{"value": "not an email"}]}, {"phones": [{"value": "call me maybe"}]},
-    {"emails": [{"value": f"u{i}@example.com"} for i in range(50)]}, {"stage": "enemy"}, {"strength": 9},
-    {"met_on": "yesterday"}, {"links": [{"value": "javascript:alert(1)"}]}, {"tags": ["t" * 500]},
-    {"photo_file_id": "nope"}, {"stage": {"$ne": ""}}, {"strength": "3; DROP TABLE x"},
+    {"full_name": 123},
+    {"full_name": "n" * 10_000},
+    {"note": "x" * 6000},
+    {"emails": "a@b.c"},
+    {"emails": [{"value": "not an email"}]},
+    {"phones": [{"value": "call me maybe"}]},
+    {"emails": [{"value": f"u{i}@example.com"} for i in range(50)]},
+    {"stage": "enemy"},
+    {"strength": 9},
+    {"met_on": "yesterday"},
+    {"links": [{"value": "javascript:alert(1)"}]},
+    {"tags": ["t" * 500]},
+    {"photo_file_id": "nope"},
+    {"stage": {"$ne": ""}},
+    {"strength": "3; DROP TABLE x"},
 ]
 
 
@@ -186,10 +219,19 @@ def test_bad_contact_bodies_are_problems(client, body):
     assert client.get(f"{BASE}/{made['id']}", headers=ada).json()["full_name"] == "Grace Hopper"
 
 
-@pytest.mark.parametrize("method,path", [
-    ("get", "/nope"), ("patch", "/123"), ("delete", "/../tags"), ("get", "/%00/timeline"),
-    ("post", "/reminders/xyz/done"), ("post", "/merges/1/undo"), ("patch", "/tags/zzz"), ("get", "/imports/1"),
-])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("get", "/nope"),
+        ("patch", "/123"),
+        ("delete", "/../tags"),
+        ("get", "/%00/timeline"),
+        ("post", "/reminders/xyz/done"),
+        ("post", "/merges/1/undo"),
+        ("patch", "/tags/zzz"),
+        ("get", "/imports/1"),
+    ],
+)
 def test_bad_ids_are_problems(client, method, path):
     """Malformed ids in the path are 4xx problem details."""
     ada = bearer("ada@example.com")

@@ -22,27 +22,48 @@ def client(sqlite_db) -> TestClient:
 
 
 PEOPLE = [
-    {"full_name": "Grace Hopper", "first_name": "Grace", "last_name": "Hopper", "company": "US Navy",
-     "emails": [{"label": "work", "value": "grace@navy.example.com"}, {"label": "home", "value": "g@home.example"}],
-     "phones": [{"label": "mobile", "value": "+1 202 555 0143"}, {"label": "work", "value": "+44 20 7946 0958"}]},
-    {"full_name": "Alan Turing", "first_name": "Alan", "last_name": "Turing",
-     "emails": [{"label": "work", "value": "alan@bletchley.example"}], "phones": []},
-    {"full_name": "Zoë Ångström", "first_name": "Zoë", "last_name": "Ångström", "emails": [],
-     "phones": [{"label": "mobile", "value": "+33 6 12 34 56 78"}]},
+    {
+        "full_name": "Grace Hopper",
+        "first_name": "Grace",
+        "last_name": "Hopper",
+        "company": "US Navy",
+        "emails": [{"label": "work", "value": "grace@navy.example.com"}, {"label": "home", "value": "g@home.example"}],
+        "phones": [{"label": "mobile", "value": "+1 202 555 0143"}, {"label": "work", "value": "+44 20 7946 0958"}],
+    },
+    {
+        "full_name": "Alan Turing",
+        "first_name": "Alan",
+        "last_name": "Turing",
+        "emails": [{"label": "work", "value": "alan@bletchley.example"}],
+        "phones": [],
+    },
+    {
+        "full_name": "Zoë Ångström",
+        "first_name": "Zoë",
+        "last_name": "Ångström",
+        "emails": [],
+        "phones": [{"label": "mobile", "value": "+33 6 12 34 56 78"}],
+    },
 ]
 
 
 def _essentials(client: TestClient, headers: dict) -> list[tuple]:
     """(name, emails, phones) of every contact of the caller, by name."""
     items = client.get(BASE, params={"limit": 200}, headers=headers).json()["items"]
-    return sorted((c["full_name"], sorted(e["value"] for e in c["emails"]), sorted(p["value"] for p in c["phones"]))
-                  for c in items)
+    return sorted(
+        (c["full_name"], sorted(e["value"] for e in c["emails"]), sorted(p["value"] for p in c["phones"]))
+        for c in items
+    )
 
 
 def _import(client: TestClient, headers: dict, data: bytes, fmt: str = "auto", name: str = "contacts.csv") -> dict:
     """Upload a file, run the queued job, and return the finished job."""
-    response = client.post(f"{BASE}/imports", files={"file": (name, data, "application/octet-stream")},
-                           data={"format": fmt}, headers=headers)
+    response = client.post(
+        f"{BASE}/imports",
+        files={"file": (name, data, "application/octet-stream")},
+        data={"format": fmt},
+        headers=headers,
+    )
     assert response.status_code == 202, response.text
     assert response.headers["location"] == f"{BASE}/imports/{response.json()['id']}"
     assert response.json()["status"] == "queued"
@@ -50,8 +71,9 @@ def _import(client: TestClient, headers: dict, data: bytes, fmt: str = "auto", n
     return client.get(response.headers["location"], headers=headers).json()
 
 
-@pytest.mark.parametrize("fmt,suffix,media", [("vcard", "vcf", "text/vcard"), ("google", "csv", "text/csv"),
-                                              ("outlook", "csv", "text/csv")])
+@pytest.mark.parametrize(
+    "fmt,suffix,media", [("vcard", "vcf", "text/vcard"), ("google", "csv", "text/csv"), ("outlook", "csv", "text/csv")]
+)
 def test_export_then_import_into_an_empty_account(client, fmt, suffix, media):
     """Exporting and importing the file into a second, empty account gives back the same contacts."""
     ada, bob = bearer("ada@example.com"), bearer("bob@example.com")
@@ -83,8 +105,10 @@ def test_import_reports_row_by_row_and_merges_known_people(client):
     """A refused row does not stop the others; a known email merges into the existing contact."""
     ada = bearer("ada@example.com")
     known = add(client, ada, full_name="Grace Hopper", emails=[{"value": "grace@navy.example.com"}])
-    csv = (b"First Name,Last Name,E-mail Address,Mobile Phone\r\nGrace,Hopper,grace@navy.example.com,\r\n"
-           b"Bad,Email,not-an-email,\r\nAlan,Turing,alan@example.com,+1 202 555 0100\r\n")
+    csv = (
+        b"First Name,Last Name,E-mail Address,Mobile Phone\r\nGrace,Hopper,grace@navy.example.com,\r\n"
+        b"Bad,Email,not-an-email,\r\nAlan,Turing,alan@example.com,+1 202 555 0100\r\n"
+    )
     job = _import(client, ada, csv, fmt="outlook")
     assert job["status"] == "done", job
     rows = job["report"]["rows"]
@@ -101,8 +125,9 @@ def test_import_refusals(client):
     problem(client.post(f"{BASE}/imports", files={"file": ("e.vcf", b"")}, headers=ada), 422)
     problem(client.post(f"{BASE}/imports", data={"format": "vcard"}, headers=ada), 422)
     problem(client.post(f"{BASE}/imports", json={"file": "x"}, headers=ada), 422)
-    body = problem(client.post(f"{BASE}/imports", files={"file": ("a.vcf", b"x")}, data={"format": "pdf"},
-                               headers=ada), 422)
+    body = problem(
+        client.post(f"{BASE}/imports", files={"file": ("a.vcf", b"x")}, data={"format": "pdf"}, headers=ada), 422
+    )
     assert "format" in body["errors"]
     job = _import(client, ada, b"\x89PNG\r\n\x1a\n\x00\x00binary", name="photo.png")
     assert job["status"] == "failed" and job["error"] and job["report"] is None
@@ -161,8 +186,14 @@ def test_duplicates_merge_and_undo(client):
     """A shared email is suggested; merge keeps the chosen fields and unions the rest; undo puts both back."""
     ada = bearer("ada@example.com")
     keep = add(client, ada, full_name="Grace Hopper", company="Navy", emails=[{"value": "grace@example.com"}])
-    drop = add(client, ada, full_name="Grace B. Hopper", company="US Navy", emails=[{"value": "grace@example.com"}],
-               phones=[{"value": "+1 202 555 0143"}])
+    drop = add(
+        client,
+        ada,
+        full_name="Grace B. Hopper",
+        company="US Navy",
+        emails=[{"value": "grace@example.com"}],
+        phones=[{"value": "+1 202 555 0143"}],
+    )
     pairs = client.get(f"{BASE}/duplicates", headers=ada).json()
     assert len(pairs) == 1 and pairs[0]["score"] == 1.0 and {pairs[0]["a"], pairs[0]["b"]} == {keep["id"], drop["id"]}
     body = {"keep_id": keep["id"], "drop_id": drop["id"], "choices": {"company": "drop"}}

@@ -31,10 +31,14 @@ def client(sqlite_db, outbox, monkeypatch) -> TestClient:
 def _messaged(client: TestClient, channel: str) -> tuple[dict, str]:
     """An owner's headers and a contact they have sent a message to on `channel` (delivered)."""
     owner = bearer("owner@example.com")
-    grace = add(client, owner, full_name="Grace Hopper", emails=[{"value": GRACE_EMAIL}],
-                phones=[{"value": GRACE_PHONE}])
-    sent = client.post(f"/api/v1/contacts/{grace['id']}/messages", headers=owner,
-                       json={"channel": channel, "subject": "Hi", "body": "Nice to meet you"})
+    grace = add(
+        client, owner, full_name="Grace Hopper", emails=[{"value": GRACE_EMAIL}], phones=[{"value": GRACE_PHONE}]
+    )
+    sent = client.post(
+        f"/api/v1/contacts/{grace['id']}/messages",
+        headers=owner,
+        json={"channel": channel, "subject": "Hi", "body": "Nice to meet you"},
+    )
     assert sent.status_code == 201, sent.text
     drain_local()
     return owner, grace["id"]
@@ -49,8 +53,15 @@ def _inbound(client: TestClient, owner: dict, contact_id: str) -> list[dict]:
 
 def _twilio_form(**extra) -> dict:
     """An incoming WhatsApp message as Twilio posts it."""
-    return {"MessageSid": "SM" + "a" * 32, "AccountSid": "AC" + "0" * 32, "From": f"whatsapp:{GRACE_PHONE}",
-            "To": "whatsapp:+15005550006", "Body": "Sounds good, talk Friday", "NumMedia": "0", **extra}
+    return {
+        "MessageSid": "SM" + "a" * 32,
+        "AccountSid": "AC" + "0" * 32,
+        "From": f"whatsapp:{GRACE_PHONE}",
+        "To": "whatsapp:+15005550006",
+        "Body": "Sounds good, talk Friday",
+        "NumMedia": "0",
+        **extra,
+    }
 
 
 def test_signed_twilio_reply_lands_on_the_timeline_once(client):
@@ -74,8 +85,14 @@ def test_forged_twilio_reply_is_refused_and_stores_nothing(client):
     good = compute_signature(TWILIO_TOKEN, TWILIO_URL, form)
     problem(client.post("/hooks/twilio/inbound", data=form), 403)
     problem(client.post("/hooks/twilio/inbound", data=form, headers={"X-Twilio-Signature": "Zm9yZ2Vk"}), 403)
-    problem(client.post("/hooks/twilio/inbound", data={**form, "Body": "Send me your password"},
-                        headers={"X-Twilio-Signature": good}), 403)
+    problem(
+        client.post(
+            "/hooks/twilio/inbound",
+            data={**form, "Body": "Send me your password"},
+            headers={"X-Twilio-Signature": good},
+        ),
+        403,
+    )
     assert _inbound(client, owner, contact_id) == []
 
 
@@ -90,8 +107,14 @@ def test_twilio_reply_from_an_unknown_number_is_answered_and_ignored(client):
 def _email(**extra) -> dict:
     """An Inbound Parse post (default mode) of Grace's reply."""
     headers = "Received: by mx.sendgrid.net\nMessage-ID: <reply-1@navy.example.com>\nSubject: Re: Hi\n"
-    return {"from": f"Grace Hopper <{GRACE_EMAIL}>", "to": "replies@metaic.example.com", "subject": "Re: Hi",
-            "text": "Happy to help.\n", "headers": headers, **extra}
+    return {
+        "from": f"Grace Hopper <{GRACE_EMAIL}>",
+        "to": "replies@metaic.example.com",
+        "subject": "Re: Hi",
+        "text": "Happy to help.\n",
+        "headers": headers,
+        **extra,
+    }
 
 
 def _post_email(client: TestClient, token: str = INBOUND_TOKEN, **extra):

@@ -36,7 +36,6 @@ def knows(client: TestClient, headers: dict, email: str) -> None:
     assert saved.status_code == 201, saved.text
 
 
-
 def test_a_conversation_round_trip(client):
     """Start (201), send (201), list, unread, read (204), then nothing unread."""
     ada, ada_id = account("ada@example.com", "Ada Lovelace")
@@ -82,10 +81,12 @@ def test_a_third_user_cannot_see_or_write_the_conversation(client):
 def test_start_with_a_contact(client):
     ada, _ = account("ada@example.com")
     _, alan_id = account("alan@example.com", "Alan Turing")
-    made = client.post("/api/v1/contacts", json={"full_name": "Alan", "emails": [{"value": "alan@example.com"}]},
-                       headers=ada).json()
-    offline = client.post("/api/v1/contacts", json={"full_name": "Off", "emails": [{"value": "off@example.com"}]},
-                          headers=ada).json()
+    made = client.post(
+        "/api/v1/contacts", json={"full_name": "Alan", "emails": [{"value": "alan@example.com"}]}, headers=ada
+    ).json()
+    offline = client.post(
+        "/api/v1/contacts", json={"full_name": "Off", "emails": [{"value": "off@example.com"}]}, headers=ada
+    ).json()
     started = client.post(BASE, json={"contact_id": made["id"]}, headers=ada)
     assert started.status_code == 201 and started.json()["other_user_id"] == alan_id
     body = problem(client.post(BASE, json={"contact_id": offline["id"]}, headers=ada), 422)

@@ -51,8 +51,12 @@ def _configure(monkeypatch: pytest.MonkeyPatch, **env: str) -> None:
 def google(monkeypatch: pytest.MonkeyPatch) -> Iterator[OIDCProvider]:
     """A Google-style provider (PKCE, client_secret_basic) the app is pointed at."""
     with OIDCProvider(client_id="google-client", client_secret="google-secret") as provider:
-        _configure(monkeypatch, GOOGLE_CLIENT_ID="google-client", GOOGLE_CLIENT_SECRET="google-secret",
-                   GOOGLE_METADATA_URL=provider.metadata_url)
+        _configure(
+            monkeypatch,
+            GOOGLE_CLIENT_ID="google-client",
+            GOOGLE_CLIENT_SECRET="google-secret",
+            GOOGLE_METADATA_URL=provider.metadata_url,
+        )
         yield provider
 
 
@@ -60,13 +64,20 @@ def google(monkeypatch: pytest.MonkeyPatch) -> Iterator[OIDCProvider]:
 def apple(monkeypatch: pytest.MonkeyPatch) -> Iterator[OIDCProvider]:
     """An Apple-style provider: form_post, an ES256 client-secret JWT checked against our team key."""
     key = ec.generate_private_key(ec.SECP256R1())
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption()).decode()
-    with OIDCProvider(client_id="dev.metaic.web", apple_key=("TEAM123456", "KEY1234567", key.public_key()),
-                      pkce=False) as provider:
-        _configure(monkeypatch, APPLE_CLIENT_ID="dev.metaic.web", APPLE_TEAM_ID="TEAM123456",
-                   APPLE_KEY_ID="KEY1234567", APPLE_PRIVATE_KEY=pem.replace("\n", "\\n"),
-                   APPLE_METADATA_URL=provider.metadata_url)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    with OIDCProvider(
+        client_id="dev.metaic.web", apple_key=("TEAM123456", "KEY1234567", key.public_key()), pkce=False
+    ) as provider:
+        _configure(
+            monkeypatch,
+            APPLE_CLIENT_ID="dev.metaic.web",
+            APPLE_TEAM_ID="TEAM123456",
+            APPLE_KEY_ID="KEY1234567",
+            APPLE_PRIVATE_KEY=pem.replace("\n", "\\n"),
+            APPLE_METADATA_URL=provider.metadata_url,
+        )
         yield provider
 
 
@@ -74,8 +85,13 @@ def apple(monkeypatch: pytest.MonkeyPatch) -> Iterator[OIDCProvider]:
 def wechat(monkeypatch: pytest.MonkeyPatch) -> Iterator[WeChatProvider]:
     """A WeChat-style provider serving both the QR-connect page and the /sns API."""
     with WeChatProvider(app_id="wx-app", app_secret="wx-secret") as provider:
-        _configure(monkeypatch, WECHAT_APP_ID="wx-app", WECHAT_APP_SECRET="wx-secret",
-                   WECHAT_BASE_URL=provider.base_url, WECHAT_API_URL=provider.base_url)
+        _configure(
+            monkeypatch,
+            WECHAT_APP_ID="wx-app",
+            WECHAT_APP_SECRET="wx-secret",
+            WECHAT_BASE_URL=provider.base_url,
+            WECHAT_API_URL=provider.base_url,
+        )
         yield provider
 
 
@@ -221,8 +237,12 @@ def test_consent_denied_and_provider_down_redirect_with_a_code(client, google, m
 
 
 def test_unconfigured_providers_are_404(client, google):
-    for path in ("/auth/oauth/apple/start", "/auth/oauth/wechat/callback?code=x&state=y",
-                 "/auth/oauth/wechat/link", "/auth/oauth/myspace/start"):
+    for path in (
+        "/auth/oauth/apple/start",
+        "/auth/oauth/wechat/callback?code=x&state=y",
+        "/auth/oauth/wechat/link",
+        "/auth/oauth/myspace/start",
+    ):
         response = client.get(path)
         assert response.status_code == 404, path
         assert response.headers["content-type"].startswith("application/problem+json")
@@ -247,8 +267,9 @@ def test_mfa_accounts_get_the_second_step_instead_of_a_session(client, google):
     assert query["next"] == "/cards"
     assert unsign("mfa-challenge", query["challenge"], max_age=60) == {"u": str(owner.id)}
     with session_scope() as session:
-        assert flows.check_mfa(session=session, challenge=query["challenge"],
-                               code=pyotp.TOTP(secret).now()).id == owner.id
+        assert (
+            flows.check_mfa(session=session, challenge=query["challenge"], code=pyotp.TOTP(secret).now()).id == owner.id
+        )
 
 
 def test_apple_sign_in_with_form_post(client, apple):
@@ -274,8 +295,10 @@ def test_flow_cookie_crosses_sites_only_for_apple_in_production(client, apple, g
     google_start = client.get("/auth/oauth/google/start")
     google_cookie = _cookie(google_start, oauth_routes.FLOW_COOKIE).lower()
     assert "samesite=lax" in google_cookie and "secure" in google_cookie
-    assert "redirect_uri=https%3A%2F%2Fmetaic.example%2Fauth%2Foauth%2Fgoogle%2Fcallback" in (
-        google_start.headers["location"])
+    assert (
+        "redirect_uri=https%3A%2F%2Fmetaic.example%2Fauth%2Foauth%2Fgoogle%2Fcallback"
+        in (google_start.headers["location"])
+    )
 
 
 def test_wechat_needs_a_linked_account_then_signs_in(client, wechat):
@@ -307,8 +330,10 @@ def test_wechat_without_unionid_uses_openid_and_reports_errors(client, wechat):
     with session_scope() as session:
         token = sessions.create(session=session, user=session.get(User, owner.id), remember=False, activated=True)
     client.cookies.set(sessions.COOKIE_NAME, token)
-    assert _back(client, _to_provider(client, "/auth/oauth/wechat/link?next=/account/security")).headers[
-        "location"] == "/account/security?linked=wechat"
+    assert (
+        _back(client, _to_provider(client, "/auth/oauth/wechat/link?next=/account/security")).headers["location"]
+        == "/account/security?linked=wechat"
+    )
     assert [a.subject for a in _rows(SocialAccount)] == ["o-only"]
     # A code WeChat does not know comes back as errcode; the user is told, not shown a 500.
     answer = _to_provider(client, "/auth/oauth/wechat/link")
@@ -335,8 +360,13 @@ def test_linking_needs_a_session_and_refuses_identities_of_other_accounts(client
 
 
 def test_an_unusable_apple_key_turns_off_apple_only(client, google, monkeypatch):
-    _configure(monkeypatch, APPLE_CLIENT_ID="dev.metaic.web", APPLE_TEAM_ID="TEAM123456", APPLE_KEY_ID="K",
-               APPLE_PRIVATE_KEY="not a PEM key")
+    _configure(
+        monkeypatch,
+        APPLE_CLIENT_ID="dev.metaic.web",
+        APPLE_TEAM_ID="TEAM123456",
+        APPLE_KEY_ID="K",
+        APPLE_PRIVATE_KEY="not a PEM key",
+    )
     assert client.get("/auth/oauth/apple/start").headers["location"] == "/login?error=provider"
     assert _sign_in(client, "google").headers["location"] == "/dashboard"
 

@@ -80,7 +80,9 @@ def test_tampered_or_forged_access_tokens_are_refused(session):
         jwt.encode({k: v for k, v in base.items() if k != "exp"}, get_settings().secret_key, algorithm="HS256"),
         jwt.encode({**base, "sub": "not-a-uuid"}, get_settings().secret_key, algorithm="HS256"),
         f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(base)}.",
-        "garbage", "", "a.b.c",
+        "garbage",
+        "",
+        "a.b.c",
         api_tokens.issue(session=session, user=user).refresh_token,
     ]
     for token in forged:
@@ -156,8 +158,9 @@ def test_password_change_and_reset_revoke_refresh_tokens(session, outbox):
     bob = _user(session, "bob@example.com")
     pairs = [api_tokens.issue(session=session, user=user) for _ in range(2)]
     bobs = api_tokens.issue(session=session, user=bob)
-    flows.change_password(session=session, user=user, current_password=PASSWORD,
-                          new_password="Another-Secret-77", current_token=None)
+    flows.change_password(
+        session=session, user=user, current_password=PASSWORD, new_password="Another-Secret-77", current_token=None
+    )
     for pair in pairs:
         with pytest.raises(AuthenticationFailed):
             api_tokens.rotate(session=session, refresh_token=pair.refresh_token)

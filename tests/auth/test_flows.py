@@ -37,9 +37,11 @@ def test_signup_refuses_duplicates_and_weak_or_bad_input(session, outbox):
     with pytest.raises(Conflict):
         flows.signup(session=session, email="ADA@example.com", password=PASSWORD, name="Ada")
     for email, password, field in [
-        ("", PASSWORD, "email"), ("not-an-email", PASSWORD, "email"),
+        ("", PASSWORD, "email"),
+        ("not-an-email", PASSWORD, "email"),
         ("a@b.c'; DROP TABLE users;--", PASSWORD, "email"),
-        ("bob@example.com", "short", "password"), ("bob@example.com", "password123", "password"),
+        ("bob@example.com", "short", "password"),
+        ("bob@example.com", "password123", "password"),
         ("bob@example.com", "x" * 300, "password"),
     ]:
         with pytest.raises(ValidationError) as err:

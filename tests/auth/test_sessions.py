@@ -125,11 +125,13 @@ def test_remember_me_sets_max_age_otherwise_browser_session(session, store):
 def test_list_shows_device_ip_last_seen_and_current(session, store):
     """The security page lists live sessions with device, IP and last seen, marking this one."""
     user = _user(session)
-    desktop = sessions.create(session=session, user=user, remember=False, activated=True,
-                              ip="203.0.113.7", user_agent=CHROME_LINUX)
+    desktop = sessions.create(
+        session=session, user=user, remember=False, activated=True, ip="203.0.113.7", user_agent=CHROME_LINUX
+    )
     clock.advance(timedelta(minutes=5))
-    phone = sessions.create(session=session, user=user, remember=True, activated=True,
-                            ip="2001:db8::1", user_agent=SAFARI_IPHONE)
+    phone = sessions.create(
+        session=session, user=user, remember=True, activated=True, ip="2001:db8::1", user_agent=SAFARI_IPHONE
+    )
     sessions.create(session=session, user=user, remember=False)  # pending: not listed
     listed = sessions.list_for_user(session=session, user_id=user.id, current_token=desktop)
     assert [(s.device, s.ip, s.current) for s in listed] == [

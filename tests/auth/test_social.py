@@ -29,24 +29,44 @@ def _users(session) -> list[User]:
 
 
 def test_enabled_providers_lists_only_configured_ones(monkeypatch):
-    for name in ("GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "APPLE_CLIENT_ID", "APPLE_TEAM_ID", "APPLE_PRIVATE_KEY",
-                 "WECHAT_APP_ID", "WECHAT_APP_SECRET"):
+    for name in (
+        "GOOGLE_CLIENT_ID",
+        "GOOGLE_CLIENT_SECRET",
+        "APPLE_CLIENT_ID",
+        "APPLE_TEAM_ID",
+        "APPLE_PRIVATE_KEY",
+        "WECHAT_APP_ID",
+        "WECHAT_APP_SECRET",
+    ):
         monkeypatch.delenv(name, raising=False)
     assert social.enabled_providers(Settings(_env_file=None)) == []
-    settings = Settings(_env_file=None, GOOGLE_CLIENT_ID="g", GOOGLE_CLIENT_SECRET="s", WECHAT_APP_ID="wx",
-                        WECHAT_APP_SECRET="ws")
+    settings = Settings(
+        _env_file=None, GOOGLE_CLIENT_ID="g", GOOGLE_CLIENT_SECRET="s", WECHAT_APP_ID="wx", WECHAT_APP_SECRET="ws"
+    )
     assert social.enabled_providers(settings) == [("google", "Google"), ("wechat", "WeChat")]
     apple = Settings(_env_file=None, APPLE_CLIENT_ID="a", APPLE_TEAM_ID="t", APPLE_PRIVATE_KEY="k")
     assert social.enabled_providers(apple) == [("apple", "Apple")]
 
 
 def test_first_sign_in_creates_a_passwordless_account_and_second_finds_it(session):
-    user = social.sign_in(session=session, provider="google", subject="g-1", email="Ada@Example.com",
-                          email_verified=True, name="  Ada \x07 Lovelace ")
+    user = social.sign_in(
+        session=session,
+        provider="google",
+        subject="g-1",
+        email="Ada@Example.com",
+        email_verified=True,
+        name="  Ada \x07 Lovelace ",
+    )
     assert user.email == "ada@example.com" and user.name == "Ada Lovelace"
     assert user.password_hash is None and user.email_verified_at is not None
-    again = social.sign_in(session=session, provider="google", subject="g-1", email="ada.new@example.com",
-                           email_verified=True, name="Someone Else")
+    again = social.sign_in(
+        session=session,
+        provider="google",
+        subject="g-1",
+        email="ada.new@example.com",
+        email_verified=True,
+        name="Someone Else",
+    )
     assert again.id == user.id and again.name == "Ada Lovelace"
     [link] = _links(session)
     assert (link.provider, link.subject, link.email) == ("google", "g-1", "ada.new@example.com")
@@ -54,10 +74,10 @@ def test_first_sign_in_creates_a_passwordless_account_and_second_finds_it(sessio
 
 
 def test_verified_email_links_to_the_existing_account(session):
-    owner = user_service.create(session=session, email="ada@example.com", password=PASSWORD, name="Ada",
-                                verified=True)
-    user = social.sign_in(session=session, provider="apple", subject="a-1", email="ADA@example.com",
-                          email_verified=True)
+    owner = user_service.create(session=session, email="ada@example.com", password=PASSWORD, name="Ada", verified=True)
+    user = social.sign_in(
+        session=session, provider="apple", subject="a-1", email="ADA@example.com", email_verified=True
+    )
     assert user.id == owner.id and len(_users(session)) == 1
     assert user.password_hash is not None  # a verified owner keeps their password
     assert [(a.provider, a.subject) for a in _links(session, owner.id)] == [("apple", "a-1")]
@@ -70,8 +90,9 @@ def test_verified_email_marks_an_unverified_account_verified_and_drops_unproven_
     mfa.confirm_enrolment(session=session, user=squatter, code=pyotp.TOTP(secret).now())
     token = sessions.create(session=session, user=squatter, remember=False, activated=True)
     api_tokens.issue(session=session, user=squatter)
-    user = social.sign_in(session=session, provider="google", subject="g-1", email="ada@example.com",
-                          email_verified=True)
+    user = social.sign_in(
+        session=session, provider="google", subject="g-1", email="ada@example.com", email_verified=True
+    )
     assert user.id == squatter.id and user.email_verified_at is not None
     assert user.password_hash is None and user.mfa_enabled_at is None
     assert user_service.authenticate(session=session, email="ada@example.com", password=PASSWORD) is None
@@ -80,19 +101,20 @@ def test_verified_email_marks_an_unverified_account_verified_and_drops_unproven_
 
 
 def test_unverified_email_never_takes_over_an_existing_account(session):
-    owner = user_service.create(session=session, email="ada@example.com", password=PASSWORD, name="Ada",
-                                verified=True)
+    owner = user_service.create(session=session, email="ada@example.com", password=PASSWORD, name="Ada", verified=True)
     with pytest.raises(social.SocialSignInRefused) as err:
-        social.sign_in(session=session, provider="google", subject="evil", email="ada@example.com",
-                       email_verified=False)
+        social.sign_in(
+            session=session, provider="google", subject="evil", email="ada@example.com", email_verified=False
+        )
     assert err.value.reason == "unverified" and err.value.status == 401
     assert _links(session) == [] and len(_users(session)) == 1
     assert user_service.get(session=session, user_id=owner.id).password_hash is not None
 
 
 def test_unverified_email_without_an_account_creates_an_unverified_one(session):
-    user = social.sign_in(session=session, provider="google", subject="g-2", email="new@example.com",
-                          email_verified=False, name="New")
+    user = social.sign_in(
+        session=session, provider="google", subject="g-2", email="new@example.com", email_verified=False, name="New"
+    )
     assert user.email_verified_at is None and user.password_hash is None
     assert len(_links(session, user.id)) == 1
 
@@ -110,8 +132,10 @@ def test_wechat_links_to_a_signed_in_user_then_signs_in(session):
     social.link(session=session, user=owner, provider="wechat", subject="u-1")
     # Linking again is a no-op; the link now signs in without any email.
     social.link(session=session, user=owner, provider="wechat", subject="u-1")
-    assert social.sign_in(session=session, provider="wechat", subject="u-1", email=None,
-                          email_verified=False).id == owner.id
+    assert (
+        social.sign_in(session=session, provider="wechat", subject="u-1", email=None, email_verified=False).id
+        == owner.id
+    )
     assert len(_links(session)) == 1
 
 
@@ -129,19 +153,20 @@ def test_link_refuses_identities_of_other_accounts_and_a_second_one_per_provider
 
 
 def test_disabled_accounts_cannot_sign_in_through_a_link(session):
-    user = social.sign_in(session=session, provider="google", subject="g-1", email="ada@example.com",
-                          email_verified=True)
+    user = social.sign_in(
+        session=session, provider="google", subject="g-1", email="ada@example.com", email_verified=True
+    )
     user.is_active = False
     session.add(user)
     with pytest.raises(social.SocialSignInRefused) as err:
-        social.sign_in(session=session, provider="google", subject="g-1", email="ada@example.com",
-                       email_verified=True)
+        social.sign_in(session=session, provider="google", subject="g-1", email="ada@example.com", email_verified=True)
     assert err.value.reason == "disabled"
 
 
 def test_unlink_keeps_at_least_one_way_to_sign_in(session):
-    user = social.sign_in(session=session, provider="google", subject="g-1", email="ada@example.com",
-                          email_verified=True)
+    user = social.sign_in(
+        session=session, provider="google", subject="g-1", email="ada@example.com", email_verified=True
+    )
     with pytest.raises(Conflict, match="only way to sign in"):
         social.unlink(session=session, user=user, provider="google")
     social.link(session=session, user=user, provider="wechat", subject="u-1")

@@ -26,9 +26,14 @@ def test_helpers():
 def test_the_script_runs_with_a_tiny_n_and_cleans_up(redis_url):
     """`python bench/jobs_bench.py` prints every number and ratio, and leaves the database empty."""
     env = {**os.environ, "PYTHONPATH": ""}
-    result = subprocess.run([sys.executable, "bench/jobs_bench.py", "--jobs", "3", "--latency-samples", "2",
-                             "--redis-url", redis_url], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "bench/jobs_bench.py", "--jobs", "3", "--latency-samples", "2", "--redis-url", redis_url],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert re.search(rf"enqueue \+ run on the thread +{NUMBER} jobs/s +{NUMBER}x slower than the loop", out), out

@@ -19,13 +19,26 @@ def _decode(png: bytes) -> str:
     return results[0].text
 
 
-@pytest.mark.parametrize(("kwargs", "field"), [
-    ({"payload": "sms"}, "payload"), ({"scale": 0}, "scale"), ({"scale": 65}, "scale"), ({"size": 20}, "size"),
-    ({"size": 5000}, "size"), ({"border": -1}, "border"), ({"border": 17}, "border"), ({"error": "X"}, "error"),
-    ({"dark": "red"}, "dark"), ({"dark": "#12345"}, "dark"), ({"light": "javascript:"}, "light"),
-    ({"dark": "#ffffff", "light": "#000000"}, "dark"), ({"dark": "#777777", "light": "#888888"}, "dark"),
-    ({"print_mm": 5}, "print_mm"), ({"print_mm": float("nan")}, "print_mm"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"payload": "sms"}, "payload"),
+        ({"scale": 0}, "scale"),
+        ({"scale": 65}, "scale"),
+        ({"size": 20}, "size"),
+        ({"size": 5000}, "size"),
+        ({"border": -1}, "border"),
+        ({"border": 17}, "border"),
+        ({"error": "X"}, "error"),
+        ({"dark": "red"}, "dark"),
+        ({"dark": "#12345"}, "dark"),
+        ({"light": "javascript:"}, "light"),
+        ({"dark": "#ffffff", "light": "#000000"}, "dark"),
+        ({"dark": "#777777", "light": "#888888"}, "dark"),
+        ({"print_mm": 5}, "print_mm"),
+        ({"print_mm": float("nan")}, "print_mm"),
+    ],
+)
 def test_bad_options_are_refused(kwargs, field):
     with pytest.raises(ValidationError) as err:
         qr.options(**kwargs)
@@ -39,9 +52,9 @@ def test_options_normalise_colours():
 
 
 def test_budget_rule():
-    assert qr.max_version(25, 4) == 6    # 50 modules across: 17 + 4*6 + 8 = 49
-    assert qr.max_version(40, 4) == 13   # 80 modules: 17 + 4*13 + 8 = 77
-    assert qr.max_version(30, 2) == 9    # 60 modules: 17 + 4*9 + 4 = 57; v10 would need 61
+    assert qr.max_version(25, 4) == 6  # 50 modules across: 17 + 4*6 + 8 = 49
+    assert qr.max_version(40, 4) == 13  # 80 modules: 17 + 4*13 + 8 = 77
+    assert qr.max_version(30, 2) == 9  # 60 modules: 17 + 4*9 + 4 = 57; v10 would need 61
     assert qr.max_version(12, 4) == 0
 
 

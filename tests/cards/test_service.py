@@ -18,7 +18,13 @@ def test_create_and_list(session):
     service.create(session=session, owner=other, name="Bob")
     [summary] = service.list_(session=session, owner=owner)
     assert (summary.id, summary.name, summary.slug, summary.status, summary.visibility, summary.view_count) == (
-        card.id, "Ada Lovelace", "ada-lovelace", "draft", "public", 0)
+        card.id,
+        "Ada Lovelace",
+        "ada-lovelace",
+        "draft",
+        "public",
+        0,
+    )
     content = service.get_content(session=session, owner=owner, card_id=card.id)
     assert content.name == "Ada Lovelace" and content.theme.template == "classic"
     assert [(c.kind, c.value) for c in content.contacts] == [("email", "ada@example.com")]
@@ -34,8 +40,12 @@ def test_save_draft_normalises_and_round_trips(session):
     assert saved.contacts[0].value == "+442079460958"
     assert saved.contacts[1].value == "Ada@engines.example.com"
     assert saved.business.website == "https://engines.example.com"
-    assert [s.url for s in saved.socials] == ["https://www.linkedin.com/in/ada", "https://x.com/ada",
-                                              "https://wa.me/442079460958", "https://ada.example.com"]
+    assert [s.url for s in saved.socials] == [
+        "https://www.linkedin.com/in/ada",
+        "https://x.com/ada",
+        "https://wa.me/442079460958",
+        "https://ada.example.com",
+    ]
     assert saved.works[0].link == "https://example.com/note-g" and saved.works[0].image_url == "/files/note-g.png"
     assert service.get_content(session=session, owner=owner, card_id=card.id) == saved
 
@@ -58,31 +68,41 @@ def test_sections_reorder_and_remove(session):
     assert got.business.is_empty()
 
 
-@pytest.mark.parametrize(("change", "key", "fragment"), [
-    ({"name": ""}, "name", "Enter the name"),
-    ({"name": "x" * 121}, "name", "at most 120"),
-    ({"bio": "x" * 1001}, "bio", "at most 1000"),
-    ({"contacts": [{"kind": "phone", "value": "020 7946 0958"}]}, "contacts.0.value", "country code"),
-    ({"contacts": [{"kind": "phone", "value": "+1 555"}]}, "contacts.0.value", "not valid"),
-    ({"contacts": [{"kind": "email", "value": "not-an-email"}]}, "contacts.0.value", "not a valid email"),
-    ({"contacts": [{"kind": "fax", "value": "1"}]}, "contacts.0.kind", "Choose one of"),
-    ({"contacts": [{"kind": "email", "value": "a@example.com", "preferred": True},
-                   {"kind": "email", "value": "b@example.com", "preferred": True}]},
-     "contacts.1.preferred", "only one"),
-    ({"socials": [{"kind": "website", "url": "javascript:alert(1)"}]}, "socials.0.url", "http"),
-    ({"socials": [{"kind": "website", "url": "not a url"}]}, "socials.0.url", "not a valid"),
-    ({"socials": [{"kind": "myspace", "url": "https://myspace.com/ada"}]}, "socials.0.kind", "Choose one of"),
-    ({"works": [{"title": "", "link": "https://example.com"}]}, "works.0.title", "title"),
-    ({"works": [{"title": "W", "link": "ftp://example.com/x"}]}, "works.0.link", "http"),
-    ({"interests": ["Chess", "chess"]}, "interests.1", "already"),
-    ({"interests": ["x" * 41]}, "interests.0", "at most 40"),
-    ({"interests": [str(i) for i in range(31)]}, "interests", "at most 30 items"),
-    ({"theme": {"template": "neon", "color": "#fff", "font": "inter"}}, "theme.template", "classic"),
-    ({"theme": {"template": "bold", "color": "blurple", "font": "inter"}}, "theme.color", "colour"),
-    ({"language": "english!"}, "language", "language code"),
-    ({"networking": {"open_to": ["dating"]}}, "networking.open_to.0", "mentoring"),
-    ({"business": {"website": "http://"}}, "business.website", "not a valid"),
-])
+@pytest.mark.parametrize(
+    ("change", "key", "fragment"),
+    [
+        ({"name": ""}, "name", "Enter the name"),
+        ({"name": "x" * 121}, "name", "at most 120"),
+        ({"bio": "x" * 1001}, "bio", "at most 1000"),
+        ({"contacts": [{"kind": "phone", "value": "020 7946 0958"}]}, "contacts.0.value", "country code"),
+        ({"contacts": [{"kind": "phone", "value": "+1 555"}]}, "contacts.0.value", "not valid"),
+        ({"contacts": [{"kind": "email", "value": "not-an-email"}]}, "contacts.0.value", "not a valid email"),
+        ({"contacts": [{"kind": "fax", "value": "1"}]}, "contacts.0.kind", "Choose one of"),
+        (
+            {
+                "contacts": [
+                    {"kind": "email", "value": "a@example.com", "preferred": True},
+                    {"kind": "email", "value": "b@example.com", "preferred": True},
+                ]
+            },
+            "contacts.1.preferred",
+            "only one",
+        ),
+        ({"socials": [{"kind": "website", "url": "javascript:alert(1)"}]}, "socials.0.url", "http"),
+        ({"socials": [{"kind": "website", "url": "not a url"}]}, "socials.0.url", "not a valid"),
+        ({"socials": [{"kind": "myspace", "url": "https://myspace.com/ada"}]}, "socials.0.kind", "Choose one of"),
+        ({"works": [{"title": "", "link": "https://example.com"}]}, "works.0.title", "title"),
+        ({"works": [{"title": "W", "link": "ftp://example.com/x"}]}, "works.0.link", "http"),
+        ({"interests": ["Chess", "chess"]}, "interests.1", "already"),
+        ({"interests": ["x" * 41]}, "interests.0", "at most 40"),
+        ({"interests": [str(i) for i in range(31)]}, "interests", "at most 30 items"),
+        ({"theme": {"template": "neon", "color": "#fff", "font": "inter"}}, "theme.template", "classic"),
+        ({"theme": {"template": "bold", "color": "blurple", "font": "inter"}}, "theme.color", "colour"),
+        ({"language": "english!"}, "language", "language code"),
+        ({"networking": {"open_to": ["dating"]}}, "networking.open_to.0", "mentoring"),
+        ({"business": {"website": "http://"}}, "business.website", "not a valid"),
+    ],
+)
 def test_validation_messages(session, change, key, fragment):
     owner = make_user(session)
     card = service.create(session=session, owner=owner, name="Ada")
@@ -146,7 +166,8 @@ def test_duplicate_and_delete(session):
     copy = service.duplicate(session=session, owner=owner, card_id=card.id)
     assert copy.id != card.id and copy.slug == "ada-lovelace"
     assert service.get_content(session=session, owner=owner, card_id=copy.id) == service.get_content(
-        session=session, owner=owner, card_id=card.id)
+        session=session, owner=owner, card_id=card.id
+    )
     statuses = {s.id: s.status for s in service.list_(session=session, owner=owner)}
     assert statuses == {card.id: "published", copy.id: "draft"}
     service.delete(session=session, owner=owner, card_id=card.id)

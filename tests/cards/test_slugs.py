@@ -27,13 +27,28 @@ def test_slug_generated_from_unicode_names(session):
     assert service.create(session=session, owner=owner, name="王小明").slug.startswith("wang-xiao-ming")
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("ab", "at least 3"), ("a" * 61, "at most 60"), ("ada lovelace", "lower-case letters"),
-    ("ada_lovelace", "lower-case letters"), ("-ada", "lower-case letters"), ("ada--l", "lower-case letters"),
-    ("adà", "lower-case letters"), ("admin", "reserved"), ("api", "reserved"), ("login", "reserved"),
-    ("signup", "reserved"), ("dashboard", "reserved"), ("account", "reserved"), ("static", "reserved"),
-    ("assets", "reserved"), ("ping", "reserved"), ("auth", "reserved"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("ab", "at least 3"),
+        ("a" * 61, "at most 60"),
+        ("ada lovelace", "lower-case letters"),
+        ("ada_lovelace", "lower-case letters"),
+        ("-ada", "lower-case letters"),
+        ("ada--l", "lower-case letters"),
+        ("adà", "lower-case letters"),
+        ("admin", "reserved"),
+        ("api", "reserved"),
+        ("login", "reserved"),
+        ("signup", "reserved"),
+        ("dashboard", "reserved"),
+        ("account", "reserved"),
+        ("static", "reserved"),
+        ("assets", "reserved"),
+        ("ping", "reserved"),
+        ("auth", "reserved"),
+    ],
+)
 def test_slug_rules(session, value, message):
     owner = make_user(session)
     card = service.create(session=session, owner=owner, name="Ada")

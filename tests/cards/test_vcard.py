@@ -28,12 +28,14 @@ def _jpeg() -> bytes:
 
 def _tricky():
     """A card full of characters that need escaping, and long non-Latin text."""
-    return normalize_content(rich(
-        name="王小明 Zoë 🚀",
-        headline="CEO; Founder, Chief \\ Tinkerer",
-        bio="Line one, with comma; and semicolon\nLine two: 東京で働いています。" * 3,
-        business={"name": "Acme, Inc.; Asia", "website": "acme.example.com", "address": "1 Rue de l'Église, Paris"},
-    ))
+    return normalize_content(
+        rich(
+            name="王小明 Zoë 🚀",
+            headline="CEO; Founder, Chief \\ Tinkerer",
+            bio="Line one, with comma; and semicolon\nLine two: 東京で働いています。" * 3,
+            business={"name": "Acme, Inc.; Asia", "website": "acme.example.com", "address": "1 Rue de l'Église, Paris"},
+        )
+    )
 
 
 def test_vcard_is_crlf_utf8_folded_and_escaped():
@@ -75,8 +77,11 @@ def test_vcard_imports_into_vobject_without_loss():
     urls = [u.value for u in card.contents["url"]]
     assert urls[:2] == ["https://metaic.example/c/ada", "https://acme.example.com"]
     profiles = {p.params["TYPE"][0]: p.value for p in card.contents["x-socialprofile"]}
-    assert profiles == {"linkedin": "https://www.linkedin.com/in/ada", "twitter": "https://x.com/ada",
-                        "whatsapp": "https://wa.me/442079460958"}
+    assert profiles == {
+        "linkedin": "https://www.linkedin.com/in/ada",
+        "twitter": "https://x.com/ada",
+        "whatsapp": "https://wa.me/442079460958",
+    }
     assert card.photo.value == _jpeg()
     home = next(a for a in card.contents["adr"] if a.value.street.startswith("12 St"))
     assert home.params["TYPE"] == ["HOME"]

@@ -24,8 +24,12 @@ def test_publish_edit_republish_compare_restore(session):
     assert (v1.number, v1.name, v1.is_live) == (1, "Ada Lovelace", True)
     assert _status(session, owner, card) == "published"
 
-    service.save_draft(session=session, owner=owner, card_id=card.id,
-                       content=rich(name="Ada King", interests=["Mathematics", "Poetry", "Horses"]))
+    service.save_draft(
+        session=session,
+        owner=owner,
+        card_id=card.id,
+        content=rich(name="Ada King", interests=["Mathematics", "Poetry", "Horses"]),
+    )
     assert _status(session, owner, card) == "changed"
     public = service.get_public(session=session, slug=card.slug)
     assert public.content.name == "Ada Lovelace" and public.version == 1  # visitors still see v1
@@ -37,9 +41,10 @@ def test_publish_edit_republish_compare_restore(session):
     assert [(v.number, v.is_live) for v in versions] == [(2, True), (1, False)]
 
     rows = service.compare_versions(session=session, owner=owner, card_id=card.id, a=1, b=2)
-    assert rows == [{"field": "name", "before": "Ada Lovelace", "after": "Ada King"},
-                    {"field": "interests", "before": ["Mathematics", "Poetry"],
-                     "after": ["Mathematics", "Poetry", "Horses"]}]
+    assert rows == [
+        {"field": "name", "before": "Ada Lovelace", "after": "Ada King"},
+        {"field": "interests", "before": ["Mathematics", "Poetry"], "after": ["Mathematics", "Poetry", "Horses"]},
+    ]
     assert service.compare_versions(session=session, owner=owner, card_id=card.id, a=2, b=2) == []
     with pytest.raises(NotFound):
         service.compare_versions(session=session, owner=owner, card_id=card.id, a=1, b=9)
@@ -65,8 +70,10 @@ def test_compare_reports_item_fields_added_and_removed(session):
     doc["works"].append({"title": "Note H", "description": "", "image_url": "", "link": ""})
     service.save_draft(session=session, owner=owner, card_id=card.id, content=doc)
     service.publish(session=session, owner=owner, card_id=card.id)
-    rows = {r["field"]: (r["before"], r["after"])
-            for r in service.compare_versions(session=session, owner=owner, card_id=card.id, a=1, b=2)}
+    rows = {
+        r["field"]: (r["before"], r["after"])
+        for r in service.compare_versions(session=session, owner=owner, card_id=card.id, a=1, b=2)
+    }
     assert rows["theme.template"] == ("modern", "bold")
     assert rows["services.0.price_range"] == ("£100-£200", "£300")
     assert rows["services.1.title"] == ("Notes", None)

@@ -25,10 +25,20 @@ ADA = "ada@engines.example.com"
 def _queued(session, **fields) -> ScheduledMessage:
     """A committed, due, queued message to a new contact, with no delivery job queued for it."""
     owner = make_user(session)
-    contact = contact_service.create(session=session, owner=owner,
-                                     data={"first_name": "Ada", "emails": [{"value": ADA}]})
-    message = ScheduledMessage(owner_id=owner.id, contact_id=contact.id, channel="email", to=ADA, subject="Hi",
-                               body="Hello", send_at=clock.now(), status=QUEUED, **fields)
+    contact = contact_service.create(
+        session=session, owner=owner, data={"first_name": "Ada", "emails": [{"value": ADA}]}
+    )
+    message = ScheduledMessage(
+        owner_id=owner.id,
+        contact_id=contact.id,
+        channel="email",
+        to=ADA,
+        subject="Hi",
+        body="Hello",
+        send_at=clock.now(),
+        status=QUEUED,
+        **fields,
+    )
     session.add(message)
     session.commit()
     return message
@@ -141,10 +151,12 @@ def test_a_failed_send_is_recorded_and_not_retried(session, outbox, monkeypatch)
 
 def test_cancelled_messages_are_not_sent(session, outbox):
     owner = make_user(session)
-    contact = contact_service.create(session=session, owner=owner,
-                                     data={"first_name": "Ada", "emails": [{"value": ADA}]})
-    message = service.send(session=session, owner=owner, contact_id=contact.id, channel="email", subject="Hi",
-                           body="Hello")
+    contact = contact_service.create(
+        session=session, owner=owner, data={"first_name": "Ada", "emails": [{"value": ADA}]}
+    )
+    message = service.send(
+        session=session, owner=owner, contact_id=contact.id, channel="email", subject="Hi", body="Hello"
+    )
     assert service.cancel(session=session, owner=owner, message_id=message.id).status == "canceled"
     session.commit()  # the delivery job runs now, and finds it cancelled
     drain_local()

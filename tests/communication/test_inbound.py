@@ -25,16 +25,29 @@ ADA_EMAIL, ADA_PHONE = "ada@engines.example.com", "+12025550143"
 
 def _contact(session, owner, **fields):
     """A saved contact, Ada Lovelace, with an email address and a phone number."""
-    data = {"first_name": "Ada", "last_name": "Lovelace", "emails": [{"value": ADA_EMAIL}],
-            "phones": [{"value": ADA_PHONE}], **fields}
+    data = {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "emails": [{"value": ADA_EMAIL}],
+        "phones": [{"value": ADA_PHONE}],
+        **fields,
+    }
     return contact_service.create(session=session, owner=owner, data=data)
 
 
 def _sent(session, owner, contact, channel: str = "whatsapp", status: str = SENT) -> ScheduledMessage:
     """A message to the contact as the delivery job leaves it (sent now, on the app clock)."""
     to = ADA_EMAIL if channel == "email" else ADA_PHONE
-    row = ScheduledMessage(owner_id=owner.id, contact_id=contact.id, channel=channel, to=to, body="Hello",
-                           send_at=clock.now(), status=status, provider_id="SM1")
+    row = ScheduledMessage(
+        owner_id=owner.id,
+        contact_id=contact.id,
+        channel=channel,
+        to=to,
+        body="Hello",
+        send_at=clock.now(),
+        status=status,
+        provider_id="SM1",
+    )
     session.add(row)
     session.flush()
     return row
@@ -55,14 +68,16 @@ def _inbound(session, owner, contact) -> list:
 def test_migration_matches_the_inbound_model(db):
     with get_engine().connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
-        diff = [d for d in compare_metadata(context, metadata)
-                if any(f"'{t}'" in repr(d) for t in ("inbound_messages", "scheduled_messages"))]
+        diff = [
+            d
+            for d in compare_metadata(context, metadata)
+            if any(f"'{t}'" in repr(d) for t in ("inbound_messages", "scheduled_messages"))
+        ]
     assert diff == []
     assert "inbound_messages" in metadata.tables
 
 
-@pytest.mark.parametrize("sender", [f"whatsapp:{ADA_PHONE}", ADA_PHONE, "whatsapp:+1 (202) 555-0143",
-                                    "202-555-0143"])
+@pytest.mark.parametrize("sender", [f"whatsapp:{ADA_PHONE}", ADA_PHONE, "whatsapp:+1 (202) 555-0143", "202-555-0143"])
 def test_whatsapp_reply_is_matched_by_number_however_written(session, sender):
     owner = make_user(session)
     contact = _contact(session, owner)
@@ -87,9 +102,14 @@ def test_email_reply_is_matched_by_address_with_a_display_name(session):
     owner = make_user(session)
     contact = _contact(session, owner)
     _sent(session, owner, contact, channel="email")
-    row = inbound.record_reply(session=session, channel="email", sender="Ada Lovelace <ADA@Engines.Example.com>",
-                               subject="Re: Nice to meet you", body="Likewise!\n\n> quoted",
-                               provider_id="<abc@mail.example.com>")
+    row = inbound.record_reply(
+        session=session,
+        channel="email",
+        sender="Ada Lovelace <ADA@Engines.Example.com>",
+        subject="Re: Nice to meet you",
+        body="Likewise!\n\n> quoted",
+        provider_id="<abc@mail.example.com>",
+    )
     assert row is not None and (row.sender, row.contact_id) == (ADA_EMAIL, contact.id)
     [entry] = _inbound(session, owner, contact)
     assert (entry.channel, entry.subject, entry.body) == ("email", "Re: Nice to meet you", "Likewise!\n\n> quoted")
@@ -99,8 +119,9 @@ def test_email_reply_does_not_match_a_whatsapp_message(session):
     owner = make_user(session)
     contact = _contact(session, owner)
     _sent(session, owner, contact)
-    assert inbound.record_reply(session=session, channel="email", sender=ADA_EMAIL, body="Hi",
-                                provider_id="<x@y>") is None
+    assert (
+        inbound.record_reply(session=session, channel="email", sender=ADA_EMAIL, body="Hi", provider_id="<x@y>") is None
+    )
 
 
 @pytest.mark.parametrize("sender", ["whatsapp:+14155550100", "not a number", "", "whatsapp:"])
@@ -177,8 +198,14 @@ def test_long_bodies_and_subjects_are_capped(session):
     owner = make_user(session)
     contact = _contact(session, owner)
     _sent(session, owner, contact, channel="email")
-    row = inbound.record_reply(session=session, channel="email", sender=ADA_EMAIL, subject="s" * 500,
-                               body="b" * 30000, provider_id="<" + "m" * 300 + ">")
+    row = inbound.record_reply(
+        session=session,
+        channel="email",
+        sender=ADA_EMAIL,
+        subject="s" * 500,
+        body="b" * 30000,
+        provider_id="<" + "m" * 300 + ">",
+    )
     assert (len(row.subject), len(row.body)) == (200, 20000)
     assert row.provider_id.startswith("sha256:") and len(row.provider_id) <= 200
 

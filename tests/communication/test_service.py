@@ -25,24 +25,38 @@ ADA = "ada@engines.example.com"
 
 def _contact(session, owner, **fields):
     """A saved contact with an email address and a phone number."""
-    data = {"first_name": "Ada", "last_name": "Lovelace", "emails": [{"value": ADA}],
-            "phones": [{"value": "+12025550143"}], **fields}
+    data = {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "emails": [{"value": ADA}],
+        "phones": [{"value": "+12025550143"}],
+        **fields,
+    }
     return contact_service.create(session=session, owner=owner, data=data)
 
 
 def test_migration_matches_the_communication_models(db):
     with get_engine().connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
-        diff = [d for d in compare_metadata(context, metadata)
-                if any(f"'{t}'" in repr(d) for t in ("message_templates", "scheduled_messages"))]
+        diff = [
+            d
+            for d in compare_metadata(context, metadata)
+            if any(f"'{t}'" in repr(d) for t in ("message_templates", "scheduled_messages"))
+        ]
     assert diff == []
 
 
 def test_send_now_emails_the_contact_and_adds_to_the_timeline(session, outbox):
     owner = make_user(session)
     contact = _contact(session, owner)
-    message = service.send(session=session, owner=owner, contact_id=contact.id, channel="email",
-                           subject="Nice to meet you", body="Hi Ada,\n\nGreat to meet you.")
+    message = service.send(
+        session=session,
+        owner=owner,
+        contact_id=contact.id,
+        channel="email",
+        subject="Nice to meet you",
+        body="Hi Ada,\n\nGreat to meet you.",
+    )
     assert outbox.emails() == []  # nothing leaves before the commit
     session.commit()
     drain_local()
@@ -60,8 +74,9 @@ def test_send_now_emails_the_contact_and_adds_to_the_timeline(session, outbox):
 def test_deliver_twice_sends_once(session, outbox):
     owner = make_user(session)
     contact = _contact(session, owner)
-    message = service.send(session=session, owner=owner, contact_id=contact.id, channel="email", subject="Hi",
-                           body="Hello")
+    message = service.send(
+        session=session, owner=owner, contact_id=contact.id, channel="email", subject="Hi", body="Hello"
+    )
     session.commit()
     drain_local()
     assert jobs.deliver(message.id) == "sent"
@@ -82,8 +97,15 @@ def test_rolled_back_send_queues_nothing(session, outbox):
 def test_send_later_waits_until_due(session, outbox):
     owner = make_user(session)
     contact = _contact(session, owner)
-    message = service.send(session=session, owner=owner, contact_id=contact.id, channel="email", subject="Later",
-                           body="Hello later", send_at=clock.now() + timedelta(hours=2))
+    message = service.send(
+        session=session,
+        owner=owner,
+        contact_id=contact.id,
+        channel="email",
+        subject="Later",
+        body="Hello later",
+        send_at=clock.now() + timedelta(hours=2),
+    )
     session.commit()
     try:
         drain_local()
@@ -102,8 +124,9 @@ def test_send_later_waits_until_due(session, outbox):
 def test_send_whatsapp_uses_the_first_phone(session, outbox):
     owner = make_user(session)
     contact = _contact(session, owner)
-    message = service.send(session=session, owner=owner, contact_id=contact.id, channel="whatsapp",
-                           subject="ignored", body="Hi Ada!")
+    message = service.send(
+        session=session, owner=owner, contact_id=contact.id, channel="whatsapp", subject="ignored", body="Hi Ada!"
+    )
     assert (message.to, message.subject) == ("+12025550143", "")
     session.commit()
     drain_local()
@@ -116,8 +139,9 @@ def test_send_whatsapp_uses_the_first_phone(session, outbox):
 def test_failed_delivery_is_recorded(session, outbox, monkeypatch):
     owner = make_user(session)
     contact = _contact(session, owner)
-    message = service.send(session=session, owner=owner, contact_id=contact.id, channel="email", subject="Hi",
-                           body="Hello")
+    message = service.send(
+        session=session, owner=owner, contact_id=contact.id, channel="email", subject="Hi", body="Hello"
+    )
 
     def broken(_message):
         raise OSError("SMTP down")
@@ -140,10 +164,15 @@ def test_contact_without_an_address_is_refused(session, channel, fields):
     assert info.value.field == "to"
 
 
-@pytest.mark.parametrize(("fields", "field"), [
-    ({"channel": "fax"}, "channel"), ({"body": "  "}, "body"), ({"subject": "s" * 201}, "subject"),
-    ({"send_at_days": 400}, "send_at"),
-])
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"channel": "fax"}, "channel"),
+        ({"body": "  "}, "body"),
+        ({"subject": "s" * 201}, "subject"),
+        ({"send_at_days": 400}, "send_at"),
+    ],
+)
 def test_send_validates_its_input(session, fields, field):
     owner = make_user(session)
     contact = _contact(session, owner)
@@ -188,13 +217,31 @@ def test_send_from_template_fills_the_variables_for_the_contact(session, outbox)
 
     owner = make_user(session)
     contact = _contact(session, owner)
-    email = flows.send_from_template(session=session, owner=owner, contact_id=contact.id, channel="email",
-                                     subject="Hello {{ contact.first_name }}", body="Dear {{ contact.full_name }}")
-    chat = flows.send_from_template(session=session, owner=owner, contact_id=contact.id, channel="whatsapp",
-                                    subject="{{ contact.nope }} is ignored", body="Hi {{ contact.first_name }}")
+    email = flows.send_from_template(
+        session=session,
+        owner=owner,
+        contact_id=contact.id,
+        channel="email",
+        subject="Hello {{ contact.first_name }}",
+        body="Dear {{ contact.full_name }}",
+    )
+    chat = flows.send_from_template(
+        session=session,
+        owner=owner,
+        contact_id=contact.id,
+        channel="whatsapp",
+        subject="{{ contact.nope }} is ignored",
+        body="Hi {{ contact.first_name }}",
+    )
     assert (email.subject, email.body) == ("Hello Ada", "Dear Ada Lovelace")
     assert (chat.subject, chat.body) == ("", "Hi Ada")
     with pytest.raises(ValidationError) as refused:
-        flows.send_from_template(session=session, owner=owner, contact_id=contact.id, channel="email",
-                                 subject="", body="Hi {{ contact.nickname }}")
+        flows.send_from_template(
+            session=session,
+            owner=owner,
+            contact_id=contact.id,
+            channel="email",
+            subject="",
+            body="Hi {{ contact.nickname }}",
+        )
     assert refused.value.field == "body" and len(service.list_(session=session, owner=owner)) == 2

@@ -23,14 +23,22 @@ def make_user(session, email: str = "owner@example.com", name: str = "Owner") ->
     return user_service.create(session=session, email=email, password=PASSWORD, name=name, verified=True)
 
 
-def card_doc(name: str = "Grace Hopper", email: str = "grace@navy.example.com", phone: str = "+1 202 555 0143",
-             company: str = "US Navy", headline: str = "Rear Admiral") -> dict:
+def card_doc(
+    name: str = "Grace Hopper",
+    email: str = "grace@navy.example.com",
+    phone: str = "+1 202 555 0143",
+    company: str = "US Navy",
+    headline: str = "Rear Admiral",
+) -> dict:
     """A card document with the fields contacts take from a card."""
     return {
-        "name": name, "headline": headline,
+        "name": name,
+        "headline": headline,
         "business": {"name": company, "website": "navy.example.com"},
-        "contacts": [{"kind": "email", "label": "Work", "value": email, "preferred": True},
-                     {"kind": "phone", "label": "Mobile", "value": phone}],
+        "contacts": [
+            {"kind": "email", "label": "Work", "value": email, "preferred": True},
+            {"kind": "phone", "label": "Mobile", "value": phone},
+        ],
         "socials": [{"kind": "linkedin", "url": "https://www.linkedin.com/in/grace"}],
     }
 
@@ -46,8 +54,9 @@ def publish_card(session, owner: User, doc: dict | None = None) -> Card:
 
 def notifications(session, user: User, kind: str) -> list[Notification]:
     """The user's notifications of a kind."""
-    return list(session.exec(select(Notification).where(Notification.user_id == user.id,
-                                                        Notification.kind == kind)).all())
+    return list(
+        session.exec(select(Notification).where(Notification.user_id == user.id, Notification.kind == kind)).all()
+    )
 
 
 @contextmanager

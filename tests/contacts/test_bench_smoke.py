@@ -11,8 +11,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_contacts_bench_prints_every_row():
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "contacts_bench.py"), "--contacts", "50",
-                             "--repeat", "2"], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "contacts_bench.py"), "--contacts", "50", "--repeat", "2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     rows = re.findall(r"^  (.+?) +[\d.]+ ms +[\d.]+x pk fetch$", result.stdout, flags=re.M)
     assert len(rows) == 8 and rows[0] == "reference: SELECT 1", result.stdout

@@ -48,21 +48,34 @@ def test_republish_refreshes_card_fields_and_keeps_the_savers_own(db):
         owner, visitor = make_user(s), make_user(s, "visitor@example.com")
         card = publish_card(s, owner)
         contact = enrichment.save_from_card(session=s, saver=visitor, slug=card.slug)
-        service.update(session=s, owner=visitor, contact_id=contact.id,
-                       changes={"note": "Met at the COBOL talk", "tags": ["navy"], "stage": "partner",
-                                "event": "Tech Summit"})
+        service.update(
+            session=s,
+            owner=visitor,
+            contact_id=contact.id,
+            changes={"note": "Met at the COBOL talk", "tags": ["navy"], "stage": "partner", "event": "Tech Summit"},
+        )
     with session_scope() as s:
-        card_service.save_draft(session=s, owner=owner, card_id=card.id,
-                                content=card_doc(company="Remington Rand", email="grace@rand.example.com",
-                                                 headline="Director"))
+        card_service.save_draft(
+            session=s,
+            owner=owner,
+            card_id=card.id,
+            content=card_doc(company="Remington Rand", email="grace@rand.example.com", headline="Director"),
+        )
         card_flows.publish(session=s, owner=owner, card_id=card.id)
     drain_local()
     with session_scope() as s:
         read = service.get(session=s, owner=visitor, contact_id=contact.id)
         assert (read.company, read.title, [e.value for e in read.emails]) == (
-            "Remington Rand", "Director", ["grace@rand.example.com"])
+            "Remington Rand",
+            "Director",
+            ["grace@rand.example.com"],
+        )
         assert (read.notes, read.stage, read.event, [t.name for t in read.tags]) == (
-            "Met at the COBOL talk", "partner", "Tech Summit", ["navy"])
+            "Met at the COBOL talk",
+            "partner",
+            "Tech Summit",
+            ["navy"],
+        )
         page = service.list_(session=s, owner=visitor, filters={"query": "rand.example"})
         assert page.total == 1  # the search column follows the refresh
 
@@ -70,13 +83,15 @@ def test_republish_refreshes_card_fields_and_keeps_the_savers_own(db):
 def test_a_matching_email_links_the_contact_to_the_card(session):
     owner, someone = make_user(session), make_user(session, "someone@example.com")
     card = publish_card(session, owner)
-    contact = service.create(session=session, owner=someone,
-                             data={"full_name": "G. Hopper", "emails": [{"value": "GRACE@navy.example.com"}]})
+    contact = service.create(
+        session=session, owner=someone, data={"full_name": "G. Hopper", "emails": [{"value": "GRACE@navy.example.com"}]}
+    )
     assert contact.card_id == card.id
     details = enrichment.card_details(session=session, owner=someone, contact_id=contact.id)
     assert details is not None and details.content.business.name == "US Navy"
-    stranger = service.create(session=session, owner=someone,
-                              data={"full_name": "Nobody", "emails": [{"value": "nobody@example.com"}]})
+    stranger = service.create(
+        session=session, owner=someone, data={"full_name": "Nobody", "emails": [{"value": "nobody@example.com"}]}
+    )
     assert stranger.card_id is None
     assert enrichment.enrich(session=session, owner=someone, contact_id=stranger.id) is False
     assert enrichment.card_details(session=session, owner=someone, contact_id=stranger.id) is None
@@ -84,8 +99,16 @@ def test_a_matching_email_links_the_contact_to_the_card(session):
 
 def _share(session, slug, **changes):
     """A share-back with sensible defaults."""
-    fields = {"name": "Lead Person", "email": "lead@example.com", "phone": "", "company": "Leads Ltd",
-              "note": "Let's talk", "consent": True, "consent_text": CONSENT, "ip": "203.0.113.7"}
+    fields = {
+        "name": "Lead Person",
+        "email": "lead@example.com",
+        "phone": "",
+        "company": "Leads Ltd",
+        "note": "Let's talk",
+        "consent": True,
+        "consent_text": CONSENT,
+        "ip": "203.0.113.7",
+    }
     return sharing.share_back(session=session, slug=slug, **{**fields, **changes})
 
 
@@ -110,8 +133,12 @@ def test_share_back_creates_a_lead_with_consent_and_merges_a_repeat(session):
     card = publish_card(session, owner)
     lead = _share(session, card.slug)
     read = service.get(session=session, owner=owner, contact_id=lead.id)
-    assert (read.source, read.full_name, read.company, read.notes) == ("share_back", "Lead Person", "Leads Ltd",
-                                                                        "Let's talk")
+    assert (read.source, read.full_name, read.company, read.notes) == (
+        "share_back",
+        "Lead Person",
+        "Leads Ltd",
+        "Let's talk",
+    )
     assert read.consents[0]["text"] == CONSENT and read.consents[0]["ip"] == "203.0.113.7"
     assert clock.as_utc(datetime.fromisoformat(read.consents[0]["at"])) <= clock.now()
     assert [h.channel for h in history.timeline(session=session, owner=owner, contact_id=lead.id)] == ["share_back"]

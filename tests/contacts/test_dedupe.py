@@ -71,10 +71,15 @@ def _state(session, contact_id) -> dict:
     row = session.get(SavedContact, contact_id)
     session.refresh(row)
     read = store.read_one(session=session, contact=row).model_dump()
-    read["reminders"] = sorted(str(r.id) for r in reminders.list_for(session=session, owner=_owner(session, row),
-                                                                     contact_id=contact_id, include_done=True))
-    read["history"] = sorted(str(h.id) for h in history.timeline(session=session, owner=_owner(session, row),
-                                                                 contact_id=contact_id))
+    read["reminders"] = sorted(
+        str(r.id)
+        for r in reminders.list_for(
+            session=session, owner=_owner(session, row), contact_id=contact_id, include_done=True
+        )
+    )
+    read["history"] = sorted(
+        str(h.id) for h in history.timeline(session=session, owner=_owner(session, row), contact_id=contact_id)
+    )
     return read
 
 
@@ -87,23 +92,51 @@ def _owner(session, row):
 
 def test_merge_unions_and_moves_then_undo_restores_exactly(session):
     owner = make_user(session)
-    keep = _add(session, owner, "Ada Lovelace", company="", title="Analyst", notes="",
-                emails=[{"label": "work", "value": "ada@engines.example.com"}], tags=["vip"], stage="warm")
-    drop = _add(session, owner, "Ada King", company="Engines", title="Countess", note="Met at the salon",
-                emails=[{"value": "ADA@engines.example.com"}, {"value": "ada@home.example.com"}],
-                phones=[{"value": "+44 20 7946 0958"}], tags=["london"], event="Salon")
+    keep = _add(
+        session,
+        owner,
+        "Ada Lovelace",
+        company="",
+        title="Analyst",
+        notes="",
+        emails=[{"label": "work", "value": "ada@engines.example.com"}],
+        tags=["vip"],
+        stage="warm",
+    )
+    drop = _add(
+        session,
+        owner,
+        "Ada King",
+        company="Engines",
+        title="Countess",
+        note="Met at the salon",
+        emails=[{"value": "ADA@engines.example.com"}, {"value": "ada@home.example.com"}],
+        phones=[{"value": "+44 20 7946 0958"}],
+        tags=["london"],
+        event="Salon",
+    )
     reminders.set_reminder(session=session, owner=owner, contact_id=drop.id, quick="tomorrow", note="call")
-    history.log(session=session, owner=owner, contact_id=drop.id, channel="email", subject="Hi",
-                at=clock.now() - timedelta(days=1))
+    history.log(
+        session=session,
+        owner=owner,
+        contact_id=drop.id,
+        channel="email",
+        subject="Hi",
+        at=clock.now() - timedelta(days=1),
+    )
     before = {keep.id: _state(session, keep.id), drop.id: _state(session, drop.id)}
 
-    record = dedupe.merge(session=session, owner=owner, keep_id=keep.id, drop_id=drop.id,
-                          choices={"title": "drop"})
+    record = dedupe.merge(session=session, owner=owner, keep_id=keep.id, drop_id=drop.id, choices={"title": "drop"})
     merged = service.get(session=session, owner=owner, contact_id=keep.id)
     assert [e.value for e in merged.emails] == ["ada@engines.example.com", "ada@home.example.com"]
     assert [p.value for p in merged.phones] == ["+442079460958"]
     assert (merged.full_name, merged.company, merged.title, merged.stage, merged.event) == (
-        "Ada Lovelace", "Engines", "Countess", "warm", "Salon")
+        "Ada Lovelace",
+        "Engines",
+        "Countess",
+        "warm",
+        "Salon",
+    )
     assert merged.notes == "Met at the salon"
     assert [t.name for t in merged.tags] == ["london", "vip"]
     assert len(reminders.list_for(session=session, owner=owner, contact_id=keep.id)) == 1

@@ -16,21 +16,28 @@ from tests.contacts.helpers import make_user, notifications
 
 def _row(row: int, name: str, email: str = "", phone: str = "", **fields) -> ParsedRow:
     """A parsed row with a draft."""
-    draft = ContactDraft(full_name=name, emails=[LabeledValue(value=email)] if email else [],
-                         phones=[LabeledValue(value=phone)] if phone else [], **fields)
+    draft = ContactDraft(
+        full_name=name,
+        emails=[LabeledValue(value=email)] if email else [],
+        phones=[LabeledValue(value=phone)] if phone else [],
+        **fields,
+    )
     return ParsedRow(row=row, draft=draft)
 
 
 def test_a_bad_row_in_the_middle_does_not_stop_the_others(session):
     owner = make_user(session)
     seen = []
-    rows = [_row(1, "Ada", "ada@example.com", tags=["imported"]),
-            _row(2, "Broken", "not-an-email"),
-            ParsedRow(row=3, error="Line 7: no name, email or phone."),
-            _row(4, "Grace", phone="+1 202 555 0143"),
-            _row(5, "Ada Again", "ADA@example.com", company="Engines")]
-    report = imports.import_drafts(session=session, owner=owner, rows=rows,
-                                   progress=lambda done, total: seen.append((done, total)))
+    rows = [
+        _row(1, "Ada", "ada@example.com", tags=["imported"]),
+        _row(2, "Broken", "not-an-email"),
+        ParsedRow(row=3, error="Line 7: no name, email or phone."),
+        _row(4, "Grace", phone="+1 202 555 0143"),
+        _row(5, "Ada Again", "ADA@example.com", company="Engines"),
+    ]
+    report = imports.import_drafts(
+        session=session, owner=owner, rows=rows, progress=lambda done, total: seen.append((done, total))
+    )
     assert (report.created, report.merged, report.refused) == (2, 1, 2)
     assert [r.status for r in report.rows] == ["created", "refused", "refused", "created", "merged"]
     assert "emails.0" in report.rows[1].reason and report.rows[2].reason == "Line 7: no name, email or phone."
@@ -45,8 +52,7 @@ def test_a_bad_row_in_the_middle_does_not_stop_the_others(session):
 def test_uid_matches_before_email(session):
     owner = make_user(session)
     first = imports.import_drafts(session=session, owner=owner, rows=[_row(1, "Ada", "ada@one.example", uid="u-1")])
-    again = imports.import_drafts(session=session, owner=owner,
-                                  rows=[_row(1, "Ada L.", "ada@two.example", uid="u-1")])
+    again = imports.import_drafts(session=session, owner=owner, rows=[_row(1, "Ada L.", "ada@two.example", uid="u-1")])
     assert again.rows[0].status == "merged" and again.rows[0].contact_id == first.rows[0].contact_id
     read = service.get(session=session, owner=owner, contact_id=first.rows[0].contact_id)
     assert [e.value for e in read.emails] == ["ada@one.example", "ada@two.example"]
@@ -61,17 +67,23 @@ def test_a_crash_leaves_nothing_behind(db):
             raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError), session_scope() as s:
-        imports.import_drafts(session=s, owner=s.merge(owner), rows=[_row(1, "Ada", "a@example.com"),
-                                                                     _row(2, "Bob", "b@example.com")],
-                              progress=explode)
+        imports.import_drafts(
+            session=s,
+            owner=s.merge(owner),
+            rows=[_row(1, "Ada", "a@example.com"), _row(2, "Bob", "b@example.com")],
+            progress=explode,
+        )
     with session_scope() as s:
         assert s.exec(select(func.count()).select_from(SavedContact)).one() == 0
 
 
 def test_export_all_filtered_or_chosen_and_reimport_updates(session):
     owner, other = make_user(session), make_user(session, "other@example.com")
-    a = service.create(session=session, owner=owner, data={"full_name": "Ada", "stage": "client", "tags": ["vip"],
-                                                           "emails": [{"value": "ada@example.com"}]})
+    a = service.create(
+        session=session,
+        owner=owner,
+        data={"full_name": "Ada", "stage": "client", "tags": ["vip"], "emails": [{"value": "ada@example.com"}]},
+    )
     service.create(session=session, owner=owner, data={"full_name": "Bob"})
     theirs = service.create(session=session, owner=other, data={"full_name": "Eve"})
     assert [d.full_name for d in imports.export_drafts(session=session, owner=owner)] == ["Ada", "Bob"]
@@ -87,10 +99,12 @@ def test_export_all_filtered_or_chosen_and_reimport_updates(session):
     assert imports.import_drafts(session=session, owner=other, rows=[ParsedRow(row=1, draft=draft)]).created == 1
 
 
-VCARDS = (b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nN:Lovelace;Ada;;;\r\n"
-          b"EMAIL;TYPE=work:ada@engines.example.com\r\nUID:abc-1\r\nEND:VCARD\r\n"
-          b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bad Mail\r\nEMAIL:not-an-email\r\nEND:VCARD\r\n"
-          b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Grace\r\nTEL:+1 202 555 0143\r\nEND:VCARD\r\n")
+VCARDS = (
+    b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nN:Lovelace;Ada;;;\r\n"
+    b"EMAIL;TYPE=work:ada@engines.example.com\r\nUID:abc-1\r\nEND:VCARD\r\n"
+    b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bad Mail\r\nEMAIL:not-an-email\r\nEND:VCARD\r\n"
+    b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Grace\r\nTEL:+1 202 555 0143\r\nEND:VCARD\r\n"
+)
 
 
 def test_import_job_runs_in_the_background_and_stores_its_report(db):
@@ -114,8 +128,7 @@ def test_import_job_runs_in_the_background_and_stores_its_report(db):
 def test_an_unreadable_file_fails_the_job_cleanly(db):
     with session_scope() as s:
         owner = make_user(s)
-        job_id = imports.start_import(session=s, owner=owner, filename="x.vcf", data=b"\x00\x01garbage",
-                                      format="auto")
+        job_id = imports.start_import(session=s, owner=owner, filename="x.vcf", data=b"\x00\x01garbage", format="auto")
     drain_local()
     with session_scope() as s:
         job = s.get(ImportJob, job_id)
@@ -130,5 +143,6 @@ def test_start_import_checks_the_upload(session):
     with pytest.raises(ValidationError):
         imports.start_import(session=session, owner=owner, filename="a.xls", data=b"x", format="excel")
     with pytest.raises(ValidationError):
-        imports.start_import(session=session, owner=owner, filename="a.vcf",
-                             data=b"x" * (imports.MAX_IMPORT_BYTES + 1), format="vcard")
+        imports.start_import(
+            session=session, owner=owner, filename="a.vcf", data=b"x" * (imports.MAX_IMPORT_BYTES + 1), format="vcard"
+        )

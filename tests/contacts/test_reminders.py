@@ -23,8 +23,9 @@ def ada(session):
 
 def test_reminder_fires_once_when_due(session, ada):
     owner, contact = ada
-    reminder = reminders.set_reminder(session=session, owner=owner, contact_id=contact.id, quick="tomorrow",
-                                      note="Send the notes")
+    reminder = reminders.set_reminder(
+        session=session, owner=owner, contact_id=contact.id, quick="tomorrow", note="Send the notes"
+    )
     assert reminders.fire_due(session=session) == 0
     clock.advance(timedelta(hours=23))
     assert reminders.fire_due(session=session) == 0
@@ -59,14 +60,18 @@ def test_reminder_rules_and_owner_scope(session, ada):
         reminders.set_reminder(session=session, owner=owner, contact_id=contact.id)
     with pytest.raises(ValidationError):
         reminders.set_reminder(session=session, owner=owner, contact_id=contact.id, quick="someday")
-    reminder = reminders.set_reminder(session=session, owner=owner, contact_id=contact.id,
-                                      due_at=clock.now() + timedelta(hours=3))
+    reminder = reminders.set_reminder(
+        session=session, owner=owner, contact_id=contact.id, due_at=clock.now() + timedelta(hours=3)
+    )
     with pytest.raises(ValidationError):
         reminders.snooze(session=session, owner=owner, reminder_id=reminder.id, until=clock.now())
-    for call in (lambda: reminders.done(session=session, owner=other, reminder_id=reminder.id),
-                 lambda: reminders.snooze(session=session, owner=other, reminder_id=reminder.id,
-                                          until=clock.now() + timedelta(days=1)),
-                 lambda: reminders.list_for(session=session, owner=other, contact_id=contact.id)):
+    for call in (
+        lambda: reminders.done(session=session, owner=other, reminder_id=reminder.id),
+        lambda: reminders.snooze(
+            session=session, owner=other, reminder_id=reminder.id, until=clock.now() + timedelta(days=1)
+        ),
+        lambda: reminders.list_for(session=session, owner=other, contact_id=contact.id),
+    ):
         with pytest.raises(NotFound):
             call()
     assert reminders.list_for(session=session, owner=other) == []

@@ -8,8 +8,16 @@ from alembic.migration import MigrationContext
 from metaic.db import get_engine
 from metaic.schema import metadata
 
-TABLES = ("saved_contacts", "contact_identities", "tags", "contact_tags", "communication_history", "reminders",
-          "contact_merges", "import_jobs")
+TABLES = (
+    "saved_contacts",
+    "contact_identities",
+    "tags",
+    "contact_tags",
+    "communication_history",
+    "reminders",
+    "contact_merges",
+    "import_jobs",
+)
 
 
 def test_migration_matches_the_contact_models(db):

@@ -27,8 +27,16 @@ def book(session):
     other = make_user(session, "other@example.com")
     made = {}
     for name, extra in (
-        ("Ada Lovelace", {"company": "Engines", "event": "PyCon", "stage": "client", "tags": ["vip"],
-                          "emails": [{"value": "ada@engines.example.com"}]}),
+        (
+            "Ada Lovelace",
+            {
+                "company": "Engines",
+                "event": "PyCon",
+                "stage": "client",
+                "tags": ["vip"],
+                "emails": [{"value": "ada@engines.example.com"}],
+            },
+        ),
         ("Charles Babbage", {"company": "Engines", "event": "pycon", "source": "import"}),
         ("Grace Hopper", {"company": "Navy", "stage": "warm", "phones": [{"value": "+1 202 555 0143"}]}),
         ("alan turing", {"company": "Bletchley", "tags": ["vip", "math"]}),
@@ -42,7 +50,11 @@ def book(session):
 def test_sort_by_name_created_and_last_contacted(session, book):
     owner, made = book
     assert _names(service.list_(session=session, owner=owner)) == [
-        "Ada Lovelace", "alan turing", "Charles Babbage", "Grace Hopper"]
+        "Ada Lovelace",
+        "alan turing",
+        "Charles Babbage",
+        "Grace Hopper",
+    ]
     assert _names(service.list_(session=session, owner=owner, sort="-created"))[0] == "alan turing"
     history.log(session=session, owner=owner, contact_id=made["Grace Hopper"].id, channel="email")
     assert _names(service.list_(session=session, owner=owner, sort="-last_contacted"))[0] == "Grace Hopper"
@@ -59,11 +71,15 @@ def test_search_and_filters(session, book):
     assert service.list_(session=session, owner=owner, filters={"query": "100%"}).total == 0
     vip = next(t for t in tags.list_tags(session=session, owner=owner) if t.name == "vip")
     assert _names(service.list_(session=session, owner=owner, filters={"tag_id": vip.id})) == [
-        "Ada Lovelace", "alan turing"]
+        "Ada Lovelace",
+        "alan turing",
+    ]
     assert _names(service.list_(session=session, owner=owner, filters={"source": "import"})) == ["Charles Babbage"]
     assert _names(service.list_(session=session, owner=owner, filters={"stage": "warm"})) == ["Grace Hopper"]
     assert _names(service.list_(session=session, owner=owner, filters=ContactFilters(event="PYCON"))) == [
-        "Ada Lovelace", "Charles Babbage"]
+        "Ada Lovelace",
+        "Charles Babbage",
+    ]
 
 
 def test_reminder_due_filter(session, book):
@@ -89,10 +105,19 @@ def bulk_contacts(session, owner_id, count: int) -> None:
     rows = []
     for i in range(count):
         name = f"Person {i:05d}"
-        rows.append(SavedContact(owner_id=owner_id, full_name=name, company=f"Company {i % 97}",
-                                 sort_name=name.lower(), search_text=f"{name} company {i % 97}".lower(),
-                                 stage=("new", "warm", "client", "partner")[i % 4], event=f"event {i % 10}",
-                                 created_at=now, updated_at=now).model_dump())
+        rows.append(
+            SavedContact(
+                owner_id=owner_id,
+                full_name=name,
+                company=f"Company {i % 97}",
+                sort_name=name.lower(),
+                search_text=f"{name} company {i % 97}".lower(),
+                stage=("new", "warm", "client", "partner")[i % 4],
+                event=f"event {i % 10}",
+                created_at=now,
+                updated_at=now,
+            ).model_dump()
+        )
     session.execute(insert(SavedContact), rows)
     session.flush()
 
@@ -101,8 +126,14 @@ def test_a_page_of_ten_thousand_contacts_costs_three_queries(session):
     owner = make_user(session)
     bulk_contacts(session, owner.id, 10_000)
     with count_queries(session) as statements:
-        page = service.list_(session=session, owner=owner, filters={"query": "company 5", "stage": "warm"},
-                             sort="name", limit=50, offset=100)
+        page = service.list_(
+            session=session,
+            owner=owner,
+            filters={"query": "company 5", "stage": "warm"},
+            sort="name",
+            limit=50,
+            offset=100,
+        )
     # every word must appear somewhere: "company" always does, "5" in the name or the company
     assert page.total == sum(1 for i in range(10_000) if i % 4 == 1 and "5" in f"{i:05d} {i % 97}")
     assert len(page.items) == 50

@@ -20,30 +20,43 @@ def _create(session, owner, **fields):
 
 def test_create_normalises_emails_phones_and_links(session):
     owner = make_user(session)
-    contact = _create(session, owner, emails=[{"label": "work", "value": " Ada@Engines.Example.COM "}],
-                      phones=[{"label": "mobile", "value": "(202) 555-0143"}, {"value": "+44 20 7946 0958"}],
-                      links=[{"value": "ada.example.com"}], tags=["VIP", "london"], met_on="2026-11-01",
-                      event="PyCon", stage="warm", strength=4)
+    contact = _create(
+        session,
+        owner,
+        emails=[{"label": "work", "value": " Ada@Engines.Example.COM "}],
+        phones=[{"label": "mobile", "value": "(202) 555-0143"}, {"value": "+44 20 7946 0958"}],
+        links=[{"value": "ada.example.com"}],
+        tags=["VIP", "london"],
+        met_on="2026-11-01",
+        event="PyCon",
+        stage="warm",
+        strength=4,
+    )
     read = service.get(session=session, owner=owner, contact_id=contact.id)
     assert [e.value for e in read.emails] == ["ada@engines.example.com"]
     assert [p.value for p in read.phones] == ["+12025550143", "+442079460958"]
     assert [link.value for link in read.links] == ["https://ada.example.com"]
     assert [t.name for t in read.tags] == ["london", "VIP"]
     assert (read.event, read.stage, read.strength, str(read.met_on)) == ("PyCon", "warm", 4, "2026-11-01")
-    identities = session.exec(ContactIdentity.__table__.select().where(
-        ContactIdentity.contact_id == contact.id)).all()
+    identities = session.exec(ContactIdentity.__table__.select().where(ContactIdentity.contact_id == contact.id)).all()
     assert {(i.kind, i.value) for i in identities} == {
-        ("email", "ada@engines.example.com"), ("phone", "+12025550143"), ("phone", "+442079460958")}
+        ("email", "ada@engines.example.com"),
+        ("phone", "+12025550143"),
+        ("phone", "+442079460958"),
+    }
 
 
-@pytest.mark.parametrize(("fields", "field"), [
-    ({"emails": [{"value": "not-an-email"}]}, "emails.0"),
-    ({"phones": [{"value": "+1 12"}]}, "phones.0"),
-    ({"links": [{"value": "javascript:alert(1)"}]}, "links.0"),
-    ({"strength": 9}, "strength"),
-    ({"stage": "enemy"}, "stage"),
-    ({"full_name": "", "company": ""}, "full_name"),
-])
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"emails": [{"value": "not-an-email"}]}, "emails.0"),
+        ({"phones": [{"value": "+1 12"}]}, "phones.0"),
+        ({"links": [{"value": "javascript:alert(1)"}]}, "links.0"),
+        ({"strength": 9}, "strength"),
+        ({"stage": "enemy"}, "stage"),
+        ({"full_name": "", "company": ""}, "full_name"),
+    ],
+)
 def test_create_refuses_bad_fields(session, fields, field):
     owner = make_user(session)
     with pytest.raises(ValidationError) as err:
@@ -60,8 +73,12 @@ def test_name_is_built_from_first_and_last(session):
 def test_update_changes_only_given_fields(session):
     owner = make_user(session)
     contact = _create(session, owner, title="Analyst", notes="", tags=["a"])
-    service.update(session=session, owner=owner, contact_id=contact.id,
-                   changes={"title": "Countess", "emails": [{"value": "ADA@x.example.com"}], "tags": ["b"]})
+    service.update(
+        session=session,
+        owner=owner,
+        contact_id=contact.id,
+        changes={"title": "Countess", "emails": [{"value": "ADA@x.example.com"}], "tags": ["b"]},
+    )
     read = service.get(session=session, owner=owner, contact_id=contact.id)
     assert (read.title, read.company, read.emails[0].value) == ("Countess", "Engines", "ada@x.example.com")
     assert [t.name for t in read.tags] == ["b"]
@@ -92,8 +109,7 @@ def test_another_owners_contact_is_not_found_everywhere(session):
         lambda: reminders.set_reminder(session=session, owner=other, contact_id=contact.id, quick="tomorrow"),
         lambda: enrichment.enrich(session=session, owner=other, contact_id=contact.id),
         lambda: enrichment.card_details(session=session, owner=other, contact_id=contact.id),
-        lambda: dedupe.merge(session=session, owner=other, keep_id=contact.id,
-                             drop_id=_create(session, other).id),
+        lambda: dedupe.merge(session=session, owner=other, keep_id=contact.id, drop_id=_create(session, other).id),
         lambda: service.get(session=session, owner=owner, contact_id=uuid.uuid4()),
         lambda: service.get(session=session, owner=owner, contact_id="not-a-uuid"),
     ]
@@ -129,8 +145,9 @@ def test_history_timeline_and_last_contacted(session):
     owner = make_user(session)
     contact = _create(session, owner)
     history.log(session=session, owner=owner, contact_id=contact.id, channel="email", subject="Hello")
-    history.log(session=session, owner=owner, contact_id=contact.id, channel="phone", direction="inbound",
-                subject="Called back")
+    history.log(
+        session=session, owner=owner, contact_id=contact.id, channel="phone", direction="inbound", subject="Called back"
+    )
     entries = history.timeline(session=session, owner=owner, contact_id=contact.id)
     assert {e.subject for e in entries} == {"Hello", "Called back"}
     assert service.get(session=session, owner=owner, contact_id=contact.id).last_contacted_at is not None

@@ -16,9 +16,20 @@ REAL_SECRET = "k3J9-this-is-a-long-random-production-secret-value"
 @pytest.fixture
 def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """A clean environment with a fresh data folder; returns the folder."""
-    for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET",
-                 "APPLE_CLIENT_ID", "APPLE_TEAM_ID", "APPLE_PRIVATE_KEY", "WECHAT_APP_ID", "WECHAT_APP_SECRET",
-                 "ARGON2_TIME_COST", "ARGON2_MEMORY_KIB"):
+    for name in (
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "GOOGLE_CLIENT_ID",
+        "GOOGLE_CLIENT_SECRET",
+        "APPLE_CLIENT_ID",
+        "APPLE_TEAM_ID",
+        "APPLE_PRIVATE_KEY",
+        "WECHAT_APP_ID",
+        "WECHAT_APP_SECRET",
+        "ARGON2_TIME_COST",
+        "ARGON2_MEMORY_KIB",
+    ):
         monkeypatch.delenv(name, raising=False)
     data = tmp_path / "data"
     monkeypatch.setenv("METAIC_DATA_DIR", str(data))

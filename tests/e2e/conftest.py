@@ -22,8 +22,15 @@ from tests.support.fake_providers import SmtpSink
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                 "--disable-background-networking", "--disable-component-update"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 START_TIMEOUT = 600
 
 
@@ -96,26 +103,48 @@ def app_server(e2e_database_url: str, tmp_path_factory: pytest.TempPathFactory) 
         yield from _serve(port, data_dir, postgres_url, smtp_port, sink)
 
 
-def _serve(port: int, data_dir: Path, postgres_url: str, smtp_port: int,
-           sink: FilingSmtpSink) -> Iterator[RunningApp]:
+def _serve(port: int, data_dir: Path, postgres_url: str, smtp_port: int, sink: FilingSmtpSink) -> Iterator[RunningApp]:
     """Run the app until the session ends; its emails go to the test SMTP server."""
     base_url = f"http://127.0.0.1:{port}"
     bin_dir = str(Path(sys.executable).parent)
     env = {
         **os.environ,
         "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}",
-        "METAIC_ENV": "test", "METAIC_DATA_DIR": str(data_dir), "DATABASE_URL": postgres_url, "REDIS_URL": "",
-        "EMAIL_BACKEND": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
-        "PUBLIC_BASE_URL": base_url, "SECRET_KEY": "e2e-secret-key-0123456789-abcdefghij",
-        "REFLEX_USE_NPM": "1", "REFLEX_TELEMETRY_ENABLED": "false", "REFLEX_CHECK_LATEST_VERSION": "false",
+        "METAIC_ENV": "test",
+        "METAIC_DATA_DIR": str(data_dir),
+        "DATABASE_URL": postgres_url,
+        "REDIS_URL": "",
+        "EMAIL_BACKEND": "smtp",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp_port),
+        "PUBLIC_BASE_URL": base_url,
+        "SECRET_KEY": "e2e-secret-key-0123456789-abcdefghij",
+        "REFLEX_USE_NPM": "1",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "REFLEX_CHECK_LATEST_VERSION": "false",
     }
     env.setdefault("NPM_CONFIG_REGISTRY", "https://registry.npmjs.org/")
     log_path = data_dir / "app.log"
     with log_path.open("w") as log:
         proc = subprocess.Popen(
-            [shutil.which("reflex", path=env["PATH"]) or "reflex", "run", "--env", "prod", "--single-port",
-             "--frontend-port", str(port), "--backend-host", "127.0.0.1", "--loglevel", "info"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                shutil.which("reflex", path=env["PATH"]) or "reflex",
+                "run",
+                "--env",
+                "prod",
+                "--single-port",
+                "--frontend-port",
+                str(port),
+                "--backend-host",
+                "127.0.0.1",
+                "--loglevel",
+                "info",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         _wait_until_up(base_url, proc, log_path)
@@ -135,8 +164,10 @@ def _wait_until_up(base_url: str, proc: subprocess.Popen, log_path: Path) -> Non
         if proc.poll() is not None:
             pytest.fail(f"the app exited with {proc.returncode}:\n{log_path.read_text()[-4000:]}")
         try:
-            if httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200 and \
-                    httpx.get(f"{base_url}/login", timeout=5, follow_redirects=True).status_code == 200:
+            if (
+                httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200
+                and httpx.get(f"{base_url}/login", timeout=5, follow_redirects=True).status_code == 200
+            ):
                 return
         except httpx.HTTPError:
             pass

@@ -94,8 +94,11 @@ def test_account_journey(app_server, browser):
     _sign_in(page, base, totp=totp)
 
     # A second browser signs in too; the first one revokes it.
-    other = browser.new_context(viewport={"width": 390, "height": 844}, user_agent="Mozilla/5.0 (iPhone; CPU "
-                                "iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1")
+    other = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        user_agent="Mozilla/5.0 (iPhone; CPU "
+        "iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1",
+    )
     other_page = other.new_page()
     _sign_in(other_page, base, totp=totp)
 

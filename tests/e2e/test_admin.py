@@ -20,8 +20,9 @@ def _user(app_server, email: str, role: str = "user") -> None:
     """A verified account in the app's database."""
     with Session(engine_for(app_server.database_url)) as session:
         if user_service.get_by_email(session=session, email=email) is None:
-            user_service.create(session=session, email=email, password=PASSWORD, name=email.split("@")[0],
-                                role=role, verified=True)
+            user_service.create(
+                session=session, email=email, password=PASSWORD, name=email.split("@")[0], role=role, verified=True
+            )
             session.commit()
 
 

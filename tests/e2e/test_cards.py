@@ -117,8 +117,14 @@ def test_card_journey(app_server, browser, owner, tmp_path):
     visitor = browser.new_context(viewport={"width": 390, "height": 844})
     public = visitor.new_page()
     public.goto(f"{base}/c/{slug}")
-    for text in ("Ada Lovelace", "Mathematician, first programmer", "Analytical Engines Ltd", "Engine programming",
-                 "Poetry", "王小明 🚀"):
+    for text in (
+        "Ada Lovelace",
+        "Mathematician, first programmer",
+        "Analytical Engines Ltd",
+        "Engine programming",
+        "Poetry",
+        "王小明 🚀",
+    ):
         expect(public.locator("body")).to_contain_text(text)
     card_vcf = httpx.get(f"{base}/c/{slug}.vcf")
     parsed = vobject.readOne(card_vcf.text)

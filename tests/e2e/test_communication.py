@@ -43,12 +43,15 @@ def _smtp_mail(app_server, to: str, subject: str, timeout: float = 20):
 def test_saved_card_notifies_live_then_a_templated_email_and_a_live_chat(app_server, browser):
     base = app_server.base_url
     with Session(engine_for(app_server.database_url)) as session:
-        user_service.create(session=session, email="ann@example.com", password=PASSWORD, name="Ann Lee",
-                            verified=True)
-        ben = user_service.create(session=session, email="ben@example.com", password=PASSWORD, name="Ben Okafor",
-                                  verified=True)
-        slug = publish_card(session, ben, card_doc(name="Ben Okafor", email="ben@example.com",
-                                                   company="Okafor Labs", headline="Founder")).slug
+        user_service.create(session=session, email="ann@example.com", password=PASSWORD, name="Ann Lee", verified=True)
+        ben = user_service.create(
+            session=session, email="ben@example.com", password=PASSWORD, name="Ben Okafor", verified=True
+        )
+        slug = publish_card(
+            session,
+            ben,
+            card_doc(name="Ben Okafor", email="ben@example.com", company="Okafor Labs", headline="Founder"),
+        ).slug
         session.commit()
 
     # Ben has MetaIC open; Ann saves his card from its public page.

@@ -101,8 +101,7 @@ def _published_card(app_server, email: str) -> str:
     from metaic.cards import service as card_service
 
     with Session(engine_for(app_server.database_url)) as session:
-        owner = user_service.create(session=session, email=email, password=PASSWORD, name="Lin Owner",
-                                    verified=True)
+        owner = user_service.create(session=session, email=email, password=PASSWORD, name="Lin Owner", verified=True)
         card = card_service.create(session=session, owner=owner, name="Lin Owner")
         card_service.publish(session=session, owner=owner, card_id=card.id)
         session.commit()
@@ -157,9 +156,11 @@ def test_share_back_lands_as_a_lead_and_a_vcard_file_imports(app_server, browser
 
     # A Google CSV: one new person, and Vera again (same email), who is merged rather than duplicated.
     csv = tmp_path / "google.csv"
-    csv.write_text("First Name,Last Name,E-mail 1 - Label,E-mail 1 - Value\r\n"
-                   "Grace,Hopper,* Work,grace@navy.example\r\nVera,Visitor,Home,VERA@visitor.example\r\n",
-                   encoding="utf-8")
+    csv.write_text(
+        "First Name,Last Name,E-mail 1 - Label,E-mail 1 - Value\r\n"
+        "Grace,Hopper,* Work,grace@navy.example\r\nVera,Visitor,Home,VERA@visitor.example\r\n",
+        encoding="utf-8",
+    )
     page.goto(f"{base}/contacts")
     page.click("#import-contacts")
     page.set_input_files("#contacts-file input[type=file]", str(csv))

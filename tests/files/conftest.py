@@ -25,12 +25,10 @@ def data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 @pytest.fixture
 def user(session):
     """A verified account."""
-    return user_service.create(session=session, email="ada@example.com", password=PASSWORD, name="Ada",
-                               verified=True)
+    return user_service.create(session=session, email="ada@example.com", password=PASSWORD, name="Ada", verified=True)
 
 
 @pytest.fixture
 def other(session):
     """A second verified account."""
-    return user_service.create(session=session, email="bob@example.com", password=PASSWORD, name="Bob",
-                               verified=True)
+    return user_service.create(session=session, email="bob@example.com", password=PASSWORD, name="Bob", verified=True)

@@ -97,6 +97,7 @@ def png_bomb(side: int = 20000) -> bytes:
 
 def png_header_only(width: int, height: int) -> bytes:
     """A PNG signature and an IHDR claiming a size, then an empty image: a header-only bomb."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 

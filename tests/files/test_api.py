@@ -51,12 +51,22 @@ def _bearer(email: str) -> dict:
     return {"Authorization": f"Bearer {pair.access_token}"}
 
 
-def _post(client: TestClient, data: bytes, *, filename: str = "photo.jpg", purpose: str = "avatar",
-          headers: dict | None = None, content_type: str = "image/jpeg"):
+def _post(
+    client: TestClient,
+    data: bytes,
+    *,
+    filename: str = "photo.jpg",
+    purpose: str = "avatar",
+    headers: dict | None = None,
+    content_type: str = "image/jpeg",
+):
     """POST a multipart upload."""
-    return client.post("/api/v1/files", files={"file": (filename, data, content_type)}, data={"purpose": purpose},
-                       headers=ORIGIN if headers is None else headers)
-
+    return client.post(
+        "/api/v1/files",
+        files={"file": (filename, data, content_type)},
+        data={"purpose": purpose},
+        headers=ORIGIN if headers is None else headers,
+    )
 
 
 def test_upload_with_cookie(client):
@@ -92,10 +102,15 @@ def test_unauthenticated_and_cross_site_refused(client):
     assert client.get("/api/v1/files").json() == []
 
 
-@pytest.mark.parametrize(("data", "filename"), [
-    (imaging.SVG_WITH_SCRIPT, "logo.svg"), (imaging.HTML_PAGE, "photo.png"), (imaging.truncated_jpeg(), "a.jpg"),
-    (b"", "empty.jpg"),
-])
+@pytest.mark.parametrize(
+    ("data", "filename"),
+    [
+        (imaging.SVG_WITH_SCRIPT, "logo.svg"),
+        (imaging.HTML_PAGE, "photo.png"),
+        (imaging.truncated_jpeg(), "a.jpg"),
+        (b"", "empty.jpg"),
+    ],
+)
 def test_bad_files_get_422(client, data, filename):
     """Wrong or broken content: 422 problem details naming the file field."""
     _signed_in(client)
@@ -112,8 +127,9 @@ def test_missing_fields_and_wrong_bodies(client):
     assert {"file", "purpose"} <= body["errors"].keys()
     body = problem(_post(client, imaging.jpeg(), purpose="banner"), 422)
     assert "purpose" in body["errors"]
-    response = client.post("/api/v1/files", headers={**ORIGIN, "content-type": "multipart/form-data; boundary=x"},
-                           content=b"--x\r\nbroken")
+    response = client.post(
+        "/api/v1/files", headers={**ORIGIN, "content-type": "multipart/form-data; boundary=x"}, content=b"--x\r\nbroken"
+    )
     assert 400 <= response.status_code < 500
 
 
@@ -149,11 +165,23 @@ def test_huge_streamed_body_is_not_read_to_the_end(sqlite_db, monkeypatch):
         state["messages"].append(message)
 
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-        "path": "/api/v1/files", "raw_path": b"/api/v1/files", "query_string": b"", "root_path": "",
-        "headers": [(b"host", b"testserver"), (b"content-type", b"multipart/form-data; boundary=x"),
-                    (b"transfer-encoding", b"chunked"), (b"authorization", headers["Authorization"].encode())],
-        "client": ("127.0.0.1", 1234), "server": ("testserver", 80),
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/v1/files",
+        "raw_path": b"/api/v1/files",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"testserver"),
+            (b"content-type", b"multipart/form-data; boundary=x"),
+            (b"transfer-encoding", b"chunked"),
+            (b"authorization", headers["Authorization"].encode()),
+        ],
+        "client": ("127.0.0.1", 1234),
+        "server": ("testserver", 80),
     }
     asyncio.run(app(scope, receive, send))
     start = next(m for m in state["messages"] if m["type"] == "http.response.start")
@@ -213,10 +241,19 @@ def test_served_files_have_safe_headers(client):
 
 
 TRAVERSALS = [
-    "/files/../../etc/passwd", "/files/..%2f..%2fetc%2fpasswd", "/files/%2e%2e/%2e%2e/etc/passwd",
-    "/files/img/../../secret.txt", "/files/img/%2e%2e/%2e%2e/secret.txt", "/files/..%2fsecret.txt",
-    "/files/%2fetc%2fpasswd", "/files//etc/passwd", "/files/secret.txt", "/files/../secret.txt",
-    "/files/img/0123456789abcdef0123456789abcdef/..%2f..%2f..%2fsecret.txt", "/files/%00", "/files/",
+    "/files/../../etc/passwd",
+    "/files/..%2f..%2fetc%2fpasswd",
+    "/files/%2e%2e/%2e%2e/etc/passwd",
+    "/files/img/../../secret.txt",
+    "/files/img/%2e%2e/%2e%2e/secret.txt",
+    "/files/..%2fsecret.txt",
+    "/files/%2fetc%2fpasswd",
+    "/files//etc/passwd",
+    "/files/secret.txt",
+    "/files/../secret.txt",
+    "/files/img/0123456789abcdef0123456789abcdef/..%2f..%2f..%2fsecret.txt",
+    "/files/%00",
+    "/files/",
     "/files/img/0123456789abcdef0123456789abcdef/original.jpg",
 ]
 

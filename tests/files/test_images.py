@@ -24,10 +24,15 @@ def _open(data: bytes) -> Image.Image:
     return image
 
 
-@pytest.mark.parametrize(("data", "content_type"), [
-    (imaging.jpeg(), "image/jpeg"), (imaging.png(), "image/png"), (imaging.webp(), "image/webp"),
-    (imaging.gif_animated(), "image/gif"),
-])
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [
+        (imaging.jpeg(), "image/jpeg"),
+        (imaging.png(), "image/png"),
+        (imaging.webp(), "image/webp"),
+        (imaging.gif_animated(), "image/gif"),
+    ],
+)
 def test_accepted_types_by_content(data, content_type):
     """JPEG, PNG, WebP and GIF are recognised by their bytes."""
     info = images.inspect(data, **LIMITS)
@@ -72,14 +77,17 @@ def test_over_size_refused_with_both_numbers():
     assert "the limit is 1 MB" in info.value.message and f"{len(data) / MB:.1f}" in info.value.message
 
 
-@pytest.mark.parametrize("data", [
-    imaging.truncated_jpeg(),
-    imaging.png()[:200],
-    b"\x89PNG\r\n\x1a\n" + b"\x00" * 100,
-    b"\xff\xd8\xff\xe0" + b"garbage" * 20,
-    b"GIF89a\x01",
-    b"RIFF\x10\x00\x00\x00WEBPVP8 nonsense",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        imaging.truncated_jpeg(),
+        imaging.png()[:200],
+        b"\x89PNG\r\n\x1a\n" + b"\x00" * 100,
+        b"\xff\xd8\xff\xe0" + b"garbage" * 20,
+        b"GIF89a\x01",
+        b"RIFF\x10\x00\x00\x00WEBPVP8 nonsense",
+    ],
+)
 def test_damaged_files_refused(data):
     """A truncated or corrupt file with a good signature is refused as damaged (never a crash)."""
     with pytest.raises(ValidationError) as info:
@@ -124,8 +132,9 @@ def test_pixel_limit_is_our_own_check():
     """Just above the configured limit is refused with the dimensions; at the limit it is accepted."""
     with pytest.raises(ValidationError) as info:
         images.inspect(imaging.png(41, 40), max_bytes=MB, max_pixels=1600)
-    assert info.value.message == ("This image is 41 × 40 pixels; the limit is 0.0016 megapixels. "
-                                  "Resize it and upload it again.")
+    assert info.value.message == (
+        "This image is 41 × 40 pixels; the limit is 0.0016 megapixels. Resize it and upload it again."
+    )
     assert images.inspect(imaging.png(40, 40), max_bytes=MB, max_pixels=1600).width == 40
 
 

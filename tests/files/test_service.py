@@ -49,8 +49,9 @@ def _file_count(session) -> int:
 
 def test_png_named_jpg_is_accepted_as_png(session, user):
     """The type comes from the content: a PNG called .jpg is a PNG (and a transparent one stays PNG)."""
-    read = file_service.upload(session=session, owner=user, purpose="logo", filename="logo.jpg",
-                               data=imaging.png(120, 60, alpha=True))
+    read = file_service.upload(
+        session=session, owner=user, purpose="logo", filename="logo.jpg", data=imaging.png(120, 60, alpha=True)
+    )
     assert read.content_type == "image/png" and (read.width, read.height) == (120, 60)
     assert read.status == "processing" and read.urls == {}
     assert read.original_url.endswith(".png") and read.original_url.startswith("http://testserver/files/img/")
@@ -122,17 +123,27 @@ def test_quota_exceeded_has_a_clear_message(session, user, other, monkeypatch):
     used, quota = file_service.usage(session=session, owner=user)
     assert quota == 1_000_000 and used == _row(first.id).total_bytes > 500_000
     with pytest.raises(ValidationError) as info:
-        file_service.upload(session=session, owner=user, purpose="work", filename="b.jpg",
-                            data=imaging.noisy_jpeg(800, 800, seed=2))
-    expected = (f"Your storage is full ({used / 1_000_000:.1f} MB of 1 MB used). "
-                "Delete some images or upload a smaller one.")
+        file_service.upload(
+            session=session, owner=user, purpose="work", filename="b.jpg", data=imaging.noisy_jpeg(800, 800, seed=2)
+        )
+    expected = (
+        f"Your storage is full ({used / 1_000_000:.1f} MB of 1 MB used). Delete some images or upload a smaller one."
+    )
     assert info.value.message == expected
-    assert file_service.upload(session=session, owner=other, purpose="work", filename="b.jpg",
-                               data=imaging.noisy_jpeg(800, 800, seed=2)).status == "processing"
+    assert (
+        file_service.upload(
+            session=session, owner=other, purpose="work", filename="b.jpg", data=imaging.noisy_jpeg(800, 800, seed=2)
+        ).status
+        == "processing"
+    )
     file_service.delete(session=session, owner=user, file_id=first.id)
     assert file_service.usage(session=session, owner=user)[0] == 0
-    assert file_service.upload(session=session, owner=user, purpose="work", filename="b.jpg",
-                               data=imaging.noisy_jpeg(800, 800, seed=2)).status == "processing"
+    assert (
+        file_service.upload(
+            session=session, owner=user, purpose="work", filename="b.jpg", data=imaging.noisy_jpeg(800, 800, seed=2)
+        ).status
+        == "processing"
+    )
 
 
 def test_variants_made_in_the_background(session, user):
@@ -165,8 +176,7 @@ def test_small_image_never_upscaled(session, user):
 
 def test_job_waits_for_commit_and_rollback_removes_the_object(session, user):
     """Nothing is queued before commit; a rolled-back upload leaves no stored object behind."""
-    read = file_service.upload(session=session, owner=user, purpose="avatar", filename="a.jpg",
-                               data=imaging.jpeg())
+    read = file_service.upload(session=session, owner=user, purpose="avatar", filename="a.jpg", data=imaging.jpeg())
     drain_local()
     key = re.search(r"/files/(.+)$", read.original_url).group(1)
     assert get_storage().exists(key)
@@ -207,8 +217,15 @@ def test_stuck_uploads_are_queued_again(session, user):
 
     from metaic.core import clock
 
-    row = File(owner_id=user.id, purpose="avatar", content_type="image/jpeg", width=640, height=480,
-               total_bytes=1, storage_key="")
+    row = File(
+        owner_id=user.id,
+        purpose="avatar",
+        content_type="image/jpeg",
+        width=640,
+        height=480,
+        total_bytes=1,
+        storage_key="",
+    )
     row.storage_key = file_service.original_key(row.id, "jpg")
     get_storage().put(row.storage_key, imaging.jpeg(), "image/jpeg")
     session.add(row)
@@ -287,8 +304,9 @@ def test_deleting_an_account_removes_its_stored_images(session, user):
 
 def test_vcard_photo(session, user):
     """A small JPEG for vCards, before and after the variants exist; None for unknown ids."""
-    read = file_service.upload(session=session, owner=user, purpose="avatar", filename="a.png",
-                               data=imaging.noisy_jpeg(1200, 1600))
+    read = file_service.upload(
+        session=session, owner=user, purpose="avatar", filename="a.png", data=imaging.noisy_jpeg(1200, 1600)
+    )
     processing = file_service.read_original_jpeg(session=session, file_id=read.id)
     session.commit()
     drain_local()

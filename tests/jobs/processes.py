@@ -36,8 +36,14 @@ class WorkerProcesses:
         """Start one worker with extra CLI arguments; its output goes to a log file."""
         log = (self.logs / f"worker-{len(self.procs)}.log").open("w")
         env = {**os.environ, "REDIS_URL": self.redis_url, "PYTHONPATH": str(ROOT)}
-        proc = subprocess.Popen([sys.executable, "-m", "metaic", "worker", *args], cwd=ROOT, env=env,
-                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "metaic", "worker", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.procs.append(proc)
         return proc
 

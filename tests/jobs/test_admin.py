@@ -27,12 +27,20 @@ def people(sqlite_db) -> dict[str, User]:
     """An admin, an ordinary user and a deactivated admin, as real accounts."""
     with session_scope() as session:
         found = {
-            "admin": user_service.create(session=session, email="boss@example.com", password=PASSWORD, name="Boss",
-                                         role=ROLE_ADMIN, verified=True),
-            "user": user_service.create(session=session, email="joe@example.com", password=PASSWORD, name="Joe",
-                                        verified=True),
-            "former": user_service.create(session=session, email="old@example.com", password=PASSWORD, name="Old",
-                                          role=ROLE_ADMIN, verified=True),
+            "admin": user_service.create(
+                session=session,
+                email="boss@example.com",
+                password=PASSWORD,
+                name="Boss",
+                role=ROLE_ADMIN,
+                verified=True,
+            ),
+            "user": user_service.create(
+                session=session, email="joe@example.com", password=PASSWORD, name="Joe", verified=True
+            ),
+            "former": user_service.create(
+                session=session, email="old@example.com", password=PASSWORD, name="Old", role=ROLE_ADMIN, verified=True
+            ),
         }
         found["former"].is_active = False
     return found
@@ -46,8 +54,10 @@ def _work(redis_url: str) -> None:
 
 def _counts(actor: User) -> dict[str, tuple[int, ...]]:
     """queue -> (queued, started, failed, scheduled, finished)."""
-    return {row["queue"]: (row["queued"], row["started"], row["failed"], row["scheduled"], row["finished"])
-            for row in admin.queue_stats(actor=actor)}
+    return {
+        row["queue"]: (row["queued"], row["started"], row["failed"], row["scheduled"], row["finished"])
+        for row in admin.queue_stats(actor=actor)
+    }
 
 
 def test_only_active_admins_may_look_or_act(people):

@@ -25,13 +25,26 @@ Cli = Callable[..., subprocess.CompletedProcess]
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
     """Run `python -m metaic *args` with a fresh data folder, SQLite and no Redis unless overridden."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "METAIC_ENV": "test", "METAIC_DATA_DIR": str(tmp_path / "data"),
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'cli.db'}", "REDIS_URL": ""}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "METAIC_ENV": "test",
+        "METAIC_DATA_DIR": str(tmp_path / "data"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'cli.db'}",
+        "REDIS_URL": "",
+    }
 
     def run(*args: str, **overrides: str) -> subprocess.CompletedProcess:
         """One command; stdin is empty."""
-        return subprocess.run([sys.executable, "-m", "metaic", *args], cwd=ROOT, env={**env, **overrides},
-                              input="", capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "metaic", *args],
+            cwd=ROOT,
+            env={**env, **overrides},
+            input="",
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     return run
 
@@ -66,8 +79,11 @@ def test_status_failed_and_retry(cli, redis_url, tmp_path):
 
     status = cli("jobs", "status", REDIS_URL=redis_url)
     assert status.returncode == 0, status.stderr
-    rows = {line.split()[0]: line.split()[1:] for line in status.stdout.splitlines()
-            if line.split()[:1] in (["high"], ["default"], ["low"])}
+    rows = {
+        line.split()[0]: line.split()[1:]
+        for line in status.stdout.splitlines()
+        if line.split()[:1] in (["high"], ["default"], ["low"])
+    }
     assert rows == {"high": ["0"] * 5, "default": ["0", "0", "1", "0", "0"], "low": ["2", "0", "0", "0", "0"]}
     assert "0 worker(s) registered" in status.stdout and "Running (0):" in status.stdout
     assert f"{refused.id}  default  import contacts  [{card}]" in status.stdout

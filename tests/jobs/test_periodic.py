@@ -11,9 +11,11 @@ def test_run_due_respects_intervals_and_survives_a_failing_task():
     def boom():
         raise RuntimeError("provider down")
 
-    tasks = [periodic.Periodic("a", lambda: calls.append("a"), every=60),
-             periodic.Periodic("boom", boom, every=60),
-             periodic.Periodic("b", lambda: calls.append("b"), every=10)]
+    tasks = [
+        periodic.Periodic("a", lambda: calls.append("a"), every=60),
+        periodic.Periodic("boom", boom, every=60),
+        periodic.Periodic("b", lambda: calls.append("b"), every=10),
+    ]
     assert periodic.run_due(tasks, now=100) == ["a", "b"]
     assert periodic.run_due(tasks, now=105) == []
     assert periodic.run_due(tasks, now=111) == ["b"]

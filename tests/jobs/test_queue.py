@@ -69,8 +69,10 @@ def test_local_worker_logs_a_refusal_once_and_carries_on(tmp_path, caplog):
     assert refused.exc_summary == "metaic.core.errors.NotFound: That card no longer exists."
     assert isinstance(fatal.error, SystemExit) and bucket == [1] and good.error is None
     errors = [r for r in caplog.records if r.levelno == logging.ERROR]
-    assert {r.getMessage() for r in errors} == {"background job 'doomed job' failed after 1 attempt(s)",
-                                                "background job 'exiting job' failed after 1 attempt(s)"}
+    assert {r.getMessage() for r in errors} == {
+        "background job 'doomed job' failed after 1 attempt(s)",
+        "background job 'exiting job' failed after 1 attempt(s)",
+    }
     assert all(r.exc_info for r in errors)
 
 
@@ -84,8 +86,10 @@ def test_local_worker_retries_transient_errors_with_backoff(tmp_path, caplog):
     assert job.status == "finished" and job.attempts == 3 and job.retries_left == 1
     assert (tmp_path / "done").read_text() == "done"
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert warnings == ["background job 'flaky email' failed (attempt 1); retrying in 0 s",
-                        "background job 'flaky email' failed (attempt 2); retrying in 1 s"]
+    assert warnings == [
+        "background job 'flaky email' failed (attempt 1); retrying in 0 s",
+        "background job 'flaky email' failed (attempt 2); retrying in 1 s",
+    ]
 
 
 def test_local_worker_fails_after_the_last_retry(tmp_path):
@@ -119,20 +123,32 @@ def test_exit_finishes_queued_jobs_and_names_those_it_cannot_run(tmp_path):
     )
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "REDIS_URL": "", "PYTHONPATH": str(root), "METAIC_DATA_DIR": str(tmp_path / "data")}
-    result = subprocess.run([sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "done").read_text() == "done"
     assert "1 background job(s) not run because the process is exiting: reminder for contact 7 (scheduled)" in (
-        result.stderr)
+        result.stderr
+    )
     assert not (tmp_path / "later").exists()
 
 
 def test_local_worker_passes_keyword_arguments(tmp_path):
     """Keyword arguments reach the job; the helper's own options do not."""
     target = tmp_path / "out.txt"
-    job = enqueue(_write, str(target), "hi", suffix="!", title="write", queue_name="low", retries=0,
-                  backoff=(1,), ids=["x"], job_timeout=5)
+    job = enqueue(
+        _write,
+        str(target),
+        "hi",
+        suffix="!",
+        title="write",
+        queue_name="low",
+        retries=0,
+        backoff=(1,),
+        ids=["x"],
+        job_timeout=5,
+    )
     assert job.done.wait(10) and job.error is None
     assert target.read_text() == "hi!"
 
@@ -140,8 +156,10 @@ def test_local_worker_passes_keyword_arguments(tmp_path):
 def test_local_worker_accepts_jobs_from_many_threads():
     """Jobs enqueued concurrently from request threads are all run."""
     bucket: list[int] = []
-    threads = [threading.Thread(target=lambda n=n: [enqueue(_append, bucket, n * 100 + i, title="t")
-                                                   for i in range(25)]) for n in range(8)]
+    threads = [
+        threading.Thread(target=lambda n=n: [enqueue(_append, bucket, n * 100 + i, title="t") for i in range(25)])
+        for n in range(8)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -185,8 +203,9 @@ def test_redis_enqueue_records_title_ids_retry_and_retention(redis_url, tmp_path
     """With Redis, a job lands on its RQ queue with title, ids, retries, TTLs and the failure rule."""
     connection = rq_connection(redis_url)
     card = uuid.uuid4()
-    job = enqueue(_write, str(tmp_path / "a.txt"), "hello", suffix="?", title="  render card  ", queue_name="high",
-                  ids=[card])
+    job = enqueue(
+        _write, str(tmp_path / "a.txt"), "hello", suffix="?", title="  render card  ", queue_name="high", ids=[card]
+    )
     assert job.origin == "high" and job.description == "render card"
     assert job.meta == {"title": "render card", "ids": [str(card)]}
     assert job.retries_left == 3 and job.retry_intervals == [5, 30, 120]

@@ -58,8 +58,9 @@ def test_domain_refusal_fails_at_once(redis_url, tmp_path):
 
 def test_last_failed_try_lands_in_the_failed_registry(redis_url, tmp_path):
     """When every try fails, the job runs 1 + retries times and then waits in the failed registry."""
-    job = enqueue(support_jobs.fail_times, str(tmp_path), 99, title="always down", queue_name="low", retries=2,
-                  backoff=(0,))
+    job = enqueue(
+        support_jobs.fail_times, str(tmp_path), 99, title="always down", queue_name="low", retries=2, backoff=(0,)
+    )
     _work(redis_url)
     assert job.get_status(refresh=True) == JobStatus.FAILED
     assert len(support_jobs.attempts(tmp_path)) == 3

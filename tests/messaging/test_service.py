@@ -23,10 +23,13 @@ TABLES = ("conversations", "conversation_members", "direct_messages")
 
 def _pair(session):
     """Two accounts, Ada and Grace; Grace is in Ada's contacts (so they may talk)."""
-    ada, grace = (make_user(session, "ada@example.com", "Ada Lovelace"),
-                  make_user(session, "grace@example.com", "Grace Hopper"))
-    contact_service.create(session=session, owner=ada, data={"full_name": "Grace Hopper",
-                                                             "emails": [{"value": "grace@example.com"}]})
+    ada, grace = (
+        make_user(session, "ada@example.com", "Ada Lovelace"),
+        make_user(session, "grace@example.com", "Grace Hopper"),
+    )
+    contact_service.create(
+        session=session, owner=ada, data={"full_name": "Grace Hopper", "emails": [{"value": "grace@example.com"}]}
+    )
     return ada, grace
 
 
@@ -137,10 +140,12 @@ def test_messages_go_on_both_sides_contact_timelines(session):
     ada, grace = _pair(session)
     card = publish_card(session, grace, card_doc(name="Grace Hopper", email="grace@navy.example.com"))
     by_card = enrichment.save_from_card(session=session, saver=ada, slug=card.slug)
-    by_email = contact_service.create(session=session, owner=grace, data={"full_name": "Ada",
-                                                                          "emails": [{"value": "ADA@example.com"}]})
-    stranger = contact_service.create(session=session, owner=grace, data={"full_name": "Someone else",
-                                                                          "emails": [{"value": "x@example.com"}]})
+    by_email = contact_service.create(
+        session=session, owner=grace, data={"full_name": "Ada", "emails": [{"value": "ADA@example.com"}]}
+    )
+    stranger = contact_service.create(
+        session=session, owner=grace, data={"full_name": "Someone else", "emails": [{"value": "x@example.com"}]}
+    )
     _talk(session, ada, grace, "Hi from Ada")
     [out] = history.timeline(session=session, owner=ada, contact_id=by_card.id)
     [inn] = history.timeline(session=session, owner=grace, contact_id=by_email.id)
@@ -183,10 +188,12 @@ def test_start_with_contact_finds_the_account_by_card_or_email(session):
     alan = make_user(session, "alan@example.com", "Alan Turing")
     card = publish_card(session, grace, card_doc(name="Grace Hopper", email="hopper@navy.example.com"))
     by_card = enrichment.save_from_card(session=session, saver=ada, slug=card.slug)
-    by_email = contact_service.create(session=session, owner=ada, data={"full_name": "Alan",
-                                                                        "emails": [{"value": "Alan@Example.com"}]})
-    offline = contact_service.create(session=session, owner=ada, data={"full_name": "Offline Person",
-                                                                       "emails": [{"value": "off@example.com"}]})
+    by_email = contact_service.create(
+        session=session, owner=ada, data={"full_name": "Alan", "emails": [{"value": "Alan@Example.com"}]}
+    )
+    offline = contact_service.create(
+        session=session, owner=ada, data={"full_name": "Offline Person", "emails": [{"value": "off@example.com"}]}
+    )
     assert service.contact_user_id(session=session, user=ada, contact_id=by_card.id) == grace.id
     assert service.contact_user_id(session=session, user=ada, contact_id=by_email.id) == alan.id
     assert service.contact_user_id(session=session, user=ada, contact_id=offline.id) is None

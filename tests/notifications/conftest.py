@@ -20,8 +20,15 @@ from tests.support.fake_providers import (  # noqa: F401
 PASSWORD = "Correct-Horse-42"
 
 
-def make_user(session, email: str = "ada@example.com", *, name: str = "Ada", timezone: str = "UTC",
-              language: str = "en", phone: str | None = None):
+def make_user(
+    session,
+    email: str = "ada@example.com",
+    *,
+    name: str = "Ada",
+    timezone: str = "UTC",
+    language: str = "en",
+    phone: str | None = None,
+):
     """A verified account, optionally with a verified phone, in a time zone and language."""
     user = user_service.create(session=session, email=email, password=PASSWORD, name=name, verified=True)
     user.timezone, user.language = timezone, language

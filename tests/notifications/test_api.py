@@ -87,8 +87,13 @@ def test_preferences_round_trip_and_validation(client):
     body = client.put("/api/v1/notifications/preferences", json=change, headers=headers).json()
     assert body["channels"]["reminder"]["email"] is False and body["channels"]["reminder"]["sms"] is True
     assert (body["quiet_start"], body["quiet_end"]) == ("22:00", "07:00")
-    for bad in [{"channels": {"nope": {"email": True}}}, {"channels": {"reminder": {"fax": True}}},
-                {"quiet_start": "22:00"}, {"quiet_start": "9pm", "quiet_end": "07:00"}, {"channels": "x"}]:
+    for bad in [
+        {"channels": {"nope": {"email": True}}},
+        {"channels": {"reminder": {"fax": True}}},
+        {"quiet_start": "22:00"},
+        {"quiet_start": "9pm", "quiet_end": "07:00"},
+        {"channels": "x"},
+    ]:
         response = client.put("/api/v1/notifications/preferences", json=bad, headers=headers)
         assert response.status_code == 422, (bad, response.text)
     assert client.get("/api/v1/notifications/preferences", headers=headers).json()["quiet_start"] == "22:00"
@@ -105,9 +110,14 @@ def test_push_subscriptions(client):
     first = client.post("/api/v1/push/subscriptions", json=sub, headers=headers)
     assert first.status_code == 201 and first.json()["type"] == "webpush"
     assert client.post("/api/v1/push/subscriptions", json=sub, headers=headers).json()["id"] == first.json()["id"]
-    for bad in [{**sub, "endpoint": "http://push.example.com/x"}, {**sub, "endpoint": "https://10.0.0.1/x"},
-                {**sub, "keys": {"p256dh": "abc", "auth": browser.auth}}, {**sub, "keys": {"p256dh": browser.p256dh}},
-                {"type": "fcm", "token": ""}, {"type": "carrier-pigeon", "endpoint": "x"}]:
+    for bad in [
+        {**sub, "endpoint": "http://push.example.com/x"},
+        {**sub, "endpoint": "https://10.0.0.1/x"},
+        {**sub, "keys": {"p256dh": "abc", "auth": browser.auth}},
+        {**sub, "keys": {"p256dh": browser.p256dh}},
+        {"type": "fcm", "token": ""},
+        {"type": "carrier-pigeon", "endpoint": "x"},
+    ]:
         assert client.post("/api/v1/push/subscriptions", json=bad, headers=headers).status_code == 422, bad
     fcm = client.post("/api/v1/push/subscriptions", json={"type": "fcm", "token": "t1"}, headers=headers)
     assert fcm.status_code == 201 and fcm.json()["type"] == "fcm"
@@ -127,8 +137,11 @@ def _sendgrid_key(monkeypatch) -> ec.EllipticCurvePrivateKey:
 def _signed(key, body: bytes, timestamp: str = "1764000000") -> dict:
     """SendGrid's signature headers for a body."""
     signature = key.sign(timestamp.encode() + body, ec.ECDSA(hashes.SHA256()))
-    return {"X-Twilio-Email-Event-Webhook-Signature": base64.b64encode(signature).decode(),
-            "X-Twilio-Email-Event-Webhook-Timestamp": timestamp, "Content-Type": "application/json"}
+    return {
+        "X-Twilio-Email-Event-Webhook-Signature": base64.b64encode(signature).decode(),
+        "X-Twilio-Email-Event-Webhook-Timestamp": timestamp,
+        "Content-Type": "application/json",
+    }
 
 
 def _email_delivery(user_id) -> NotificationDelivery:
@@ -151,14 +164,18 @@ def test_sendgrid_webhook_updates_status_and_refuses_forgeries(client, monkeypat
     """Signed events move the delivery forward (never back); forged or unsigned calls get 403 and change nothing."""
     from tests.support.fake_providers import SENDGRID_KEY
 
-    for key, value in {"EMAIL_BACKEND": "sendgrid", "SENDGRID_API_KEY": SENDGRID_KEY,
-                       "SENDGRID_API_URL": sendgrid_server.url}.items():
+    for key, value in {
+        "EMAIL_BACKEND": "sendgrid",
+        "SENDGRID_API_KEY": SENDGRID_KEY,
+        "SENDGRID_API_URL": sendgrid_server.url,
+    }.items():
         monkeypatch.setenv(key, value)
     get_settings.cache_clear()
     ada, _ = _account("ada@example.com")
     row = _email_delivery(ada)
-    events = [{"event": "delivered", "delivery_id": str(row.id), "sg_message_id": "x.filter1",
-               "email": "ada@example.com"}]
+    events = [
+        {"event": "delivered", "delivery_id": str(row.id), "sg_message_id": "x.filter1", "email": "ada@example.com"}
+    ]
     body = json.dumps(events).encode()
     assert client.post("/hooks/sendgrid", content=body, headers={"Content-Type": "application/json"}).status_code == 403
     key = _sendgrid_key(monkeypatch)
@@ -175,8 +192,9 @@ def test_sendgrid_webhook_updates_status_and_refuses_forgeries(client, monkeypat
     late = json.dumps([{"event": "processed", "sg_message_id": f"{row.provider_message_id}.filter"}]).encode()
     assert client.post("/hooks/sendgrid", content=late, headers=_signed(key, late)).json() == {"changed": 0}
     other = _email_delivery(ada)
-    bounce = json.dumps([{"event": "bounce", "reason": "550 no such user",
-                          "sg_message_id": f"{other.provider_message_id}.filter0001"}]).encode()
+    bounce = json.dumps(
+        [{"event": "bounce", "reason": "550 no such user", "sg_message_id": f"{other.provider_message_id}.filter0001"}]
+    ).encode()
     client.post("/hooks/sendgrid", content=bounce, headers=_signed(key, bounce))
     assert _status(other.id) == (FAILED, "550 no such user")
     unsub = json.dumps([{"event": "unsubscribe", "delivery_id": str(other.id)}]).encode()
@@ -191,8 +209,13 @@ def test_twilio_webhook_updates_status_and_refuses_forgeries(client, monkeypatch
     """A correctly signed status callback moves the SMS delivery; a wrong signature is 403."""
     from tests.support.fake_providers import TWILIO_SID, TWILIO_TOKEN
 
-    for key, value in {"SMS_BACKEND": "twilio", "TWILIO_ACCOUNT_SID": TWILIO_SID, "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
-                       "TWILIO_FROM": "+15005550006", "TWILIO_API_URL": twilio_server.url}.items():
+    for key, value in {
+        "SMS_BACKEND": "twilio",
+        "TWILIO_ACCOUNT_SID": TWILIO_SID,
+        "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+        "TWILIO_FROM": "+15005550006",
+        "TWILIO_API_URL": twilio_server.url,
+    }.items():
         monkeypatch.setenv(key, value)
     get_settings.cache_clear()
     ada, _ = _account("ada@example.com", phone="+14155550100")
@@ -207,13 +230,21 @@ def test_twilio_webhook_updates_status_and_refuses_forgeries(client, monkeypatch
 
         row = s.exec(select(NotificationDelivery).where(NotificationDelivery.notification_id == note_id)).one()
     assert twilio_server.requests[0].form()["StatusCallback"] == "http://testserver/hooks/twilio"
-    params = {"MessageSid": row.provider_message_id, "MessageStatus": "undelivered", "ErrorCode": "30003",
-              "AccountSid": TWILIO_SID}
+    params = {
+        "MessageSid": row.provider_message_id,
+        "MessageStatus": "undelivered",
+        "ErrorCode": "30003",
+        "AccountSid": TWILIO_SID,
+    }
     good = compute_signature(TWILIO_TOKEN, "http://testserver/hooks/twilio", params)
     assert client.post("/hooks/twilio", data=params).status_code == 403
     assert client.post("/hooks/twilio", data=params, headers={"X-Twilio-Signature": "Zm9yZ2Vk"}).status_code == 403
-    assert client.post("/hooks/twilio", data={**params, "MessageStatus": "delivered"},
-                       headers={"X-Twilio-Signature": good}).status_code == 403
+    assert (
+        client.post(
+            "/hooks/twilio", data={**params, "MessageStatus": "delivered"}, headers={"X-Twilio-Signature": good}
+        ).status_code
+        == 403
+    )
     assert _status(row.id)[0] == SENT
     assert client.post("/hooks/twilio", data=params, headers={"X-Twilio-Signature": good}).status_code == 204
     assert _status(row.id) == (FAILED, "Twilio error 30003")

@@ -64,8 +64,9 @@ def test_only_one_worker_claims_a_delivery(session, users, outbox):
     """Two workers preparing the same delivery: the second finds it claimed and does nothing."""
     ada, _ = users
     preferences.set_channel(session=session, user=ada, kind="announcement", channel=EMAIL, enabled=True)
-    note = flows.notify(session=session, user=ada, kind="announcement", data={"title": "t"},
-                        send_at=clock.now() + timedelta(minutes=5))
+    note = flows.notify(
+        session=session, user=ada, kind="announcement", data={"title": "t"}, send_at=clock.now() + timedelta(minutes=5)
+    )
     session.commit()
     clock.advance(timedelta(minutes=6))
     row = _one(session, note)
@@ -116,8 +117,9 @@ def test_gives_up_after_max_attempts(session, users, monkeypatch, outbox):
 def test_switching_off_before_delivery_cancels(session, users, outbox):
     """A scheduled email whose kind the user turned off meanwhile is canceled, not sent."""
     ada, _ = users
-    note = flows.notify(session=session, user=ada, kind="reminder", data={"contact": "Grace"},
-                        send_at=clock.now() + timedelta(hours=1))
+    note = flows.notify(
+        session=session, user=ada, kind="reminder", data={"contact": "Grace"}, send_at=clock.now() + timedelta(hours=1)
+    )
     preferences.set_channel(session=session, user=ada, kind="reminder", channel=EMAIL, enabled=False)
     session.commit()
     clock.advance(timedelta(hours=1, seconds=1))
@@ -131,8 +133,12 @@ def test_email_end_to_end_over_smtp_with_unsubscribe(session, smtp_server, monke
 
     _use(monkeypatch, EMAIL_BACKEND="smtp", SMTP_HOST=smtp_server.host, SMTP_PORT=smtp_server.port)
     ada = make_user(session, "ada@example.com", name="阿达", language="zh")
-    note = flows.notify(session=session, user=ada, kind="contact_shared",
-                        data={"name": "王小明", "company": "<b>ACME</b>", "url": "/contacts/42"})
+    note = flows.notify(
+        session=session,
+        user=ada,
+        kind="contact_shared",
+        data={"name": "王小明", "company": "<b>ACME</b>", "url": "/contacts/42"},
+    )
     session.commit()
     assert _one(session, note).status == SENT
     (mail,) = smtp_server.sink.messages
@@ -157,12 +163,24 @@ def test_email_end_to_end_over_smtp_with_unsubscribe(session, smtp_server, monke
 
 def test_sms_and_whatsapp_through_twilio(session, twilio_server, monkeypatch, outbox):
     """SMS and WhatsApp deliveries reach Twilio and keep its SID; an invalid number fails permanently."""
-    _use(monkeypatch, SMS_BACKEND="twilio", WHATSAPP_BACKEND="twilio", TWILIO_ACCOUNT_SID=TWILIO_SID,
-         TWILIO_AUTH_TOKEN=TWILIO_TOKEN, TWILIO_FROM="+15005550006", TWILIO_WHATSAPP_FROM="+14155238886",
-         TWILIO_API_URL=twilio_server.url)
+    _use(
+        monkeypatch,
+        SMS_BACKEND="twilio",
+        WHATSAPP_BACKEND="twilio",
+        TWILIO_ACCOUNT_SID=TWILIO_SID,
+        TWILIO_AUTH_TOKEN=TWILIO_TOKEN,
+        TWILIO_FROM="+15005550006",
+        TWILIO_WHATSAPP_FROM="+14155238886",
+        TWILIO_API_URL=twilio_server.url,
+    )
     ada = make_user(session, "ada@example.com", phone="+14155550100")
-    preferences.update(session=session, user=ada, channels={"security": {EMAIL: False, SMS: True, WHATSAPP: True}},
-                       quiet_start=None, quiet_end=None)
+    preferences.update(
+        session=session,
+        user=ada,
+        channels={"security": {EMAIL: False, SMS: True, WHATSAPP: True}},
+        quiet_start=None,
+        quiet_end=None,
+    )
     note = flows.notify(session=session, user=ada, kind="security", data={"event": "new sign-in"})
     session.commit()
     sms, wa = _one(session, note, SMS), _one(session, note, WHATSAPP)
@@ -180,18 +198,26 @@ def test_sms_and_whatsapp_through_twilio(session, twilio_server, monkeypatch, ou
     assert failed.status == FAILED and failed.attempts == 1 and "21211" in failed.last_error
 
 
-def test_push_to_browser_and_app_and_forget_dead_subscriptions(session, push_service, fcm_server, monkeypatch,
-                                                               tmp_path):
+def test_push_to_browser_and_app_and_forget_dead_subscriptions(
+    session, push_service, fcm_server, monkeypatch, tmp_path
+):
     """Push reaches every device (Web Push + FCM); a device the service says is gone is removed."""
-    _use(monkeypatch, METAIC_DATA_DIR=tmp_path, FCM_PROJECT_ID=fcm_server.project,
-         FCM_CREDENTIALS_JSON=json.dumps(fcm_server.credentials()), FCM_API_URL=fcm_server.url,
-         FCM_TOKEN_URL=f"{fcm_server.url}/token")
+    _use(
+        monkeypatch,
+        METAIC_DATA_DIR=tmp_path,
+        FCM_PROJECT_ID=fcm_server.project,
+        FCM_CREDENTIALS_JSON=json.dumps(fcm_server.credentials()),
+        FCM_API_URL=fcm_server.url,
+        FCM_TOKEN_URL=f"{fcm_server.url}/token",
+    )
     ada = make_user(session, "ada@example.com")
     browser = Browser()
-    subscriptions.subscribe(session=session, user=ada, endpoint=f"{push_service.url}/push/1", p256dh=browser.p256dh,
-                            auth=browser.auth)
-    subscriptions.subscribe(session=session, user=ada, endpoint=f"{push_service.url}/gone/2", p256dh=browser.p256dh,
-                            auth=browser.auth)
+    subscriptions.subscribe(
+        session=session, user=ada, endpoint=f"{push_service.url}/push/1", p256dh=browser.p256dh, auth=browser.auth
+    )
+    subscriptions.subscribe(
+        session=session, user=ada, endpoint=f"{push_service.url}/gone/2", p256dh=browser.p256dh, auth=browser.auth
+    )
     subscriptions.subscribe(session=session, user=ada, kind="fcm", endpoint="device-token-1")
     preferences.set_channel(session=session, user=ada, kind="reminder", channel=EMAIL, enabled=False)
     note = flows.notify(session=session, user=ada, kind="reminder", data={"contact": "Grace", "url": "/contacts/3"})
@@ -201,8 +227,7 @@ def test_push_to_browser_and_app_and_forget_dead_subscriptions(session, push_ser
     (path, request, _claims) = push_service.received[0]
     assert path == "/push/1"
     payload = browser.decrypt(request.body)
-    assert payload == {"title": "Reminder: follow up with Grace", "body": "", "url": "/contacts/3",
-                       "tag": str(note.id)}
+    assert payload == {"title": "Reminder: follow up with Grace", "body": "", "url": "/contacts/3", "tag": str(note.id)}
     assert fcm_server.messages[0]["token"] == "device-token-1"
     left = {s.endpoint for s in subscriptions.list_for_user(session=session, user=ada)}
     assert left == {f"{push_service.url}/push/1", "device-token-1"}

@@ -44,15 +44,21 @@ def test_defaults_and_switches(session, users):
 def test_notify_uses_only_wanted_and_reachable_channels(session, outbox):
     """Email off → no email; SMS on but no verified phone → no SMS; with a phone the SMS goes out."""
     ada = make_user(session, "ada@example.com")
-    preferences.update(session=session, user=ada, channels={"reminder": {EMAIL: False, SMS: True, WHATSAPP: True}},
-                       quiet_start=None, quiet_end=None)
+    preferences.update(
+        session=session,
+        user=ada,
+        channels={"reminder": {EMAIL: False, SMS: True, WHATSAPP: True}},
+        quiet_start=None,
+        quiet_end=None,
+    )
     note = flows.notify(session=session, user=ada, kind="reminder", data={"contact": "Grace"})
     session.commit()
     assert _statuses(session, note) == {}
     assert service.unread_count(session=session, user=ada) == 1  # in-app always
     phoned = make_user(session, "cy@example.com", phone="+14155550100")
-    preferences.update(session=session, user=phoned, channels={"reminder": {EMAIL: False, SMS: True}},
-                       quiet_start=None, quiet_end=None)
+    preferences.update(
+        session=session, user=phoned, channels={"reminder": {EMAIL: False, SMS: True}}, quiet_start=None, quiet_end=None
+    )
     note = flows.notify(session=session, user=phoned, kind="reminder", data={"contact": "Grace", "url": "/c/1"})
     session.commit()
     jobs_done = outbox.texts()
@@ -65,14 +71,23 @@ def test_update_validates_everything_first(session, users):
     """A bad time, half a window, an empty window or an unknown channel changes nothing."""
     ada, _ = users
     good = {"reminder": {EMAIL: False}}
-    for start, end, field in [("25:00", "07:00", "quiet_start"), ("22:00", "", "quiet_end"),
-                              ("22:00", "22:00", "quiet_end"), ("22h", "07:00", "quiet_start")]:
+    for start, end, field in [
+        ("25:00", "07:00", "quiet_start"),
+        ("22:00", "", "quiet_end"),
+        ("22:00", "22:00", "quiet_end"),
+        ("22h", "07:00", "quiet_start"),
+    ]:
         with pytest.raises(ValidationError) as err:
             preferences.update(session=session, user=ada, channels=good, quiet_start=start, quiet_end=end)
         assert field in err.value.errors
     with pytest.raises(ValidationError):
-        preferences.update(session=session, user=ada, channels={"reminder": {EMAIL: False, "fax": True}},
-                           quiet_start=None, quiet_end=None)
+        preferences.update(
+            session=session,
+            user=ada,
+            channels={"reminder": {EMAIL: False, "fax": True}},
+            quiet_start=None,
+            quiet_end=None,
+        )
     assert preferences.is_enabled(session=session, user=ada, kind="reminder", channel=EMAIL)
     view = preferences.update(session=session, user=ada, channels=good, quiet_start="22:00", quiet_end="07:30")
     assert (view.quiet_start, view.quiet_end, view.channels["reminder"][EMAIL]) == ("22:00", "07:30", False)
@@ -80,14 +95,17 @@ def test_update_validates_everything_first(session, users):
     assert (view.quiet_start, view.quiet_end) == (None, None)
 
 
-@pytest.mark.parametrize(("start", "end", "local", "expected_end"), [
-    ("22:00", "07:00", "23:30", "07:00+1"),  # across midnight, evening side
-    ("22:00", "07:00", "02:00", "07:00"),    # across midnight, morning side
-    ("22:00", "07:00", "07:00", None),       # the end is outside the window
-    ("22:00", "07:00", "21:59", None),
-    ("13:00", "14:00", "13:30", "14:00"),    # a daytime window
-    ("13:00", "14:00", "14:30", None),
-])
+@pytest.mark.parametrize(
+    ("start", "end", "local", "expected_end"),
+    [
+        ("22:00", "07:00", "23:30", "07:00+1"),  # across midnight, evening side
+        ("22:00", "07:00", "02:00", "07:00"),  # across midnight, morning side
+        ("22:00", "07:00", "07:00", None),  # the end is outside the window
+        ("22:00", "07:00", "21:59", None),
+        ("13:00", "14:00", "13:30", "14:00"),  # a daytime window
+        ("13:00", "14:00", "14:30", None),
+    ],
+)
 def test_window_end(start, end, local, expected_end):
     """The end of the quiet window containing a local time, or None outside it."""
     zone = ZoneInfo("Asia/Shanghai")
@@ -137,8 +155,9 @@ def test_send_later_into_quiet_hours_is_held_at_send_time(session, outbox):
     preferences.update(session=session, user=ada, channels={}, quiet_start="23:00", quiet_end="06:00")
     session.commit()
     move_clock_to_local(time(20, 0), "Europe/Madrid")
-    note = flows.notify(session=session, user=ada, kind="reminder", data={"contact": "Grace"},
-                        send_at=clock.now() + timedelta(hours=7))  # 03:00 local
+    note = flows.notify(
+        session=session, user=ada, kind="reminder", data={"contact": "Grace"}, send_at=clock.now() + timedelta(hours=7)
+    )  # 03:00 local
     session.commit()
     clock.advance(timedelta(hours=7, minutes=1))
     assert jobs.deliver_due() == 1  # due: its job finds quiet hours and holds it

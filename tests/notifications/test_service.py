@@ -84,8 +84,13 @@ def test_send_later_stays_hidden_until_its_time(session, users, outbox):
 def test_send_at_in_the_past_means_now_and_far_future_is_refused(session, users, outbox):
     """A past send_at sends now (naive datetimes count as UTC); more than a year ahead is an error."""
     ada, _ = users
-    note = flows.notify(session=session, user=ada, kind="announcement", data={"title": "t"},
-                        send_at=(clock.now() - timedelta(days=1)).replace(tzinfo=None))
+    note = flows.notify(
+        session=session,
+        user=ada,
+        kind="announcement",
+        data={"title": "t"},
+        send_at=(clock.now() - timedelta(days=1)).replace(tzinfo=None),
+    )
     assert service.get(session=session, user=ada, notification_id=note.id)
     with pytest.raises(ValidationError):
         flows.notify(session=session, user=ada, kind="announcement", data={}, send_at=clock.now() + timedelta(days=400))
@@ -110,12 +115,18 @@ def test_bad_input_is_refused_or_neutralised(session, users, outbox):
         flows.notify(session=session, user=ada, kind="nope", data={})
     with pytest.raises(ValidationError):
         flows.notify(session=session, user=ada, kind="announcement", data={"title": "x" * 10_000})
-    for url, kept in [("javascript:alert(1)", ""), ("//evil.test/x", ""), ("/contacts/7", "/contacts/7"),
-                      ("https://metaic.test/c/x", "https://metaic.test/c/x"), ("/a\nb", "")]:
+    for url, kept in [
+        ("javascript:alert(1)", ""),
+        ("//evil.test/x", ""),
+        ("/contacts/7", "/contacts/7"),
+        ("https://metaic.test/c/x", "https://metaic.test/c/x"),
+        ("/a\nb", ""),
+    ]:
         note = flows.notify(session=session, user=ada, kind="announcement", data={"title": "t", "url": url})
         assert note.url == kept
-    note = flows.notify(session=session, user=ada, kind="contact_shared",
-                        data={"name": "{{ 7*7 }}{% raw %}", "when": clock.now()})
+    note = flows.notify(
+        session=session, user=ada, kind="contact_shared", data={"name": "{{ 7*7 }}{% raw %}", "when": clock.now()}
+    )
     assert note.title == "{{ 7*7 }}{% raw %} shared their details with you"
     assert isinstance(note.data["when"], str)
 

@@ -24,8 +24,16 @@ from tests.notifications.conftest import make_user
 def test_bell_and_page_build():
     """Both components compile to a render tree wired to the notification state."""
     rendered = json.dumps(bell().render(), default=str) + json.dumps(notifications_page().render(), default=str)
-    for name in ("bell-button", "bell-count", "bell-see-all", "bell-empty", "mark-all-read", "push-on",
-                 "save-notification-settings", "quiet_start"):
+    for name in (
+        "bell-button",
+        "bell-count",
+        "bell-see-all",
+        "bell-empty",
+        "mark-all-read",
+        "push-on",
+        "save-notification-settings",
+        "quiet_start",
+    ):
         assert name in rendered, name
 
 
@@ -41,8 +49,9 @@ def _state(token: str | None, tab: str = "tab-1") -> NotificationsState:
     """A NotificationsState for a tab whose websocket carried this session cookie."""
     root = rx.State(_reflex_internal_init=True)
     cookie = f"{sessions.COOKIE_NAME}={token}" if token else ""
-    root.router = RouterData.from_router_data({"headers": {"cookie": cookie}, "token": tab,
-                                               "pathname": "/notifications"})
+    root.router = RouterData.from_router_data(
+        {"headers": {"cookie": cookie}, "token": tab, "pathname": "/notifications"}
+    )
     return root.get_substate(NotificationsState.get_full_name().split(".")[1:])
 
 

@@ -61,8 +61,13 @@ class FakeServer:
                 """Record the request and send the fake's answer."""
                 length = int(self.headers.get("Content-Length") or 0)
                 parts = urlsplit(self.path)
-                rec = Recorded(self.command, parts.path, parse_qs(parts.query),
-                               {k.lower(): v for k, v in self.headers.items()}, self.rfile.read(length))
+                rec = Recorded(
+                    self.command,
+                    parts.path,
+                    parse_qs(parts.query),
+                    {k.lower(): v for k, v in self.headers.items()},
+                    self.rfile.read(length),
+                )
                 fake.requests.append(rec)
                 status, headers, body = fake.respond(rec)
                 self.send_response(status)
@@ -158,8 +163,9 @@ class Browser:
     @property
     def p256dh(self) -> str:
         """The public key, base64url, as in PushSubscription.toJSON()."""
-        raw = self.private_key.public_key().public_bytes(serialization.Encoding.X962,
-                                                          serialization.PublicFormat.UncompressedPoint)
+        raw = self.private_key.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
         return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
     @property
@@ -220,11 +226,17 @@ class Fcm(FakeServer):
 
     def credentials(self) -> dict:
         """A service-account JSON for this fake."""
-        pem = self.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                     serialization.NoEncryption()).decode()
-        return {"type": "service_account", "project_id": self.project, "private_key_id": "k1",
-                "private_key": pem, "client_email": "push@metaic-test.iam.gserviceaccount.com",
-                "token_uri": f"{self.url}/token"}
+        pem = self.key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ).decode()
+        return {
+            "type": "service_account",
+            "project_id": self.project,
+            "private_key_id": "k1",
+            "private_key": pem,
+            "client_email": "push@metaic-test.iam.gserviceaccount.com",
+            "token_uri": f"{self.url}/token",
+        }
 
     def _respond(self, rec: Recorded) -> Reply:
         """Route to the token endpoint or messages:send."""
@@ -240,8 +252,9 @@ class Fcm(FakeServer):
         if form.get("grant_type") != "urn:ietf:params:oauth:grant-type:jwt-bearer":
             return _json(400, {"error": "unsupported_grant_type"})
         try:
-            claims = jwt.decode(form.get("assertion", ""), self.key.public_key(), algorithms=["RS256"],
-                                audience=f"{self.url}/token")
+            claims = jwt.decode(
+                form.get("assertion", ""), self.key.public_key(), algorithms=["RS256"], audience=f"{self.url}/token"
+            )
         except jwt.PyJWTError as exc:
             return _json(400, {"error": "invalid_grant", "error_description": str(exc)})
         if claims.get("scope") != "https://www.googleapis.com/auth/firebase.messaging":
@@ -253,14 +266,34 @@ class Fcm(FakeServer):
     def _send(self, rec: Recorded) -> Reply:
         """Accept a message for a device token when the bearer token is one we issued."""
         if rec.headers.get("authorization", "").removeprefix("Bearer ") not in self.tokens:
-            return _json(401, {"error": {"code": 401, "message": "Request had invalid authentication credentials.",
-                                         "status": "UNAUTHENTICATED"}})
+            return _json(
+                401,
+                {
+                    "error": {
+                        "code": 401,
+                        "message": "Request had invalid authentication credentials.",
+                        "status": "UNAUTHENTICATED",
+                    }
+                },
+            )
         message = rec.json().get("message", {})
         if message.get("token") == "unregistered-device":
-            return _json(404, {"error": {"code": 404, "message": "Requested entity was not found.",
-                                         "status": "NOT_FOUND",
-                                         "details": [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError",
-                                                      "errorCode": "UNREGISTERED"}]}})
+            return _json(
+                404,
+                {
+                    "error": {
+                        "code": 404,
+                        "message": "Requested entity was not found.",
+                        "status": "NOT_FOUND",
+                        "details": [
+                            {
+                                "@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError",
+                                "errorCode": "UNREGISTERED",
+                            }
+                        ],
+                    }
+                },
+            )
         self.messages.append(message)
         return _json(200, {"name": f"projects/{self.project}/messages/{len(self.messages)}"})
 

@@ -78,8 +78,13 @@ class _Provider:
                 parts = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode() if length else ""
-                request = Request(self.command, parts.path, dict(parse_qsl(parts.query)), dict(parse_qsl(raw)),
-                                  {k.lower(): v for k, v in self.headers.items()})
+                request = Request(
+                    self.command,
+                    parts.path,
+                    dict(parse_qsl(parts.query)),
+                    dict(parse_qsl(raw)),
+                    {k.lower(): v for k, v in self.headers.items()},
+                )
                 name = provider.routes.get(f"{self.command} {parts.path}")
                 status, headers, body = getattr(provider, name)(request) if name else (404, {}, b"not found")
                 self.send_response(status)
@@ -96,8 +101,7 @@ class _Provider:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
         return self
 
@@ -161,9 +165,15 @@ class OIDCProvider(_Provider):
         "GET /userinfo": "userinfo",
     }
 
-    def __init__(self, *, client_id: str, client_secret: str | None = None,
-                 apple_key: tuple[str, str, Any] | None = None, pkce: bool = True,
-                 user: OIDCUser | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        client_id: str,
+        client_secret: str | None = None,
+        apple_key: tuple[str, str, Any] | None = None,
+        pkce: bool = True,
+        user: OIDCUser | None = None,
+    ) -> None:
         super().__init__()
         self.client_id = client_id
         self.client_secret = client_secret
@@ -204,7 +214,8 @@ class OIDCProvider(_Provider):
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
             "scopes_supported": ["openid", "email", "profile", "name"],
-            "token_endpoint_auth_methods_supported": ["client_secret_post"] if self.apple_key
+            "token_endpoint_auth_methods_supported": ["client_secret_post"]
+            if self.apple_key
             else ["client_secret_basic", "client_secret_post"],
             "claims_supported": ["sub", "email", "email_verified", "name", "nonce"],
         }
@@ -231,8 +242,12 @@ class OIDCProvider(_Provider):
             return self._back(q, {"error": "access_denied", "error_description": "The user said no."})
         code = secrets.token_urlsafe(16)
         self._grants[code] = _Grant(
-            client_id=q["client_id"], redirect_uri=q["redirect_uri"], nonce=q.get("nonce"),
-            challenge=q.get("code_challenge"), method=q.get("code_challenge_method"), user=self.user,
+            client_id=q["client_id"],
+            redirect_uri=q["redirect_uri"],
+            nonce=q.get("nonce"),
+            challenge=q.get("code_challenge"),
+            method=q.get("code_challenge_method"),
+            user=self.user,
         )
         params = {"code": code}
         if self.apple_key and q.get("response_mode") == "form_post" and "name" in q.get("scope", "").split():
@@ -249,8 +264,10 @@ class OIDCProvider(_Provider):
         inputs = "".join(
             f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">' for k, v in params.items()
         )
-        page = (f'<html><body onload="document.forms[0].submit()"><form method="post" '
-                f'action="{html.escape(q["redirect_uri"])}">{inputs}</form></body></html>')
+        page = (
+            f'<html><body onload="document.forms[0].submit()"><form method="post" '
+            f'action="{html.escape(q["redirect_uri"])}">{inputs}</form></body></html>'
+        )
         return 200, {"Content-Type": "text/html; charset=utf-8"}, page.encode()
 
     def _client_ok(self, request: Request) -> bool:
@@ -267,8 +284,14 @@ class OIDCProvider(_Provider):
             return secrets.compare_digest(secret, self.client_secret or "")
         team_id, key_id, public_key = self.apple_key
         try:
-            claims = jwt.decode(secret, public_key, algorithms=["ES256"], audience=self.issuer, issuer=team_id,
-                                options={"require": ["exp", "iat", "sub"]})
+            claims = jwt.decode(
+                secret,
+                public_key,
+                algorithms=["ES256"],
+                audience=self.issuer,
+                issuer=team_id,
+                options={"require": ["exp", "iat", "sub"]},
+            )
         except jwt.PyJWTError as exc:
             self.errors.append(f"client secret JWT: {exc}")
             return False
@@ -295,17 +318,28 @@ class OIDCProvider(_Provider):
                 return self._fail(400, "invalid_grant", "PKCE verification failed")
         access_token = secrets.token_urlsafe(24)
         self._tokens[access_token] = grant.user
-        return _json(200, {
-            "access_token": access_token, "token_type": "Bearer", "expires_in": 3600,
-            "id_token": self._id_token(grant),
-        })
+        return _json(
+            200,
+            {
+                "access_token": access_token,
+                "token_type": "Bearer",
+                "expires_in": 3600,
+                "id_token": self._id_token(grant),
+            },
+        )
 
     def _id_token(self, grant: _Grant) -> str:
         """An RS256 ID token for a grant."""
         now = int(time.time())
         user = grant.user
-        claims: dict[str, Any] = {"iss": self.issuer, "sub": user.sub, "aud": self.client_id, "iat": now,
-                                  "exp": now + 600, "auth_time": now}
+        claims: dict[str, Any] = {
+            "iss": self.issuer,
+            "sub": user.sub,
+            "aud": self.client_id,
+            "iat": now,
+            "exp": now + 600,
+            "auth_time": now,
+        }
         nonce = self.nonce_override if self.nonce_override is not None else grant.nonce
         if nonce:
             claims["nonce"] = nonce
@@ -323,8 +357,9 @@ class OIDCProvider(_Provider):
         user = self._tokens.get(token)
         if user is None:
             return self._fail(401, "invalid_token", "unknown access token")
-        return _json(200, {"sub": user.sub, "email": user.email, "email_verified": user.email_verified,
-                           "name": user.name})
+        return _json(
+            200, {"sub": user.sub, "email": user.email, "email_verified": user.email_verified, "name": user.name}
+        )
 
 
 @dataclass
@@ -384,8 +419,13 @@ class WeChatProvider(_Provider):
             return self._errcode(40029, "invalid code")
         token = secrets.token_urlsafe(16)
         self._tokens[token] = user
-        body = {"access_token": token, "expires_in": 7200, "refresh_token": secrets.token_urlsafe(16),
-                "openid": user.openid, "scope": "snsapi_login"}
+        body = {
+            "access_token": token,
+            "expires_in": 7200,
+            "refresh_token": secrets.token_urlsafe(16),
+            "openid": user.openid,
+            "scope": "snsapi_login",
+        }
         if user.unionid:
             body["unionid"] = user.unionid
         return _json(200, body, content_type="text/plain")
@@ -396,8 +436,16 @@ class WeChatProvider(_Provider):
         user = self._tokens.get(q.get("access_token", ""))
         if user is None or q.get("openid") != user.openid:
             return self._errcode(40001, "invalid credential, access_token is invalid or not latest")
-        body = {"openid": user.openid, "nickname": user.nickname, "sex": 0, "province": "", "city": "",
-                "country": "CN", "headimgurl": "", "privilege": []}
+        body = {
+            "openid": user.openid,
+            "nickname": user.nickname,
+            "sex": 0,
+            "province": "",
+            "city": "",
+            "country": "CN",
+            "headimgurl": "",
+            "privilege": [],
+        }
         if user.unionid:
             body["unionid"] = user.unionid
         return _json(200, body, content_type="text/plain")

@@ -23,15 +23,25 @@ def state(cls, token: str | None, path: str, query: str = ""):
     """A state of `cls` for a tab on `path?query` whose websocket carried this session cookie."""
     root = rx.State(_reflex_internal_init=True)
     cookie = f"{sessions.COOKIE_NAME}={token}" if token else ""
-    root.router = RouterData.from_router_data({"headers": {"cookie": cookie}, "token": "tab-1",
-                                               "pathname": path, "asPath": f"{path}?{query}" if query else path,
-                                               "query": dict(p.split("=", 1) for p in query.split("&") if p)})
+    root.router = RouterData.from_router_data(
+        {
+            "headers": {"cookie": cookie},
+            "token": "tab-1",
+            "pathname": path,
+            "asPath": f"{path}?{query}" if query else path,
+            "query": dict(p.split("=", 1) for p in query.split("&") if p),
+        }
+    )
     return root.get_substate(cls.get_full_name().split(".")[1:])
 
 
 def contact(user, **fields) -> str:
     """A saved contact of `user`; returns its id."""
     with session_scope() as s:
-        data = {"full_name": "Grace Hopper", "source": "manual",
-                "emails": [{"label": "", "value": "grace@navy.example"}], **fields}
+        data = {
+            "full_name": "Grace Hopper",
+            "source": "manual",
+            "emails": [{"label": "", "value": "grace@navy.example"}],
+            **fields,
+        }
         return str(contact_service.create(session=s, owner=s.merge(user), data=data).id)

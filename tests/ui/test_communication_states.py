@@ -24,8 +24,18 @@ from tests.ui.support import state as _state
 
 def test_pages_build():
     rendered = json.dumps([reach_out().render(), templates_page().render(), messages_page().render()], default=str)
-    for name in ("compose-email", "compose-send", "compose-save-template", "preview-body", "compose-send-at",
-                 "new-template", "template-save", "message-input", "message-send", "no-conversations"):
+    for name in (
+        "compose-email",
+        "compose-send",
+        "compose-save-template",
+        "preview-body",
+        "compose-send-at",
+        "new-template",
+        "template-save",
+        "message-input",
+        "message-send",
+        "no-conversations",
+    ):
         assert name in rendered, name
 
 

@@ -28,8 +28,9 @@ def test_counts_follow_ups_and_unread_messages(db, outbox):
     contact(bob, full_name="Someone of Bob's", emails=[{"label": "", "value": "x@example.com"}])
     with session_scope() as s:
         reminders.set_reminder(session=s, owner=s.merge(ada), contact_id=grace, quick="tomorrow")
-        reminders.set_reminder(session=s, owner=s.merge(ada), contact_id=bob_contact,
-                               due_at=clock.now() - timedelta(hours=1))
+        reminders.set_reminder(
+            session=s, owner=s.merge(ada), contact_id=bob_contact, due_at=clock.now() - timedelta(hours=1)
+        )
         chat = messaging.start_with_user(session=s, user=s.merge(bob), other_user_id=ada.id)
         messaging.send(session=s, user=s.merge(bob), conversation_id=chat.id, body="Hi Ada")
     page = state(DashboardState, token, "/dashboard")

@@ -63,8 +63,14 @@ def test_qr_refuses_what_cannot_be_printed(client, publish):
     body = response.json()
     assert "printed at least" in body["errors"]["payload"] and body["status"] == 422
     assert client.get(f"/c/{slug}/qr.png?payload=vcard&print_mm=120").status_code == 200
-    for query, field in (("dark=red", "dark"), ("error=Z", "error"), ("payload=sms", "payload"),
-                         ("scale=999", "scale"), ("size=abc", "size"), ("dark=fff&light=fff", "dark")):
+    for query, field in (
+        ("dark=red", "dark"),
+        ("error=Z", "error"),
+        ("payload=sms", "payload"),
+        ("scale=999", "scale"),
+        ("size=abc", "size"),
+        ("dark=fff&light=fff", "dark"),
+    ):
         response = client.get(f"/c/{slug}/qr.svg?{query}")
         assert response.status_code == 422, query
         assert any(key.split(".")[-1] == field for key in response.json()["errors"]), query

@@ -67,29 +67,48 @@ def test_page_shows_the_card_with_meta_tags(client, publish):
     assert head.meta["twitter:card"] == "summary_large_image"
     assert head.meta["description"].startswith("First programmer.")
     assert "robots" not in head.meta and "x-robots-tag" not in response.headers
-    for fragment in ('href="tel:+442079460958"', 'href="mailto:Ada@engines.example.com"',
-                     'href="https://wa.me/442079460958"', f'href="/c/{slug}.vcf"', "Save contact",
-                     'href="https://www.linkedin.com/in/ada"', "Bernoulli numbers.", "£100-£200", "Note G",
-                     "Mathematics", "Algorithms", "Mentoring", "Video call", "Analytical Engines Ltd",
-                     f'href="/c/{slug}/share/whatsapp"', "+44 20 7946 0958"):
+    for fragment in (
+        'href="tel:+442079460958"',
+        'href="mailto:Ada@engines.example.com"',
+        'href="https://wa.me/442079460958"',
+        f'href="/c/{slug}.vcf"',
+        "Save contact",
+        'href="https://www.linkedin.com/in/ada"',
+        "Bernoulli numbers.",
+        "£100-£200",
+        "Note G",
+        "Mathematics",
+        "Algorithms",
+        "Mentoring",
+        "Video call",
+        "Analytical Engines Ltd",
+        f'href="/c/{slug}/share/whatsapp"',
+        "+44 20 7946 0958",
+    ):
         assert fragment in html, fragment
-    assert "<script type=\"module\">" in html and "data-native hidden" in html  # optional enhancement only
+    assert '<script type="module">' in html and "data-native hidden" in html  # optional enhancement only
     assert "script-src 'sha256-" in response.headers["content-security-policy"]
 
 
 def test_empty_sections_are_hidden(client, publish):
-    slug = publish(services=[], works=[], interests=[], socials=[], bio="",
-                   networking={}, business={}, contacts=[])
+    slug = publish(services=[], works=[], interests=[], socials=[], bio="", networking={}, business={}, contacts=[])
     html = client.get(f"/c/{slug}").text
-    for section in ('id="h-services"', 'id="h-work"', 'id="h-interests"', 'id="h-net"', 'id="h-company"',
-                    'id="h-contact"', 'id="h-connect"', 'id="h-about"'):
+    for section in (
+        'id="h-services"',
+        'id="h-work"',
+        'id="h-interests"',
+        'id="h-net"',
+        'id="h-company"',
+        'id="h-contact"',
+        'id="h-connect"',
+        'id="h-about"',
+    ):
         assert section not in html, section
     assert "Save contact" in html
 
 
 def test_user_text_is_html_escaped(client, publish):
-    slug = publish(name="<script>alert(1)</script>", bio='"><img src=x onerror=alert(2)>',
-                   headline="Tom & Jerry's <b>")
+    slug = publish(name="<script>alert(1)</script>", bio='"><img src=x onerror=alert(2)>', headline="Tom & Jerry's <b>")
     html = client.get(f"/c/{slug}").text
     assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "Tom &amp; Jerry&#39;s &lt;b&gt;" in html
@@ -127,9 +146,12 @@ def test_old_slug_redirects_with_301(client, publish, owner):
     with session_scope() as s:
         [card] = service.list_(session=s, owner=owner)
         service.set_slug(session=s, owner=owner, card_id=card.id, slug="countess")
-    for path, target in ((f"/c/{slug}", "/c/countess"), (f"/c/{slug}?src=qr", "/c/countess?src=qr"),
-                         (f"/c/{slug}.vcf", "/c/countess.vcf"),
-                         (f"/c/{slug}/qr.png?scale=4", "/c/countess/qr.png?scale=4")):
+    for path, target in (
+        (f"/c/{slug}", "/c/countess"),
+        (f"/c/{slug}?src=qr", "/c/countess?src=qr"),
+        (f"/c/{slug}.vcf", "/c/countess.vcf"),
+        (f"/c/{slug}/qr.png?scale=4", "/c/countess/qr.png?scale=4"),
+    ):
         response = client.get(path, follow_redirects=False)
         assert response.status_code == 301 and response.headers["location"] == target, path
     assert client.get(f"/c/{slug}").status_code == 200
@@ -139,8 +161,15 @@ def test_drafts_private_and_unknown_cards_are_a_404_page(client, publish, owner)
     with session_scope() as s:
         draft = service.create(session=s, owner=owner, name="Draft Only").slug
     private = publish(visibility="private")
-    for path in (f"/c/{draft}", f"/c/{private}", "/c/nobody-here", f"/c/{draft}.vcf", f"/c/{private}/qr.png",
-                 "/c/x", "/c/" + "a" * 100):
+    for path in (
+        f"/c/{draft}",
+        f"/c/{private}",
+        "/c/nobody-here",
+        f"/c/{draft}.vcf",
+        f"/c/{private}/qr.png",
+        "/c/x",
+        "/c/" + "a" * 100,
+    ):
         response = client.get(path)
         assert response.status_code == 404, path
         assert response.headers["content-type"].startswith("text/html") and "Card not found" in response.text
@@ -194,8 +223,18 @@ def test_demo_seed_publishes_a_rich_card(client):
         assert card.slug == "demo" and card.status == "published"
         assert len(service.list_versions(session=s, owner=user, card_id=card.id)) == 1
         content = service.get_content(session=s, owner=user, card_id=card.id)
-        assert all([content.services, content.contacts, content.socials, content.works, content.interests,
-                    content.networking.offer, content.business.name, content.bio])
+        assert all(
+            [
+                content.services,
+                content.contacts,
+                content.socials,
+                content.works,
+                content.interests,
+                content.networking.offer,
+                content.business.name,
+                content.bio,
+            ]
+        )
     html = client.get("/c/demo").text
     assert "Save contact" in html and "Northwind Studio" in html
     assert client.get("/c/-/assets/cover.svg").headers["content-type"] == "image/svg+xml"
@@ -210,8 +249,9 @@ def test_avatar_uses_its_400px_variant_once_made(client, owner, publish):
 
     slug = publish()
     with session_scope() as s:
-        upload = file_service.upload(session=s, owner=owner, purpose="avatar", filename="me.jpg",
-                                     data=imaging.noisy_jpeg(1200, 1200))
+        upload = file_service.upload(
+            session=s, owner=owner, purpose="avatar", filename="me.jpg", data=imaging.noisy_jpeg(1200, 1200)
+        )
         card = service.list_(session=s, owner=owner)[0]
         original = urlparse(upload.original_url).path  # the test host has no dot: keep the site path
         service.set_avatar(session=s, owner=owner, card_id=card.id, file_id=upload.id, url=original)

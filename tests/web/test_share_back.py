@@ -21,9 +21,17 @@ CONSENT = "I agree that Ada Lovelace may store the details above and contact me 
 
 def _form(**changes) -> dict:
     """A filled share-back form whose token was issued 10 s ago."""
-    return {"name": "Lead Person", "email": "lead@example.com", "phone": "", "company": "Leads Ltd",
-            "note": "Let's talk", "consent": "1", "form_token": issue_form_token(now=time.time() - 10),
-            "website": "", **changes}
+    return {
+        "name": "Lead Person",
+        "email": "lead@example.com",
+        "phone": "",
+        "company": "Leads Ltd",
+        "note": "Let's talk",
+        "consent": "1",
+        "form_token": issue_form_token(now=time.time() - 10),
+        "website": "",
+        **changes,
+    }
 
 
 def _contacts(user) -> list:
@@ -55,7 +63,11 @@ def test_share_back_creates_a_lead_with_consent_and_thanks_the_visitor(client, p
     assert response.status_code == 303 and response.headers["location"] == f"/c/{slug}?shared=1"
     [lead] = _contacts(owner)
     assert (lead.full_name, lead.company, lead.source, [e.value for e in lead.emails]) == (
-        "Lead Person", "Leads Ltd", "share_back", ["lead@example.com"])
+        "Lead Person",
+        "Leads Ltd",
+        "share_back",
+        ["lead@example.com"],
+    )
     [consent] = lead.consents
     assert consent["text"] == CONSENT and consent["ip"] == "testclient" and consent["at"]
     thanks = client.get(response.headers["location"]).text
@@ -74,8 +86,7 @@ def test_consent_text_follows_the_card_language(client, publish, owner):
 
 def test_filled_honeypot_pretends_success_and_saves_nothing(client, publish, owner):
     slug = publish()
-    response = client.post(f"/c/{slug}/share-back", data=_form(website="http://spam.example"),
-                           follow_redirects=False)
+    response = client.post(f"/c/{slug}/share-back", data=_form(website="http://spam.example"), follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == f"/c/{slug}?shared=1"
     assert _contacts(owner) == []
 
@@ -87,8 +98,7 @@ def test_a_form_sent_too_fast_is_refused_and_can_be_resent(client, publish, owne
     assert 'value="Lead Person"' in response.text and _contacts(owner) == []
     clock.advance(timedelta(seconds=5))  # the re-rendered form carries a fresh token
     token = response.text.split('name="form_token" value="')[1].split('"')[0]
-    assert client.post(f"/c/{slug}/share-back", data=_form(form_token=token),
-                       follow_redirects=False).status_code == 303
+    assert client.post(f"/c/{slug}/share-back", data=_form(form_token=token), follow_redirects=False).status_code == 303
     assert len(_contacts(owner)) == 1
 
 
@@ -107,8 +117,13 @@ def test_missing_consent_keeps_what_was_typed_and_marks_the_field(client, publis
     page = response.text
     assert response.status_code == 422 and response.headers["cache-control"] == "no-store"
     assert 'id="sb-consent-err">Tick the box to agree' in page and 'aria-invalid="true"' in page
-    for value in ('value="Lead Person"', 'value="lead@example.com"', 'value="+44 20 7946 0958"',
-                  'value="Leads Ltd"', ">Line one\nLine two</textarea>"):
+    for value in (
+        'value="Lead Person"',
+        'value="lead@example.com"',
+        'value="+44 20 7946 0958"',
+        'value="Leads Ltd"',
+        ">Line one\nLine two</textarea>",
+    ):
         assert value in page, value
     assert " checked" not in page.split('name="consent"')[1].split(">")[0]
     assert _contacts(owner) == []

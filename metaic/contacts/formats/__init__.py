@@ -10,8 +10,11 @@ from metaic.core.errors import ValidationError
 
 _PARSERS = {"vcard": vcard_io.parse, "google": google_csv.parse, "outlook": outlook_csv.parse}
 _WRITERS = {"vcard": vcard_io.export, "google": google_csv.export, "outlook": outlook_csv.export}
-MEDIA_TYPES = {"vcard": "text/vcard; charset=utf-8", "google": "text/csv; charset=utf-8",
-               "outlook": "text/csv; charset=utf-8"}
+MEDIA_TYPES = {
+    "vcard": "text/vcard; charset=utf-8",
+    "google": "text/csv; charset=utf-8",
+    "outlook": "text/csv; charset=utf-8",
+}
 EXTENSIONS = {"vcard": "vcf", "google": "csv", "outlook": "csv"}
 
 

@@ -12,16 +12,46 @@ from metaic.contacts.schemas import ContactDraft, LabeledValue, ParsedRow
 from metaic.core.errors import ValidationError
 
 # Labels we keep in one canonical spelling; any other label is the user's own and is kept as written.
-_CANONICAL = {"cell": "mobile", "mobile": "mobile", "iphone": "mobile", "work": "work", "business": "work",
-              "office": "work", "home": "home", "personal": "home", "other": "other", "main": "main",
-              "fax": "fax", "work fax": "work fax", "workfax": "work fax", "business fax": "work fax",
-              "home fax": "home fax", "homefax": "home fax", "other fax": "fax", "pager": "pager", "car": "car",
-              "homepage": "homepage"}
+_CANONICAL = {
+    "cell": "mobile",
+    "mobile": "mobile",
+    "iphone": "mobile",
+    "work": "work",
+    "business": "work",
+    "office": "work",
+    "home": "home",
+    "personal": "home",
+    "other": "other",
+    "main": "main",
+    "fax": "fax",
+    "work fax": "work fax",
+    "workfax": "work fax",
+    "business fax": "work fax",
+    "home fax": "home fax",
+    "homefax": "home fax",
+    "other fax": "fax",
+    "pager": "pager",
+    "car": "car",
+    "homepage": "homepage",
+}
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
-_FIELD_NAMES = {"full_name": "name", "first_name": "first name", "last_name": "last name", "company": "company",
-                "title": "job title", "emails": "email addresses", "phones": "phone numbers",
-                "addresses": "addresses", "links": "links", "note": "note", "birthday": "birthday",
-                "uid": "unique id", "tags": "labels", "label": "label", "value": "value"}
+_FIELD_NAMES = {
+    "full_name": "name",
+    "first_name": "first name",
+    "last_name": "last name",
+    "company": "company",
+    "title": "job title",
+    "emails": "email addresses",
+    "phones": "phone numbers",
+    "addresses": "addresses",
+    "links": "links",
+    "note": "note",
+    "birthday": "birthday",
+    "uid": "unique id",
+    "tags": "labels",
+    "label": "label",
+    "value": "value",
+}
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 EMPTY_REASON = "This contact has no name, email address or phone number, so there is nothing to import."
 
@@ -30,15 +60,16 @@ def decode_text(data: bytes) -> str:
     """Text from a file's bytes: a BOM or valid UTF-8 first, then the most likely legacy encoding."""
     for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
-            return data[len(bom):].decode(codec, errors="replace")
+            return data[len(bom) :].decode(codec, errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data, cp_isolation=["cp1252", "gb18030", "big5", "shift_jis", "euc_kr", "cp1251",
-                                          "cp1250", "latin_1"]).best()
+    best = from_bytes(
+        data, cp_isolation=["cp1252", "gb18030", "big5", "shift_jis", "euc_kr", "cp1251", "cp1250", "latin_1"]
+    ).best()
     return str(best) if best is not None else data.decode("cp1252", errors="replace")
 
 
@@ -57,8 +88,9 @@ def read_csv(text: str) -> tuple[list[str], list[list[str]]]:
     try:
         rows = [row for row in reader if row]
     except csv.Error as exc:
-        raise ValidationError(f"We could not read this CSV file: near line {reader.line_num}, {exc}.",
-                              field="file") from exc
+        raise ValidationError(
+            f"We could not read this CSV file: near line {reader.line_num}, {exc}.", field="file"
+        ) from exc
     if not rows:
         return [], []
     return [cell.strip() for cell in rows[0]], rows[1:]
@@ -112,8 +144,11 @@ def normalise_birthday(raw: str) -> str:
 
 def values(pairs: list[tuple[str, str]]) -> list[LabeledValue]:
     """LabeledValues from (label, value) pairs, dropping empty values and tidying labels."""
-    return [LabeledValue(label=normalise_label(label), value=value.strip()) for label, value in pairs
-            if value and value.strip()]
+    return [
+        LabeledValue(label=normalise_label(label), value=value.strip())
+        for label, value in pairs
+        if value and value.strip()
+    ]
 
 
 def _reason(exc: pydantic.ValidationError) -> str:

@@ -9,8 +9,10 @@ from metaic.contacts.schemas import ParsedRow
 from metaic.core.errors import ValidationError
 
 FORMATS = ("vcard", "google", "outlook")
-HINT = ("a vCard file (.vcf, starting with BEGIN:VCARD), or a CSV exported from Google Contacts or Outlook "
-        "with its first line of column names")
+HINT = (
+    "a vCard file (.vcf, starting with BEGIN:VCARD), or a CSV exported from Google Contacts or Outlook "
+    "with its first line of column names"
+)
 
 
 def unrecognised(why: str) -> ValidationError:
@@ -26,11 +28,18 @@ def is_vcard(text: str) -> bool:
 def csv_kind(header: list[str]) -> str | None:
     """`google` or `outlook` from a CSV header, or None when it is neither."""
     names = {name.strip().lower() for name in header}
-    if "e-mail 1 - value" in names or "phone 1 - value" in names or "given name" in names \
-            or {"first name", "organization name"} <= names:
+    if (
+        "e-mail 1 - value" in names
+        or "phone 1 - value" in names
+        or "given name" in names
+        or {"first name", "organization name"} <= names
+    ):
         return "google"
-    if names & {"e-mail address", "mobile phone", "business phone", "home phone"} and \
-            names & {"first name", "last name", "company"}:
+    if names & {"e-mail address", "mobile phone", "business phone", "home phone"} and names & {
+        "first name",
+        "last name",
+        "company",
+    }:
         return "outlook"
     return None
 
@@ -50,13 +59,13 @@ def detect_text(text: str) -> str:
     kind = csv_kind(header)
     if kind is None:
         shown = ", ".join(header[:4])[:120]
-        raise unrecognised(f"its first line ({shown}) is not the column names of a Google Contacts or "
-                           "Outlook export.")
+        raise unrecognised(f"its first line ({shown}) is not the column names of a Google Contacts or Outlook export.")
     return kind
 
 
-def parse_csv_rows(text: str, *, kind: str, columns_hint: str,
-                   read_row: Callable[[int, list[str], list[str]], ParsedRow]) -> list[ParsedRow]:
+def parse_csv_rows(
+    text: str, *, kind: str, columns_hint: str, read_row: Callable[[int, list[str], list[str]], ParsedRow]
+) -> list[ParsedRow]:
     """Every data row of a `kind` CSV through `read_row`; blank rows are skipped, over-long ones refused."""
     header, records = read_csv(text)
     if csv_kind(header) != kind:
@@ -66,9 +75,14 @@ def parse_csv_rows(text: str, *, kind: str, columns_hint: str,
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(header):
-            rows.append(ParsedRow(row=number, error=f"This row has {len(cells)} values but the file has "
-                                                    f"{len(header)} columns; a value probably contains an "
-                                                    "unquoted separator."))
+            rows.append(
+                ParsedRow(
+                    row=number,
+                    error=f"This row has {len(cells)} values but the file has "
+                    f"{len(header)} columns; a value probably contains an "
+                    "unquoted separator.",
+                )
+            )
             continue
         rows.append(read_row(number, header, cells))
     return rows

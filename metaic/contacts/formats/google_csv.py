@@ -16,9 +16,25 @@ from metaic.contacts.formats.common import (
 from metaic.contacts.formats.detect import parse_csv_rows
 from metaic.contacts.schemas import ContactDraft, ParsedRow
 
-BASE = ["First Name", "Middle Name", "Last Name", "Phonetic First Name", "Phonetic Middle Name",
-        "Phonetic Last Name", "Name Prefix", "Name Suffix", "Nickname", "File As", "Organization Name",
-        "Organization Title", "Organization Department", "Birthday", "Notes", "Photo", "Labels"]
+BASE = [
+    "First Name",
+    "Middle Name",
+    "Last Name",
+    "Phonetic First Name",
+    "Phonetic Middle Name",
+    "Phonetic Last Name",
+    "Name Prefix",
+    "Name Suffix",
+    "Nickname",
+    "File As",
+    "Organization Name",
+    "Organization Title",
+    "Organization Department",
+    "Birthday",
+    "Notes",
+    "Photo",
+    "Labels",
+]
 ADDRESS_PARTS = ["Formatted", "Street", "City", "PO Box", "Region", "Postal Code", "Country", "Extended Address"]
 MULTI = " ::: "  # how Google puts several values (or labels) in one cell
 _NUMBERED = re.compile(r"^(E-mail|Phone|Address|Website|Organization) (\d+) - (.+)$", re.IGNORECASE)
@@ -26,8 +42,11 @@ _NUMBERED = re.compile(r"^(E-mail|Phone|Address|Website|Organization) (\d+) - (.
 
 def _split(cell: str) -> list[str]:
     """The values Google packed into one cell with ` ::: `."""
-    return [part.strip() for part in cell.split(MULTI.strip()) if part.strip()] if MULTI.strip() in cell \
+    return (
+        [part.strip() for part in cell.split(MULTI.strip()) if part.strip()]
+        if MULTI.strip() in cell
         else [cell.strip()]
+    )
 
 
 def _record(header: list[str], cells: list[str]) -> tuple[dict[str, str], dict[tuple[str, int], dict[str, str]]]:
@@ -52,8 +71,10 @@ def _labeled(groups: dict, kind: str) -> list[tuple[str, str]]:
             continue
         if kind == "address":
             formatted = parts.get("formatted", "").strip()
-            pieces = [parts.get(p, "").strip() for p in ("po box", "street", "extended address", "city", "region",
-                                                         "postal code", "country")]
+            pieces = [
+                parts.get(p, "").strip()
+                for p in ("po box", "street", "extended address", "city", "region", "postal code", "country")
+            ]
             value = formatted or ", ".join(p for p in pieces if p)
             pairs.append((parts.get("label", ""), value))
             continue
@@ -72,12 +93,16 @@ def _row(number: int, header: list[str], cells: list[str]) -> ParsedRow:
     labels = plain.get("labels") or plain.get("group membership", "")
     fields = {
         "full_name": plain.get("name") or compose_name(first, middle, last),
-        "first_name": first, "last_name": last,
+        "first_name": first,
+        "last_name": last,
         "company": plain.get("organization name") or org.get("name", ""),
         "title": plain.get("organization title") or org.get("title", ""),
-        "emails": values(_labeled(groups, "e-mail")), "phones": values(_labeled(groups, "phone")),
-        "addresses": values(_labeled(groups, "address")), "links": values(_labeled(groups, "website")),
-        "note": plain.get("notes", ""), "birthday": normalise_birthday(plain.get("birthday", "")),
+        "emails": values(_labeled(groups, "e-mail")),
+        "phones": values(_labeled(groups, "phone")),
+        "addresses": values(_labeled(groups, "address")),
+        "links": values(_labeled(groups, "website")),
+        "note": plain.get("notes", ""),
+        "birthday": normalise_birthday(plain.get("birthday", "")),
         # `* myContacts`, `* starred`: Google's own groups, not the user's labels.
         "tags": [tag for tag in _split(labels) if tag and not tag.startswith("*")],
     }
@@ -86,8 +111,12 @@ def _row(number: int, header: list[str], cells: list[str]) -> ParsedRow:
 
 def parse(text: str) -> list[ParsedRow]:
     """Every contact of a Google Contacts CSV; a row we cannot read is refused with its reason."""
-    return parse_csv_rows(text, kind="google", read_row=_row, columns_hint="a Google Contacts export (First Name, "
-                          "E-mail 1 - Value, Phone 1 - Value, ...)")
+    return parse_csv_rows(
+        text,
+        kind="google",
+        read_row=_row,
+        columns_hint="a Google Contacts export (First Name, E-mail 1 - Value, Phone 1 - Value, ...)",
+    )
 
 
 def _names(draft: ContactDraft) -> tuple[str, str]:
@@ -99,8 +128,9 @@ def _names(draft: ContactDraft) -> tuple[str, str]:
 
 def export(drafts: list[ContactDraft]) -> bytes:
     """The drafts as a Google Contacts CSV (current header), UTF-8, with as many numbered columns as needed."""
-    counts = {kind: max([1, *(len(getattr(d, kind)) for d in drafts)])
-              for kind in ("emails", "phones", "addresses", "links")}
+    counts = {
+        kind: max([1, *(len(getattr(d, kind)) for d in drafts)]) for kind in ("emails", "phones", "addresses", "links")
+    }
     header = list(BASE)
     for n in range(1, counts["emails"] + 1):
         header += [f"E-mail {n} - Label", f"E-mail {n} - Value"]
@@ -114,9 +144,17 @@ def export(drafts: list[ContactDraft]) -> bytes:
     for draft in drafts:
         first, last = _names(draft)
         row = dict.fromkeys(header, "")
-        row.update({"First Name": first, "Last Name": last, "Organization Name": draft.company,
-                    "Organization Title": draft.title, "Birthday": draft.birthday, "Notes": draft.note,
-                    "Labels": MULTI.join(draft.tags)})
+        row.update(
+            {
+                "First Name": first,
+                "Last Name": last,
+                "Organization Name": draft.company,
+                "Organization Title": draft.title,
+                "Birthday": draft.birthday,
+                "Notes": draft.note,
+                "Labels": MULTI.join(draft.tags),
+            }
+        )
         for kind, column in (("emails", "E-mail"), ("phones", "Phone"), ("links", "Website")):
             for n, item in enumerate(getattr(draft, kind), start=1):
                 row[f"{column} {n} - Label"] = display_label(item.label)

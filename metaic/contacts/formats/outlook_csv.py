@@ -9,16 +9,42 @@ from metaic.contacts.schemas import ContactDraft, LabeledValue, ParsedRow
 
 EMAILS = ["E-mail Address", "E-mail 2 Address", "E-mail 3 Address"]
 # Phone columns in the order they are read back, with the label each one means.
-PHONES = {"Mobile Phone": "mobile", "Business Phone": "work", "Business Phone 2": "work", "Home Phone": "home",
-          "Home Phone 2": "home", "Company Main Phone": "main", "Primary Phone": "", "Business Fax": "work fax",
-          "Home Fax": "home fax", "Other Fax": "fax", "Pager": "pager", "Car Phone": "car", "Other Phone": "other"}
+PHONES = {
+    "Mobile Phone": "mobile",
+    "Business Phone": "work",
+    "Business Phone 2": "work",
+    "Home Phone": "home",
+    "Home Phone 2": "home",
+    "Company Main Phone": "main",
+    "Primary Phone": "",
+    "Business Fax": "work fax",
+    "Home Fax": "home fax",
+    "Other Fax": "fax",
+    "Pager": "pager",
+    "Car Phone": "car",
+    "Other Phone": "other",
+}
 PLACES = {"Business": "work", "Home": "home", "Other": "other"}
 ADDRESS_PARTS = ["Street", "City", "State", "Postal Code", "Country/Region"]
 LINKS = {"Web Page": "", "Personal Web Page": "home"}
-HEADER = ["First Name", "Middle Name", "Last Name", "Title", "Suffix", "Nickname", *EMAILS, *PHONES,
-          "Job Title", "Department", "Company",
-          *(f"{place} {part}" for place in PLACES for part in ADDRESS_PARTS),
-          *LINKS, "Birthday", "Notes", "Categories"]
+HEADER = [
+    "First Name",
+    "Middle Name",
+    "Last Name",
+    "Title",
+    "Suffix",
+    "Nickname",
+    *EMAILS,
+    *PHONES,
+    "Job Title",
+    "Department",
+    "Company",
+    *(f"{place} {part}" for place in PLACES for part in ADDRESS_PARTS),
+    *LINKS,
+    "Birthday",
+    "Notes",
+    "Categories",
+]
 
 
 def _row(number: int, header: list[str], cells: list[str]) -> ParsedRow:
@@ -38,12 +64,17 @@ def _row(number: int, header: list[str], cells: list[str]) -> ParsedRow:
     first, middle, last = get("First Name"), get("Middle Name"), get("Last Name")
     categories = get("Categories").replace(",", ";")
     fields = {
-        "full_name": compose_name(first, middle, last), "first_name": first, "last_name": last,
-        "company": get("Company"), "title": get("Job Title"),
+        "full_name": compose_name(first, middle, last),
+        "first_name": first,
+        "last_name": last,
+        "company": get("Company"),
+        "title": get("Job Title"),
         "emails": [LabeledValue(value=get(column)) for column in EMAILS if get(column)],
-        "phones": phones, "addresses": addresses,
+        "phones": phones,
+        "addresses": addresses,
         "links": [LabeledValue(label=label, value=get(column)) for column, label in LINKS.items() if get(column)],
-        "note": get("Notes"), "birthday": normalise_birthday(get("Birthday")),
+        "note": get("Notes"),
+        "birthday": normalise_birthday(get("Birthday")),
         "tags": [tag.strip() for tag in categories.split(";") if tag.strip()],
     }
     return finish(number, fields)
@@ -51,8 +82,12 @@ def _row(number: int, header: list[str], cells: list[str]) -> ParsedRow:
 
 def parse(text: str) -> list[ParsedRow]:
     """Every contact of an Outlook CSV; a row we cannot read is refused with its reason."""
-    return parse_csv_rows(text, kind="outlook", read_row=_row, columns_hint="an Outlook export (First Name, "
-                          "Last Name, E-mail Address, Mobile Phone, ...)")
+    return parse_csv_rows(
+        text,
+        kind="outlook",
+        read_row=_row,
+        columns_hint="an Outlook export (First Name, Last Name, E-mail Address, Mobile Phone, ...)",
+    )
 
 
 def _phone_columns(draft: ContactDraft) -> dict[str, str]:
@@ -87,10 +122,20 @@ def export(drafts: list[ContactDraft]) -> bytes:
     rows = []
     for draft in drafts:
         row = dict.fromkeys(HEADER, "")
-        first, last = (draft.first_name, draft.last_name) if draft.first_name or draft.last_name \
-            else (draft.full_name, "")
-        row.update({"First Name": first, "Last Name": last, "Company": draft.company, "Job Title": draft.title,
-                    "Notes": draft.note, "Birthday": _birthday(draft.birthday), "Categories": ";".join(draft.tags)})
+        first, last = (
+            (draft.first_name, draft.last_name) if draft.first_name or draft.last_name else (draft.full_name, "")
+        )
+        row.update(
+            {
+                "First Name": first,
+                "Last Name": last,
+                "Company": draft.company,
+                "Job Title": draft.title,
+                "Notes": draft.note,
+                "Birthday": _birthday(draft.birthday),
+                "Categories": ";".join(draft.tags),
+            }
+        )
         row.update(zip(EMAILS, (e.value for e in draft.emails), strict=False))
         row.update(_phone_columns(draft))
         row.update(_address_columns(draft))

@@ -19,10 +19,34 @@ from metaic.contacts.formats.detect import unrecognised
 from metaic.contacts.schemas import ContactDraft, LabeledValue, ParsedRow
 from metaic.core import clock
 
-SOCIAL = {"linkedin", "twitter", "x", "instagram", "github", "facebook", "whatsapp", "wechat", "telegram",
-          "youtube", "tiktok", "mastodon", "flickr", "myspace", "sinaweibo", "weibo"}
-_PHONE_OUT = {"mobile": "CELL,VOICE", "work": "WORK,VOICE", "home": "HOME,VOICE", "fax": "FAX",
-              "work fax": "WORK,FAX", "home fax": "HOME,FAX", "pager": "PAGER", "": "VOICE"}
+SOCIAL = {
+    "linkedin",
+    "twitter",
+    "x",
+    "instagram",
+    "github",
+    "facebook",
+    "whatsapp",
+    "wechat",
+    "telegram",
+    "youtube",
+    "tiktok",
+    "mastodon",
+    "flickr",
+    "myspace",
+    "sinaweibo",
+    "weibo",
+}
+_PHONE_OUT = {
+    "mobile": "CELL,VOICE",
+    "work": "WORK,VOICE",
+    "home": "HOME,VOICE",
+    "fax": "FAX",
+    "work fax": "WORK,FAX",
+    "home fax": "HOME,FAX",
+    "pager": "PAGER",
+    "": "VOICE",
+}
 _PLACE_OUT = {"work": "WORK", "home": "HOME"}
 _BEGIN = re.compile(r"^BEGIN:VCARD\s*$", re.IGNORECASE)
 _END = re.compile(r"^END:VCARD\s*$", re.IGNORECASE)
@@ -59,7 +83,7 @@ def split_unescaped(value: str, sep: str) -> list[str]:
     while i < len(value):
         ch = value[i]
         if ch == "\\" and i + 1 < len(value):
-            current.append(value[i:i + 2])
+            current.append(value[i : i + 2])
             i += 2
             continue
         if ch == sep:
@@ -82,8 +106,17 @@ def _phone_label(types: set[str]) -> str:
     """Our label for a telephone's TYPE values."""
     if "fax" in types:
         return "work fax" if "work" in types else "home fax" if "home" in types else "fax"
-    for key, label in (("cell", "mobile"), ("iphone", "mobile"), ("mobile", "mobile"), ("pager", "pager"),
-                       ("work", "work"), ("home", "home"), ("main", "main"), ("other", "other"), ("car", "car")):
+    for key, label in (
+        ("cell", "mobile"),
+        ("iphone", "mobile"),
+        ("mobile", "mobile"),
+        ("pager", "pager"),
+        ("work", "work"),
+        ("home", "home"),
+        ("main", "main"),
+        ("other", "other"),
+        ("car", "car"),
+    ):
         if key in types:
             return label
     return ""
@@ -120,8 +153,11 @@ def _photo(line) -> bytes | None:
             return to_jpeg(base64.b64decode(raw, validate=False))
         if raw.lower().startswith("data:") and "," in raw:
             head, payload = raw.split(",", 1)
-            data = base64.b64decode(payload) if head.lower().endswith(";base64") else \
-                urllib.parse.unquote_to_bytes(payload)
+            data = (
+                base64.b64decode(payload)
+                if head.lower().endswith(";base64")
+                else urllib.parse.unquote_to_bytes(payload)
+            )
             return to_jpeg(data)
     except (binascii.Error, ValueError):
         return None
@@ -134,15 +170,18 @@ def content_lines(block: str) -> list:
     vobject's line reader is used without its vCard value decoding, which drops everything after the first
     unescaped comma (a data: URI photo, a 2.1 note) and would unescape twice.
     """
-    lines = [vobject.base.textLineToContentLine(text, number)
-             for text, number in vobject.base.getLogicalLines(io.StringIO(block), allowQP=True)]
+    lines = [
+        vobject.base.textLineToContentLine(text, number)
+        for text, number in vobject.base.getLogicalLines(io.StringIO(block), allowQP=True)
+    ]
     return [line for line in lines if line.name.upper() not in ("BEGIN", "END", "VERSION")]
 
 
 def parse_card(row: int, lines: list) -> ParsedRow:
     """One card's content lines as a ParsedRow."""
-    apple = {line.group.lower(): unescape(line.value) for line in lines
-             if line.name.upper() == "X-ABLABEL" and line.group}
+    apple = {
+        line.group.lower(): unescape(line.value) for line in lines if line.name.upper() == "X-ABLABEL" and line.group
+    }
     fields: dict = {"emails": [], "phones": [], "addresses": [], "links": [], "tags": []}
     notes: list[str] = []
     for line in lines:
@@ -187,8 +226,11 @@ def parse_card(row: int, lines: list) -> ParsedRow:
             kind = next(iter(sorted(types)), "") or "social"
             fields["links"].append((custom, kind, unescape(raw).strip() or (users[0] if users else "")))
     for key in ("emails", "phones", "addresses", "links"):
-        fields[key] = [LabeledValue(label=normalise_label(custom) if custom else label, value=value)
-                       for custom, label, value in fields[key] if value]
+        fields[key] = [
+            LabeledValue(label=normalise_label(custom) if custom else label, value=value)
+            for custom, label, value in fields[key]
+            if value
+        ]
     if notes:
         fields["note"] = "\n".join(notes)
     if fields.get("photo_jpeg") is None:
@@ -210,8 +252,7 @@ def parse(text: str) -> list[ParsedRow]:
             lines = content_lines(block)
         except (vobject.base.ParseError, ValueError, UnicodeError, LookupError) as exc:
             where = f" near line {exc.lineNumber}" if getattr(exc, "lineNumber", None) else ""
-            rows.append(ParsedRow(row=number, error=f"This card could not be read: a line{where} is not valid "
-                                                    "vCard."))
+            rows.append(ParsedRow(row=number, error=f"This card could not be read: a line{where} is not valid vCard."))
             continue
         rows.append(parse_card(number, lines))
     return rows
@@ -243,8 +284,12 @@ def card(draft: ContactDraft, revised: str) -> str:
     family, given = draft.last_name, draft.first_name
     if not (family or given):
         family, given, _ = split_name(draft.full_name)
-    full = draft.full_name or " ".join(p for p in (given, family) if p) or draft.company or \
-        next((v.value for v in draft.emails + draft.phones), "")
+    full = (
+        draft.full_name
+        or " ".join(p for p in (given, family) if p)
+        or draft.company
+        or next((v.value for v in draft.emails + draft.phones), "")
+    )
     add("N", ";".join(escape(p) for p in (family, given, "", "", "")))
     add("FN", escape(full))
     if draft.company:
@@ -256,12 +301,20 @@ def card(draft: ContactDraft, revised: str) -> str:
         add("TEL", escape(phone.value), _PHONE_OUT.get(phone.label, "VOICE"), "" if known else phone.label)
     for email in draft.emails:
         kind = _PLACE_OUT.get(email.label)
-        add("EMAIL", escape(email.value), "INTERNET" + (f",{kind}" if kind else ""),
-            "" if kind or not email.label else email.label)
+        add(
+            "EMAIL",
+            escape(email.value),
+            "INTERNET" + (f",{kind}" if kind else ""),
+            "" if kind or not email.label else email.label,
+        )
     for address in draft.addresses:
         kind = _PLACE_OUT.get(address.label, "")
-        add("ADR", ";".join(["", "", escape(address.value), "", "", "", ""]), kind,
-            "" if kind or not address.label else address.label)
+        add(
+            "ADR",
+            ";".join(["", "", escape(address.value), "", "", "", ""]),
+            kind,
+            "" if kind or not address.label else address.label,
+        )
     for link in draft.links:
         if link.label.lower() in SOCIAL:
             add("X-SOCIALPROFILE", link.value, link.label.lower())
@@ -288,4 +341,3 @@ def export(drafts: list[ContactDraft]) -> bytes:
     """All drafts as one vCard 3.0 file: UTF-8 without BOM, CRLF line ends."""
     revised = clock.as_utc(clock.now()).strftime("%Y-%m-%dT%H:%M:%SZ")
     return "".join(card(draft, revised) for draft in drafts).encode("utf-8")
-

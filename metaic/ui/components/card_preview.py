@@ -24,25 +24,45 @@ def _cover() -> rx.Component:
     """Cover image, or a gradient in the card colour; 'bold' makes it taller."""
     height = rx.match(B.template, ("bold", "150px"), ("minimal", "0px"), "110px")
     return rx.box(
-        background=rx.cond(B.cover_url, "center / cover no-repeat url(" + B.cover_url + ")",
-                           "linear-gradient(135deg, " + B.color + ", #1e1b4b)"),
-        height=height, width="100%",
+        background=rx.cond(
+            B.cover_url,
+            "center / cover no-repeat url(" + B.cover_url + ")",
+            "linear-gradient(135deg, " + B.color + ", #1e1b4b)",
+        ),
+        height=height,
+        width="100%",
     )
 
 
 def _section(title: str, *children: rx.Component, show: rx.Var) -> rx.Component:
     """A titled block, hidden when empty."""
-    return rx.cond(show, rx.vstack(rx.text(title, size="1", weight="bold", color=styles.MUTED,
-                                           text_transform="uppercase", letter_spacing="0.06em"),
-                                   *children, spacing="2", width="100%", align="start"))
+    return rx.cond(
+        show,
+        rx.vstack(
+            rx.text(
+                title, size="1", weight="bold", color=styles.MUTED, text_transform="uppercase", letter_spacing="0.06em"
+            ),
+            *children,
+            spacing="2",
+            width="100%",
+            align="start",
+        ),
+    )
 
 
 def _contact(item: rx.Var) -> rx.Component:
     """One contact line with its icon."""
     icon = rx.match(item["kind"], ("phone", "phone"), ("email", "mail"), "map-pin")
-    return rx.cond(item["value"], rx.hstack(
-        rx.icon(icon, size=14, color=B.color), rx.text(item["value"], size="2", word_break="break-all"),
-        rx.cond(item["label"], rx.text(item["label"], size="1", color=styles.MUTED)), spacing="2", align="center"))
+    return rx.cond(
+        item["value"],
+        rx.hstack(
+            rx.icon(icon, size=14, color=B.color),
+            rx.text(item["value"], size="2", word_break="break-all"),
+            rx.cond(item["label"], rx.text(item["label"], size="1", color=styles.MUTED)),
+            spacing="2",
+            align="center",
+        ),
+    )
 
 
 def card_preview() -> rx.Component:
@@ -51,39 +71,112 @@ def card_preview() -> rx.Component:
     return rx.box(
         _cover(),
         rx.vstack(
-            rx.avatar(src=B.avatar_url, fallback=rx.cond(B.name, B.name[:1], "?"), size="7", radius="full",
-                      margin_top=rx.cond(B.template == "minimal", "20px", "-48px"), border="4px solid white"),
+            rx.avatar(
+                src=B.avatar_url,
+                fallback=rx.cond(B.name, B.name[:1], "?"),
+                size="7",
+                radius="full",
+                margin_top=rx.cond(B.template == "minimal", "20px", "-48px"),
+                border="4px solid white",
+            ),
             rx.text(rx.cond(B.name, B.name, "Your name"), size="6", weight="bold", id="preview-name"),
             rx.cond(B.headline, rx.text(B.headline, size="3", color=styles.MUTED)),
-            rx.cond(B.business["name"], rx.hstack(
-                rx.cond(B.business["logo_url"], rx.image(src=B.business["logo_url"], width="20px", height="20px",
-                                                         border_radius="4px", object_fit="cover")),
-                rx.text(B.business["name"], size="2", weight="medium"), spacing="2", align="center")),
-            rx.button(rx.icon("download", size=16), "Save contact", width="100%", size="3",
-                      style={"background": B.color}),
+            rx.cond(
+                B.business["name"],
+                rx.hstack(
+                    rx.cond(
+                        B.business["logo_url"],
+                        rx.image(
+                            src=B.business["logo_url"],
+                            width="20px",
+                            height="20px",
+                            border_radius="4px",
+                            object_fit="cover",
+                        ),
+                    ),
+                    rx.text(B.business["name"], size="2", weight="medium"),
+                    spacing="2",
+                    align="center",
+                ),
+            ),
+            rx.button(
+                rx.icon("download", size=16), "Save contact", width="100%", size="3", style={"background": B.color}
+            ),
             rx.cond(B.bio, rx.text(B.bio, size="2", white_space="pre-wrap")),
             _section("Contact", rx.foreach(B.contacts, _contact), show=B.contacts.length() > 0),
-            _section("Social", rx.hstack(rx.foreach(B.socials, lambda s: rx.badge(s["kind"], variant="soft")),
-                                         wrap="wrap", spacing="2"), show=B.socials.length() > 0),
-            _section("Services", rx.foreach(B.services, lambda s: rx.box(
-                rx.hstack(rx.text(s["title"], weight="medium", size="2"), rx.spacer(),
-                          rx.text(s["price_range"], size="1", color=styles.MUTED), width="100%"),
-                rx.text(s["description"], size="1", color=styles.MUTED), width="100%")),
-                show=B.services.length() > 0),
-            _section("Work", rx.grid(rx.foreach(B.works, lambda w: rx.vstack(
-                rx.cond(w["image_url"], rx.image(src=w["image_url"], width="100%", height="72px",
-                                                 object_fit="cover", border_radius="8px")),
-                rx.text(w["title"], size="1", weight="medium"), spacing="1")), columns="2", spacing="2",
-                width="100%"), show=B.works.length() > 0),
-            _section("Interests", rx.hstack(rx.foreach(B.interests, lambda i: rx.badge(i, variant="outline")),
-                                            wrap="wrap", spacing="2"), show=B.interests.length() > 0),
-            _section("Open to", rx.hstack(rx.foreach(B.open_to, lambda o: rx.badge(o, color_scheme="green")),
-                                          wrap="wrap", spacing="2"),
-                     rx.cond(B.looking_for, rx.text("Looking for: ", B.looking_for, size="2")),
-                     show=(B.open_to.length() > 0) | (B.looking_for != "")),
-            spacing="3", align=align, padding="0 20px 24px", width="100%",
+            _section(
+                "Social",
+                rx.hstack(
+                    rx.foreach(B.socials, lambda s: rx.badge(s["kind"], variant="soft")), wrap="wrap", spacing="2"
+                ),
+                show=B.socials.length() > 0,
+            ),
+            _section(
+                "Services",
+                rx.foreach(
+                    B.services,
+                    lambda s: rx.box(
+                        rx.hstack(
+                            rx.text(s["title"], weight="medium", size="2"),
+                            rx.spacer(),
+                            rx.text(s["price_range"], size="1", color=styles.MUTED),
+                            width="100%",
+                        ),
+                        rx.text(s["description"], size="1", color=styles.MUTED),
+                        width="100%",
+                    ),
+                ),
+                show=B.services.length() > 0,
+            ),
+            _section(
+                "Work",
+                rx.grid(
+                    rx.foreach(
+                        B.works,
+                        lambda w: rx.vstack(
+                            rx.cond(
+                                w["image_url"],
+                                rx.image(
+                                    src=w["image_url"],
+                                    width="100%",
+                                    height="72px",
+                                    object_fit="cover",
+                                    border_radius="8px",
+                                ),
+                            ),
+                            rx.text(w["title"], size="1", weight="medium"),
+                            spacing="1",
+                        ),
+                    ),
+                    columns="2",
+                    spacing="2",
+                    width="100%",
+                ),
+                show=B.works.length() > 0,
+            ),
+            _section(
+                "Interests",
+                rx.hstack(rx.foreach(B.interests, lambda i: rx.badge(i, variant="outline")), wrap="wrap", spacing="2"),
+                show=B.interests.length() > 0,
+            ),
+            _section(
+                "Open to",
+                rx.hstack(rx.foreach(B.open_to, lambda o: rx.badge(o, color_scheme="green")), wrap="wrap", spacing="2"),
+                rx.cond(B.looking_for, rx.text("Looking for: ", B.looking_for, size="2")),
+                show=(B.open_to.length() > 0) | (B.looking_for != ""),
+            ),
+            spacing="3",
+            align=align,
+            padding="0 20px 24px",
+            width="100%",
         ),
-        width="100%", max_width="380px", background="white", border_radius="18px", overflow="hidden",
+        width="100%",
+        max_width="380px",
+        background="white",
+        border_radius="18px",
+        overflow="hidden",
         border=rx.cond(B.template == "bold", "2px solid " + B.color, styles.BORDER),
-        box_shadow="0 18px 40px rgba(16,24,40,.12)", font_family=_font(), id="card-preview",
+        box_shadow="0 18px 40px rgba(16,24,40,.12)",
+        font_family=_font(),
+        id="card-preview",
     )

@@ -15,19 +15,38 @@ def field_error(errors: rx.Var, key: str) -> rx.Component:
     )
 
 
-def field(label: str, name: str, errors: rx.Var, *, type: str = "text", placeholder: str = "",
-          default_value: str | rx.Var = "", hint: str = "", autocomplete: str = "", **props) -> rx.Component:
+def field(
+    label: str,
+    name: str,
+    errors: rx.Var,
+    *,
+    type: str = "text",
+    placeholder: str = "",
+    default_value: str | rx.Var = "",
+    hint: str = "",
+    autocomplete: str = "",
+    **props,
+) -> rx.Component:
     """A labelled input bound to a form field name, with its error below."""
     return rx.vstack(
         rx.text(label, as_="label", html_for=name, size="2", weight="medium"),
         rx.input(
-            name=name, id=name, type=type, placeholder=placeholder, default_value=default_value,
-            auto_complete=autocomplete or None, size="3", width="100%",
-            color_scheme=rx.cond(errors.contains(name), "red", "indigo"), **props,
+            name=name,
+            id=name,
+            type=type,
+            placeholder=placeholder,
+            default_value=default_value,
+            auto_complete=autocomplete or None,
+            size="3",
+            width="100%",
+            color_scheme=rx.cond(errors.contains(name), "red", "indigo"),
+            **props,
         ),
         rx.text(hint, size="1", color=styles.MUTED) if hint else rx.fragment(),
         field_error(errors, name),
-        spacing="1", width="100%", align="stretch",
+        spacing="1",
+        width="100%",
+        align="stretch",
     )
 
 
@@ -39,8 +58,11 @@ def form_banner(errors: rx.Var, message: rx.Var | None = None) -> rx.Component:
             rx.callout(errors["form"], icon="triangle-alert", color_scheme="red", width="100%", id="form-error"),
         ),
         rx.cond(
-            message, rx.callout(message, icon="circle-check", color_scheme="green", width="100%", id="form-message"),
-        ) if message is not None else rx.fragment(),
+            message,
+            rx.callout(message, icon="circle-check", color_scheme="green", width="100%", id="form-message"),
+        )
+        if message is not None
+        else rx.fragment(),
     )
 
 
@@ -54,17 +76,31 @@ def provider_buttons(providers: rx.Var, next_path: rx.Var | str = "/dashboard") 
     return rx.cond(
         providers.length() > 0,
         rx.vstack(
-            rx.hstack(rx.separator(), rx.text("or", size="1", color=styles.MUTED), rx.separator(),
-                      align="center", width="100%"),
+            rx.hstack(
+                rx.separator(),
+                rx.text("or", size="1", color=styles.MUTED),
+                rx.separator(),
+                align="center",
+                width="100%",
+            ),
             rx.foreach(
                 providers,
                 # A plain anchor: these are server routes, not client-side pages.
                 lambda p: rx.el.a(
-                    rx.button("Continue with ", p["label"], variant="outline", color_scheme="gray", size="3",
-                              width="100%", type="button"),
-                    href="/auth/oauth/" + p["key"] + "/start?next=" + next_path, style={"width": "100%"},
+                    rx.button(
+                        "Continue with ",
+                        p["label"],
+                        variant="outline",
+                        color_scheme="gray",
+                        size="3",
+                        width="100%",
+                        type="button",
+                    ),
+                    href="/auth/oauth/" + p["key"] + "/start?next=" + next_path,
+                    style={"width": "100%"},
                 ),
             ),
-            spacing="3", width="100%",
+            spacing="3",
+            width="100%",
         ),
     )

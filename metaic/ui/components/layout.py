@@ -14,12 +14,19 @@ def logo() -> rx.Component:
     """The wordmark, linking home."""
     return rx.link(
         rx.hstack(
-            rx.center(rx.icon("contact", size=18, color="white"), width="32px", height="32px",
-                      border_radius="9px", background=styles.ACCENT),
+            rx.center(
+                rx.icon("contact", size=18, color="white"),
+                width="32px",
+                height="32px",
+                border_radius="9px",
+                background=styles.ACCENT,
+            ),
             rx.text(styles.BRAND, size="5", weight="bold", color="var(--gray-12)"),
-            align="center", spacing="2",
+            align="center",
+            spacing="2",
         ),
-        href="/", underline="none",
+        href="/",
+        underline="none",
     )
 
 
@@ -31,7 +38,9 @@ def user_menu() -> rx.Component:
                 rx.avatar(fallback=SessionState.initials, size="2", radius="full"),
                 rx.text(SessionState.display_name, display=["none", "none", "block"]),
                 rx.icon("chevron-down", size=14),
-                variant="ghost", color_scheme="gray", id="user-menu",
+                variant="ghost",
+                color_scheme="gray",
+                id="user-menu",
             )
         ),
         rx.menu.content(
@@ -41,11 +50,18 @@ def user_menu() -> rx.Component:
             rx.menu.item(rx.icon("messages-square", size=14), "Messages", on_click=rx.redirect("/messages")),
             rx.menu.item(rx.icon("file-text", size=14), "Message templates", on_click=rx.redirect("/templates")),
             rx.menu.item(rx.icon("settings", size=14), "Account settings", on_click=rx.redirect("/account")),
-            rx.cond(SessionState.is_admin, rx.menu.item(rx.icon("server-cog", size=14), "Background jobs",
-                                                        on_click=rx.redirect("/admin/jobs"))),
+            rx.cond(
+                SessionState.is_admin,
+                rx.menu.item(rx.icon("server-cog", size=14), "Background jobs", on_click=rx.redirect("/admin/jobs")),
+            ),
             rx.menu.separator(),
-            rx.menu.item(rx.icon("log-out", size=14), "Sign out", on_click=SessionState.sign_out,
-                         id="sign-out", color="var(--red-11)"),
+            rx.menu.item(
+                rx.icon("log-out", size=14),
+                "Sign out",
+                on_click=SessionState.sign_out,
+                id="sign-out",
+                color="var(--red-11)",
+            ),
         ),
     )
 
@@ -56,11 +72,31 @@ def app_nav() -> rx.Component:
         rx.link("Dashboard", href="/dashboard", style=styles.nav_link, underline="none"),
         rx.link("Cards", href="/cards", style=styles.nav_link, underline="none", id="nav-cards"),
         rx.link("Contacts", href="/contacts", style=styles.nav_link, underline="none", id="nav-contacts"),
-        rx.link(rx.hstack("Messages", rx.cond(MessagesState.unread_total > 0, rx.badge(
-            MessagesState.unread_badge, color_scheme="red", variant="solid", radius="full", size="1",
-            id="nav-messages-count")), align="center", spacing="1"),
-            href="/messages", style=styles.nav_link, underline="none", id="nav-messages"),
-        spacing="5", margin_left="32px", display=["none", "none", "flex"],
+        rx.link(
+            rx.hstack(
+                "Messages",
+                rx.cond(
+                    MessagesState.unread_total > 0,
+                    rx.badge(
+                        MessagesState.unread_badge,
+                        color_scheme="red",
+                        variant="solid",
+                        radius="full",
+                        size="1",
+                        id="nav-messages-count",
+                    ),
+                ),
+                align="center",
+                spacing="1",
+            ),
+            href="/messages",
+            style=styles.nav_link,
+            underline="none",
+            id="nav-messages",
+        ),
+        spacing="5",
+        margin_left="32px",
+        display=["none", "none", "flex"],
     )
 
 
@@ -77,14 +113,23 @@ def top_bar() -> rx.Component:
                 rx.hstack(
                     rx.link("Sign in", href="/login", style=styles.nav_link, underline="none"),
                     rx.button("Get started", on_click=rx.redirect("/signup"), size="2"),
-                    spacing="4", align="center",
+                    spacing="4",
+                    align="center",
                 ),
             ),
-            align="center", max_width=styles.CONTENT_WIDTH, margin="0 auto", width="100%",
-            padding_x=["16px", "24px"], height="64px",
+            align="center",
+            max_width=styles.CONTENT_WIDTH,
+            margin="0 auto",
+            width="100%",
+            padding_x=["16px", "24px"],
+            height="64px",
         ),
-        border_bottom=styles.BORDER, background="var(--color-panel-solid)", position="sticky", top="0",
-        z_index="10", width="100%",
+        border_bottom=styles.BORDER,
+        background="var(--color-panel-solid)",
+        position="sticky",
+        top="0",
+        z_index="10",
+        width="100%",
     )
 
 
@@ -94,7 +139,10 @@ def footer() -> rx.Component:
         rx.text("© 2026 MetaIC", size="1", color=styles.MUTED),
         rx.spacer(),
         rx.el.a(rx.text("API", size="1", color=styles.MUTED), href="/api/v1/docs"),
-        max_width=styles.CONTENT_WIDTH, margin="0 auto", width="100%", padding="24px",
+        max_width=styles.CONTENT_WIDTH,
+        margin="0 auto",
+        width="100%",
+        padding="24px",
     )
 
 
@@ -104,7 +152,8 @@ def page(*children: rx.Component, width: str = styles.CONTENT_WIDTH) -> rx.Compo
         top_bar(),
         rx.box(*children, max_width=width, margin="0 auto", width="100%", padding=["20px 16px", "32px 24px"]),
         footer(),
-        min_height="100vh", background=styles.PAGE_BG,
+        min_height="100vh",
+        background=styles.PAGE_BG,
     )
 
 
@@ -116,9 +165,13 @@ def auth_card(title: str, subtitle: str | rx.Var, *children: rx.Component) -> rx
                 rx.heading(title, size="7", weight="bold"),
                 rx.text(subtitle, color=styles.MUTED, size="3"),
                 *children,
-                spacing="4", width="100%", style=styles.card_style, max_width=styles.FORM_WIDTH,
+                spacing="4",
+                width="100%",
+                style=styles.card_style,
+                max_width=styles.FORM_WIDTH,
             ),
-            width="100%", padding_top=["8px", "32px"],
+            width="100%",
+            padding_top=["8px", "32px"],
         ),
     )
 

@@ -14,25 +14,36 @@ def queue_tile(q: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.text(q["queue"], weight="bold", size="4", text_transform="capitalize"),
         rx.hstack(rx.text("Queued ", q["queued"], size="2"), rx.text("Running ", q["started"], size="2"), spacing="3"),
-        rx.hstack(rx.text("Scheduled ", q["scheduled"], size="2"),
-                  rx.text("Failed ", q["failed"], size="2", color=rx.cond(q["failed"] != "0", styles.DANGER, "")),
-                  spacing="3"),
+        rx.hstack(
+            rx.text("Scheduled ", q["scheduled"], size="2"),
+            rx.text("Failed ", q["failed"], size="2", color=rx.cond(q["failed"] != "0", styles.DANGER, "")),
+            spacing="3",
+        ),
         rx.text("Finished in the last hour: ", q["finished"], size="1", color=styles.MUTED),
-        style=styles.card_style, spacing="1", class_name="queue-tile",
+        style=styles.card_style,
+        spacing="1",
+        class_name="queue-tile",
     )
 
 
 def failed_row(job: rx.Var) -> rx.Component:
     """One failed job."""
     return rx.hstack(
-        rx.vstack(rx.text(job["title"], weight="medium"),
-                  rx.text(job["queue"], " · failed ", job["failed_at"], " · ", job["ids"], size="1",
-                          color=styles.MUTED),
-                  rx.code(job["error"], size="1", color_scheme="red", white_space="pre-wrap"),
-                  spacing="1", flex="1", min_width="0"),
+        rx.vstack(
+            rx.text(job["title"], weight="medium"),
+            rx.text(job["queue"], " · failed ", job["failed_at"], " · ", job["ids"], size="1", color=styles.MUTED),
+            rx.code(job["error"], size="1", color_scheme="red", white_space="pre-wrap"),
+            spacing="1",
+            flex="1",
+            min_width="0",
+        ),
         rx.button("Retry", size="1", on_click=J.retry(job["id"]), class_name="retry-job"),
         rx.button("Delete", size="1", variant="soft", color_scheme="red", on_click=J.delete(job["id"])),
-        align="center", spacing="2", width="100%", padding_y="12px", border_bottom=styles.BORDER,
+        align="center",
+        spacing="2",
+        width="100%",
+        padding_y="12px",
+        border_bottom=styles.BORDER,
         class_name="failed-job",
     )
 
@@ -46,19 +57,35 @@ def admin_jobs() -> rx.Component:
             rx.cond(
                 J.loaded & J.signed_in,
                 rx.vstack(
-                    rx.hstack(rx.heading("Background jobs", size="7"), rx.badge(J.backend, variant="outline"),
-                              align="center", spacing="3"),
-                    rx.grid(rx.foreach(J.queues, queue_tile), columns=rx.breakpoints(initial="1", sm="3"),
-                            spacing="3", width="100%"),
+                    rx.hstack(
+                        rx.heading("Background jobs", size="7"),
+                        rx.badge(J.backend, variant="outline"),
+                        align="center",
+                        spacing="3",
+                    ),
+                    rx.grid(
+                        rx.foreach(J.queues, queue_tile),
+                        columns=rx.breakpoints(initial="1", sm="3"),
+                        spacing="3",
+                        width="100%",
+                    ),
                     rx.vstack(
                         rx.heading("Failed jobs", size="4"),
-                        rx.cond(J.failed.length() == 0,
-                                rx.text("No failed jobs. Jobs that fail after their last retry show up here.",
-                                        color=styles.MUTED, size="2")),
+                        rx.cond(
+                            J.failed.length() == 0,
+                            rx.text(
+                                "No failed jobs. Jobs that fail after their last retry show up here.",
+                                color=styles.MUTED,
+                                size="2",
+                            ),
+                        ),
                         rx.foreach(J.failed, failed_row),
-                        style=styles.card_style, spacing="2", width="100%",
+                        style=styles.card_style,
+                        spacing="2",
+                        width="100%",
                     ),
-                    spacing="4", width="100%",
+                    spacing="4",
+                    width="100%",
                 ),
                 loading_block(),
             ),

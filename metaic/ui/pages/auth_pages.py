@@ -29,15 +29,18 @@ def _password_step() -> rx.Component:
                 rx.checkbox("Remember me", name="remember", id="remember"),
                 rx.spacer(),
                 rx.link("Forgot password?", href="/forgot-password", size="2"),
-                width="100%", align="center",
+                width="100%",
+                align="center",
             ),
             submit_button("Sign in", S.busy, id="sign-in"),
             provider_buttons(S.providers, S.next_path),
-            rx.text("New to MetaIC? ", rx.link("Create an account", href="/signup"), size="2",
-                    color=styles.MUTED),
-            spacing="4", width="100%",
+            rx.text("New to MetaIC? ", rx.link("Create an account", href="/signup"), size="2", color=styles.MUTED),
+            spacing="4",
+            width="100%",
         ),
-        on_submit=S.submit, reset_on_submit=False, width="100%",
+        on_submit=S.submit,
+        reset_on_submit=False,
+        width="100%",
     )
 
 
@@ -46,15 +49,29 @@ def _code_step() -> rx.Component:
     return rx.form(
         rx.vstack(
             form_banner(S.errors),
-            rx.callout("Open your authenticator app and enter the 6-digit code. Lost your phone? "
-                       "Use one of your recovery codes.", icon="smartphone", width="100%"),
-            field("Code", "code", S.errors, placeholder="123 456", autocomplete="one-time-code",
-                  input_mode="numeric", auto_focus=True),
+            rx.callout(
+                "Open your authenticator app and enter the 6-digit code. Lost your phone? "
+                "Use one of your recovery codes.",
+                icon="smartphone",
+                width="100%",
+            ),
+            field(
+                "Code",
+                "code",
+                S.errors,
+                placeholder="123 456",
+                autocomplete="one-time-code",
+                input_mode="numeric",
+                auto_focus=True,
+            ),
             submit_button("Verify", S.busy, id="verify-code"),
             rx.button("Back", variant="ghost", type="button", on_click=S.cancel_mfa, width="100%"),
-            spacing="4", width="100%",
+            spacing="4",
+            width="100%",
         ),
-        on_submit=S.submit_code, reset_on_submit=True, width="100%",
+        on_submit=S.submit_code,
+        reset_on_submit=True,
+        width="100%",
     )
 
 
@@ -77,29 +94,46 @@ def signup() -> rx.Component:
             form_banner(U.errors),
             field("Full name", "name", U.errors, placeholder="Ada Lovelace", autocomplete="name", max_length=120),
             field("Email", "email", U.errors, type="email", placeholder="you@company.com", autocomplete="email"),
-            field("Password", "password", U.errors, type="password", autocomplete="new-password",
-                  hint="At least 10 characters; mix letters with numbers or symbols."),
+            field(
+                "Password",
+                "password",
+                U.errors,
+                type="password",
+                autocomplete="new-password",
+                hint="At least 10 characters; mix letters with numbers or symbols.",
+            ),
             field("Confirm password", "confirm", U.errors, type="password", autocomplete="new-password"),
             rx.vstack(
                 rx.checkbox("I accept the terms of service and privacy policy", name="terms", id="terms"),
-                field_error(U.errors, "terms"), spacing="1",
+                field_error(U.errors, "terms"),
+                spacing="1",
             ),
             submit_button("Create account", U.busy, id="create-account"),
             provider_buttons(U.providers),
             rx.text("Already have an account? ", rx.link("Sign in", href="/login"), size="2", color=styles.MUTED),
-            spacing="4", width="100%",
+            spacing="4",
+            width="100%",
         ),
-        on_submit=U.submit, reset_on_submit=False, width="100%",
+        on_submit=U.submit,
+        reset_on_submit=False,
+        width="100%",
     )
     done = rx.vstack(
-        rx.callout("Account created. We sent a verification link to " + U.done_email + ".",
-                   icon="mail-check", color_scheme="green", width="100%", id="signup-done"),
+        rx.callout(
+            "Account created. We sent a verification link to " + U.done_email + ".",
+            icon="mail-check",
+            color_scheme="green",
+            width="100%",
+            id="signup-done",
+        ),
         rx.text("Open the email and click the link to verify your address, then sign in.", color=styles.MUTED),
         rx.button("Go to sign in", on_click=rx.redirect("/login"), size="3", width="100%"),
-        spacing="4", width="100%",
+        spacing="4",
+        width="100%",
     )
-    return auth_card("Create your account", "Your digital business card is two minutes away.",
-                     rx.cond(U.done_email, done, form))
+    return auth_card(
+        "Create your account", "Your digital business card is two minutes away.", rx.cond(U.done_email, done, form)
+    )
 
 
 F = ForgotPasswordState
@@ -113,14 +147,22 @@ def forgot_password() -> rx.Component:
             field("Email", "email", F.errors, type="email", placeholder="you@company.com", autocomplete="email"),
             submit_button("Send reset link", F.busy, id="send-reset"),
             rx.link("Back to sign in", href="/login", size="2"),
-            spacing="4", width="100%",
+            spacing="4",
+            width="100%",
         ),
-        on_submit=F.submit, width="100%",
+        on_submit=F.submit,
+        width="100%",
     )
-    sent = rx.callout("If an account uses that address, a reset link is on its way. It works for one hour.",
-                      icon="mail", color_scheme="green", width="100%", id="reset-sent")
-    return auth_card("Forgot your password?", "We will email you a link to choose a new one.",
-                     rx.cond(F.sent, sent, form))
+    sent = rx.callout(
+        "If an account uses that address, a reset link is on its way. It works for one hour.",
+        icon="mail",
+        color_scheme="green",
+        width="100%",
+        id="reset-sent",
+    )
+    return auth_card(
+        "Forgot your password?", "We will email you a link to choose a new one.", rx.cond(F.sent, sent, form)
+    )
 
 
 R = ResetPasswordState
@@ -131,21 +173,31 @@ def reset_password() -> rx.Component:
     form = rx.form(
         rx.vstack(
             form_banner(R.errors),
-            field("New password", "password", R.errors, type="password", autocomplete="new-password",
-                  hint="At least 10 characters; mix letters with numbers or symbols."),
+            field(
+                "New password",
+                "password",
+                R.errors,
+                type="password",
+                autocomplete="new-password",
+                hint="At least 10 characters; mix letters with numbers or symbols.",
+            ),
             field("Confirm new password", "confirm", R.errors, type="password", autocomplete="new-password"),
             submit_button("Set new password", R.busy, id="set-password"),
-            spacing="4", width="100%",
+            spacing="4",
+            width="100%",
         ),
-        on_submit=R.submit, width="100%",
+        on_submit=R.submit,
+        width="100%",
     )
     bad = rx.vstack(
         rx.callout(R.message, icon="triangle-alert", color_scheme="red", width="100%"),
         rx.button("Ask for a new link", on_click=rx.redirect("/forgot-password"), size="3", width="100%"),
-        spacing="4", width="100%",
+        spacing="4",
+        width="100%",
     )
-    return auth_card("Choose a new password", "Signing in again will be needed on all your devices.",
-                     rx.cond(R.link_ok, form, bad))
+    return auth_card(
+        "Choose a new password", "Signing in again will be needed on all your devices.", rx.cond(R.link_ok, form, bad)
+    )
 
 
 def email_verified() -> rx.Component:
@@ -153,9 +205,16 @@ def email_verified() -> rx.Component:
     E = EmailVerifiedState
     return auth_card(
         rx.cond(E.ok, "Email verified", "Link not valid"),
-        rx.cond(E.ok, "Thanks! Your email address is confirmed.",
-                "This verification link has expired or was replaced. Sign in to send a new one."),
-        rx.button(rx.cond(E.signed_in, "Go to your dashboard", "Sign in"),
-                  on_click=rx.cond(E.signed_in, rx.redirect("/dashboard"), rx.redirect("/login")),
-                  size="3", width="100%", id="verified-continue"),
+        rx.cond(
+            E.ok,
+            "Thanks! Your email address is confirmed.",
+            "This verification link has expired or was replaced. Sign in to send a new one.",
+        ),
+        rx.button(
+            rx.cond(E.signed_in, "Go to your dashboard", "Sign in"),
+            on_click=rx.cond(E.signed_in, rx.redirect("/dashboard"), rx.redirect("/login")),
+            size="3",
+            width="100%",
+            id="verified-continue",
+        ),
     )

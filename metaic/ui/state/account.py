@@ -43,13 +43,20 @@ class AccountState(FormState):
         self.mfa_enabled = user.mfa_enabled_at is not None
         self.recovery_left = mfa.remaining_recovery_codes(session=session, user=user) if self.mfa_enabled else 0
         self.session_rows = [
-            {"id": s.id, "device": s.device, "ip": s.ip or "unknown",
-             "last_seen": s.last_seen_at.strftime("%Y-%m-%d %H:%M UTC"),
-             "created": s.created_at.strftime("%Y-%m-%d"), "current": "yes" if s.current else ""}
+            {
+                "id": s.id,
+                "device": s.device,
+                "ip": s.ip or "unknown",
+                "last_seen": s.last_seen_at.strftime("%Y-%m-%d %H:%M UTC"),
+                "created": s.created_at.strftime("%Y-%m-%d"),
+                "current": "yes" if s.current else "",
+            }
             for s in sessions.list_for_user(session=session, user_id=user.id, current_token=self._token())
         ]
-        self.linked = [{"provider": a.provider, "email": a.email or ""}
-                       for a in social_service.list_for_user(session=session, user=user)]
+        self.linked = [
+            {"provider": a.provider, "email": a.email or ""}
+            for a in social_service.list_for_user(session=session, user=user)
+        ]
         self.providers = [{"key": k, "label": v} for k, v in social_service.enabled_providers(get_settings())]
 
     def _run(self, action, success: str = ""):
@@ -84,17 +91,27 @@ class AccountState(FormState):
     @rx.event
     def save_profile(self, form: dict):
         """Save name, time zone and language."""
-        return self._run(lambda s, u: user_service.update_profile(
-            session=s, user=u, name=str(form.get("name", "")), timezone=str(form.get("timezone", "UTC")),
-            language=str(form.get("language", "en"))), "Profile saved.")
+        return self._run(
+            lambda s, u: user_service.update_profile(
+                session=s,
+                user=u,
+                name=str(form.get("name", "")),
+                timezone=str(form.get("timezone", "UTC")),
+                language=str(form.get("language", "en")),
+            ),
+            "Profile saved.",
+        )
 
     @rx.event
     def change_email(self, form: dict):
         """Change the email address and send a new verification link."""
+
         def action(s, u):
-            user_service.change_email(session=s, user=u, new_email=str(form.get("email", "")),
-                                      password=str(form.get("password", "")))
+            user_service.change_email(
+                session=s, user=u, new_email=str(form.get("email", "")), password=str(form.get("password", ""))
+            )
             flows.send_verification(user=u)
+
         return self._run(action, "Email changed. Check your inbox to verify the new address.")
 
     @rx.event
@@ -108,72 +125,96 @@ class AccountState(FormState):
         if form.get("new_password") != form.get("confirm"):
             self.errors = {"confirm": "The two passwords do not match."}
             return None
-        return self._run(lambda s, u: flows.change_password(
-            session=s, user=u, current_password=str(form.get("current_password", "")),
-            new_password=str(form.get("new_password", "")), current_token=self._token(),
-        ), "Password changed. Your other sessions were signed out.")
+        return self._run(
+            lambda s, u: flows.change_password(
+                session=s,
+                user=u,
+                current_password=str(form.get("current_password", "")),
+                new_password=str(form.get("new_password", "")),
+                current_token=self._token(),
+            ),
+            "Password changed. Your other sessions were signed out.",
+        )
 
     @rx.event
     def send_phone_code(self, form: dict):
         """Text a code to the phone number."""
+
         def action(s, u):
             self.phone_pending = flows.send_phone_code(session=s, user=u, phone=str(form.get("phone", "")))
+
         return self._run(action, "We sent you a 6-digit code.")
 
     @rx.event
     def confirm_phone(self, form: dict):
         """Check the texted code."""
+
         def action(s, u):
             flows.confirm_phone(session=s, user=u, code=str(form.get("code", "")))
             self.phone_pending = ""
+
         return self._run(action, "Phone number verified.")
 
     @rx.event
     def start_mfa(self):
         """Create a secret and show its QR code."""
+
         def action(s, u):
             self.mfa_secret = mfa.start_enrolment(session=s, user=u)
             self.mfa_qr = mfa.qr_data_uri(mfa.provisioning_uri(u))
+
         return self._run(action)
 
     @rx.event
     def confirm_mfa(self, form: dict):
         """Turn MFA on with the first code; show the recovery codes once."""
+
         def action(s, u):
             self.recovery_codes = mfa.confirm_enrolment(session=s, user=u, code=str(form.get("code", "")))
             self.mfa_qr, self.mfa_secret = "", ""
+
         return self._run(action, "Two-step sign-in is on.")
 
     @rx.event
     def regenerate_codes(self):
         """Replace the recovery codes."""
+
         def action(s, u):
             self.recovery_codes = mfa.regenerate_recovery_codes(session=s, user=u)
+
         return self._run(action, "New recovery codes created; the old ones no longer work.")
 
     @rx.event
     def disable_mfa(self, form: dict):
         """Turn MFA off."""
-        return self._run(lambda s, u: mfa.disable(session=s, user=u, password=str(form.get("password", "")),
-                                                  code=str(form.get("code", ""))), "Two-step sign-in is off.")
+        return self._run(
+            lambda s, u: mfa.disable(
+                session=s, user=u, password=str(form.get("password", "")), code=str(form.get("code", ""))
+            ),
+            "Two-step sign-in is off.",
+        )
 
     @rx.event
     def revoke_session(self, session_id: str):
         """Sign out one of the other sessions."""
-        return self._run(lambda s, u: sessions.revoke(session=s, user_id=u.id, session_id=session_id),
-                         "Session signed out.")
+        return self._run(
+            lambda s, u: sessions.revoke(session=s, user_id=u.id, session_id=session_id), "Session signed out."
+        )
 
     @rx.event
     def revoke_others(self):
         """Sign out every other session."""
-        return self._run(lambda s, u: sessions.revoke_all(session=s, user_id=u.id, except_token=self._token()),
-                         "All other sessions were signed out.")
+        return self._run(
+            lambda s, u: sessions.revoke_all(session=s, user_id=u.id, except_token=self._token()),
+            "All other sessions were signed out.",
+        )
 
     @rx.event
     def unlink(self, provider: str):
         """Remove a social sign-in."""
-        return self._run(lambda s, u: social_service.unlink(session=s, user=u, provider=provider),
-                         "Sign-in method removed.")
+        return self._run(
+            lambda s, u: social_service.unlink(session=s, user=u, provider=provider), "Sign-in method removed."
+        )
 
     @rx.event
     def ask_delete(self, value: bool):
@@ -189,8 +230,7 @@ class AccountState(FormState):
         self.errors = {}
         try:
             with session_scope() as session:
-                flows.delete_account(session=session, user=self._owner(session),
-                                     password=str(form.get("password", "")))
+                flows.delete_account(session=session, user=self._owner(session), password=str(form.get("password", "")))
         except AuthenticationFailed:
             return rx.redirect("/login")
         except DomainError as exc:

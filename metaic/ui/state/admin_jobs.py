@@ -30,9 +30,14 @@ class AdminJobsState(SessionState):
                     run(actor)
                 self.queues = [{k: str(v) for k, v in q.items()} for q in jobs_admin.queue_stats(actor=actor)]
                 self.failed = [
-                    {"id": j["id"], "title": j["title"], "queue": j["queue"], "error": j["exc_summary"],
-                     "ids": ", ".join(j["ids"]),
-                     "failed_at": j["failed_at"].strftime("%Y-%m-%d %H:%M") if j["failed_at"] else ""}
+                    {
+                        "id": j["id"],
+                        "title": j["title"],
+                        "queue": j["queue"],
+                        "error": j["exc_summary"],
+                        "ids": ", ".join(j["ids"]),
+                        "failed_at": j["failed_at"].strftime("%Y-%m-%d %H:%M") if j["failed_at"] else "",
+                    }
                     for j in jobs_admin.failed_jobs(actor=actor, limit=100)
                 ]
                 self.backend, self.denied = monitor.backend(), False
@@ -50,10 +55,12 @@ class AdminJobsState(SessionState):
     def retry(self, job_id: str):
         """Give a failed job one more attempt."""
         return self._refresh(lambda actor: jobs_admin.retry(actor=actor, job_id=job_id)) or rx.toast.success(
-            "Job queued again.")
+            "Job queued again."
+        )
 
     @rx.event
     def delete(self, job_id: str):
         """Forget a failed job."""
         return self._refresh(lambda actor: jobs_admin.delete(actor=actor, job_id=job_id)) or rx.toast.success(
-            "Job deleted.")
+            "Job deleted."
+        )

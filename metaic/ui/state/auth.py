@@ -103,8 +103,9 @@ class SignInState(FormState):
         self.remember = bool(form.get("remember"))
         try:
             with session_scope() as session:
-                step = flows.check_password(session=session, email=str(form.get("email", "")),
-                                            password=str(form.get("password", "")), ip=ip)
+                step = flows.check_password(
+                    session=session, email=str(form.get("email", "")), password=str(form.get("password", "")), ip=ip
+                )
                 if step.mfa_challenge:
                     self.mfa_challenge, self.busy = step.mfa_challenge, False
                     return
@@ -189,9 +190,13 @@ class SignUpState(FormState):
             return
         try:
             with session_scope() as session:
-                user = flows.signup(session=session, email=str(form.get("email", "")),
-                                    password=str(form.get("password", "")), name=str(form.get("name", "")),
-                                    ip=self.router.session.client_ip)
+                user = flows.signup(
+                    session=session,
+                    email=str(form.get("email", "")),
+                    password=str(form.get("password", "")),
+                    name=str(form.get("name", "")),
+                    ip=self.router.session.client_ip,
+                )
                 self.done_email, self.busy = user.email, False
         except DomainError as exc:
             self._fail(exc)
@@ -214,8 +219,9 @@ class ForgotPasswordState(FormState):
         yield
         try:
             with session_scope() as session:
-                flows.request_password_reset(session=session, email=str(form.get("email", "")),
-                                             ip=self.router.session.client_ip)
+                flows.request_password_reset(
+                    session=session, email=str(form.get("email", "")), ip=self.router.session.client_ip
+                )
             self.sent, self.busy = True, False
         except DomainError as exc:
             self._fail(exc)
@@ -250,8 +256,12 @@ class ResetPasswordState(FormState):
             return
         try:
             with session_scope() as session:
-                flows.reset_password(session=session, token=self.token, new_password=str(form.get("password", "")),
-                                     ip=self.router.session.client_ip)
+                flows.reset_password(
+                    session=session,
+                    token=self.token,
+                    new_password=str(form.get("password", "")),
+                    ip=self.router.session.client_ip,
+                )
         except DomainError as exc:
             exc.errors = {"password": exc.errors.pop("new_password")} if "new_password" in exc.errors else exc.errors
             self._fail(exc)

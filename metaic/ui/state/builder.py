@@ -87,8 +87,12 @@ class BuilderState(FormState):
     def _document(self) -> dict:
         """The vars as a draft document for the service to validate."""
         return {
-            "name": self.name, "headline": self.headline, "bio": self.bio, "avatar_url": self.avatar_url,
-            "cover_url": self.cover_url, "language": self.language,
+            "name": self.name,
+            "headline": self.headline,
+            "bio": self.bio,
+            "avatar_url": self.avatar_url,
+            "cover_url": self.cover_url,
+            "language": self.language,
             "theme": {"template": self.template, "color": self.color, "font": self.font},
             "business": dict(self.business),
             "services": [dict(s) for s in self.services],
@@ -96,8 +100,13 @@ class BuilderState(FormState):
             "socials": [dict(s) for s in self.socials],
             "works": [dict(w) for w in self.works],
             "interests": list(self.interests),
-            "networking": {"offer": self.offer, "looking_for": self.looking_for, "industries": list(self.industries),
-                           "open_to": list(self.open_to), "meeting_format": self.meeting_format},
+            "networking": {
+                "offer": self.offer,
+                "looking_for": self.looking_for,
+                "industries": list(self.industries),
+                "open_to": list(self.open_to),
+                "meeting_format": self.meeting_format,
+            },
         }
 
     def _refresh_meta(self, session, user) -> None:
@@ -113,8 +122,9 @@ class BuilderState(FormState):
 
     def _run(self, action, success: str = ""):
         """Run `action(session, user)` in one transaction, then refresh the card's status and versions."""
-        return self._transact(action, back=f"/cards/edit?id={self.card_id}", success=success,
-                              refresh=self._refresh_meta)
+        return self._transact(
+            action, back=f"/cards/edit?id={self.card_id}", success=success, refresh=self._refresh_meta
+        )
 
     def _error_event(self, exc: DomainError):
         """Field errors switch to the tab that has them and say which field needs attention."""
@@ -141,6 +151,7 @@ class BuilderState(FormState):
 
         def action(s, u):
             self._show(card_service.get_content(session=s, owner=u, card_id=self._card_uuid()))
+
         return self._run(action)
 
     # --- editing ---------------------------------------------------------------------------
@@ -148,8 +159,21 @@ class BuilderState(FormState):
     @rx.event
     def set_field(self, field: str, value: str):
         """Change a top-level text field (name, headline, bio, ...)."""
-        if field in {"name", "headline", "bio", "avatar_url", "cover_url", "language", "template", "color",
-                     "font", "offer", "looking_for", "meeting_format", "slug_input"}:
+        if field in {
+            "name",
+            "headline",
+            "bio",
+            "avatar_url",
+            "cover_url",
+            "language",
+            "template",
+            "color",
+            "font",
+            "offer",
+            "looking_for",
+            "meeting_format",
+            "slug_input",
+        }:
             setattr(self, field, value)
             self.dirty = self.dirty or field != "slug_input"
 
@@ -246,8 +270,9 @@ class BuilderState(FormState):
         try:
             with session_scope() as session:
                 user = self._owner(session)
-                stored = file_service.upload(session=session, owner=user, purpose=purpose,
-                                             filename=upload.name or "image", data=data)
+                stored = file_service.upload(
+                    session=session, owner=user, purpose=purpose, filename=upload.name or "image", data=data
+                )
                 if purpose == "avatar":
                     self.avatar_file_id = str(stored.id)
         except DomainError as exc:
@@ -293,11 +318,17 @@ class BuilderState(FormState):
 
     def _save(self, session, user) -> None:
         """Save the draft, and attach a newly uploaded photo so the vCard can embed it."""
-        content = card_service.save_draft(session=session, owner=user, card_id=self._card_uuid(),
-                                          content=self._document())
+        content = card_service.save_draft(
+            session=session, owner=user, card_id=self._card_uuid(), content=self._document()
+        )
         if self.avatar_file_id and content.avatar_url:
-            content = card_service.set_avatar(session=session, owner=user, card_id=self._card_uuid(),
-                                              file_id=uuid.UUID(self.avatar_file_id), url=content.avatar_url)
+            content = card_service.set_avatar(
+                session=session,
+                owner=user,
+                card_id=self._card_uuid(),
+                file_id=uuid.UUID(self.avatar_file_id),
+                url=content.avatar_url,
+            )
         self._show(content)
         self.avatar_file_id, self.dirty = "", False
 
@@ -309,50 +340,60 @@ class BuilderState(FormState):
     @rx.event
     def publish(self):
         """Save the draft and publish it as a new version."""
+
         def action(s, u):
             self._save(s, u)
             version = card_service.publish(session=s, owner=u, card_id=self._card_uuid())
             return rx.toast.success(f"Published as version {version.number}.")
+
         return self._run(action)
 
     @rx.event
     def unpublish(self):
         """Take the public page down (the draft stays)."""
-        return self._run(lambda s, u: card_service.unpublish(session=s, owner=u, card_id=self._card_uuid()),
-                         "The card is no longer public.")
+        return self._run(
+            lambda s, u: card_service.unpublish(session=s, owner=u, card_id=self._card_uuid()),
+            "The card is no longer public.",
+        )
 
     @rx.event
     def save_slug(self):
         """Change the card's address; the old one keeps redirecting."""
+
         def action(s, u):
             card_service.set_slug(session=s, owner=u, card_id=self._card_uuid(), slug=self.slug_input)
+
         return self._run(action, "Address updated.")
 
     @rx.event
     def set_visibility(self, value: str):
         """Public, unlisted or private."""
-        return self._run(lambda s, u: card_service.set_visibility(session=s, owner=u, card_id=self._card_uuid(),
-                                                                  visibility=value), "Visibility updated.")
+        return self._run(
+            lambda s, u: card_service.set_visibility(session=s, owner=u, card_id=self._card_uuid(), visibility=value),
+            "Visibility updated.",
+        )
 
     @rx.event
     def compare(self, number: str):
         """Show what changed from a version to the newest one."""
+
         def action(s, u):
             newest = int(self.versions[0]["number"]) if self.versions else 0
-            rows = card_service.compare_versions(session=s, owner=u, card_id=self._card_uuid(), a=int(number),
-                                                 b=newest)
-            self.diff_rows = [_strings(r) for r in rows] or [{"field": "—", "before": "No differences",
-                                                               "after": ""}]
+            rows = card_service.compare_versions(session=s, owner=u, card_id=self._card_uuid(), a=int(number), b=newest)
+            self.diff_rows = [_strings(r) for r in rows] or [{"field": "—", "before": "No differences", "after": ""}]
+
         return self._run(action)
 
     @rx.event
     def restore(self, number: str):
         """Copy an earlier version into the draft."""
+
         def action(s, u):
             content = card_service.restore_version(session=s, owner=u, card_id=self._card_uuid(), number=int(number))
             self._show(content)
             self.diff_rows, self.dirty = [], False
             return rx.toast.success(f"Version {number} restored into the draft. Publish to make it live.")
+
         return self._run(action)
 
 

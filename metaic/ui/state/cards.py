@@ -23,10 +23,16 @@ class CardsState(FormState):
         """Refresh the rows from the database."""
         base = get_settings().public_base_url
         self.cards = [
-            {"id": str(c.id), "name": c.name or "Untitled card", "slug": c.slug, "status": c.status,
-             "visibility": c.visibility, "views": str(c.view_count),
-             "updated": c.updated_at.strftime("%d %b %Y") if c.updated_at else "",
-             "url": f"{base}/c/{c.slug}"}
+            {
+                "id": str(c.id),
+                "name": c.name or "Untitled card",
+                "slug": c.slug,
+                "status": c.status,
+                "visibility": c.visibility,
+                "views": str(c.view_count),
+                "updated": c.updated_at.strftime("%d %b %Y") if c.updated_at else "",
+                "url": f"{base}/c/{c.slug}",
+            }
             for c in card_service.list_(session=session, owner=user)
         ]
         ids = {c["id"] for c in self.cards}
@@ -60,17 +66,21 @@ class CardsState(FormState):
     @rx.event
     def create(self, form: dict):
         """Create a card and open it in the builder."""
+
         def action(s, u):
             card = card_service.create(session=s, owner=u, name=str(form.get("name", "")))
             self.creating = False
             return rx.redirect(f"/cards/edit?id={card.id}")
+
         return self._run(action)
 
     @rx.event
     def duplicate(self, card_id: str):
         """Copy a card as a new draft."""
+
         def action(s, u):
             card_service.duplicate(session=s, owner=u, card_id=uuid.UUID(card_id))
+
         return self._run(action, "Card duplicated as a new draft.")
 
     @rx.event
@@ -82,8 +92,9 @@ class CardsState(FormState):
     def confirm_delete(self):
         """Delete the card being confirmed."""
         target, self.delete_target = self.delete_target, ""
-        return self._run(lambda s, u: card_service.delete(session=s, owner=u, card_id=uuid.UUID(target)),
-                         "Card deleted.")
+        return self._run(
+            lambda s, u: card_service.delete(session=s, owner=u, card_id=uuid.UUID(target)), "Card deleted."
+        )
 
     @rx.event
     def bulk(self, action: str):
@@ -95,4 +106,5 @@ class CardsState(FormState):
             count = card_service.bulk(session=s, owner=u, card_ids=ids, action=action)
             self.selected = []
             return rx.toast.success(f"{count} card{'s' if count != 1 else ''} {words[action]}.")
+
         return self._run(run)

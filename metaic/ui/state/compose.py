@@ -60,10 +60,16 @@ class ComposeState(FormState):
         self.timezone = user.timezone or "UTC"
         rows = message_service.list_(session=session, owner=user, contact_id=self._cid(), limit=20)
         self.messages = [
-            {"id": str(m.id), "channel": CHANNEL_LABELS.get(m.channel, m.channel), "to": m.to,
-             "subject": m.subject or m.body[:80], "status": m.status,
-             "color": STATUS_COLORS.get(m.status, "gray"), "error": m.error,
-             "when": clock.to_local(m.send_at, self.timezone).strftime("%d %b %Y %H:%M")}
+            {
+                "id": str(m.id),
+                "channel": CHANNEL_LABELS.get(m.channel, m.channel),
+                "to": m.to,
+                "subject": m.subject or m.body[:80],
+                "status": m.status,
+                "color": STATUS_COLORS.get(m.status, "gray"),
+                "error": m.error,
+                "when": clock.to_local(m.send_at, self.timezone).strftime("%d %b %Y %H:%M"),
+            }
             for m in rows
         ]
         self.has_pending = any(m.status in ("queued", "sending") for m in rows)
@@ -87,9 +93,13 @@ class ComposeState(FormState):
         """Fill the preview from the current subject and body, or show why it cannot be filled."""
         self.preview_error = ""
         try:
-            subject, body = templates.preview(session=session, owner=user, contact_id=self._cid(),
-                                              subject=self.subject if self.channel == "email" else "",
-                                              body=self.body)
+            subject, body = templates.preview(
+                session=session,
+                owner=user,
+                contact_id=self._cid(),
+                subject=self.subject if self.channel == "email" else "",
+                body=self.body,
+            )
         except DomainError as exc:
             self.preview_subject, self.preview_body = "", ""
             self.preview_error = next(iter(exc.errors.values()), exc.message) if exc.errors else exc.message
@@ -107,6 +117,7 @@ class ComposeState(FormState):
     @rx.event
     def open_compose(self, channel: str):
         """Open the dialog for email or WhatsApp, starting from the first template of that channel."""
+
         def action(session, user):
             contact = contact_service.get(session=session, owner=user, contact_id=self._cid())
             self.contact_id, self.contact_name = str(contact.id), contact.full_name or "this contact"
@@ -119,6 +130,7 @@ class ComposeState(FormState):
             first = next((t for t in options if t.channel == self.channel), options[0] if options else None)
             self._use_template(session, user, str(first.id) if first else "")
             self.composing = True
+
         return self._run(action)
 
     def _switch(self, channel: str, contact) -> None:
@@ -140,6 +152,7 @@ class ComposeState(FormState):
         def action(session, user):
             self._switch(channel, contact_service.get(session=session, owner=user, contact_id=self._cid()))
             self._preview(session, user)
+
         return self._run(action)
 
     @rx.event
@@ -158,12 +171,22 @@ class ComposeState(FormState):
     @rx.event
     def save_as_template(self):
         """Keep the current subject and body (with their variables) as a new template, and select it."""
+
         def action(session, user):
-            made = templates.create(session=session, owner=user, name=self.new_template_name, channel=self.channel,
-                                    subject=self.subject if self.channel == "email" else "", body=self.body)
-            self.template_options = [{"id": str(t.id), "name": t.name, "channel": t.channel}
-                                     for t in templates.list_(session=session, owner=user)]
+            made = templates.create(
+                session=session,
+                owner=user,
+                name=self.new_template_name,
+                channel=self.channel,
+                subject=self.subject if self.channel == "email" else "",
+                body=self.body,
+            )
+            self.template_options = [
+                {"id": str(t.id), "name": t.name, "channel": t.channel}
+                for t in templates.list_(session=session, owner=user)
+            ]
             self.template_id, self.new_template_name = str(made.id), ""
+
         return self._run(action, "Saved as a template.")
 
     @rx.event
@@ -202,11 +225,18 @@ class ComposeState(FormState):
     @rx.event
     def send(self):
         """Fill in the template for this contact and queue it for now or the chosen time."""
+
         def action(session, user):
             when = self._send_time()
-            communication_flows.send_from_template(session=session, owner=user, contact_id=self._cid(),
-                                                   channel=self.channel, subject=self.subject, body=self.body,
-                                                   send_at=when)
+            communication_flows.send_from_template(
+                session=session,
+                owner=user,
+                contact_id=self._cid(),
+                channel=self.channel,
+                subject=self.subject,
+                body=self.body,
+                send_at=when,
+            )
             self.composing = False
             self._list(session, user)
             label = CHANNEL_LABELS[self.channel]
@@ -214,13 +244,16 @@ class ComposeState(FormState):
                 return rx.toast.success(f"{label} on its way to {self.contact_name}.")
             local = clock.to_local(when, self.timezone).strftime("%d %b %H:%M")
             return rx.toast.success(f"{label} scheduled for {local}.")
+
         self.busy = True
         return self._run(action)
 
     @rx.event
     def cancel_message(self, message_id: str):
         """Cancel a message that has not gone out yet."""
+
         def action(session, user):
             message_service.cancel(session=session, owner=user, message_id=message_id)
             self._list(session, user)
+
         return self._run(action, "Scheduled message cancelled.")

@@ -45,8 +45,9 @@ class ImportState(_ContactBase):
         try:
             with session_scope() as session:
                 owner = self._owner(session)
-                job_id = imports.start_import(session=session, owner=owner, filename=files[0].name or "contacts",
-                                              data=data, format="auto")
+                job_id = imports.start_import(
+                    session=session, owner=owner, filename=files[0].name or "contacts", data=data, format="auto"
+                )
         except DomainError as exc:
             self.import_error = exc.message
             return None
@@ -85,9 +86,9 @@ class ImportState(_ContactBase):
         if report is None:
             self.import_error = error or "The import failed."
             return
-        self.summary = (f"{report['created']} created, {report['merged']} merged, "
-                        f"{report['refused']} refused.")
+        self.summary = f"{report['created']} created, {report['merged']} merged, {report['refused']} refused."
         self.report_rows = [
             {"row": str(r["row"]), "status": r["status"], "reason": r.get("reason", "")}
-            for r in report["rows"] if r["status"] == "refused"
+            for r in report["rows"]
+            if r["status"] == "refused"
         ][:200]

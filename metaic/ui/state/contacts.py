@@ -27,6 +27,7 @@ class _ContactBase(FormState):
         """Run `action(session, user)` in one transaction; errors go to fields or a toast."""
         return self._transact(action, back=back, success=success)
 
+
 class ContactsState(_ContactBase):
     """/contacts: the list with search, filters, sort and paging, and the add dialog."""
 
@@ -56,20 +57,34 @@ class ContactsState(_ContactBase):
 
     def _reload(self, session, user) -> None:
         """Fetch the current page."""
-        filters = {"query": self.query, "event": self.event, "stage": self.stage or None, "source": self.source or None,
-                   "tag_id": self.tag_id or None, "reminder_due": self.due_only}
-        result = contact_service.list_(session=session, owner=user, filters=filters, sort=self.sort,
-                                       limit=PAGE_SIZE, offset=self.page * PAGE_SIZE)
+        filters = {
+            "query": self.query,
+            "event": self.event,
+            "stage": self.stage or None,
+            "source": self.source or None,
+            "tag_id": self.tag_id or None,
+            "reminder_due": self.due_only,
+        }
+        result = contact_service.list_(
+            session=session, owner=user, filters=filters, sort=self.sort, limit=PAGE_SIZE, offset=self.page * PAGE_SIZE
+        )
         self.total = result.total
         self.rows = [
-            {"id": str(c.id), "name": c.full_name or "(no name)",
-             "subtitle": " · ".join(filter(None, (c.title, c.company))),
-             "email": c.emails[0].value if c.emails else "", "phone": c.phones[0].value if c.phones else "",
-             "stage": c.stage, "source": c.source.replace("_", "-"), "tags": ", ".join(t.name for t in c.tags)}
+            {
+                "id": str(c.id),
+                "name": c.full_name or "(no name)",
+                "subtitle": " · ".join(filter(None, (c.title, c.company))),
+                "email": c.emails[0].value if c.emails else "",
+                "phone": c.phones[0].value if c.phones else "",
+                "stage": c.stage,
+                "source": c.source.replace("_", "-"),
+                "tags": ", ".join(t.name for t in c.tags),
+            }
             for c in result.items
         ]
-        self.tag_options = [{"id": str(t.id), "name": t.name}
-                            for t in tag_service.list_tags(session=session, owner=user)]
+        self.tag_options = [
+            {"id": str(t.id), "name": t.name} for t in tag_service.list_tags(session=session, owner=user)
+        ]
 
     @rx.event
     def load(self):
@@ -100,19 +115,25 @@ class ContactsState(_ContactBase):
     @rx.event
     def rename_tag(self, form: dict):
         """Rename a tag (its contacts keep it)."""
+
         def action(s, u):
-            tag_service.update_tag(session=s, owner=u, tag_id=uuid.UUID(str(form["tag_id"])),
-                                   name=str(form.get("name", "")))
+            tag_service.update_tag(
+                session=s, owner=u, tag_id=uuid.UUID(str(form["tag_id"])), name=str(form.get("name", ""))
+            )
             self._reload(s, u)
+
         return self._act(action, "Tag renamed.")
 
     @rx.event
     def merge_tag(self, form: dict):
         """Fold one tag into another: its contacts get the other tag."""
+
         def action(s, u):
-            tag_service.merge_tags(session=s, owner=u, keep_id=uuid.UUID(str(form["keep_id"])),
-                                   drop_id=uuid.UUID(str(form["tag_id"])))
+            tag_service.merge_tags(
+                session=s, owner=u, keep_id=uuid.UUID(str(form["keep_id"])), drop_id=uuid.UUID(str(form["tag_id"]))
+            )
             self._reload(s, u)
+
         return self._act(action, "Tags merged.")
 
     @rx.event
@@ -123,15 +144,21 @@ class ContactsState(_ContactBase):
     @rx.event
     def add(self, form: dict):
         """Create a contact by hand and open it."""
+
         def action(s, u):
-            data = {"full_name": str(form.get("full_name", "")), "company": str(form.get("company", "")),
-                    "title": str(form.get("title", "")), "source": "manual",
-                    "emails": [{"label": "", "value": form["email"]}] if form.get("email") else [],
-                    "phones": [{"label": "", "value": form["phone"]}] if form.get("phone") else [],
-                    "event": str(form.get("event", ""))}
+            data = {
+                "full_name": str(form.get("full_name", "")),
+                "company": str(form.get("company", "")),
+                "title": str(form.get("title", "")),
+                "source": "manual",
+                "emails": [{"label": "", "value": form["email"]}] if form.get("email") else [],
+                "phones": [{"label": "", "value": form["phone"]}] if form.get("phone") else [],
+                "event": str(form.get("event", "")),
+            }
             contact = contact_service.create(session=s, owner=u, data=data)
             self.adding = False
             return rx.redirect(f"/contacts/view?id={contact.id}")
+
         return self._act(action)
 
 
@@ -192,8 +219,13 @@ class ContactState(_ContactBase):
             for r in reminders.list_for(session=session, owner=user, contact_id=self._cid())
         ]
         self.timeline_rows = [
-            {"when": h.created_at.strftime("%d %b %Y %H:%M"), "channel": h.channel.replace("_", "-"),
-             "direction": h.direction, "subject": h.subject, "body": h.body}
+            {
+                "when": h.created_at.strftime("%d %b %Y %H:%M"),
+                "channel": h.channel.replace("_", "-"),
+                "direction": h.direction,
+                "subject": h.subject,
+                "body": h.body,
+            }
             for h in history.timeline(session=session, owner=user, contact_id=self._cid(), limit=50)
         ]
 
@@ -216,11 +248,13 @@ class ContactState(_ContactBase):
     @rx.event
     def save_details(self, form: dict):
         """Save stage, meeting context and notes."""
+
         def action(s, u):
             changes = {k: str(form.get(k, "")) for k in ("event", "place", "how_we_met", "note")}
             changes["stage"] = str(form.get("stage", "new"))
             contact_service.update(session=s, owner=u, contact_id=self._cid(), changes=changes)
             self._show(s, u)
+
         return self._act(action, "Saved.")
 
     @rx.event
@@ -231,27 +265,38 @@ class ContactState(_ContactBase):
     @rx.event
     def save_identity(self, form: dict):
         """Save name, company, title and the emails, phones and links (one per line)."""
+
         def lines(key: str) -> list[dict[str, str]]:
             return [{"label": "", "value": v.strip()} for v in str(form.get(key, "")).splitlines() if v.strip()]
 
         def action(s, u):
-            changes = {"full_name": str(form.get("full_name", "")), "company": str(form.get("company", "")),
-                       "title": str(form.get("title", "")), "emails": lines("emails"), "phones": lines("phones"),
-                       "links": lines("links")}
+            changes = {
+                "full_name": str(form.get("full_name", "")),
+                "company": str(form.get("company", "")),
+                "title": str(form.get("title", "")),
+                "emails": lines("emails"),
+                "phones": lines("phones"),
+                "links": lines("links"),
+            }
             contact_service.update(session=s, owner=u, contact_id=self._cid(), changes=changes)
             self._show(s, u)
             self.editing = False
+
         return self._act(action, "Saved.")
 
     @rx.event
     def snooze(self, reminder_id: str):
         """Push a reminder back by one day."""
+
         def action(s, u):
-            due = next(r for r in reminders.list_for(session=s, owner=u, contact_id=self._cid())
-                       if str(r.id) == reminder_id).due_at
-            reminders.snooze(session=s, owner=u, reminder_id=uuid.UUID(reminder_id),
-                             until=max(due, clock.now()) + timedelta(days=1))
+            due = next(
+                r for r in reminders.list_for(session=s, owner=u, contact_id=self._cid()) if str(r.id) == reminder_id
+            ).due_at
+            reminders.snooze(
+                session=s, owner=u, reminder_id=uuid.UUID(reminder_id), until=max(due, clock.now()) + timedelta(days=1)
+            )
             self._show(s, u)
+
         return self._act(action, "Snoozed for a day.")
 
     @rx.event
@@ -260,35 +305,45 @@ class ContactState(_ContactBase):
         name = " ".join(str(form.get("tag", "")).split())
         if not name:
             return None
+
         def action(s, u):
             contact_service.update(session=s, owner=u, contact_id=self._cid(), changes={"tags": [*self.tags, name]})
             self._show(s, u)
+
         return self._act(action)
 
     @rx.event
     def remove_tag(self, name: str):
         """Untag the contact."""
+
         def action(s, u):
-            contact_service.update(session=s, owner=u, contact_id=self._cid(),
-                                   changes={"tags": [t for t in self.tags if t != name]})
+            contact_service.update(
+                session=s, owner=u, contact_id=self._cid(), changes={"tags": [t for t in self.tags if t != name]}
+            )
             self._show(s, u)
+
         return self._act(action)
 
     @rx.event
     def remind(self, quick: str):
         """Set a follow-up reminder for tomorrow or next week."""
+
         def action(s, u):
-            reminders.set_reminder(session=s, owner=u, contact_id=self._cid(), quick=quick,
-                                   note=f"Follow up with {self.name}")
+            reminders.set_reminder(
+                session=s, owner=u, contact_id=self._cid(), quick=quick, note=f"Follow up with {self.name}"
+            )
             self._show(s, u)
+
         return self._act(action, "Reminder set.")
 
     @rx.event
     def reminder_done(self, reminder_id: str):
         """Mark a reminder done."""
+
         def action(s, u):
             reminders.done(session=s, owner=u, reminder_id=uuid.UUID(reminder_id))
             self._show(s, u)
+
         return self._act(action, "Reminder done.")
 
     @rx.event
@@ -299,7 +354,9 @@ class ContactState(_ContactBase):
     @rx.event
     def delete(self):
         """Delete the contact."""
+
         def action(s, u):
             contact_service.delete(session=s, owner=u, contact_id=self._cid())
             return rx.redirect("/contacts")
+
         return self._act(action)

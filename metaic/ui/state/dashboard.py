@@ -25,8 +25,9 @@ class DashboardState(FormState):
         self.published_cards = sum(1 for c in cards if c.status != "draft")
         self.card_views = sum(c.view_count for c in cards)
         self.contacts = contact_service.list_(session=session, owner=user, limit=1).total
-        self.follow_ups_due = contact_service.list_(session=session, owner=user, limit=1,
-                                                    filters={"reminder_due": True}).total
+        self.follow_ups_due = contact_service.list_(
+            session=session, owner=user, limit=1, filters={"reminder_due": True}
+        ).total
         self.unread_messages = messaging.unread_total(session=session, user=user)
 
     @rx.event

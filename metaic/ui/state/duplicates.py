@@ -10,8 +10,7 @@ from metaic.contacts import dedupe
 from metaic.contacts import service as contact_service
 from metaic.ui.state.contacts import _ContactBase
 
-CHOOSABLE = (("full_name", "Name"), ("company", "Company"), ("title", "Title"), ("event", "Event"),
-             ("notes", "Notes"))
+CHOOSABLE = (("full_name", "Name"), ("company", "Company"), ("title", "Title"), ("event", "Event"), ("notes", "Notes"))
 
 
 class DuplicatesState(_ContactBase):
@@ -33,8 +32,7 @@ class DuplicatesState(_ContactBase):
         """Find the likely duplicates and load both sides of each."""
         rows = []
         for pair in dedupe.find_duplicates(session=session, owner=user, limit=20):
-            row = {"a": str(pair.a), "b": str(pair.b), "score": f"{pair.score:.0%}",
-                   "reasons": "; ".join(pair.reasons)}
+            row = {"a": str(pair.a), "b": str(pair.b), "score": f"{pair.score:.0%}", "reasons": "; ".join(pair.reasons)}
             row.update(self._side(session, user, pair.a, "a_"))
             row.update(self._side(session, user, pair.b, "b_"))
             rows.append(row)
@@ -57,6 +55,7 @@ class DuplicatesState(_ContactBase):
             self.last_merge = str(record.id)
             self.last_merge_name = contact_service.get(session=s, owner=u, contact_id=keep).full_name
             self._reload(s, u)
+
         return self._act(action, "Merged.", back="/contacts/duplicates")
 
     @rx.event
@@ -68,4 +67,5 @@ class DuplicatesState(_ContactBase):
             dedupe.undo_merge(session=s, owner=u, merge_id=merge_id)
             self.last_merge, self.last_merge_name = "", ""
             self._reload(s, u)
+
         return self._act(action, "Merge undone.", back="/contacts/duplicates")

@@ -17,8 +17,14 @@ THREAD_SIZE = 100
 def conversation_row(c: ConversationRead) -> dict[str, str]:
     """A conversation as the list shows it (strings only)."""
     last = ("You: " if c.last_message_mine else "") + c.last_message if c.last_message else "No messages yet"
-    return {"id": str(c.id), "name": c.other_name, "initials": c.other_initials, "last": last,
-            "at": c.last_at.isoformat() if c.last_at else "", "unread": str(c.unread) if c.unread else ""}
+    return {
+        "id": str(c.id),
+        "name": c.other_name,
+        "initials": c.other_initials,
+        "last": last,
+        "at": c.last_at.isoformat() if c.last_at else "",
+        "unread": str(c.unread) if c.unread else "",
+    }
 
 
 def message_row(m: MessageRead) -> dict[str, str]:
@@ -31,15 +37,21 @@ def view(session, user: User, active_id: str) -> dict:
     thread = None
     if active_id:
         messaging.mark_read(session=session, user=user, conversation_id=active_id)
-        thread = [message_row(m) for m in messaging.messages(session=session, user=user, conversation_id=active_id,
-                                                              limit=THREAD_SIZE)]
-    return {"conversations": [conversation_row(c) for c in messaging.list_conversations(session=session, user=user)],
-            "unread": messaging.unread_total(session=session, user=user), "thread": thread,
-            "marker": messaging.activity_marker(session=session, user=user)}
+        thread = [
+            message_row(m)
+            for m in messaging.messages(session=session, user=user, conversation_id=active_id, limit=THREAD_SIZE)
+        ]
+    return {
+        "conversations": [conversation_row(c) for c in messaging.list_conversations(session=session, user=user)],
+        "unread": messaging.unread_total(session=session, user=user),
+        "thread": thread,
+        "marker": messaging.activity_marker(session=session, user=user),
+    }
 
 
 def live_view(token: str | None, active_id: str) -> dict | None:
     """`view` for the user behind a session cookie token (None when signed out or the thread is gone)."""
+
     def fetch(session, user: User) -> dict:
         """The view with the open thread, or without it when it is no longer the user's."""
         try:
@@ -96,6 +108,7 @@ class MessagesState(FormState):
                 self._open(session, user, wanted)
             else:
                 self._refresh(session, user)
+
         return self._run(action, back=f"/messages?c={wanted}" if wanted else "/messages")
 
     @rx.event
@@ -120,14 +133,17 @@ class MessagesState(FormState):
         def action(session, user):
             messaging.send(session=session, user=user, conversation_id=self.active_id, body=body)
             self._refresh(session, user)
+
         return self._run(action)
 
     @rx.event
     def start_with_contact(self, contact_id: str):
         """Open (or start) the conversation with a saved contact who is on MetaIC."""
+
         def action(session, user):
             found = messaging.start_with_contact(session=session, user=user, contact_id=contact_id)
             return rx.redirect(f"/messages?c={found.id}")
+
         return self._run(action, back=f"/contacts/view?id={contact_id}")
 
     def apply_live(self, data: dict | None) -> None:

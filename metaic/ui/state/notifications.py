@@ -29,21 +29,37 @@ _live_tabs: set[str] = set()
 
 def row(note: Notification) -> dict[str, str]:
     """A notification as the UI shows it (strings only, so the front end needs no conversions)."""
-    return {"id": str(note.id), "title": note.title, "body": note.body, "url": note.url or "",
-            "kind": note.kind, "at": note.send_at.isoformat(), "read": "1" if note.read_at else ""}
+    return {
+        "id": str(note.id),
+        "title": note.title,
+        "body": note.body,
+        "url": note.url or "",
+        "kind": note.kind,
+        "at": note.send_at.isoformat(),
+        "read": "1" if note.read_at else "",
+    }
 
 
 def snapshot(token: str | None, limit: int = BELL_ITEMS) -> tuple[int, list[dict[str, str]]] | None:
     """(unread count, latest rows) for the user behind a session cookie token; None when signed out."""
-    return as_token_user(token, lambda session, user: (
-        service.unread_count(session=session, user=user),
-        [row(n) for n in service.list_(session=session, user=user, limit=limit)]))
+    return as_token_user(
+        token,
+        lambda session, user: (
+            service.unread_count(session=session, user=user),
+            [row(n) for n in service.list_(session=session, user=user, limit=limit)],
+        ),
+    )
 
 
 def live_marker(token: str | None) -> tuple[int, str] | None:
     """The unread count and the messaging activity marker for a session token (cheap); None when signed out."""
-    return as_token_user(token, lambda session, user: (service.unread_count(session=session, user=user),
-                                                       messaging.activity_marker(session=session, user=user)))
+    return as_token_user(
+        token,
+        lambda session, user: (
+            service.unread_count(session=session, user=user),
+            messaging.activity_marker(session=session, user=user),
+        ),
+    )
 
 
 def tab_connected(client_token: str) -> bool:
@@ -166,8 +182,10 @@ class NotificationsState(SessionState):
             if user is None:
                 return
             action(session, user)
-            self._apply(service.unread_count(session=session, user=user),
-                        [row(n) for n in service.list_(session=session, user=user, limit=BELL_ITEMS)])
+            self._apply(
+                service.unread_count(session=session, user=user),
+                [row(n) for n in service.list_(session=session, user=user, limit=BELL_ITEMS)],
+            )
             if self.items:
                 self._load_items(session, user, len(self.items))
 
@@ -223,8 +241,10 @@ class NotificationsState(SessionState):
                 return rx.redirect("/login?next=/notifications")
             self._load_items(session, user, PAGE_SIZE)
             self._load_preferences(session, user)
-            self._apply(service.unread_count(session=session, user=user),
-                        [row(n) for n in service.list_(session=session, user=user, limit=BELL_ITEMS)])
+            self._apply(
+                service.unread_count(session=session, user=user),
+                [row(n) for n in service.list_(session=session, user=user, limit=BELL_ITEMS)],
+            )
         return NotificationsState.live
 
     @rx.event
@@ -264,9 +284,13 @@ class NotificationsState(SessionState):
                 user = self._load_user(session)
                 if user is None:
                     return rx.redirect("/login?next=/notifications")
-                preferences.update(session=session, user=user, channels=channels,
-                                   quiet_start=str(form.get("quiet_start") or ""),
-                                   quiet_end=str(form.get("quiet_end") or ""))
+                preferences.update(
+                    session=session,
+                    user=user,
+                    channels=channels,
+                    quiet_start=str(form.get("quiet_start") or ""),
+                    quiet_end=str(form.get("quiet_end") or ""),
+                )
                 self._load_preferences(session, user)
         except DomainError as exc:
             self.errors = exc.errors or {"form": exc.message}
@@ -276,20 +300,17 @@ class NotificationsState(SessionState):
     @rx.event
     def enable_push(self):
         """Ask the browser for permission and register it for push (assets/push.js does the browser part)."""
-        return rx.call_script(push_script("subscribe"),
-                              callback=NotificationsState.push_result)
+        return rx.call_script(push_script("subscribe"), callback=NotificationsState.push_result)
 
     @rx.event
     def disable_push(self):
         """Stop push messages to this browser."""
-        return rx.call_script(push_script("unsubscribe"),
-                              callback=NotificationsState.push_result)
+        return rx.call_script(push_script("unsubscribe"), callback=NotificationsState.push_result)
 
     @rx.event
     def check_push(self):
         """Learn whether this browser is subscribed (when the page mounts)."""
-        return rx.call_script(push_script("status"),
-                              callback=NotificationsState.push_state)
+        return rx.call_script(push_script("status"), callback=NotificationsState.push_state)
 
     def _push_state(self, result: str) -> None:
         """Remember what the browser said about push, and recount the user's devices."""
@@ -308,10 +329,12 @@ class NotificationsState(SessionState):
     def push_result(self, result: str):
         """After the user pressed a push button: update, and say what happened."""
         self._push_state(result)
-        messages = {"subscribed": "Push notifications are on for this browser.",
-                    "off": "Push notifications are off for this browser.",
-                    "denied": "The browser blocked notifications; allow them in its site settings.",
-                    "unsupported": "This browser cannot receive push notifications.",
-                    "unavailable": "Push notifications are not available right now."}
+        messages = {
+            "subscribed": "Push notifications are on for this browser.",
+            "off": "Push notifications are off for this browser.",
+            "denied": "The browser blocked notifications; allow them in its site settings.",
+            "unsupported": "This browser cannot receive push notifications.",
+            "unavailable": "Push notifications are not available right now.",
+        }
         text = messages.get(self.push_status, f"Push could not be set up ({self.push_status}).")
         return rx.toast.info(text)

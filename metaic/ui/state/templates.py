@@ -30,8 +30,16 @@ class TemplatesState(FormState):
 
     def _list(self, session, user) -> None:
         """Reload the list (the defaults appear the first time)."""
-        self.rows = [{"id": str(t.id), "name": t.name, "channel": "WhatsApp" if t.channel == "whatsapp" else "Email",
-                      "subject": t.subject, "body": t.body} for t in templates.list_(session=session, owner=user)]
+        self.rows = [
+            {
+                "id": str(t.id),
+                "name": t.name,
+                "channel": "WhatsApp" if t.channel == "whatsapp" else "Email",
+                "subject": t.subject,
+                "body": t.body,
+            }
+            for t in templates.list_(session=session, owner=user)
+        ]
 
     @rx.event
     def load(self):
@@ -44,7 +52,8 @@ class TemplatesState(FormState):
         self.sample_error = ""
         try:
             self.sample_subject, self.sample_body = templates.sample_preview(
-                subject=self.subject if self.channel == "email" else "", body=self.body, sender=user)
+                subject=self.subject if self.channel == "email" else "", body=self.body, sender=user
+            )
         except DomainError as exc:
             self.sample_subject, self.sample_body = "", ""
             self.sample_error = next(iter(exc.errors.values()), exc.message) if exc.errors else exc.message
@@ -52,6 +61,7 @@ class TemplatesState(FormState):
     @rx.event
     def start(self, template_id: str):
         """Open the dialog on an existing template, or on a new one ("")."""
+
         def action(session, user):
             found = templates.get(session=session, owner=user, template_id=template_id) if template_id else None
             self.edit_id = template_id
@@ -61,6 +71,7 @@ class TemplatesState(FormState):
             self.body = found.body if found else "Hi {{ contact.first_name or contact.full_name }},\n\n"
             self._sample(user)
             self.editing = True
+
         return self._run(action)
 
     @rx.event
@@ -98,6 +109,7 @@ class TemplatesState(FormState):
     @rx.event
     def save(self):
         """Create or update the template."""
+
         def action(session, user):
             fields = {"name": self.name, "channel": self.channel, "subject": self.subject, "body": self.body}
             if self.edit_id:
@@ -106,6 +118,7 @@ class TemplatesState(FormState):
                 templates.create(session=session, owner=user, **fields)
             self.editing = False
             self._list(session, user)
+
         return self._run(action, "Template saved.")
 
     @rx.event
@@ -116,8 +129,10 @@ class TemplatesState(FormState):
     @rx.event
     def delete(self):
         """Delete the template being asked about."""
+
         def action(session, user):
             templates.delete(session=session, owner=user, template_id=self.confirm_id)
             self.confirm_id = ""
             self._list(session, user)
+
         return self._run(action, "Template deleted.")

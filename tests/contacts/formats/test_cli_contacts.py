@@ -23,14 +23,21 @@ Cli = Callable[..., subprocess.CompletedProcess]
 def cli(tmp_path: Path) -> Cli:
     """Run the CLI against its own data folder and SQLite file, with one account already created."""
     data = tmp_path / "data"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "METAIC_ENV": "test", "METAIC_DATA_DIR": str(data),
-           "DATABASE_URL": f"sqlite:///{data / 'cli.db'}", "SECRET_KEY": "cli-test-secret-key-0123456789-abcdefgh",
-           "REDIS_URL": ""}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "METAIC_ENV": "test",
+        "METAIC_DATA_DIR": str(data),
+        "DATABASE_URL": f"sqlite:///{data / 'cli.db'}",
+        "SECRET_KEY": "cli-test-secret-key-0123456789-abcdefgh",
+        "REDIS_URL": "",
+    }
 
     def run(*args: str) -> subprocess.CompletedProcess:
         """Run `python -m metaic *args`, capturing bytes."""
-        return subprocess.run([sys.executable, "-m", "metaic", *args], cwd=ROOT, env=env, input=b"",
-                              capture_output=True, timeout=180)
+        return subprocess.run(
+            [sys.executable, "-m", "metaic", *args], cwd=ROOT, env=env, input=b"", capture_output=True, timeout=180
+        )
 
     created = run("create-user", USER, "--password", "Correct-Horse-42")
     assert created.returncode == 0, created.stderr.decode()
@@ -41,11 +48,13 @@ def test_import_reports_counts_and_refused_rows_then_merges_on_reimport(cli):
     first = cli("contacts", "import", "--user", USER, str(SAMPLES / "three_cards_middle_broken.vcf"))
     assert first.returncode == 0, first.stderr.decode()
     lines = first.stdout.decode().splitlines()
-    assert lines == ["Created 2, merged 0, refused 1.",
-                     "row 2: This contact has no name, email address or phone number, so there is nothing to "
-                     "import."]
-    again = cli("contacts", "import", "--user", USER, "--format", "vcard",
-                str(SAMPLES / "three_cards_middle_broken.vcf"))
+    assert lines == [
+        "Created 2, merged 0, refused 1.",
+        "row 2: This contact has no name, email address or phone number, so there is nothing to import.",
+    ]
+    again = cli(
+        "contacts", "import", "--user", USER, "--format", "vcard", str(SAMPLES / "three_cards_middle_broken.vcf")
+    )
     assert again.stdout.decode().splitlines()[0] == "Created 0, merged 2, refused 1."
 
 

@@ -26,8 +26,11 @@ def test_google_current_header():
     assert (maria.full_name, maria.company, maria.title) == ("Maria García", "Acme S.L.", "Directora")
     assert maria.emails == [lv("work", "maria@acme.example"), lv("home", "maria.g@gmail.example")]
     # Google packs several values of one label into a cell with " ::: ".
-    assert maria.phones == [lv("mobile", "+34 600 123 456"), lv("work", "+34 91 123 45 67"),
-                            lv("work", "+34 91 765 43 21")]
+    assert maria.phones == [
+        lv("mobile", "+34 600 123 456"),
+        lv("work", "+34 91 123 45 67"),
+        lv("work", "+34 91 765 43 21"),
+    ]
     assert maria.addresses == [lv("work", "Calle Mayor 1\n28013 Madrid\nSpain")]
     assert maria.links == [lv("Profile", "https://acme.example/maria")]
     assert maria.note == "Prefers WhatsApp; call after 5pm, please.\nSecond line"
@@ -52,8 +55,11 @@ def test_outlook_cp1252_comma_and_semicolon(name):
     with pytest.raises(UnicodeDecodeError):
         data.decode("utf-8")  # the sample really is a legacy encoding
     renee, zoe = formats.parse(data)
-    assert (renee.draft.full_name, renee.draft.company, renee.draft.title) == \
-        ("Renée Dupré", "Café Élysée", "Chef de café")
+    assert (renee.draft.full_name, renee.draft.company, renee.draft.title) == (
+        "Renée Dupré",
+        "Café Élysée",
+        "Chef de café",
+    )
     assert renee.draft.emails == [lv("", "renee@cafe.example")]
     assert renee.draft.phones == [lv("mobile", "+33 6 12 34 56 78"), lv("work", "+33 1 23 45 67 89")]
     assert renee.draft.addresses == [lv("work", "12 rue de l'Église, Paris, 75008, France")]
@@ -64,8 +70,10 @@ def test_outlook_cp1252_comma_and_semicolon(name):
 
 def test_gbk_google_csv_is_decoded():
     header = "First Name,Last Name,Organization Name,E-mail 1 - Label,E-mail 1 - Value,Notes\r\n"
-    body = "".join(f"{given},{family},北京科技有限公司,工作,{n}@example.cn,这是第{n}位联系人的备注信息\r\n"
-                   for n, (given, family) in enumerate([("伟", "张"), ("娜", "李"), ("强", "王"), ("敏", "刘")]))
+    body = "".join(
+        f"{given},{family},北京科技有限公司,工作,{n}@example.cn,这是第{n}位联系人的备注信息\r\n"
+        for n, (given, family) in enumerate([("伟", "张"), ("娜", "李"), ("强", "王"), ("敏", "刘")])
+    )
     rows = formats.parse((header + body).encode("gbk"))
     assert [r.draft.full_name for r in rows] == ["张伟", "李娜", "王强", "刘敏"]
     assert rows[0].draft.company == "北京科技有限公司" and rows[0].draft.emails == [lv("工作", "0@example.cn")]
@@ -82,8 +90,9 @@ def test_wrong_header_is_a_clear_error():
     with pytest.raises(ValidationError) as caught:
         formats.parse(sample("broken_header.csv"))
     assert caught.value.field == "file"
-    assert caught.value.message.startswith("We could not recognise this file: its first line (Vorname, "
-                                           "Nachname, Telefon) is not the column names")
+    assert caught.value.message.startswith(
+        "We could not recognise this file: its first line (Vorname, Nachname, Telefon) is not the column names"
+    )
 
 
 def test_a_row_with_too_many_columns_is_refused_and_the_others_import():
@@ -91,8 +100,9 @@ def test_a_row_with_too_many_columns_is_refused_and_the_others_import():
     assert [r.row for r in rows] == [1, 2, 3]
     assert rows[0].draft.company == "Lee & Co"
     assert rows[1].draft is None
-    assert rows[1].error == ("This row has 8 values but the file has 7 columns; a value probably contains an "
-                             "unquoted separator.")
+    assert rows[1].error == (
+        "This row has 8 values but the file has 7 columns; a value probably contains an unquoted separator."
+    )
     assert rows[2].draft.emails == [lv("", "kim@cho.example")]
 
 
@@ -114,8 +124,15 @@ def test_outlook_export_columns():
     assert data.startswith(b"\xef\xbb\xbf")
     zoe, zhang, ali = _table(data)
     assert list(zoe)[:3] == ["First Name", "Middle Name", "Last Name"]
-    assert set(outlook_csv.HEADER) >= {"First Name", "Last Name", "Company", "Job Title", "E-mail Address",
-                                       "Mobile Phone", "Business Phone"}
+    assert set(outlook_csv.HEADER) >= {
+        "First Name",
+        "Last Name",
+        "Company",
+        "Job Title",
+        "E-mail Address",
+        "Mobile Phone",
+        "Business Phone",
+    }
     assert (zoe["First Name"], zoe["Company"], zoe["Job Title"]) == ("Zoë", "Ångström & Co, Ltd.", "CTO; Founder")
     assert (zoe["E-mail Address"], zoe["E-mail 3 Address"]) == ("zoe@angstrom.example", "zoe@club.example")
     assert (zoe["Mobile Phone"], zoe["Business Fax"]) == ("+46 70 123 45 67", "+46 8 123 499")

@@ -24,8 +24,9 @@ def test_vcard_round_trip_keeps_everything():
 
 
 def test_vcard_round_trip_without_uid_gets_the_stable_uid():
-    draft = ContactDraft(full_name="Ada Lovelace", first_name="Ada", last_name="Lovelace",
-                         emails=[lv("home", "ada@example.org")])
+    draft = ContactDraft(
+        full_name="Ada Lovelace", first_name="Ada", last_name="Lovelace", emails=[lv("home", "ada@example.org")]
+    )
     [back] = _round_trip([draft], "vcard")
     assert back == draft.model_copy(update={"uid": vcard_io.stable_uid(draft)})
 
@@ -48,19 +49,36 @@ def test_google_round_trip():
 
 def test_outlook_round_trip():
     drafts = [
-        ContactDraft(full_name="Renée Dupré", first_name="Renée", last_name="Dupré", company="Café, Élysée; SARL",
-                     title="Chef", emails=[lv("work", "r@cafe.example"), lv("home", "r@home.example")],
-                     phones=[lv("mobile", "+33 6 1"), lv("work", "+33 1 2"), lv("work", "+33 1 3"),
-                             lv("home", "+33 1 4"), lv("work fax", "+33 1 5"), lv("other", "+33 1 6")],
-                     addresses=[lv("work", "12 rue de l'Église\n75008 Paris"), lv("home", "3 rue Haute, Lyon")],
-                     links=[lv("", "https://cafe.example"), lv("home", "https://renee.example")],
-                     note='Notes, with "quotes";\nand a second line', birthday="1980-07-14",
-                     tags=["Clients", "Paris"], photo_jpeg=b"\xff\xd8not-kept", uid="not-kept"),
+        ContactDraft(
+            full_name="Renée Dupré",
+            first_name="Renée",
+            last_name="Dupré",
+            company="Café, Élysée; SARL",
+            title="Chef",
+            emails=[lv("work", "r@cafe.example"), lv("home", "r@home.example")],
+            phones=[
+                lv("mobile", "+33 6 1"),
+                lv("work", "+33 1 2"),
+                lv("work", "+33 1 3"),
+                lv("home", "+33 1 4"),
+                lv("work fax", "+33 1 5"),
+                lv("other", "+33 1 6"),
+            ],
+            addresses=[lv("work", "12 rue de l'Église\n75008 Paris"), lv("home", "3 rue Haute, Lyon")],
+            links=[lv("", "https://cafe.example"), lv("home", "https://renee.example")],
+            note='Notes, with "quotes";\nand a second line',
+            birthday="1980-07-14",
+            tags=["Clients", "Paris"],
+            photo_jpeg=b"\xff\xd8not-kept",
+            uid="not-kept",
+        ),
         ContactDraft(full_name="王芳", first_name="芳", last_name="王", phones=[lv("mobile", "+86 139 0000 0000")]),
     ]
     # Outlook has no photo, UID or email labels; everything else comes back.
-    expected = [d.model_copy(update={"photo_jpeg": None, "uid": "",
-                                     "emails": [lv("", e.value) for e in d.emails]}) for d in drafts]
+    expected = [
+        d.model_copy(update={"photo_jpeg": None, "uid": "", "emails": [lv("", e.value) for e in d.emails]})
+        for d in drafts
+    ]
     assert _round_trip(drafts, "outlook") == expected
 
 
@@ -73,11 +91,14 @@ def test_auto_detection_of_each_export_and_sample():
     assert formats.detect(b"\r\n\r\nbegin:vcard\r\nversion:3.0\r\nfn:x\r\nend:vcard\r\n") == "vcard"
 
 
-@pytest.mark.parametrize(("data", "start"), [
-    (b"", "We could not recognise this file: it is empty."),
-    (b"\x89PNG\r\n\x1a\n\x00\x00", "We could not recognise this file: its first line"),
-    (b"name;phone\nBob;123\n", "We could not recognise this file: its first line (name, phone)"),
-])
+@pytest.mark.parametrize(
+    ("data", "start"),
+    [
+        (b"", "We could not recognise this file: it is empty."),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "We could not recognise this file: its first line"),
+        (b"name;phone\nBob;123\n", "We could not recognise this file: its first line (name, phone)"),
+    ],
+)
 def test_unknown_files_are_refused(data, start):
     with pytest.raises(ValidationError) as caught:
         formats.parse(data)

@@ -28,11 +28,14 @@ def test_iphone_card_with_apple_labels_and_photo():
     assert (draft.full_name, draft.first_name, draft.last_name) == ("John Appleseed", "John", "Appleseed")
     assert (draft.company, draft.title) == ("Apple Inc.", "Senior Engineer")
     assert draft.emails == [lv("work", "john@apple.example"), lv("Club", "jq@icloud.example")]
-    assert draft.phones == [lv("mobile", "+1 (408) 555-0100"), lv("mobile", "+1 408 555 0101"),
-                            lv("work fax", "+1 408 555 0199"), lv("other", "+1 408 555 0102")]
+    assert draft.phones == [
+        lv("mobile", "+1 (408) 555-0100"),
+        lv("mobile", "+1 408 555 0101"),
+        lv("work fax", "+1 408 555 0199"),
+        lv("other", "+1 408 555 0102"),
+    ]
     assert draft.addresses == [lv("home", "1 Infinite Loop, Cupertino, CA, 95014, United States")]
-    assert draft.links == [lv("homepage", "http://www.apple.example"),
-                           lv("twitter", "http://twitter.com/jappleseed")]
+    assert draft.links == [lv("homepage", "http://www.apple.example"), lv("twitter", "http://twitter.com/jappleseed")]
     assert draft.note == "Met at WWDC, San Jose; follow up\nabout the demo."
     assert draft.birthday == "--05-17"  # X-APPLE-OMIT-YEAR: Apple's way of saying "no year"
     assert draft.uid == "8A1C6F2B-0F1D-4B63-9A0E-6C7F3D4B2E11"
@@ -61,8 +64,9 @@ def test_quoted_printable_chinese_and_folded_lines():
     assert first.draft.note == "第一行\n第二行"
     assert first.draft.phones == [lv("mobile", "+86 138 0013 8000"), lv("work", "+86 10 8888 6666")]
     assert second.row == 2 and second.draft.full_name == "伊藤 博"
-    assert second.draft.note.startswith("This note is long enough that the exporting phone folded it across "
-                                        "several lines, as RFC 2426")
+    assert second.draft.note.startswith(
+        "This note is long enough that the exporting phone folded it across several lines, as RFC 2426"
+    )
 
 
 def test_three_cards_the_middle_one_refused_with_a_reason():
@@ -74,9 +78,11 @@ def test_three_cards_the_middle_one_refused_with_a_reason():
 
 
 def test_unreadable_and_cut_off_cards_are_refused_and_the_rest_still_import():
-    text = ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Good One\r\nEND:VCARD\r\n"
-            "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bad\r\nthis line has no colon\r\nEND:VCARD\r\n"
-            "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cut Off\r\n")
+    text = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Good One\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bad\r\nthis line has no colon\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cut Off\r\n"
+    )
     rows = formats.parse(text.encode())
     assert rows[0].draft.full_name == "Good One"
     assert rows[1].draft is None and rows[1].error.startswith("This card could not be read")
@@ -104,8 +110,9 @@ def test_export_is_vcard_30_utf8_crlf_folded_with_unbroken_photo():
     assert "EMAIL;TYPE=INTERNET,WORK:zoe@angstrom.example" in lines
     assert "X-SOCIALPROFILE;TYPE=linkedin:https://www.linkedin.com/in/zoe" in lines
     assert any(re.fullmatch(r"item\d+\.X-ABLabel:Assistant", line) for line in lines)
-    assert "NOTE:Line one\\, with a comma\\; and a semicolon.\\nLine two: \"quotes\" and a back\\\\slash.\\n\\nEnd." \
-        in lines
+    assert (
+        'NOTE:Line one\\, with a comma\\; and a semicolon.\\nLine two: "quotes" and a back\\\\slash.\\n\\nEnd.' in lines
+    )
     assert f"UID:{draft.uid}" in lines
     assert any(re.fullmatch(r"REV:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", line) for line in lines)
 
@@ -136,8 +143,11 @@ def test_vobject_reads_our_export():
 def test_base64_photo_in_a_21_card_is_read():
     photo = jpeg(16)
     b64 = base64.b64encode(photo).decode()
-    text = ("BEGIN:VCARD\r\nVERSION:2.1\r\nN:Smith;Sam\r\nPHOTO;JPEG;ENCODING=BASE64:\r\n "
-            + "\r\n ".join(b64[i:i + 72] for i in range(0, len(b64), 72)) + "\r\n\r\nEND:VCARD\r\n")
+    text = (
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Smith;Sam\r\nPHOTO;JPEG;ENCODING=BASE64:\r\n "
+        + "\r\n ".join(b64[i : i + 72] for i in range(0, len(b64), 72))
+        + "\r\n\r\nEND:VCARD\r\n"
+    )
     [row] = formats.parse(text.encode())
     assert row.draft.photo_jpeg == photo and row.draft.full_name == "Sam Smith"
 
