@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -12,7 +13,10 @@ from sqlmodel import Session, create_engine
 
 from metaic.config import get_settings
 
+log = logging.getLogger(__name__)
+
 _ENGINES: dict[str, Engine] = {}
+_HOOKS = "metaic.db.transaction_hooks"
 
 
 def engine_for(url: str) -> Engine:
@@ -65,3 +69,38 @@ def dispose_engines() -> None:
     for engine in _ENGINES.values():
         engine.dispose()
     _ENGINES.clear()
+
+
+def after_commit(session: Session, action: Callable[[], None]) -> None:
+    """Run `action` once the session's current transaction commits; drop it if the transaction rolls back.
+
+    Jobs are queued this way, so a job never looks for a row that is not committed yet.
+    """
+    _hooks(session)["commit"].append(action)
+
+
+def after_rollback(session: Session, action: Callable[[], None]) -> None:
+    """Run `action` if the session's current transaction rolls back (undo work outside the database)."""
+    _hooks(session)["rollback"].append(action)
+
+
+def _hooks(session: Session) -> dict[str, list[Callable[[], None]]]:
+    """Pending actions of a session, listening for its commit and rollback on first use."""
+    hooks = session.info.get(_HOOKS)
+    if hooks is None:
+        hooks = session.info[_HOOKS] = {"commit": [], "rollback": []}
+        event.listen(session, "after_commit", lambda s: _run_hooks(s, "commit"))
+        event.listen(session, "after_rollback", lambda s: _run_hooks(s, "rollback"))
+    return hooks
+
+
+def _run_hooks(session: Session, outcome: str) -> None:
+    """Run the actions for how the transaction ended and drop the others (a failing action is logged)."""
+    hooks = session.info.get(_HOOKS) or {"commit": [], "rollback": []}
+    actions = hooks[outcome]
+    hooks["commit"], hooks["rollback"] = [], []
+    for action in actions:
+        try:
+            action()
+        except Exception:
+            log.exception("after-%s action failed (periodic upkeep catches up on lost jobs)", outcome)

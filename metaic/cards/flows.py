@@ -13,8 +13,8 @@ from metaic.cards import versions
 from metaic.cards.public import get_public
 from metaic.cards.schemas import PublicCard, SlugRedirect, VersionRead
 from metaic.contacts import jobs as contacts_jobs
+from metaic.db import after_commit
 from metaic.jobs import enqueue
-from metaic.notifications.flows import after_commit
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from metaic.contacts.models import SavedContact
 from metaic.core import clock, ratelimit
 from metaic.core.errors import Conflict, NotFound, ValidationError
 from metaic.core.ids import parse_id
+from metaic.db import after_commit
 from metaic.jobs import enqueue, enqueue_at
-from metaic.notifications.flows import after_commit
 
 MAX_SUBJECT, MAX_BODY = 200, 20000
 # Emails and WhatsApp messages an owner may queue per hour: real follow-ups, not a mailing list.

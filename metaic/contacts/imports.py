@@ -153,8 +153,8 @@ def export_drafts(
 def start_import(*, session: Session, owner: User, filename: str, data: bytes, format: str) -> uuid.UUID:
     """Store an uploaded file as an import job and queue it; returns the job id."""
     from metaic.contacts import jobs as contact_jobs
+    from metaic.db import after_commit
     from metaic.jobs import enqueue
-    from metaic.notifications.flows import after_commit
 
     if not data:
         raise ValidationError("The file is empty.", field="file")

@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import timedelta
 from urllib.parse import quote
 
-from sqlalchemy import event
 from sqlmodel import Session, func, select
 
 from metaic.adapters.storage import LOCAL_ROUTE, ObjectNotFound, Storage, get_storage
@@ -17,13 +16,13 @@ from metaic.auth.models import User
 from metaic.config import get_settings
 from metaic.core import clock, ratelimit
 from metaic.core.errors import NotFound, ValidationError
+from metaic.db import after_commit, after_rollback
 from metaic.files import images
 from metaic.files.models import PURPOSES, STATUS_FAILED, STATUS_PROCESSING, STATUS_READY, File, FileRead
 
 log = logging.getLogger(__name__)
 
 UPLOADS_PER_HOUR = 200
-_HOOKS = "metaic.files.transaction_hooks"
 # The only keys the /files/ route serves: ours, so nothing else in the storage is reachable through it.
 _IMAGE_KEY = re.compile(r"img/[0-9a-f]{32}/(?:original|[0-9]{1,5}w)\.(jpg|png|webp)")
 _TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
@@ -125,7 +124,7 @@ def upload(*, session: Session, owner: User, purpose: str, filename: str, data: 
     key = original_key(file_id, cleaned.extension)
     storage = get_storage(settings)
     storage.put(key, cleaned.data, cleaned.content_type)
-    on_rollback(session, lambda: _delete_objects(storage, [key]))
+    after_rollback(session, lambda: _delete_objects(storage, [key]))
     row = File(
         id=file_id,
         owner_id=owner.id,
@@ -147,7 +146,7 @@ def upload(*, session: Session, owner: User, purpose: str, filename: str, data: 
         len(data),
         file_id,
     )
-    on_commit(session, lambda: _queue_variants(file_id))
+    after_commit(session, lambda: _queue_variants(file_id))
     return read(row)
 
 
@@ -200,7 +199,7 @@ def _delete_rows(session: Session, rows: list[File]) -> None:
         session.delete(row)
     session.flush()
     storage = get_storage()
-    on_commit(session, lambda: _delete_objects(storage, keys))
+    after_commit(session, lambda: _delete_objects(storage, keys))
 
 
 def _delete_objects(storage: Storage, keys: Iterable[str]) -> None:
@@ -281,35 +280,3 @@ def read_original_jpeg(*, session: Session, file_id: uuid.UUID) -> bytes | None:
     except (ObjectNotFound, ValidationError) as exc:
         log.warning("file %s: no vCard photo: %s", file_id, exc)
         return None
-
-
-def on_commit(session: Session, action: Callable[[], None]) -> None:
-    """Run `action` after the session's current transaction commits (never if it rolls back)."""
-    _hooks(session)["commit"].append(action)
-
-
-def on_rollback(session: Session, action: Callable[[], None]) -> None:
-    """Run `action` if the session's current transaction rolls back (undo work outside the database)."""
-    _hooks(session)["rollback"].append(action)
-
-
-def _hooks(session: Session) -> dict[str, list[Callable[[], None]]]:
-    """Pending actions of a session, listening for its commit and rollback on first use."""
-    hooks = session.info.get(_HOOKS)
-    if hooks is None:
-        hooks = session.info[_HOOKS] = {"commit": [], "rollback": []}
-        event.listen(session, "after_commit", lambda s: _run_hooks(s, "commit"))
-        event.listen(session, "after_rollback", lambda s: _run_hooks(s, "rollback"))
-    return hooks
-
-
-def _run_hooks(session: Session, outcome: str) -> None:
-    """Run the actions for how the transaction ended; drop the others."""
-    hooks = session.info.get(_HOOKS) or {"commit": [], "rollback": []}
-    actions = hooks[outcome]
-    hooks["commit"], hooks["rollback"] = [], []
-    for action in actions:
-        try:
-            action()
-        except Exception:
-            log.exception("after-%s action failed", outcome)

@@ -7,12 +7,12 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import event
 from sqlmodel import Session
 
 from metaic.auth.models import User
 from metaic.core import clock
 from metaic.core.errors import ValidationError
+from metaic.db import after_commit
 from metaic.jobs import enqueue
 from metaic.notifications import jobs as notification_jobs
 from metaic.notifications import kinds, preferences, subscriptions
@@ -22,7 +22,6 @@ from metaic.notifications.models import CHANNELS, HELD, PUSH, QUEUED, Notificati
 log = logging.getLogger(__name__)
 
 MAX_DATA_BYTES = 8192
-_PENDING = "metaic.notifications.after_commit"
 
 
 def _clean_data(data: dict | None) -> dict:
@@ -112,28 +111,3 @@ def _enqueue_delivery(delivery: NotificationDelivery) -> Callable[[], None]:
         )
 
     return run
-
-
-def after_commit(session: Session, callback: Callable[[], None]) -> None:
-    """Run `callback` once the session's transaction commits; drop it if the transaction rolls back."""
-    pending = session.info.get(_PENDING)
-    if pending is None:
-        pending = session.info[_PENDING] = []
-        event.listen(session, "after_commit", _run_pending)
-        event.listen(session, "after_rollback", _drop_pending)
-    pending.append(callback)
-
-
-def _run_pending(session: Session) -> None:
-    """Run the callbacks of a committed transaction (a failing one is logged; deliver_due catches up)."""
-    callbacks, session.info[_PENDING] = session.info.get(_PENDING, []), []
-    for callback in callbacks:
-        try:
-            callback()
-        except Exception:
-            log.exception("after-commit callback failed; the periodic check will retry the delivery")
-
-
-def _drop_pending(session: Session) -> None:
-    """Forget the callbacks of a rolled-back transaction."""
-    session.info[_PENDING] = []
