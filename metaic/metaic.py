@@ -9,7 +9,6 @@ import reflex as rx
 from metaic import migrations
 from metaic.api.app import build_api
 from metaic.config import get_settings
-from metaic.jobs.periodic import periodic_loop
 from metaic.ui import styles
 from metaic.ui.pages.account import account
 from metaic.ui.pages.admin_jobs import admin_jobs
@@ -36,6 +35,7 @@ from metaic.ui.state.messages import MessagesState
 from metaic.ui.state.notifications import NotificationsState
 from metaic.ui.state.session import SessionState
 from metaic.ui.state.templates import TemplatesState
+from metaic.upkeep import upkeep_loop
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -48,7 +48,7 @@ app = rx.App(
     style=styles.global_style,
     head_components=[rx.el.link(rel="icon", href="/favicon.ico")],
 )
-app.register_lifespan_task(periodic_loop)
+app.register_lifespan_task(upkeep_loop)
 
 app.add_page(
     landing,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from metaic import upkeep
 from metaic.jobs import periodic
 
 
@@ -24,5 +25,5 @@ def test_run_due_respects_intervals_and_survives_a_failing_task():
 
 
 def test_the_real_tasks_run_on_an_empty_database(sqlite_db):
-    ran = periodic.run_due([periodic.Periodic(t.name, t.func, t.every) for t in periodic.TASKS], now=0)
-    assert ran == [t.name for t in periodic.TASKS]
+    tasks = upkeep.tasks()
+    assert periodic.run_due(tasks, now=0) == [t.name for t in tasks]

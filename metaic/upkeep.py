@@ -1,0 +1,36 @@
+"""Periodic upkeep every app process runs: due notifications, reminders and messages, lost image jobs.
+
+This is composition, not plumbing: it names the domains' job functions, so it sits above them
+(beside metaic.py), while the loop that runs the tasks stays in metaic/jobs/periodic.py.
+"""
+
+from __future__ import annotations
+
+from metaic.communication import jobs as communication_jobs
+from metaic.contacts import jobs as contacts_jobs
+from metaic.db import session_scope
+from metaic.files import service as file_service
+from metaic.jobs.periodic import Periodic, periodic_loop
+from metaic.notifications import jobs as notification_jobs
+
+
+def _requeue_stuck_images() -> int:
+    """Queue image variants again for uploads whose job was lost."""
+    with session_scope() as session:
+        return file_service.requeue_stuck(session=session)
+
+
+def tasks() -> list[Periodic]:
+    """A fresh schedule of the upkeep tasks (each loop keeps its own next-run times)."""
+    return [
+        Periodic("deliver due notifications", notification_jobs.deliver_due, every=60),
+        Periodic("fire contact reminders", contacts_jobs.fire_due, every=60),
+        # A restart loses in-process timers: scheduled messages are found again here.
+        Periodic("deliver due messages", communication_jobs.deliver_due, every=60),
+        Periodic("requeue stuck image jobs", _requeue_stuck_images, every=900),
+    ]
+
+
+async def upkeep_loop() -> None:
+    """Lifespan task of the app: run the upkeep tasks on their schedule for as long as the process lives."""
+    await periodic_loop(tasks())
