@@ -11,8 +11,7 @@ from metaic.auth import api_tokens, mfa, sessions, verification
 from metaic.auth import jobs as auth_jobs
 from metaic.auth import service as user_service
 from metaic.auth.models import User
-from metaic.config import get_settings
-from metaic.core import ratelimit
+from metaic.core import links, ratelimit
 from metaic.core.errors import AuthenticationFailed, ValidationError
 from metaic.core.security import sign, unsign
 from metaic.files import service as files_service
@@ -134,7 +133,7 @@ def _after_password_change(*, session: Session, user: User, keep_token: str | No
     """Revoke other sessions and API tokens, and tell the owner by email."""
     revoked = sessions.revoke_all(session=session, user_id=user.id, except_token=keep_token)
     api_tokens.revoke_all(session=session, user_id=user.id)
-    _send_email("password_changed", user, link=f"{get_settings().public_base_url}/forgot-password")
+    _send_email("password_changed", user, link=links.absolute(links.forgot_password()))
     return revoked
 
 

@@ -12,8 +12,7 @@ from sqlmodel import Session, select
 
 from metaic.auth import service as user_service
 from metaic.auth.models import PhoneVerification, User
-from metaic.config import get_settings
-from metaic.core import clock
+from metaic.core import clock, links
 from metaic.core.errors import AuthenticationFailed, ValidationError
 from metaic.core.security import hash_token, sign, tokens_equal, unsign
 
@@ -26,7 +25,7 @@ PHONE_CODE_ATTEMPTS = 5
 def email_verification_link(user: User) -> str:
     """A signed link proving the holder received mail at the user's current address."""
     token = sign("verify-email", {"u": str(user.id), "e": user.email})
-    return f"{get_settings().public_base_url}/auth/verify-email?token={token}"
+    return links.absolute(links.verify_email(token))
 
 
 def verify_email(*, session: Session, token: str) -> User:
@@ -49,7 +48,7 @@ def _password_fingerprint(user: User) -> str:
 def password_reset_link(user: User) -> str:
     """A signed single-use link for choosing a new password."""
     token = sign("reset-password", {"u": str(user.id), "f": _password_fingerprint(user)})
-    return f"{get_settings().public_base_url}/reset-password?token={token}"
+    return links.absolute(links.reset_password(token))
 
 
 def user_for_reset(*, session: Session, token: str) -> User:

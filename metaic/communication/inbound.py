@@ -21,6 +21,7 @@ from metaic.communication.models import SENT, InboundMessage, ScheduledMessage
 from metaic.contacts import history
 from metaic.contacts import store as contact_store
 from metaic.contacts.models import SavedContact
+from metaic.core import links
 from metaic.core.errors import DomainError, ValidationError
 from metaic.notifications import flows as notification_flows
 
@@ -119,7 +120,7 @@ def _tell_owner(session: Session, owner: User, row: InboundMessage) -> None:
         session=session,
         user=owner,
         kind="message",
-        data={"sender": name, "preview": preview, "url": f"/contacts/view?id={row.contact_id}"},
+        data={"sender": name, "preview": preview, "url": links.contact(row.contact_id)},
     )
 
 

@@ -13,6 +13,7 @@ from metaic.cards.schemas import PublicCard, SlugRedirect
 from metaic.contacts import store
 from metaic.contacts.models import SavedContact
 from metaic.contacts.schemas import LabeledValue
+from metaic.core import links
 from metaic.core.errors import NotFound
 
 CARD_FIELDS = ("full_name", "company", "title", "emails", "phones", "addresses", "links")
@@ -86,7 +87,7 @@ def save_from_card(*, session: Session, saver: User, slug: str) -> SavedContact:
             session=session,
             user=owner,
             kind="contact_shared",
-            data={"name": saver.name or saver.email, "url": "/contacts"},
+            data={"name": saver.name or saver.email, "url": links.contacts()},
         )
     return contact
 

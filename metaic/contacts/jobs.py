@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from metaic.contacts import enrichment, imports, reminders
 from metaic.contacts.models import ImportJob
-from metaic.core import clock
+from metaic.core import clock, links
 from metaic.core.errors import DomainError
 from metaic.db import get_engine, session_scope
 
@@ -88,7 +88,7 @@ def _notify_done(session, owner, created: int, merged: int, refused: int) -> Non
         data={
             "job": "Contact import",
             "summary": f"{created} added, {merged} updated, {refused} skipped.",
-            "url": "/contacts",
+            "url": links.contacts(),
             "at": clock.now().isoformat(),
         },
     )

@@ -13,7 +13,7 @@ from metaic.auth.models import User
 from metaic.contacts import store
 from metaic.contacts.models import Reminder, SavedContact
 from metaic.contacts.schemas import ReminderRead
-from metaic.core import clock
+from metaic.core import clock, links
 from metaic.core.errors import NotFound, ValidationError
 
 log = logging.getLogger(__name__)
@@ -146,7 +146,7 @@ def fire_due(*, session: Session, now: datetime | None = None) -> int:
             data={
                 "contact": contact.full_name or contact.sort_name,
                 "note": reminder.note,
-                "url": f"/contacts/{contact.id}",
+                "url": links.contact(contact.id),
             },
         )
         fired += 1

@@ -8,7 +8,7 @@ from metaic.auth.models import User
 from metaic.contacts import store
 from metaic.contacts.enrichment import public_card
 from metaic.contacts.models import CommunicationEntry, SavedContact
-from metaic.core import clock, ratelimit
+from metaic.core import clock, links, ratelimit
 from metaic.core.errors import AuthenticationFailed, ValidationError
 from metaic.core.security import sign, unsign
 
@@ -130,7 +130,7 @@ def share_back(
         session=session,
         user=owner,
         kind="contact_shared",
-        data={"name": contact.full_name, "company": contact.company, "url": f"/contacts/{contact.id}"},
+        data={"name": contact.full_name, "company": contact.company, "url": links.contact(contact.id)},
     )
     session.flush()
     return contact

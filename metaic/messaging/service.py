@@ -14,7 +14,7 @@ from metaic.cards.models import Card
 from metaic.contacts import history
 from metaic.contacts import store as contact_store
 from metaic.contacts.models import ContactIdentity, SavedContact
-from metaic.core import clock, ratelimit
+from metaic.core import clock, links, ratelimit
 from metaic.core.errors import NotFound, PermissionDenied, ValidationError
 from metaic.core.ids import parse_id
 from metaic.messaging.models import Conversation, ConversationMember, DirectMessage
@@ -31,7 +31,7 @@ MESSAGES_PER_MINUTE = 30
 
 def conversation_url(conversation_id: uuid.UUID) -> str:
     """Where a conversation opens in the app (notifications link there)."""
-    return f"/messages?c={conversation_id}"
+    return links.conversation(conversation_id)
 
 
 def _pair_key(first: uuid.UUID, second: uuid.UUID) -> str:

@@ -18,7 +18,7 @@ from metaic.adapters.sms import get_sms_sender
 from metaic.adapters.whatsapp import get_whatsapp_sender
 from metaic.auth.models import User
 from metaic.config import get_settings
-from metaic.core import clock
+from metaic.core import clock, links
 from metaic.notifications import emails, preferences, subscriptions
 from metaic.notifications.models import (
     CANCELED,
@@ -144,7 +144,7 @@ def _plan(delivery: NotificationDelivery, note: Notification, user: User, subs: 
         plan.phone, plan.text = user.phone or "", emails.short_text(note)
     elif delivery.channel == PUSH:
         plan.push = PushMessage(
-            title=note.title, body=note.body[:300], url=note.url or "/notifications", tag=str(note.id)
+            title=note.title, body=note.body[:300], url=note.url or links.notifications(), tag=str(note.id)
         )
         plan.push_targets = [(s.id, s.kind, s.endpoint, s.p256dh, s.auth) for s in subs]
     return plan

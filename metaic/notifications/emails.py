@@ -8,7 +8,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from metaic.adapters.email import OutgoingEmail
 from metaic.auth.models import User
-from metaic.config import get_settings
+from metaic.core import links
 from metaic.notifications import kinds, preferences
 from metaic.notifications.models import EMAIL, Notification
 
@@ -18,11 +18,7 @@ _env = Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=select_autoes
 
 def absolute_url(url: str) -> str:
     """A link from a notification made absolute for use outside the app."""
-    if not url:
-        return ""
-    if url.startswith(("http://", "https://")):
-        return url
-    return f"{get_settings().public_base_url.rstrip('/')}/{url.lstrip('/')}"
+    return links.absolute(url)
 
 
 def render(note: Notification, user: User, *, delivery_id: str = "") -> OutgoingEmail:
@@ -36,7 +32,7 @@ def render(note: Notification, user: User, *, delivery_id: str = "") -> Outgoing
         "url": absolute_url(note.url),
         "kind_label": kinds.KINDS[note.kind].label(language) if note.kind in kinds.KINDS else note.kind,
         "unsubscribe_url": unsubscribe_url,
-        "preferences_url": absolute_url("/notifications"),
+        "preferences_url": links.absolute(links.notification_settings()),
     }
     return OutgoingEmail(
         to=user.email,

@@ -39,7 +39,7 @@ def _clean_data(data: dict | None) -> dict:
 
 
 def _safe_url(raw: object) -> str:
-    """Keep only a site path ("/contacts/1") or an http(s) URL, so a link can never run script."""
+    """Keep only a site path ("/contacts") or an http(s) URL, so a link can never run script."""
     url = str(raw or "").strip()
     if len(url) > 500 or any(ord(ch) < 32 for ch in url):
         return ""
@@ -57,7 +57,7 @@ def notify(
     notification links to. `send_at` delays it ("send later"). Deliveries are queued when the
     caller's transaction commits, so a job never looks for a row that is not there yet.
     """
-    kinds.require(kind)
+    found = kinds.require(kind)
     data = _clean_data(data)
     now = clock.now().astimezone(UTC)
     when = clock.schedule(send_at, now, what="notification")
@@ -67,7 +67,7 @@ def notify(
         kind=kind,
         title=title,
         body=body,
-        url=_safe_url(data.get("url")),
+        url=_safe_url(data.get("url")) or found.link,
         data=data,
         created_at=now,
         send_at=when,

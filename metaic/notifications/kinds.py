@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from jinja2.sandbox import SandboxedEnvironment
 
+from metaic.core import links
 from metaic.core.errors import ValidationError
 from metaic.notifications.models import EMAIL, PUSH, SMS, WHATSAPP
 
@@ -15,11 +16,15 @@ DEFAULT_LANGUAGE = "en"
 
 @dataclass(frozen=True)
 class Kind:
-    """One kind of notification: its key, its label in each language, and the channels on by default."""
+    """One kind of notification: its key, its label in each language, the channels on by default, and its page.
+
+    `link` is where a notification of this kind opens when its sender names no page of its own.
+    """
 
     key: str
     labels: dict[str, str]
     defaults: frozenset[str]
+    link: str = ""
 
     def label(self, language: str) -> str:
         """The kind's name in a language (English when not translated)."""
@@ -47,6 +52,7 @@ KINDS: dict[str, Kind] = {
             "card_activity",
             {"en": "Card views and scans", "zh": "名片浏览与扫码", "es": "Visitas y escaneos de tu tarjeta"},
             frozenset(),
+            links.cards(),
         ),
         Kind(
             "job_finished",
@@ -61,6 +67,7 @@ KINDS: dict[str, Kind] = {
             "security",
             {"en": "Security alerts", "zh": "安全提醒", "es": "Alertas de seguridad"},
             frozenset({EMAIL, SMS}),
+            links.account("security"),
         ),
         Kind(
             "announcement",
@@ -68,7 +75,12 @@ KINDS: dict[str, Kind] = {
             frozenset({EMAIL}),
         ),
         # In-app is always on; a push tells a user away from the page.
-        Kind("message", {"en": "New messages", "zh": "新消息", "es": "Mensajes nuevos"}, frozenset({PUSH})),
+        Kind(
+            "message",
+            {"en": "New messages", "zh": "新消息", "es": "Mensajes nuevos"},
+            frozenset({PUSH}),
+            links.messages(),
+        ),
         # Operators check a deployment's channels with `python -m metaic notify --kind test TEXT`.
         Kind(
             "test",

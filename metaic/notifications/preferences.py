@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import Session, select
 
 from metaic.auth.models import User
-from metaic.config import get_settings
-from metaic.core import clock
+from metaic.core import clock, links
 from metaic.core.errors import NotFound, ValidationError
 from metaic.core.security import sign, unsign
 from metaic.notifications import kinds
@@ -181,7 +180,7 @@ def unsubscribe_token(*, user_id: uuid.UUID, kind: str, channel: str = EMAIL) ->
 def unsubscribe_link(*, user_id: uuid.UUID, kind: str, channel: str = EMAIL) -> str:
     """The absolute unsubscribe URL for an email."""
     token = unsubscribe_token(user_id=user_id, kind=kind, channel=channel)
-    return f"{get_settings().public_base_url}/notifications/unsubscribe?token={token}"
+    return links.absolute(links.unsubscribe(token))
 
 
 def unsubscribe(*, session: Session, token: str) -> tuple[User, str, str]:

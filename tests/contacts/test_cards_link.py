@@ -143,7 +143,7 @@ def test_share_back_creates_a_lead_with_consent_and_merges_a_repeat(session):
     assert clock.as_utc(datetime.fromisoformat(read.consents[0]["at"])) <= clock.now()
     assert [h.channel for h in history.timeline(session=session, owner=owner, contact_id=lead.id)] == ["share_back"]
     [note] = notifications(session, owner, "contact_shared")
-    assert note.url == f"/contacts/{lead.id}" and "Lead Person" in note.title
+    assert note.url == f"/contacts/view?id={lead.id}" and "Lead Person" in note.title
     again = _share(session, card.slug, email="LEAD@example.com", phone="+1 202 555 0143", note="Second visit")
     assert again.id == lead.id
     read = service.get(session=session, owner=owner, contact_id=lead.id)

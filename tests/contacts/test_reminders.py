@@ -33,7 +33,7 @@ def test_reminder_fires_once_when_due(session, ada):
     assert reminders.fire_due(session=session) == 1
     assert reminders.fire_due(session=session) == 0
     [note] = notifications(session, owner, "reminder")
-    assert note.data == {"contact": "Ada Lovelace", "note": "Send the notes", "url": f"/contacts/{contact.id}"}
+    assert note.data == {"contact": "Ada Lovelace", "note": "Send the notes", "url": f"/contacts/view?id={contact.id}"}
     assert "Ada Lovelace" in note.title
     [read] = reminders.list_for(session=session, owner=owner, contact_id=contact.id)
     assert read.id == reminder.id and read.notified_at is not None
