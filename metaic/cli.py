@@ -419,6 +419,9 @@ def _known_failure(exc: Exception) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit code."""
     args = build_parser().parse_args(argv)
+    from metaic.wiring import wire
+
+    wire()  # domain events reach their subscribers, here and in the workers this process forks
     try:
         return args.handler(args)
     except KeyboardInterrupt:

@@ -36,8 +36,10 @@ from metaic.ui.state.notifications import NotificationsState
 from metaic.ui.state.session import SessionState
 from metaic.ui.state.templates import TemplatesState
 from metaic.upkeep import upkeep_loop
+from metaic.wiring import wire
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+wire()  # domain events reach their subscribers (metaic/wiring.py)
 
 if not get_settings().is_production:
     # Development and test builds keep the embedded database current on every start.

@@ -38,6 +38,9 @@ from metaic.core import clock, ratelimit  # noqa: E402
 from metaic.db import dispose_engines, session_scope  # noqa: E402
 from metaic.jobs.queue import drain_local  # noqa: E402
 from metaic.schema import metadata  # noqa: E402
+from metaic.wiring import wire  # noqa: E402
+
+wire()  # domain events raise until a process is wired, as the app, the CLI and the worker are
 
 PG_SERVER_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_SERVER_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")

@@ -17,10 +17,12 @@ from metaic.api import (
     v1_auth,
 )
 from metaic.web import public
+from metaic.wiring import wire
 
 
 def build_api() -> FastAPI:
-    """Assemble every HTTP router and the problem-details error handlers."""
+    """Assemble every HTTP router and the problem-details error handlers (wiring domain events first)."""
+    wire()
     api = FastAPI(
         title="MetaIC API",
         version="1.0",

@@ -7,14 +7,12 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from metaic import events
 from metaic.analytics import service as analytics_service
 from metaic.auth.models import User
 from metaic.cards import versions
 from metaic.cards.public import get_public
 from metaic.cards.schemas import PublicCard, SlugRedirect, VersionRead
-from metaic.contacts import jobs as contacts_jobs
-from metaic.db import after_commit
-from metaic.jobs import enqueue
 
 
 @dataclass(frozen=True)
@@ -30,16 +28,8 @@ class Visitor:
 def publish(*, session: Session, owner: User, card_id: uuid.UUID) -> VersionRead:
     """Publish a card's draft (the hook for search reindexing and notifications when those domains land)."""
     version = versions.publish(session=session, owner=owner, card_id=card_id)
-    # Contacts saved from this card follow its published content (after commit, so the job sees it).
-    after_commit(
-        session,
-        lambda: enqueue(
-            contacts_jobs.refresh_from_card,
-            card_id,
-            title=f"refresh contacts saved from card {card_id}",
-            queue_name="low",
-        ),
-    )
+    # Higher domains react after commit (contacts saved from this card refresh): see metaic/wiring.py.
+    events.emit(session, "card.published", card_id=card_id)
     return version
 
 
