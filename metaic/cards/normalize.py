@@ -11,7 +11,14 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from metaic.cards import themes
-from metaic.cards.schemas import CardContent, parse_content
+from metaic.cards.schemas import (
+    INDUSTRY_CHARS,
+    INTEREST_CHARS,
+    MAX_INDUSTRIES,
+    MAX_INTERESTS,
+    CardContent,
+    parse_content,
+)
 from metaic.core.errors import ValidationError
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8}){0,2}$")
@@ -28,6 +35,11 @@ _PROFILE_BASE = {
     "instagram": "https://www.instagram.com/",
     "github": "https://github.com/",
     "telegram": "https://t.me/",
+}
+# Longest tag, most tags and the word for one, per tag list.
+_TAG_LIMITS = {
+    "interests": (INTEREST_CHARS, MAX_INTERESTS, "interest"),
+    "industries": (INDUSTRY_CHARS, MAX_INDUSTRIES, "industry"),
 }
 
 
@@ -145,8 +157,11 @@ def _check(errors: _Errors, key: str, func, *args, **kwargs) -> str:
         return args[-1] if args else ""
 
 
-def normalize_content(data: CardContent | dict) -> CardContent:
-    """Validate and normalise a whole document; raises ValidationError listing every bad field."""
+def check_content(data: CardContent | dict) -> tuple[CardContent, dict[str, str]]:
+    """Clean and normalise a document; returns it with every problem that keeps it from going live.
+
+    A value that fails its rule (a phone without country code, a link that is not a URL) stays as written.
+    """
     doc = parse_content(data)
     errors = _Errors()
     doc.name = clean_line(doc.name)
@@ -172,10 +187,40 @@ def normalize_content(data: CardContent | dict) -> CardContent:
     _works(doc, errors)
     _interests(doc, errors)
     _networking(doc, errors)
+    return doc, dict(errors)
+
+
+def normalize_content(data: CardContent | dict) -> CardContent:
+    """The rules for going live: validate and normalise a whole document; raises ValidationError listing every
+    bad field."""
+    doc, errors = check_content(data)
     if errors:
-        raise ValidationError("Some fields need attention.", errors=dict(errors))
+        raise ValidationError("Some fields need attention.", errors=errors)
     # Run the length rules again: normalising can make a value longer (https:// added, E.164).
     return parse_content(doc)
+
+
+def normalize_draft(data: CardContent | dict) -> CardContent:
+    """The rules for saving a draft: shape and lengths only. What can be normalised is; an incomplete item (a work
+    without a title) or a value not valid yet is kept as written, for publishing to point at later."""
+    doc, _problems = check_content(data)
+    return parse_content(doc)
+
+
+def add_tag(tags: list[str], raw: str, *, kind: str) -> list[str]:
+    """`tags` with one more interest (`kind="interests"`) or industry (`"industries"`); raises ValidationError
+    when it is empty, too long, already listed or one too many (the same limits the document has)."""
+    chars, most, noun = _TAG_LIMITS[kind]
+    value = clean_line(raw)
+    if not value:
+        raise ValidationError(f"Enter an {noun}.", field=kind)
+    if len(value) > chars:
+        raise ValidationError(f"Use at most {chars} characters.", field=kind)
+    if value.casefold() in (t.casefold() for t in tags):
+        raise ValidationError(f"This {noun} is already listed.", field=kind)
+    if len(tags) >= most:
+        raise ValidationError(f"Add at most {most} items.", field=kind)
+    return [*tags, value]
 
 
 def _theme(doc: CardContent, errors: _Errors) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 import uuid
 from datetime import datetime
 from typing import Annotated, Literal
@@ -23,6 +24,8 @@ MAX_SOCIALS = 20
 MAX_WORKS = 30
 MAX_INTERESTS = 30
 MAX_INDUSTRIES = 10
+INTEREST_CHARS = 40
+INDUSTRY_CHARS = 60
 
 Url = Annotated[str, StringConstraints(max_length=500)]
 
@@ -97,7 +100,7 @@ class NetworkingPrefs(_Doc):
 
     offer: str = Field(default="", max_length=600)
     looking_for: str = Field(default="", max_length=600)
-    industries: list[Annotated[str, StringConstraints(max_length=60)]] = Field(
+    industries: list[Annotated[str, StringConstraints(max_length=INDUSTRY_CHARS)]] = Field(
         default_factory=list, max_length=MAX_INDUSTRIES
     )
     open_to: list[Literal["mentoring", "hiring", "investing", "partnering"]] = Field(default_factory=list)
@@ -123,7 +126,7 @@ class CardContent(_Doc):
     contacts: list[ContactItem] = Field(default_factory=list, max_length=MAX_CONTACTS)
     socials: list[SocialItem] = Field(default_factory=list, max_length=MAX_SOCIALS)
     works: list[WorkItem] = Field(default_factory=list, max_length=MAX_WORKS)
-    interests: list[Annotated[str, StringConstraints(max_length=40)]] = Field(
+    interests: list[Annotated[str, StringConstraints(max_length=INTEREST_CHARS)]] = Field(
         default_factory=list, max_length=MAX_INTERESTS
     )
     networking: NetworkingPrefs = Field(default_factory=NetworkingPrefs)
@@ -207,3 +210,75 @@ def parse_content(data: CardContent | dict) -> CardContent:
             key = ".".join(str(part) for part in error["loc"]) or "content"
             errors.setdefault(key, _message(error))
         raise ValidationError("Some fields need attention.", errors=errors) from None
+
+
+def max_chars(path: str) -> int:
+    """The longest text a field takes, e.g. `bio`, `business.industry` or `works.title` (one rule for UI and API)."""
+    model: type[BaseModel] = CardContent
+    *parents, name = path.split(".")
+    for part in parents:
+        annotation = model.model_fields[part].annotation
+        model = typing.get_args(annotation)[0] if typing.get_origin(annotation) is list else annotation
+    return next(m.max_length for m in model.model_fields[name].metadata if getattr(m, "max_length", None))
+
+
+_SECTIONS = {
+    "theme": "Design",
+    "business": "Business",
+    "services": "Services",
+    "contacts": "Contact details",
+    "socials": "Social links",
+    "works": "Works",
+    "interests": "Personal interests",
+    "networking": "Networking",
+}
+_FIELDS = {
+    "name": "Full name",
+    "headline": "Headline",
+    "bio": "About you",
+    "avatar_url": "Photo",
+    "cover_url": "Cover image",
+    "language": "Language",
+    "theme.template": "Template",
+    "theme.color": "Colour",
+    "theme.font": "Font",
+    "business.name": "Company",
+    "business.logo_url": "Logo",
+    "business.industry": "Industry",
+    "business.description": "What the business does",
+    "business.website": "Website",
+    "business.address": "Address",
+    "services.title": "Title",
+    "services.description": "Description",
+    "services.price_range": "Price range",
+    "contacts.kind": "Type",
+    "contacts.label": "Label",
+    "contacts.value": "Detail",
+    "contacts.preferred": "Preferred",
+    "socials.kind": "Network",
+    "socials.url": "Link",
+    "socials.label": "Label",
+    "works.title": "Title",
+    "works.description": "Description",
+    "works.image_url": "Image",
+    "works.link": "Link",
+    "networking.offer": "What I offer",
+    "networking.looking_for": "What I'm looking for",
+    "networking.industries": "Industries",
+    "networking.open_to": "Open to",
+    "networking.meeting_format": "Preferred meeting",
+}
+
+
+def field_label(key: str) -> str:
+    """Where an error key such as `works.1.title` sits, in the builder's words: `Works › item 2 › Title`."""
+    parts = key.split(".")
+    section = _SECTIONS.get(parts[0]) or ("Profile" if parts[0] in _FIELDS else "Card")
+    named = [p for p in parts if not p.isdigit()]
+    label = _FIELDS.get(".".join(named), "")
+    crumbs = [section]
+    if parts[0] == "networking" and len(named) > 1:
+        crumbs.append(label)
+        label = ""
+    crumbs += [f"item {int(p) + 1}" for p in parts if p.isdigit()]
+    return " › ".join([*crumbs, label] if label else crumbs)

@@ -11,7 +11,7 @@ from metaic.analytics import service as analytics_service
 from metaic.auth.models import User
 from metaic.cards import themes
 from metaic.cards.models import VISIBILITIES, Card
-from metaic.cards.normalize import clean_line, normalize_content
+from metaic.cards.normalize import clean_line, normalize_draft
 from metaic.cards.public import get_public
 from metaic.cards.schemas import CardContent, CardSummary, ContactItem, ThemeChoice
 from metaic.cards.slugs import forget_history, generate, set_slug
@@ -186,9 +186,12 @@ def get_content(*, session: Session, owner: User, card_id: uuid.UUID) -> CardCon
 
 
 def save_draft(*, session: Session, owner: User, card_id: uuid.UUID, content: CardContent | dict) -> CardContent:
-    """Validate, normalise and store the draft; returns what was stored (phones in E.164, URLs with scheme)."""
+    """Store the draft, normalised where it can be (phones in E.164, URLs with scheme); returns what was stored.
+
+    A draft may be incomplete (a work without a title, a number without country code): only its shape and lengths
+    are checked here, the rest when it is published (`versions.publishable_content`)."""
     card = require_card(session=session, owner=owner, card_id=card_id, for_update=True)
-    document = normalize_content(content)
+    document = normalize_draft(content)
     write_content(session=session, card=card, content=document)
     return document
 
@@ -211,7 +214,7 @@ def set_avatar(
     card = require_card(session=session, owner=owner, card_id=card_id, for_update=True)
     content = load_content(session=session, card=card)
     content.avatar_url = url if file_id is not None else ""
-    document = normalize_content(content)
+    document = normalize_draft(content)
     card.avatar_file_id = file_id
     write_content(session=session, card=card, content=document)
     return document

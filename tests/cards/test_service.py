@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from metaic.cards import service
+from metaic.cards import flows, service
 from metaic.cards.schemas import CardContent
 from metaic.core.errors import NotFound, ValidationError
 from tests.cards.helpers import make_user, rich
@@ -69,15 +69,20 @@ def test_sections_reorder_and_remove(session):
 
 
 @pytest.mark.parametrize(
-    ("change", "key", "fragment"),
+    ("change", "key", "fragment", "stage"),
     [
-        ({"name": ""}, "name", "Enter the name"),
-        ({"name": "x" * 121}, "name", "at most 120"),
-        ({"bio": "x" * 1001}, "bio", "at most 1000"),
-        ({"contacts": [{"kind": "phone", "value": "020 7946 0958"}]}, "contacts.0.value", "country code"),
-        ({"contacts": [{"kind": "phone", "value": "+1 555"}]}, "contacts.0.value", "not valid"),
-        ({"contacts": [{"kind": "email", "value": "not-an-email"}]}, "contacts.0.value", "not a valid email"),
-        ({"contacts": [{"kind": "fax", "value": "1"}]}, "contacts.0.kind", "Choose one of"),
+        ({"name": ""}, "name", "Enter the name", "publish"),
+        ({"name": "x" * 121}, "name", "at most 120", "draft"),
+        ({"bio": "x" * 1001}, "bio", "at most 1000", "draft"),
+        ({"contacts": [{"kind": "phone", "value": "020 7946 0958"}]}, "contacts.0.value", "country code", "publish"),
+        ({"contacts": [{"kind": "phone", "value": "+1 555"}]}, "contacts.0.value", "not valid", "publish"),
+        (
+            {"contacts": [{"kind": "email", "value": "not-an-email"}]},
+            "contacts.0.value",
+            "not a valid email",
+            "publish",
+        ),
+        ({"contacts": [{"kind": "fax", "value": "1"}]}, "contacts.0.kind", "Choose one of", "draft"),
         (
             {
                 "contacts": [
@@ -87,37 +92,53 @@ def test_sections_reorder_and_remove(session):
             },
             "contacts.1.preferred",
             "only one",
+            "publish",
         ),
-        ({"socials": [{"kind": "website", "url": "javascript:alert(1)"}]}, "socials.0.url", "http"),
-        ({"socials": [{"kind": "website", "url": "not a url"}]}, "socials.0.url", "not a valid"),
-        ({"socials": [{"kind": "myspace", "url": "https://myspace.com/ada"}]}, "socials.0.kind", "Choose one of"),
-        ({"works": [{"title": "", "link": "https://example.com"}]}, "works.0.title", "title"),
-        ({"works": [{"title": "W", "link": "ftp://example.com/x"}]}, "works.0.link", "http"),
-        ({"interests": ["Chess", "chess"]}, "interests.1", "already"),
-        ({"interests": ["x" * 41]}, "interests.0", "at most 40"),
-        ({"interests": [str(i) for i in range(31)]}, "interests", "at most 30 items"),
-        ({"theme": {"template": "neon", "color": "#fff", "font": "inter"}}, "theme.template", "classic"),
-        ({"theme": {"template": "bold", "color": "blurple", "font": "inter"}}, "theme.color", "colour"),
-        ({"language": "english!"}, "language", "language code"),
-        ({"networking": {"open_to": ["dating"]}}, "networking.open_to.0", "mentoring"),
-        ({"business": {"website": "http://"}}, "business.website", "not a valid"),
+        ({"socials": [{"kind": "website", "url": "javascript:alert(1)"}]}, "socials.0.url", "http", "publish"),
+        ({"socials": [{"kind": "website", "url": "not a url"}]}, "socials.0.url", "not a valid", "publish"),
+        (
+            {"socials": [{"kind": "myspace", "url": "https://myspace.com/ada"}]},
+            "socials.0.kind",
+            "Choose one of",
+            "draft",
+        ),
+        ({"works": [{"title": "", "link": "https://example.com"}]}, "works.0.title", "title", "publish"),
+        ({"works": [{"title": "W", "link": "ftp://example.com/x"}]}, "works.0.link", "http", "publish"),
+        ({"interests": ["Chess", "chess"]}, "interests.1", "already", "publish"),
+        ({"interests": ["x" * 41]}, "interests.0", "at most 40", "draft"),
+        ({"interests": [str(i) for i in range(31)]}, "interests", "at most 30 items", "draft"),
+        ({"theme": {"template": "neon", "color": "#fff", "font": "inter"}}, "theme.template", "classic", "publish"),
+        ({"theme": {"template": "bold", "color": "blurple", "font": "inter"}}, "theme.color", "colour", "publish"),
+        ({"language": "english!"}, "language", "language code", "publish"),
+        ({"networking": {"open_to": ["dating"]}}, "networking.open_to.0", "mentoring", "draft"),
+        ({"business": {"website": "http://"}}, "business.website", "not a valid", "publish"),
     ],
 )
-def test_validation_messages(session, change, key, fragment):
+def test_validation_messages(session, change, key, fragment, stage):
+    """Shape and length rules refuse even a draft; every other rule lets the draft save as written and refuses
+    publishing, naming the field."""
     owner = make_user(session)
     card = service.create(session=session, owner=owner, name="Ada")
+    if stage == "draft":
+        with pytest.raises(ValidationError) as err:
+            service.save_draft(session=session, owner=owner, card_id=card.id, content=rich(**change))
+        assert fragment in err.value.errors[key], err.value.errors
+        assert service.get_content(session=session, owner=owner, card_id=card.id).name == "Ada"  # nothing stored
+        return
+    service.save_draft(session=session, owner=owner, card_id=card.id, content=rich(**change))
     with pytest.raises(ValidationError) as err:
-        service.save_draft(session=session, owner=owner, card_id=card.id, content=rich(**change))
+        flows.publish(session=session, owner=owner, card_id=card.id)
     assert fragment in err.value.errors[key], err.value.errors
-    assert service.get_content(session=session, owner=owner, card_id=card.id).name == "Ada"  # nothing stored
+    assert service.list_(session=session, owner=owner)[0].status == "draft"  # nothing published
 
 
 def test_every_problem_is_reported_at_once(session):
     owner = make_user(session)
     card = service.create(session=session, owner=owner, name="Ada")
     doc = rich(name="", contacts=[{"kind": "phone", "value": "12"}], socials=[{"kind": "x", "url": "bad url!"}])
+    service.save_draft(session=session, owner=owner, card_id=card.id, content=doc)
     with pytest.raises(ValidationError) as err:
-        service.save_draft(session=session, owner=owner, card_id=card.id, content=doc)
+        flows.publish(session=session, owner=owner, card_id=card.id)
     assert {"name", "contacts.0.value", "socials.0.url"} <= err.value.errors.keys()
 
 
@@ -141,7 +162,7 @@ def test_other_users_cannot_touch_a_card(session):
         lambda: service.save_draft(session=session, owner=other, card_id=card.id, content=rich()),
         lambda: service.set_slug(session=session, owner=other, card_id=card.id, slug="mine"),
         lambda: service.set_visibility(session=session, owner=other, card_id=card.id, visibility="private"),
-        lambda: service.publish(session=session, owner=other, card_id=card.id),
+        lambda: flows.publish(session=session, owner=other, card_id=card.id),
         lambda: service.unpublish(session=session, owner=other, card_id=card.id),
         lambda: service.list_versions(session=session, owner=other, card_id=card.id),
         lambda: service.restore_version(session=session, owner=other, card_id=card.id, number=1),
@@ -162,7 +183,7 @@ def test_duplicate_and_delete(session):
     owner = make_user(session)
     card = service.create(session=session, owner=owner, name="Ada")
     service.save_draft(session=session, owner=owner, card_id=card.id, content=rich())
-    service.publish(session=session, owner=owner, card_id=card.id)
+    flows.publish(session=session, owner=owner, card_id=card.id)
     copy = service.duplicate(session=session, owner=owner, card_id=card.id)
     assert copy.id != card.id and copy.slug == "ada-lovelace"
     assert service.get_content(session=session, owner=owner, card_id=copy.id) == service.get_content(
