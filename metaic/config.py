@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     fcm_api_url: str = Field("https://fcm.googleapis.com", validation_alias="FCM_API_URL")
     fcm_token_url: str = Field("https://oauth2.googleapis.com/token", validation_alias="FCM_TOKEN_URL")
 
+    # Reverse proxies (CIDRs, comma-separated) whose X-Forwarded-For / Forwarded headers are believed:
+    # behind a proxy every visitor has the proxy's address, which would put everyone in one rate limit.
+    trusted_proxies: str = Field("", validation_alias="TRUSTED_PROXIES")
+
     session_days: int = Field(1, validation_alias="SESSION_DAYS")
     remember_days: int = Field(30, validation_alias="REMEMBER_DAYS")
     # argon2id cost (OWASP's defaults); only a test run turns it down, and never in production.

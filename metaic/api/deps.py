@@ -11,6 +11,8 @@ from sqlmodel import Session
 from metaic.auth import api_tokens, sessions
 from metaic.auth import service as user_service
 from metaic.auth.models import User
+from metaic.config import get_settings
+from metaic.core import net
 from metaic.core.errors import AuthenticationFailed, PermissionDenied
 from metaic.db import session_scope
 
@@ -22,8 +24,9 @@ def db_session() -> Iterator[Session]:
 
 
 def client_ip(request: Request) -> str:
-    """The caller's address as seen by the server."""
-    return request.client.host if request.client else ""
+    """The caller's address: the peer, or the client a trusted proxy forwarded for (TRUSTED_PROXIES)."""
+    peer = request.client.host if request.client else ""
+    return net.client_address(peer, request.headers, get_settings().trusted_proxies)
 
 
 def _bearer(request: Request) -> str | None:
