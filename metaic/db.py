@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,6 +63,20 @@ def session_scope() -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def _forget_inherited_pools() -> None:
+    """In a forked child, drop the pooled connections copied from the parent without closing them.
+
+    Granian forks its workers after metaic.py has used the engine (migrations), and RQ forks per job:
+    a child that reused the parent's sockets would talk over them at the same time as the parent
+    ("server closed the connection unexpectedly"). `close=False` leaves the parent's connections alone.
+    """
+    for engine in _ENGINES.values():
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_inherited_pools)
 
 
 def dispose_engines() -> None:
