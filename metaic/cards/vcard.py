@@ -6,6 +6,7 @@ import base64
 import uuid
 from datetime import UTC, datetime
 
+from metaic.cards import address
 from metaic.cards.schemas import CardContent
 
 CRLF = "\r\n"
@@ -89,6 +90,14 @@ def _type(label: str, mapping: dict[str, str], base: list[str], preferred: bool)
     return ",".join(dict.fromkeys(types)), custom
 
 
+def adr_value(text: str) -> str:
+    """An ADR value (PO box;extended;street;city;region;postal code;country) from a free-text address."""
+    parts = address.split(text)
+    return ";".join(
+        ["", "", *(escape(p) for p in (parts.street, parts.city, parts.region, parts.postal_code, parts.country))]
+    )
+
+
 class _Writer:
     """Collects content lines, numbering Apple item groups for custom labels."""
 
@@ -134,11 +143,9 @@ def build(
             w.add("EMAIL", escape(item.value), f"TYPE={params}", label)
         else:
             params, label = _type(item.label, _ADR_TYPES, [], item.preferred)
-            w.add(
-                "ADR", ";".join(["", "", escape(item.value), "", "", "", ""]), f"TYPE={params}" if params else "", label
-            )
+            w.add("ADR", adr_value(item.value), f"TYPE={params}" if params else "", label)
     if content.business.address:
-        w.add("ADR", ";".join(["", "", escape(content.business.address), "", "", "", ""]), "TYPE=WORK")
+        w.add("ADR", adr_value(content.business.address), "TYPE=WORK")
     # URL values are URIs, not TEXT: they are written as they are (normalised URLs hold no line breaks).
     if url:
         w.add("URL", url)

@@ -72,8 +72,8 @@ def test_vcard_imports_into_vobject_without_loss():
     tels = {t.value: t.params.get("TYPE") for t in card.contents["tel"]}
     assert tels["+442079460958"] == ["VOICE", "CELL", "PREF"]
     assert [e.value for e in card.contents["email"]] == ["Ada@engines.example.com"]
-    streets = [a.value.street for a in card.contents["adr"]]
-    assert "12 St James's Square\nLondon" in streets and "1 Rue de l'Église, Paris" in streets
+    places = [(a.value.street, a.value.city) for a in card.contents["adr"]]
+    assert ("12 St James's Square", "London") in places and ("1 Rue de l'Église", "Paris") in places
     urls = [u.value for u in card.contents["url"]]
     assert urls[:2] == ["https://metaic.example/c/ada", "https://acme.example.com"]
     profiles = {p.params["TYPE"][0]: p.value for p in card.contents["x-socialprofile"]}
@@ -120,3 +120,36 @@ def test_compact_and_mecard_payloads():
     me = vcard.mecard(content, url="https://m.example/c/ada")
     assert me.startswith("MECARD:N:Lovelace,Ada King\\;;") and me.endswith(";;")
     assert "TEL:+442079460958;" in me and "URL:https\\://m.example/c/ada;" in me
+
+
+@pytest.mark.parametrize(
+    ("written", "parts"),
+    [
+        ("221 Kingsland Road\nLondon E2 8AN", ("221 Kingsland Road", "London", "", "E2 8AN", "")),
+        (
+            "1600 Amphitheatre Parkway, Mountain View, CA 94043, USA",
+            ("1600 Amphitheatre Parkway", "Mountain View", "CA", "94043", "USA"),
+        ),
+        (
+            "Unit 4, Hauptstraße 12\n10115 Berlin\nDeutschland",
+            ("Unit 4, Hauptstraße 12", "Berlin", "", "10115", "Deutschland"),
+        ),
+        ("100 Queen St W, Toronto, ON M5H 2N2, Canada", ("100 Queen St W", "Toronto", "ON", "M5H 2N2", "Canada")),
+        ("Calle Mayor 5; 2º, 28013 Madrid, España", ("Calle Mayor 5; 2º", "Madrid", "", "28013", "España")),
+        # Nothing to go on: the whole address stays in the street rather than being guessed apart.
+        ("東京都千代田区丸の内1-1-1", ("東京都千代田区丸の内1-1-1", "", "", "", "")),
+        ("Flat 3, 5 High St", ("Flat 3, 5 High St", "", "", "", "")),
+    ],
+)
+def test_addresses_are_split_into_their_parts(written, parts):
+    content = normalize_content(
+        rich(
+            business={"name": "Acme", "address": written},
+            contacts=[{"kind": "address", "label": "Home", "value": written}],
+        )
+    )
+    card = vobject.readOne(vcard.build(content))
+    for adr in card.contents["adr"]:
+        value = adr.value
+        assert (value.street, value.city, value.region, value.code, value.country) == parts
+    assert [a.params["TYPE"] for a in card.contents["adr"]] == [["HOME"], ["WORK"]]
