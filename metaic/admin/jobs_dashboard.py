@@ -1,7 +1,8 @@
-"""Background jobs for the admin dashboard: the same view as metaic/jobs/monitor.py, admins only.
+"""Background jobs on the admin dashboard: the same view as metaic/jobs/monitor.py, admins only.
 
 Every function takes the acting user and checks the role here, in the service, so a UI or API
-edge that forgets its own check still cannot show or touch jobs (RBAC lives in services).
+edge that forgets its own check still cannot show or touch jobs (RBAC lives in services). It sits
+in admin/, above auth, because metaic/jobs/ is plumbing below every domain.
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ from metaic.auth.models import User
 from metaic.core import links, ratelimit
 from metaic.core.errors import AuthenticationFailed, ValidationError
 from metaic.core.security import sign, unsign
-from metaic.files import service as files_service
 from metaic.jobs import enqueue
 
 # (limit, window seconds): failures per account, attempts per IP.
@@ -137,6 +136,15 @@ def _after_password_change(*, session: Session, user: User, keep_token: str | No
     return revoked
 
 
+def change_email(*, session: Session, user: User, new_email: str, password: str) -> User:
+    """Change the email address (password required) and send the new address its verification link."""
+    before = user.email
+    user_service.change_email(session=session, user=user, new_email=new_email, password=password)
+    if user.email != before:
+        send_verification(user=user)
+    return user
+
+
 def send_phone_code(*, session: Session, user: User, phone: str) -> str:
     """Text a 6-digit code to a phone number; returns the normalised number."""
     ratelimit.hit(f"phone-send:{user.id}", limit=PHONE_SEND[0], window=PHONE_SEND[1])
@@ -155,12 +163,3 @@ def confirm_phone(*, session: Session, user: User, code: str) -> User:
     """Check a phone code, rate-limited per account."""
     ratelimit.hit(f"phone-check:{user.id}", limit=CODE_CHECK[0] * 2, window=CODE_CHECK[1])
     return verification.confirm_phone(session=session, user=user, code=code)
-
-
-def delete_account(*, session: Session, user: User, password: str | None) -> None:
-    """Sign the account out everywhere, then delete it and everything it owns (stored images included)."""
-    user_service.check_deletable(session=session, user=user, password=password)
-    # Rows cascade in the database; the image objects in storage go once the transaction commits.
-    files_service.purge_owner(session=session, owner=user)
-    user_service.delete(session=session, user=user, password=password)
-    sessions.revoke_all(session=session, user_id=user.id)

@@ -2,7 +2,7 @@
 
 No permission check here: this is the operator's view, used by the CLI (whoever runs
 `python -m metaic` on a server already holds its configuration and database) and, behind
-`require_admin`, by metaic/jobs/admin.py. With Redis it reads RQ's queues and registries;
+`require_admin`, by metaic/admin/jobs_dashboard.py. With Redis it reads RQ's queues and registries;
 without Redis it reads the in-process worker of *this* process (the app's own jobs).
 """
 

@@ -10,7 +10,7 @@ from PIL import Image
 from sqlmodel import func, select
 
 from metaic.adapters.storage import get_storage
-from metaic.auth import flows as auth_flows
+from metaic.admin import accounts
 from metaic.auth import service as user_service
 from metaic.config import get_settings
 from metaic.core.errors import NotFound, ValidationError
@@ -294,10 +294,10 @@ def test_deleting_an_account_removes_its_stored_images(session, user):
     session.commit()
     key = _row(read.id).storage_key
     with pytest.raises(ValidationError):
-        auth_flows.delete_account(session=session, user=user, password="wrong")
+        accounts.delete_account(session=session, user=user, password="wrong")
     session.rollback()
     assert get_storage().exists(key) and _row(read.id) is not None
-    auth_flows.delete_account(session=session, user=user, password="Correct-Horse-42")
+    accounts.delete_account(session=session, user=user, password="Correct-Horse-42")
     session.commit()
     assert not get_storage().exists(key) and _file_count(session) == 0
 

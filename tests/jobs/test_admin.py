@@ -9,11 +9,12 @@ import pytest
 from rq import Queue, SimpleWorker
 from rq.job import Job, JobStatus
 
+from metaic.admin import jobs_dashboard as admin
 from metaic.auth import service as user_service
 from metaic.auth.models import ROLE_ADMIN, User
 from metaic.core.errors import NotFound, PermissionDenied
 from metaic.db import session_scope
-from metaic.jobs import admin, enqueue, enqueue_in
+from metaic.jobs import enqueue, enqueue_in
 from metaic.jobs.local import drain_local
 from metaic.jobs.policy import QUEUES
 from metaic.jobs.queue import rq_connection

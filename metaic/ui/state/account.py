@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from metaic.admin import accounts
 from metaic.auth import flows, mfa, sessions
 from metaic.auth import service as user_service
 from metaic.auth import social as social_service
@@ -106,13 +107,12 @@ class AccountState(FormState):
     def change_email(self, form: dict):
         """Change the email address and send a new verification link."""
 
-        def action(s, u):
-            user_service.change_email(
+        return self._run(
+            lambda s, u: flows.change_email(
                 session=s, user=u, new_email=str(form.get("email", "")), password=str(form.get("password", ""))
-            )
-            flows.send_verification(user=u)
-
-        return self._run(action, "Email changed. Check your inbox to verify the new address.")
+            ),
+            "Email changed. Check your inbox to verify the new address.",
+        )
 
     @rx.event
     def resend_verification(self):
@@ -230,7 +230,9 @@ class AccountState(FormState):
         self.errors = {}
         try:
             with session_scope() as session:
-                flows.delete_account(session=session, user=self._owner(session), password=str(form.get("password", "")))
+                accounts.delete_account(
+                    session=session, user=self._owner(session), password=str(form.get("password", ""))
+                )
         except AuthenticationFailed:
             return rx.redirect("/login")
         except DomainError as exc:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from metaic.admin import jobs_dashboard as jobs_admin
 from metaic.core.errors import DomainError
 from metaic.db import session_scope
-from metaic.jobs import admin as jobs_admin
 from metaic.jobs import monitor
 from metaic.ui.state.session import SessionState
 

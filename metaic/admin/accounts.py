@@ -1,0 +1,23 @@
+"""An account's whole life across domains: deleting it takes everything it owns with it.
+
+This orchestrates several domains (auth, files, and later search and AI), so it sits in admin/,
+above all of them: auth does not import files, and files does not reach up into account flows.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from metaic.auth import service as user_service
+from metaic.auth import sessions
+from metaic.auth.models import User
+from metaic.files import service as files_service
+
+
+def delete_account(*, session: Session, user: User, password: str | None) -> None:
+    """Sign the account out everywhere, then delete it and everything it owns (stored images included)."""
+    user_service.check_deletable(session=session, user=user, password=password)
+    # Rows cascade in the database; the image objects in storage go once the transaction commits.
+    files_service.purge_owner(session=session, owner=user)
+    user_service.delete(session=session, user=user, password=password)
+    sessions.revoke_all(session=session, user_id=user.id)
