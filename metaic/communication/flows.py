@@ -24,7 +24,7 @@ def send_from_template(
 ) -> ScheduledMessage:
     """Fill a template's `{{ variables }}` for the contact and queue the result (WhatsApp has no subject)."""
     filled_subject, filled_body = templates.preview(
-        session=session, owner=owner, contact_id=contact_id, subject=subject if channel == "email" else "", body=body
+        session=session, owner=owner, contact_id=contact_id, subject=subject, body=body, channel=channel
     )
     return service.send(
         session=session,

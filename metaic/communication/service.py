@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 from sqlmodel import Session, select
@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from metaic.auth.models import User
 from metaic.communication import jobs as communication_jobs
 from metaic.communication.models import CANCELED, CHANNELS, QUEUED, ScheduledMessage
+from metaic.communication.templates import subject_for
 from metaic.contacts import store as contact_store
 from metaic.contacts.models import SavedContact
 from metaic.core import clock, ratelimit
@@ -22,6 +23,10 @@ from metaic.jobs import enqueue, enqueue_at
 MAX_SUBJECT, MAX_BODY = 200, 20000
 # Emails and WhatsApp messages an owner may queue per hour: real follow-ups, not a mailing list.
 MESSAGES_PER_HOUR = 100
+# A "send later" time may trail the clock by this much and still go now (a picker in whole minutes,
+# a slow form, a client's clock); further back it is a mistake (a wrong day), so it is refused
+# rather than sent at once. UI and API both go through send(), so they agree.
+PAST_GRACE = timedelta(minutes=5)
 
 
 def _recipient(contact: SavedContact, channel: str) -> str:
@@ -33,6 +38,21 @@ def _recipient(contact: SavedContact, channel: str) -> str:
     if not contact.phones:
         raise ValidationError("This contact has no phone number for WhatsApp.", field="to")
     return contact.phones[0]["value"]
+
+
+def local_send_time(text: str, timezone: str) -> datetime:
+    """A "send later" wall-clock time ("YYYY-MM-DDTHH:MM" in the sender's zone) as UTC; a field error if unreadable."""
+    when = clock.from_local(text or "", timezone)
+    if when is None:
+        raise ValidationError("Choose a date and time.", field="send_at")
+    return when
+
+
+def send_time(send_at: datetime | None, now: datetime) -> datetime:
+    """When a message asked for at `send_at` goes: now for none, refused when clearly past or over a year ahead."""
+    if send_at is not None and clock.as_utc(send_at) < now - PAST_GRACE:
+        raise ValidationError("Choose a time in the future.", field="send_at")
+    return clock.schedule(send_at, now, what="message")
 
 
 def send(
@@ -49,15 +69,15 @@ def send(
     contact = contact_store.require_contact(session=session, owner_id=owner.id, contact_id=contact_id)
     if channel not in CHANNELS:
         raise ValidationError("Choose email or WhatsApp.", field="channel")
-    subject = contact_store.clean_text(subject) if channel == "email" else ""
+    subject = subject_for(channel, subject)
     body = contact_store.clean_multiline(body)
     if len(subject) > MAX_SUBJECT:
         raise ValidationError(f"Use at most {MAX_SUBJECT} characters.", field="subject")
     if not 1 <= len(body) <= MAX_BODY:
         raise ValidationError(f"Enter a message of 1 to {MAX_BODY} characters.", field="body")
-    ratelimit.hit(f"outreach:{owner.id}", limit=MESSAGES_PER_HOUR, window=3600)
     now = clock.now().astimezone(UTC)
-    when = clock.schedule(send_at, now, what="message")
+    when = send_time(send_at, now)
+    ratelimit.hit(f"outreach:{owner.id}", limit=MESSAGES_PER_HOUR, window=3600)
     message = ScheduledMessage(
         owner_id=owner.id,
         contact_id=contact.id,

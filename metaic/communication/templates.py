@@ -179,7 +179,7 @@ def check(*, name: str | None, channel: str, subject: str, body: str, sender: Us
     """Validate a template's fields (and that it renders); returns the cleaned name, subject and body."""
     errors: dict[str, str] = {}
     clean_name = contact_store.clean_text(name) if name is not None else None
-    clean_subject = contact_store.clean_text(subject)
+    clean_subject = subject_for(channel, subject)
     clean_body = contact_store.clean_multiline(body)
     if clean_name is not None and not 1 <= len(clean_name) <= MAX_NAME:
         errors["name"] = f"Enter a name of 1 to {MAX_NAME} characters."
@@ -197,11 +197,16 @@ def check(*, name: str | None, channel: str, subject: str, body: str, sender: Us
     return clean_name or "", clean_subject, clean_body
 
 
-def sample_preview(*, subject: str, body: str, sender: User) -> tuple[str, str]:
+def subject_for(channel: str, subject: str) -> str:
+    """The cleaned subject of a message on `channel`: WhatsApp messages have none, whatever was typed."""
+    return contact_store.clean_text(subject) if channel != "whatsapp" else ""
+
+
+def sample_preview(*, subject: str, body: str, sender: User, channel: str = "email") -> tuple[str, str]:
     """A template filled in for a made-up contact (Ada Lovelace at Engines), to show while editing it."""
     sample = _sample_contact()
     return (
-        render(template_body=subject, contact=sample, sender=sender, field="subject"),
+        render(template_body=subject_for(channel, subject), contact=sample, sender=sender, field="subject"),
         render(template_body=body, contact=sample, sender=sender, field="body"),
     )
 
@@ -311,16 +316,17 @@ def preview(
     template_id: uuid.UUID | str | None = None,
     subject: str = "",
     body: str = "",
+    channel: str = "email",
 ) -> tuple[str, str]:
     """The subject and body as this contact would receive them, from a saved template or from the given text."""
     contact = contact_store.require_contact(session=session, owner_id=owner.id, contact_id=contact_id)
     if template_id is not None:
         template = _require(session=session, owner=owner, template_id=template_id)
-        subject, body = template.subject, template.body
+        subject, body, channel = template.subject, template.body, template.channel
     elif not contact_store.clean_multiline(body):
         raise ValidationError("Write a message or choose a template.", field="body")
     read = contact_store.to_read(contact)
-    filled_subject = render(template_body=subject, contact=read, sender=owner, field="subject")
+    filled_subject = render(template_body=subject_for(channel, subject), contact=read, sender=owner, field="subject")
     return (
         contact_store.clean_text(filled_subject)[:MAX_SUBJECT],
         render(template_body=body, contact=read, sender=owner, field="body"),

@@ -11,7 +11,7 @@ from metaic.communication import service as message_service
 from metaic.communication import templates
 from metaic.contacts import service as contact_service
 from metaic.core import clock
-from metaic.core.errors import DomainError, NotFound, ValidationError
+from metaic.core.errors import DomainError, NotFound
 from metaic.ui.state.auth import FormState
 from metaic.ui.state.contacts import ContactState
 
@@ -97,8 +97,9 @@ class ComposeState(FormState):
                 session=session,
                 owner=user,
                 contact_id=self._cid(),
-                subject=self.subject if self.channel == "email" else "",
+                subject=self.subject,
                 body=self.body,
+                channel=self.channel,
             )
         except DomainError as exc:
             self.preview_subject, self.preview_body = "", ""
@@ -178,7 +179,7 @@ class ComposeState(FormState):
                 owner=user,
                 name=self.new_template_name,
                 channel=self.channel,
-                subject=self.subject if self.channel == "email" else "",
+                subject=self.subject,
                 body=self.body,
             )
             self.template_options = [
@@ -211,23 +212,13 @@ class ComposeState(FormState):
         """The local date and time to send at."""
         self.send_at = value
 
-    def _send_time(self):
-        """When to send (UTC), or None for now; a missing or past time is a field error."""
-        if self.when == "now":
-            return None
-        when = clock.from_local(self.send_at, self.timezone)
-        if when is None:
-            raise ValidationError("Choose a date and time.", field="send_at")
-        if when <= clock.now():
-            raise ValidationError("Choose a time in the future.", field="send_at")
-        return when
-
     @rx.event
     def send(self):
         """Fill in the template for this contact and queue it for now or the chosen time."""
 
         def action(session, user):
-            when = self._send_time()
+            # The rules for a send time (readable, not past, within a year) live in the domain.
+            when = None if self.when == "now" else message_service.local_send_time(self.send_at, self.timezone)
             communication_flows.send_from_template(
                 session=session,
                 owner=user,

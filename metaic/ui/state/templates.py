@@ -52,7 +52,7 @@ class TemplatesState(FormState):
         self.sample_error = ""
         try:
             self.sample_subject, self.sample_body = templates.sample_preview(
-                subject=self.subject if self.channel == "email" else "", body=self.body, sender=user
+                subject=self.subject, body=self.body, sender=user, channel=self.channel
             )
         except DomainError as exc:
             self.sample_subject, self.sample_body = "", ""
