@@ -18,6 +18,7 @@ from metaic.auth.models import User
 from metaic.contacts import store, tags
 from metaic.contacts.models import CommunicationEntry, ContactIdentity, MergeRecord, Reminder, SavedContact
 from metaic.contacts.schemas import DuplicatePair
+from metaic.contacts.text import fold
 from metaic.core import clock
 from metaic.core.errors import Conflict, NotFound, ValidationError
 
@@ -60,17 +61,19 @@ def _exact_pairs(session: Session, owner_id: uuid.UUID) -> dict[tuple, list[str]
 
 
 def _name_key(name: str) -> str:
-    """The blocking key for fuzzy names: the first letter of the sorted name words."""
-    words = sorted(name.lower().split())
+    """The blocking key for fuzzy names: the first letter of the sorted (folded) name words."""
+    words = sorted(name.split())
     return words[0][:1] if words else ""
 
 
 def _fuzzy_pairs(rows: list[tuple], skip: set[tuple]) -> dict[tuple, tuple[float, list[str]]]:
     """Similar-name pairs scored with the company rule above (blocked by first letter to stay near-linear)."""
     blocks: dict[str, list[tuple]] = defaultdict(list)
-    for row in rows:
-        if row[1]:
-            blocks[_name_key(row[1])].append(row)
+    for contact_id, name, company in rows:
+        # Compared folded: "Zoë Dupré-Lefèvre" is "Zoe Dupre Lefevre", "ＡＣＭＥ" is "Acme".
+        folded = fold(name)
+        if folded:
+            blocks[_name_key(folded)].append((contact_id, folded, fold(company)))
     found: dict[tuple, tuple[float, list[str]]] = {}
     for block in blocks.values():
         for i, (id_a, name_a, company_a) in enumerate(block):
@@ -78,11 +81,11 @@ def _fuzzy_pairs(rows: list[tuple], skip: set[tuple]) -> dict[tuple, tuple[float
                 pair = (min(id_a, id_b), max(id_a, id_b))
                 if pair in skip:
                     continue
-                name_score = fuzz.token_sort_ratio(name_a.lower(), name_b.lower())
+                name_score = fuzz.token_sort_ratio(name_a, name_b)
                 if name_score < NAME_THRESHOLD:
                     continue
                 if company_a and company_b:
-                    company_score = fuzz.token_set_ratio(company_a.lower(), company_b.lower())
+                    company_score = fuzz.token_set_ratio(company_a, company_b)
                     if company_score < COMPANY_THRESHOLD:
                         continue  # same name, different company: different people
                     found[pair] = (round(0.8 * name_score / 100, 3), ["similar name", "same company"])

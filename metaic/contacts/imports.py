@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from collections.abc import Callable
 
 from sqlmodel import Session, select
 
 from metaic.auth.models import User
-from metaic.contacts import service, store, tags
+from metaic.contacts import regions, service, store, tags
 from metaic.contacts.models import ImportJob, SavedContact
 from metaic.contacts.schemas import (
     ContactDraft,
@@ -18,8 +19,10 @@ from metaic.contacts.schemas import (
     LabeledValue,
     ParsedRow,
     RowResult,
+    ValueFlag,
 )
 from metaic.contacts.search import matching_ids
+from metaic.contacts.text import fold
 from metaic.core import clock
 from metaic.core.errors import DomainError, NotFound, ValidationError
 
@@ -41,36 +44,123 @@ def _by_uid(session: Session, owner_id: uuid.UUID, uid: str) -> SavedContact | N
     return found if found is not None and found.owner_id == owner_id else None
 
 
-def _update_from(contact: SavedContact, incoming: SavedContact) -> None:
-    """Fold an imported row into an existing contact: lists unioned, non-empty values win."""
+def _richness(text: str) -> tuple[int, int]:
+    """How much a spelling carries beyond its folded form: accents and other marks, then mixed case."""
+    marks = sum(1 for ch in unicodedata.normalize("NFKD", text) if unicodedata.combining(ch))
+    return marks, int(text != text.lower() and text != text.upper())
+
+
+def _pick(name: str, current: str, incoming: str, changes: list[str]) -> str:
+    """The merged value of one text field: never a poorer spelling of the same text; a different value updates."""
+    if not incoming or incoming == current:
+        return current
+    label = name.replace("_", " ")
+    if not current:
+        changes.append(f"{label} added: {incoming}")
+        return incoming
+    if fold(incoming) == fold(current):
+        if _richness(incoming) > _richness(current):
+            changes.append(f"{label}: {current} → {incoming} (same name, fuller spelling)")
+            return incoming
+        changes.append(f"{label}: kept {current} (the file has {incoming})")
+        return current
+    changes.append(f"{label}: {current} → {incoming}")
+    return incoming
+
+
+def _update_from(contact: SavedContact, incoming: SavedContact) -> list[str]:
+    """Fold an imported row into an existing contact: lists unioned, richer text kept; returns what changed."""
+    changes: list[str] = []
     for name in store.LIST_FIELDS:
-        setattr(contact, name, store.union_lists(getattr(contact, name), getattr(incoming, name)))
+        before = getattr(contact, name)
+        merged = store.union_lists(before, getattr(incoming, name), folded=name == "addresses")
+        changes += [f"{name[:-1]} added: {item['value']}" for item in merged[len(before) :]]
+        setattr(contact, name, merged)
     for name in (*store.TEXT_FIELDS, "uid"):
-        value = getattr(incoming, name)
-        if value:
-            setattr(contact, name, value)
+        picked = _pick(name, getattr(contact, name), getattr(incoming, name), [] if name == "uid" else changes)
+        setattr(contact, name, picked)
     if incoming.notes and incoming.notes not in contact.notes:
         contact.notes = f"{contact.notes}\n\n{incoming.notes}".strip()
+        changes.append("note added")
+    known = {(f["field"], f["value"]) for f in contact.flags}
+    contact.flags = [*contact.flags, *(f for f in incoming.flags if (f["field"], f["value"]) not in known)]
     store.refresh_derived(contact)
+    return changes
 
 
-def _import_one(session: Session, owner: User, draft: ContactDraft, source: str) -> tuple[str, uuid.UUID]:
-    """Create or merge one draft; returns (status, contact id)."""
-    data = ContactInput(**draft.model_dump(exclude={"photo_jpeg"}), source=source)
-    incoming = service.build(owner_id=owner.id, data=data)
-    contact = _by_uid(session, owner.id, draft.uid) or store.find_by_identity(
+class _Book:
+    """What one import needs to know of the owner's book: their country, and contacts by folded name + company."""
+
+    def __init__(self, session: Session, owner: User):
+        self.region = regions.for_account(owner)
+        rows = session.exec(
+            select(SavedContact.id, SavedContact.full_name, SavedContact.company).where(
+                SavedContact.owner_id == owner.id
+            )
+        ).all()
+        self.by_name: dict[tuple[str, str], uuid.UUID] = {}
+        for contact_id, name, company in rows:
+            self.remember(contact_id, name, company)
+
+    @staticmethod
+    def key(name: str, company: str) -> tuple[str, str] | None:
+        """The folded (name, company), or None when either is missing (a name alone is not enough)."""
+        key = (fold(name), fold(company))
+        return key if all(key) else None
+
+    def remember(self, contact_id: uuid.UUID, name: str, company: str) -> None:
+        """Note a contact so a later row of the same person, spelt differently, merges into it."""
+        key = self.key(name, company)
+        if key is not None:
+            self.by_name.setdefault(key, contact_id)
+
+    def regions_for(self, parsed: ParsedRow) -> list[str | tuple[str, ...]]:
+        """Where the row's national numbers are read: what the record says, then the account's country."""
+        draft = parsed.draft
+        found = regions.for_record(
+            addresses=[a.value for a in draft.addresses],
+            numbers=[p.value for p in draft.phones],
+            names=[draft.full_name, draft.first_name, draft.last_name, draft.company],
+            language=parsed.language,
+        )
+        return list(dict.fromkeys([*found, *([self.region] if self.region else [])]))
+
+
+def _match(session: Session, owner: User, book: _Book, draft: ContactDraft, incoming: SavedContact):
+    """The contact this row is: same UID, else a shared email or phone, else the same folded name and company."""
+    found = _by_uid(session, owner.id, draft.uid) or store.find_by_identity(
         session=session, owner_id=owner.id, emails=incoming.emails, phones=incoming.phones
     )
+    key = book.key(incoming.full_name, incoming.company)
+    if found is None and key in book.by_name:
+        found = session.get(SavedContact, book.by_name[key])
+    return found
+
+
+def _import_one(session: Session, owner: User, parsed: ParsedRow, source: str, book: _Book) -> RowResult:
+    """Create or merge one row, keeping and flagging values that cannot be read."""
+    draft = parsed.draft
+    data = ContactInput(**draft.model_dump(exclude={"photo_jpeg"}), source=source)
+    findings = store.Findings(flags=[f.model_dump() for f in parsed.flags])
+    incoming = service.build(
+        owner_id=owner.id, data=data, strict=False, regions=book.regions_for(parsed), findings=findings
+    )
+    contact = _match(session, owner, book, draft, incoming)
     if contact is None:
         service.add(session=session, contact=incoming, tag_names=draft.tags)
-        return "created", incoming.id
-    _update_from(contact, incoming)
-    session.add(contact)
-    session.flush()
-    store.sync_identities(session=session, contact=contact)
-    if draft.tags:
-        tags.add_names(session=session, owner_id=owner.id, contact_id=contact.id, names=draft.tags)
-    return "merged", contact.id
+        book.remember(incoming.id, incoming.full_name, incoming.company)
+        status, contact, changes = "created", incoming, []
+    else:
+        changes = _update_from(contact, incoming)
+        session.add(contact)
+        session.flush()
+        store.sync_identities(session=session, contact=contact)
+        if draft.tags:
+            tags.add_names(session=session, owner_id=owner.id, contact_id=contact.id, names=draft.tags)
+        status = "merged"
+    flags = [ValueFlag(**f) for f in findings.flags]
+    changes = findings.notes + changes
+    return RowResult(row=parsed.row, status=status, contact_id=contact.id, flags=flags, changes=changes)
 
 
 def _reason(exc: DomainError) -> str:
@@ -87,12 +177,14 @@ def import_drafts(
     source: str = "import",
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
-    """Create or merge each row (UID, then email/phone match); a refused row never stops the others.
+    """Create or merge each row (UID, then email/phone, then folded name + company); a refused row stops nothing.
 
-    Each row runs in a SAVEPOINT; an unexpected error propagates, so the caller's transaction
-    rolls back and a failed import leaves nothing behind.
+    Values that cannot be read are kept as written and flagged; a row is refused only when nothing in it
+    identifies a person. Each row runs in a SAVEPOINT; an unexpected error propagates, so the caller's
+    transaction rolls back and a failed import leaves nothing behind.
     """
     report = ImportReport()
+    book = _Book(session, owner)
     total = len(rows)
     for done, parsed in enumerate(rows, start=1):
         if parsed.draft is None:
@@ -100,12 +192,12 @@ def import_drafts(
         else:
             try:
                 with session.begin_nested():
-                    status, contact_id = _import_one(session, owner, parsed.draft, source)
-                result = RowResult(row=parsed.row, status=status, contact_id=contact_id)
+                    result = _import_one(session, owner, parsed, source, book)
             except DomainError as exc:
                 result = RowResult(row=parsed.row, status="refused", reason=_reason(exc))
         report.rows.append(result)
         setattr(report, result.status, getattr(report, result.status) + 1)
+        report.flagged += bool(result.flags)
         if progress is not None:
             progress(done, total)
     return report

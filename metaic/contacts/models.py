@@ -59,6 +59,9 @@ class SavedContact(SQLModel, table=True):
     strength: int = Field(default=3)
     last_contacted_at: datetime | None = utc_column(default=None)
     consents: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Values kept as written because they could not be read (a number without country code, an odd date):
+    # {field, value, kind: kept|shortened, note}; the contact page marks them so the owner can check them.
+    flags: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
     # Lower-cased name for sorting, and lower-cased searchable text (names, company, emails, phones, meeting).
     sort_name: str = Field(default="", max_length=200)
     search_text: str = Field(default="", sa_type=Text)

@@ -16,6 +16,15 @@ class LabeledValue(BaseModel):
     value: str = Field(max_length=500)
 
 
+class ValueFlag(BaseModel):
+    """A value kept as written (`kept`: it could not be read) or cut to fit (`shortened`), and why."""
+
+    field: str
+    value: str
+    kind: Literal["kept", "shortened"] = "kept"
+    note: str = ""
+
+
 class ContactDraft(BaseModel):
     """A contact before it is saved: what an import row, a form or a card gives us."""
 
@@ -41,6 +50,10 @@ class ParsedRow(BaseModel):
     row: int
     draft: ContactDraft | None = None
     error: str = ""
+    # The record's language when the file says it (vCard LANG or LANGUAGE=), a hint for national numbers.
+    language: str = ""
+    # What reading the file had to change to fit (a value cut to its maximum length).
+    flags: list[ValueFlag] = Field(default_factory=list)
 
 
 class ContactInput(ContactDraft):
@@ -116,6 +129,7 @@ class ContactRead(BaseModel):
     strength: int
     last_contacted_at: datetime | None
     consents: list[dict]
+    flags: list[ValueFlag] = Field(default_factory=list)
     created_at: datetime
     updated_at: datetime
     tags: list[TagRead] = Field(default_factory=list)
@@ -159,6 +173,9 @@ class RowResult(BaseModel):
     status: Literal["created", "merged", "refused"]
     contact_id: uuid.UUID | None = None
     reason: str = ""
+    # Values kept as written and flagged on the contact, and how others were read or changed.
+    flags: list[ValueFlag] = Field(default_factory=list)
+    changes: list[str] = Field(default_factory=list)
 
 
 class ImportReport(BaseModel):
@@ -167,6 +184,7 @@ class ImportReport(BaseModel):
     created: int = 0
     merged: int = 0
     refused: int = 0
+    flagged: int = 0
     rows: list[RowResult] = Field(default_factory=list)
 
 

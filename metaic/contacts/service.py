@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 import pydantic
 from sqlmodel import Session
 
 from metaic.auth.models import User
-from metaic.contacts import store, tags
+from metaic.contacts import regions, store, tags
 from metaic.contacts.models import SavedContact
 from metaic.contacts.schemas import ContactInput, ContactRead, ContactUpdate
 from metaic.contacts.search import list_  # noqa: F401  (re-exported: service.list_)
@@ -26,8 +27,20 @@ def _parse(model: type[pydantic.BaseModel], data: pydantic.BaseModel | dict) -> 
         raise ValidationError("Some fields need attention.", errors=errors) from None
 
 
-def build(*, owner_id: uuid.UUID, data: ContactInput, strict: bool = True) -> SavedContact:
-    """A new (unsaved) contact row from checked input; `strict=False` drops bad emails/phones/links."""
+def build(
+    *,
+    owner_id: uuid.UUID,
+    data: ContactInput,
+    strict: bool = True,
+    regions: Sequence[str] = (),
+    findings: store.Findings | None = None,
+) -> SavedContact:
+    """A new (unsaved) contact row from checked input.
+
+    National phone numbers are read in the first of `regions` where they are valid. `strict=False` (imports)
+    keeps a value that cannot be read as written and flags it in `findings` instead of refusing the contact.
+    """
+    findings = findings if findings is not None else store.Findings()
     contact = SavedContact(
         owner_id=owner_id,
         source=data.source,
@@ -41,9 +54,11 @@ def build(*, owner_id: uuid.UUID, data: ContactInput, strict: bool = True) -> Sa
     for name in store.TEXT_FIELDS:
         setattr(contact, name, store.clean_text(getattr(data, name)))
     for name in store.LIST_FIELDS:
-        setattr(contact, name, store.clean_list(name, getattr(data, name), strict=strict))
-    now = clock.now()
-    contact.created_at = now
+        value = store.clean_list(name, getattr(data, name), strict=strict, regions=regions, findings=findings)
+        setattr(contact, name, value)
+    store.check_birthday(contact.birthday, findings)
+    contact.flags = list(findings.flags)
+    contact.created_at = clock.now()
     store.refresh_derived(contact)
     return contact
 
@@ -67,8 +82,14 @@ def add(
 def create(*, session: Session, owner: User, data: ContactInput | dict) -> SavedContact:
     """Add a contact typed in by its owner (emails checked, phones to E.164, links http(s))."""
     checked = _parse(ContactInput, data)
-    contact = build(owner_id=owner.id, data=checked)
+    contact = build(owner_id=owner.id, data=checked, regions=_account_regions(owner))
     return add(session=session, contact=contact, tag_names=checked.tags)
+
+
+def _account_regions(owner: User) -> list[str]:
+    """Where a number typed without its country code is read: the account's country, when we know it."""
+    region = regions.for_account(owner)
+    return [region] if region else []
 
 
 def get(*, session: Session, owner: User, contact_id: uuid.UUID) -> ContactRead:
@@ -88,7 +109,7 @@ def update(*, session: Session, owner: User, contact_id: uuid.UUID, changes: Con
             setattr(contact, name, store.clean_text(value))
         elif name in store.LIST_FIELDS:
             try:
-                setattr(contact, name, store.clean_list(name, value or []))
+                setattr(contact, name, store.clean_list(name, value or [], regions=_account_regions(owner)))
             except ValidationError as exc:
                 errors.update(exc.errors)
         elif name == "note":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from metaic.auth.models import User
-from metaic.contacts import store
+from metaic.contacts import regions, store
 from metaic.contacts.enrichment import public_card
 from metaic.contacts.models import CommunicationEntry, SavedContact
 from metaic.core import clock, links, ratelimit
@@ -37,8 +37,10 @@ def check_form_timing(issued_at_token: str, now: float | None = None) -> None:
         raise ValidationError("This form has expired. Reload the page and try again.", field="form")
 
 
-def _checked(name: str, email: str, phone: str, company: str, note: str, consent: bool, consent_text: str) -> dict:
-    """The visitor's details, normalised; one ValidationError listing every problem."""
+def _checked(
+    name: str, email: str, phone: str, company: str, note: str, consent: bool, consent_text: str, region: str | None
+) -> dict:
+    """The visitor's details, normalised (a national number read in the owner's country); one error listing all."""
     errors: dict[str, str] = {}
     out = {
         "name": store.clean_text(name)[:200],
@@ -56,7 +58,8 @@ def _checked(name: str, email: str, phone: str, company: str, note: str, consent
     for kind, raw, key in (("emails", email, "email"), ("phones", phone, "phone")):
         if (raw or "").strip():
             try:
-                out[kind] = [{"label": "", "value": store.clean_value(kind, raw, field=key)}]
+                value = store.clean_value(kind, raw, field=key, regions=[region] if region else [])
+                out[kind] = [{"label": "", "value": value}]
             except ValidationError as exc:
                 errors[key] = exc.message
     if len(out["note"]) > 2000:
@@ -83,9 +86,9 @@ def share_back(
     from metaic.notifications.flows import notify
 
     ratelimit.hit(f"contacts:share_back:{ip}", limit=SHARE_LIMIT, window=SHARE_WINDOW)
-    details = _checked(name, email, phone, company, note, consent, consent_text)
     card = public_card(session, slug, None)
     owner = session.get(User, card.owner_id)
+    details = _checked(name, email, phone, company, note, consent, consent_text, regions.for_account(owner))
     now = clock.now()
     consent_row = {"at": now.isoformat(), "text": consent_text.strip(), "ip": ip, "card_id": str(card.card_id)}
     contact = store.find_by_identity(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -14,14 +16,28 @@ from metaic.auth.verification import normalize_phone
 from metaic.cards.normalize import normalize_url
 from metaic.contacts.models import ContactIdentity, ContactTag, SavedContact, Tag
 from metaic.contacts.schemas import ContactRead, LabeledValue, TagRead
+from metaic.contacts.text import fold, is_blank
 from metaic.core import clock
 from metaic.core.errors import NotFound, ValidationError
 from metaic.core.ids import parse_id
 
-# Numbers typed without a country code are read as numbers of this region.
-DEFAULT_PHONE_REGION = "US"
 LIST_FIELDS = ("emails", "phones", "addresses", "links")
 TEXT_FIELDS = ("full_name", "first_name", "last_name", "company", "title", "birthday", "event", "place", "how_we_met")
+_KINDS = {"emails": "email address", "phones": "phone number", "links": "link", "addresses": "address"}
+_BIRTHDAY = re.compile(r"^(\d{4}-\d{2}-\d{2}|--\d{2}-\d{2})$")
+NEEDS_IDENTITY = "Enter a name, a company, an email address or a phone number."
+
+
+@dataclass
+class Findings:
+    """What cleaning an imported record noticed: values kept as written (stored flags) and readings to report."""
+
+    flags: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def keep(self, name: str, value: str, why: str, kind: str = "kept") -> None:
+        """Flag a value kept as written (`kept`) or cut to fit (`shortened`), with the reason."""
+        self.flags.append({"field": name, "value": value, "kind": kind, "note": why})
 
 
 def clean_text(value: str | None) -> str:
@@ -34,16 +50,40 @@ def clean_multiline(value: str | None) -> str:
     return "".join(ch for ch in (value or "") if ord(ch) >= 32 or ch in "\n\t").strip()
 
 
-def clean_value(kind: str, raw: str, *, field: str, region: str | None = DEFAULT_PHONE_REGION) -> str:
-    """Normalise one email, phone, address or link; raises ValidationError keyed by `field`."""
+def read_phone(raw: str, *, field: str, regions: Sequence[str | tuple[str, ...]] = ()) -> tuple[str, str | None]:
+    """(E.164, the region it was read in: None when written with +country code); tries `regions` in order.
+
+    A tuple in `regions` is a group of equally likely countries: used only when the number is valid in one of them.
+    """
+    value = (raw or "").strip()
+    if value.startswith("+") or not regions:
+        try:
+            return normalize_phone(value), None
+        except ValidationError as exc:
+            raise ValidationError(f"{exc.message} ({value})", field=field) from None
+    for entry in regions:
+        readings = {}
+        for region in (entry,) if isinstance(entry, str) else entry:
+            try:
+                readings[region] = normalize_phone(value, region=region)
+            except ValidationError:
+                continue
+        if len(readings) == 1:
+            [(region, number)] = readings.items()
+            return number, region
+    raise ValidationError(f"Without its country code we cannot tell where this number is ({value}).", field=field)
+
+
+def clean_value(kind: str, raw: str, *, field: str, regions: Sequence[str | tuple[str, ...]] = ()) -> str:
+    """Normalise one email, phone, address or link; raises ValidationError keyed by `field`.
+
+    A phone without its country code is read in the first of `regions` where it is valid.
+    """
     value = (raw or "").strip()
     if kind == "emails":
         return normalize_email(value, field=field)
     if kind == "phones":
-        try:
-            return normalize_phone(value, region=None if value.startswith("+") else region)
-        except ValidationError as exc:
-            raise ValidationError(f"{exc.message} ({value})", field=field) from None
+        return read_phone(value, field=field, regions=regions)[0]
     if kind == "links":
         try:
             return normalize_url(value)
@@ -55,45 +95,94 @@ def clean_value(kind: str, raw: str, *, field: str, region: str | None = DEFAULT
     return text
 
 
-def clean_list(kind: str, items: Iterable[LabeledValue | dict], *, strict: bool = True) -> list[dict]:
-    """Normalise a list of labelled values, dropping repeats; `strict=False` skips bad values instead of refusing."""
+def _lenient(kind: str, raw: str, index: int, regions: Sequence, findings: Findings | None) -> str:
+    """One value of an imported record: normalised when it can be, else kept as written and flagged."""
+    try:
+        if kind == "phones":
+            value, region = read_phone(raw, field=f"{kind}.{index}", regions=regions)
+            if region and findings is not None:
+                findings.notes.append(f"Phone {raw.strip()} read as {value} ({region}).")
+            return value
+        return clean_value(kind, raw, field=f"{kind}.{index}", regions=regions)
+    except ValidationError as exc:
+        value = "\n".join(line.strip() for line in (raw or "").splitlines() if line.strip())
+        if value and findings is not None:
+            findings.keep(kind, value, f"Not a {_KINDS[kind]} we can read: {exc.message}")
+        return value
+
+
+def clean_list(
+    kind: str,
+    items: Iterable[LabeledValue | dict],
+    *,
+    strict: bool = True,
+    regions: Sequence[str | tuple[str, ...]] = (),
+    findings: Findings | None = None,
+) -> list[dict]:
+    """Normalise a list of labelled values, dropping repeats.
+
+    `strict` refuses bad values (a form: the person can fix them); otherwise (imports, cards) a value that
+    cannot be read is kept exactly as written and flagged in `findings`, so nothing anyone gave is lost.
+    """
     out: list[dict] = []
     seen: set[str] = set()
     errors: dict[str, str] = {}
     for i, item in enumerate(items):
         item = item if isinstance(item, LabeledValue) else LabeledValue.model_validate(item)
-        try:
-            value = clean_value(kind, item.value, field=f"{kind}.{i}")
-        except ValidationError as exc:
-            errors.update(exc.errors)
-            continue
+        if strict:
+            try:
+                value = clean_value(kind, item.value, field=f"{kind}.{i}", regions=regions)
+            except ValidationError as exc:
+                errors.update(exc.errors)
+                continue
+        else:
+            value = _lenient(kind, item.value, i, regions, findings)
         key = value.lower() if kind != "links" else value
-        if key not in seen:
+        if value and key not in seen:
             seen.add(key)
             out.append({"label": clean_text(item.label)[:40], "value": value})
-    if errors and strict:
+    if errors:
         raise ValidationError("Some contact details need attention.", errors=errors)
     return out
 
 
-def union_lists(first: list[dict], second: list[dict]) -> list[dict]:
-    """The values of `first`, then those of `second` not already in it (compared case-insensitively)."""
-    seen = {item["value"].lower() for item in first}
-    return [*first, *(item for item in second if item["value"].lower() not in seen)]
+def check_birthday(value: str, findings: Findings | None) -> None:
+    """Flag a birthday that is not YYYY-MM-DD or --MM-DD (it is kept as written)."""
+    if value and not _BIRTHDAY.match(value) and findings is not None:
+        findings.keep("birthday", value, "Not a date we can read, kept as written.")
+
+
+def union_lists(first: list[dict], second: list[dict], *, folded: bool = False) -> list[dict]:
+    """The values of `first`, then those of `second` not already in it (case-insensitively; `folded`: accents too)."""
+    key = fold if folded else str.lower
+    seen = {key(item["value"]) for item in first}
+    return [*first, *(item for item in second if key(item["value"]) not in seen)]
+
+
+def _present(contact: SavedContact, flag: dict) -> bool:
+    """True while the flagged value is still the contact's (an edit or a merge may have replaced it)."""
+    current = getattr(contact, flag["field"], None)
+    if isinstance(current, list):
+        return any(item["value"] == flag["value"] for item in current)
+    return current == flag["value"]
+
+
+def require_identity(contact: SavedContact) -> None:
+    """Refuse a contact with nothing to know them by: no name, company, email or phone."""
+    names = (contact.full_name, contact.first_name, contact.last_name, contact.company)
+    if all(is_blank(v) for v in names) and not (contact.emails or contact.phones):
+        raise ValidationError(NEEDS_IDENTITY, errors={"full_name": NEEDS_IDENTITY})
 
 
 def refresh_derived(contact: SavedContact) -> None:
-    """Fill the display name and the sort and search columns; refuse a contact with nothing to call it by."""
+    """Fill the display name, the sort and search columns and the live flags; refuse a contact with no identity."""
+    require_identity(contact)
     if not contact.full_name:
         contact.full_name = " ".join(p for p in (contact.first_name, contact.last_name) if p)[:200]
     label = (
         contact.full_name or contact.company or next((item["value"] for item in [*contact.emails, *contact.phones]), "")
     )
-    if not label:
-        raise ValidationError(
-            "Enter a name, a company, an email address or a phone number.",
-            errors={"full_name": "Enter a name, a company, an email address or a phone number."},
-        )
+    contact.flags = [flag for flag in contact.flags or [] if _present(contact, flag)]
     contact.sort_name = label.lower()[:200]
     phones = [item["value"] for item in contact.phones]
     parts = [
@@ -114,7 +203,8 @@ def sync_identities(*, session: Session, contact: SavedContact) -> None:
     """Rewrite the contact's normalised emails and phones (used by dedupe and enrichment)."""
     session.exec(delete(ContactIdentity).where(ContactIdentity.contact_id == contact.id))
     for kind, items in (("email", contact.emails), ("phone", contact.phones)):
-        for value in {item["value"].lower() for item in items}:
+        # A value kept as written may be longer than any real address or number: it identifies no one.
+        for value in {item["value"].lower() for item in items if len(item["value"]) <= 254}:
             session.add(ContactIdentity(contact_id=contact.id, owner_id=contact.owner_id, kind=kind, value=value))
     session.flush()
 

@@ -38,14 +38,17 @@ def test_a_bad_row_in_the_middle_does_not_stop_the_others(session):
     report = imports.import_drafts(
         session=session, owner=owner, rows=rows, progress=lambda done, total: seen.append((done, total))
     )
-    assert (report.created, report.merged, report.refused) == (2, 1, 2)
-    assert [r.status for r in report.rows] == ["created", "refused", "refused", "created", "merged"]
-    assert "emails.0" in report.rows[1].reason and report.rows[2].reason == "Line 7: no name, email or phone."
+    # "not-an-email" does not cost Broken their place in the book: kept as written and flagged.
+    assert (report.created, report.merged, report.refused, report.flagged) == (3, 1, 1, 1)
+    assert [r.status for r in report.rows] == ["created", "created", "refused", "created", "merged"]
+    assert [(f.field, f.value, f.kind) for f in report.rows[1].flags] == [("emails", "not-an-email", "kept")]
+    assert report.rows[2].reason == "Line 7: no name, email or phone."
     assert report.rows[4].contact_id == report.rows[0].contact_id
     assert seen == [(i, 5) for i in range(1, 6)]
     page = service.list_(session=session, owner=owner)
-    assert [c.full_name for c in page.items] == ["Ada Again", "Grace"]
+    assert [c.full_name for c in page.items] == ["Ada Again", "Broken", "Grace"]
     ada = page.items[0]
+    assert [(f.field, f.value) for f in page.items[1].flags] == [("emails", "not-an-email")]
     assert (ada.company, ada.source, [t.name for t in ada.tags]) == ("Engines", "import", ["imported"])
 
 
@@ -116,9 +119,10 @@ def test_import_job_runs_in_the_background_and_stores_its_report(db):
     with session_scope() as s:
         job = imports.get_job(session=s, owner=owner, job_id=job_id)
         assert (job.status, job.total, job.processed, job.data) == ("done", 3, 3, None)
-        assert (job.report["created"], job.report["refused"]) == (2, 1)
-        assert [r["status"] for r in job.report["rows"]] == ["created", "refused", "created"]
-        assert service.list_(session=s, owner=owner).total == 2
+        assert (job.report["created"], job.report["refused"], job.report["flagged"]) == (3, 0, 1)
+        assert [r["status"] for r in job.report["rows"]] == ["created", "created", "created"]
+        assert job.report["rows"][1]["flags"][0]["value"] == "not-an-email"
+        assert service.list_(session=s, owner=owner).total == 3
         assert len(notifications(s, owner, "job_finished")) == 1
         other = make_user(s, "other@example.com")
         with pytest.raises(NotFound):

@@ -8,7 +8,8 @@ import re
 
 import pydantic
 
-from metaic.contacts.schemas import ContactDraft, LabeledValue, ParsedRow
+from metaic.contacts.schemas import ContactDraft, LabeledValue, ParsedRow, ValueFlag
+from metaic.contacts.text import is_blank
 from metaic.core.errors import ValidationError
 
 # Labels we keep in one canonical spelling; any other label is the user's own and is kept as written.
@@ -128,8 +129,10 @@ def compose_name(*parts: str) -> str:
 
 
 def normalise_birthday(raw: str) -> str:
-    """A birthday as YYYY-MM-DD, or --MM-DD without a year; unreadable values are dropped."""
+    """A birthday as YYYY-MM-DD, or --MM-DD without a year; any other text is kept as written (and flagged later)."""
     value = raw.strip()
+    if not value.strip("0/-. "):
+        return ""  # Outlook writes 0/0/00 for "no birthday"
     for pattern, build in (
         (r"^(\d{4})-?(\d{2})-?(\d{2})(?:T.*)?$", lambda m: f"{m[1]}-{m[2]}-{m[3]}"),
         (r"^--(\d{2})-?(\d{2})$", lambda m: f"--{m[1]}-{m[2]}"),
@@ -138,42 +141,72 @@ def normalise_birthday(raw: str) -> str:
         match = re.match(pattern, value)
         if match:
             result = build(match)
-            return "" if result.endswith(("-00", "-00-00")) or "-00-" in result else result
-    return ""
+            return value if result.endswith(("-00", "-00-00")) or "-00-" in result else result
+    return value
+
+
+def labeled(label: str, value: str) -> LabeledValue:
+    """A LabeledValue not yet checked: `finish` cuts an over-long value and flags it instead of refusing the row."""
+    return LabeledValue.model_construct(label=label[:40], value=value)
 
 
 def values(pairs: list[tuple[str, str]]) -> list[LabeledValue]:
     """LabeledValues from (label, value) pairs, dropping empty values and tidying labels."""
-    return [
-        LabeledValue(label=normalise_label(label), value=value.strip())
-        for label, value in pairs
-        if value and value.strip()
-    ]
+    return [labeled(normalise_label(label), value.strip()) for label, value in pairs if value and value.strip()]
 
 
 def _reason(exc: pydantic.ValidationError) -> str:
     """A sentence for the first problem pydantic found in a draft."""
     error = exc.errors()[0]
     name = _FIELD_NAMES.get(str(error["loc"][0]), str(error["loc"][0])) if error["loc"] else "contact"
-    limit = (error.get("ctx") or {}).get("max_length")
-    if error["type"] == "string_too_long":
-        return f"The {name} is longer than {limit} characters."
-    if error["type"] == "too_long":
-        return f"This contact has more than {limit} {name}, which is more than we keep."
     return f"The {name} could not be read ({error['msg']})."
 
 
+def _fit(fields: dict, flags: list[ValueFlag]) -> None:
+    """Cut values longer than a contact keeps to their maximum, flagging each, so the rest of the record imports."""
+    for name, info in ContactDraft.model_fields.items():
+        limit = next((m.max_length for m in info.metadata if getattr(m, "max_length", None)), None)
+        value = fields.get(name)
+        if limit is None or not isinstance(value, str | list) or len(value) <= limit:
+            continue
+        label = _FIELD_NAMES.get(name, name)
+        if isinstance(value, str):
+            fields[name] = value[:limit]
+            why = f"The {label} was longer than {limit} characters; the first {limit} were kept."
+            flags.append(ValueFlag(field=name, value=fields[name], kind="shortened", note=why))
+        else:
+            fields[name] = value[:limit]
+            why = f"This contact had {len(value)} {label}; the first {limit} were kept."
+            flags.append(ValueFlag(field=name, value="", kind="shortened", note=why))
+    for name in ("emails", "phones", "addresses", "links"):
+        for item in fields.get(name) or []:
+            if len(item.value) > 500:
+                item.value = item.value[:500]
+                why = f"A {label_of(name)} was longer than 500 characters; the first 500 were kept."
+                flags.append(ValueFlag(field=name, value=item.value, kind="shortened", note=why))
+
+
+def label_of(name: str) -> str:
+    """The words for a field in messages ("phone numbers")."""
+    return _FIELD_NAMES.get(name, name)
+
+
 def finish(row: int, fields: dict) -> ParsedRow:
-    """The ParsedRow for one record: a draft, or the reason it cannot become one."""
+    """The ParsedRow for one record: a draft (odd values kept, over-long ones cut and flagged), or why there is none.
+
+    A record is refused only when nothing in it identifies a person: no name, company, email or phone.
+    """
     fields = {key: value.strip() if isinstance(value, str) else value for key, value in fields.items()}
     if "note" in fields:
         fields["note"] = fields["note"].replace("\r\n", "\n").replace("\r", "\n")
     if not fields.get("full_name"):
         fields["full_name"] = compose_name(fields.get("first_name", ""), fields.get("last_name", ""))
+    flags: list[ValueFlag] = []
+    _fit(fields, flags)
     try:
         draft = ContactDraft(**fields)
     except pydantic.ValidationError as exc:
         return ParsedRow(row=row, error=_reason(exc))
-    if not (draft.full_name or draft.company or draft.emails or draft.phones):
+    if all(is_blank(v) for v in (draft.full_name, draft.company)) and not (draft.emails or draft.phones):
         return ParsedRow(row=row, error=EMPTY_REASON)
-    return ParsedRow(row=row, draft=draft)
+    return ParsedRow(row=row, draft=draft, flags=flags)

@@ -3,9 +3,9 @@ export. Outlook has fixed columns: three emails without labels, phones and addre
 
 from __future__ import annotations
 
-from metaic.contacts.formats.common import compose_name, finish, normalise_birthday, write_csv
+from metaic.contacts.formats.common import compose_name, finish, labeled, normalise_birthday, write_csv
 from metaic.contacts.formats.detect import parse_csv_rows
-from metaic.contacts.schemas import ContactDraft, LabeledValue, ParsedRow
+from metaic.contacts.schemas import ContactDraft, ParsedRow
 
 EMAILS = ["E-mail Address", "E-mail 2 Address", "E-mail 3 Address"]
 # Phone columns in the order they are read back, with the label each one means.
@@ -55,12 +55,12 @@ def _row(number: int, header: list[str], cells: list[str]) -> ParsedRow:
         """The cell under a column name (any case), or empty."""
         return cell.get(name.lower(), "")
 
-    phones = [LabeledValue(label=label, value=get(column)) for column, label in PHONES.items() if get(column)]
+    phones = [labeled(label, get(column)) for column, label in PHONES.items() if get(column)]
     addresses = []
     for place, label in PLACES.items():
         parts = [get(f"{place} {part}") for part in ADDRESS_PARTS]
         if any(parts):
-            addresses.append(LabeledValue(label=label, value=", ".join(p for p in parts if p)))
+            addresses.append(labeled(label, ", ".join(p for p in parts if p)))
     first, middle, last = get("First Name"), get("Middle Name"), get("Last Name")
     categories = get("Categories").replace(",", ";")
     fields = {
@@ -69,10 +69,10 @@ def _row(number: int, header: list[str], cells: list[str]) -> ParsedRow:
         "last_name": last,
         "company": get("Company"),
         "title": get("Job Title"),
-        "emails": [LabeledValue(value=get(column)) for column in EMAILS if get(column)],
+        "emails": [labeled("", get(column)) for column in EMAILS if get(column)],
         "phones": phones,
         "addresses": addresses,
-        "links": [LabeledValue(label=label, value=get(column)) for column, label in LINKS.items() if get(column)],
+        "links": [labeled(label, get(column)) for column, label in LINKS.items() if get(column)],
         "note": get("Notes"),
         "birthday": normalise_birthday(get("Birthday")),
         "tags": [tag.strip() for tag in categories.split(";") if tag.strip()],

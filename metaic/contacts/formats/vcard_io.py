@@ -14,9 +14,9 @@ import uuid
 import vobject
 
 from metaic.cards.vcard import CRLF, escape, fold, split_name
-from metaic.contacts.formats.common import finish, normalise_birthday, normalise_label
+from metaic.contacts.formats.common import finish, labeled, normalise_birthday, normalise_label
 from metaic.contacts.formats.detect import unrecognised
-from metaic.contacts.schemas import ContactDraft, LabeledValue, ParsedRow
+from metaic.contacts.schemas import ContactDraft, ParsedRow
 from metaic.core import clock
 
 SOCIAL = {
@@ -202,7 +202,8 @@ def parse_card(row: int, lines: list) -> ParsedRow:
             birthday = normalise_birthday(raw)
             # Apple marks a birthday without a year with a made-up year and X-APPLE-OMIT-YEAR.
             omit = "X-APPLE-OMIT-YEAR" in {key.upper() for key in line.params}
-            fields["birthday"] = "--" + birthday[5:] if omit and len(birthday) == 10 else birthday
+            dated = len(birthday) == 10 and birthday[4] == "-"
+            fields["birthday"] = "--" + birthday[5:] if omit and dated else birthday
         elif name == "CATEGORIES":
             fields["tags"] += [t.strip() for t in split_unescaped(raw, ",") if t.strip()]
         elif name == "UID":
@@ -227,7 +228,7 @@ def parse_card(row: int, lines: list) -> ParsedRow:
             fields["links"].append((custom, kind, unescape(raw).strip() or (users[0] if users else "")))
     for key in ("emails", "phones", "addresses", "links"):
         fields[key] = [
-            LabeledValue(label=normalise_label(custom) if custom else label, value=value)
+            labeled(normalise_label(custom) if custom else label, value)
             for custom, label, value in fields[key]
             if value
         ]
@@ -235,7 +236,21 @@ def parse_card(row: int, lines: list) -> ParsedRow:
         fields["note"] = "\n".join(notes)
     if fields.get("photo_jpeg") is None:
         fields.pop("photo_jpeg", None)
-    return finish(row, fields)
+    parsed = finish(row, fields)
+    parsed.language = _language(lines)
+    return parsed
+
+
+def _language(lines: list) -> str:
+    """The card's language: its LANG property (4.0), else the first LANGUAGE parameter of any property."""
+    for line in lines:
+        if line.name.upper() == "LANG" and isinstance(line.value, str):
+            return line.value.strip()[:16]
+    for line in lines:
+        found = line.params.get("LANGUAGE") or []
+        if found:
+            return str(found[0]).strip()[:16]
+    return ""
 
 
 def parse(text: str) -> list[ParsedRow]:

@@ -89,10 +89,16 @@ def test_unreadable_and_cut_off_cards_are_refused_and_the_rest_still_import():
     assert rows[2].error == "This card is cut off: it has no END:VCARD line."
 
 
-def test_a_too_long_value_is_refused_with_a_sentence():
+def test_a_too_long_value_is_cut_and_flagged_not_refused():
     text = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Long Note\r\nNOTE:" + "x" * 6000 + "\r\nEND:VCARD\r\n"
     [row] = formats.parse(text.encode())
-    assert row.error == "The note is longer than 5000 characters."
+    assert row.error == "" and row.draft.full_name == "Long Note" and row.draft.note == "x" * 5000
+    [flag] = row.flags
+    assert (flag.field, flag.kind, flag.note) == (
+        "note",
+        "shortened",
+        "The note was longer than 5000 characters; the first 5000 were kept.",
+    )
 
 
 def test_export_is_vcard_30_utf8_crlf_folded_with_unbroken_photo():
