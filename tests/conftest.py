@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 
 _DATA = Path(tempfile.mkdtemp(prefix="metaic-test-"))
@@ -33,9 +34,10 @@ os.environ.update(
 PRODUCTION_HASH_COST = {"ARGON2_TIME_COST": "3", "ARGON2_MEMORY_KIB": "65536"}
 
 from metaic import migrations  # noqa: E402
+from metaic.api.app import build_api  # noqa: E402
 from metaic.config import get_settings  # noqa: E402
 from metaic.core import clock, ratelimit  # noqa: E402
-from metaic.db import dispose_engines, session_scope  # noqa: E402
+from metaic.db import dispose_engines, get_engine, session_scope  # noqa: E402
 from metaic.jobs.queue import drain_local  # noqa: E402
 from metaic.schema import metadata  # noqa: E402
 from metaic.wiring import wire  # noqa: E402
@@ -98,11 +100,24 @@ def _use_database(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
     """Point the settings at a database and empty every table."""
     monkeypatch.setenv("DATABASE_URL", url)
     get_settings.cache_clear()
-    from metaic.db import get_engine
-
     with get_engine().begin() as conn:
-        for table in reversed(metadata.sorted_tables):
-            conn.execute(table.delete())
+        _empty_tables(conn)
+
+
+def _empty_tables(conn: sa.Connection) -> None:
+    """Delete every row, children first.
+
+    PostgreSQL gets all the DELETEs in one round trip (~1.5 ms against ~10 ms one by one; TRUNCATE costs
+    ~100 ms per call on small tables), which keeps the edge tests' second run cheap.
+    """
+    tables = list(reversed(metadata.sorted_tables))
+    if conn.dialect.name == "postgresql":
+        quote = conn.dialect.identifier_preparer.format_table
+        # Table names come from our own metadata, quoted by the dialect: nothing user-given reaches this SQL.
+        conn.execute(sa.text("; ".join(f"DELETE FROM {quote(table)}" for table in tables)))  # noqa: S608
+        return
+    for table in tables:
+        conn.execute(table.delete())
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -118,6 +133,12 @@ def sqlite_db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """SQLite only, for tests that exercise the edges rather than the data layer."""
     _use_database(monkeypatch, sqlite_url)
     return sqlite_url
+
+
+@pytest.fixture
+def client(db: str) -> TestClient:
+    """The HTTP edge (API and public pages) on SQLite and on PostgreSQL; server errors come back as 500s."""
+    return TestClient(build_api(), raise_server_exceptions=False)
 
 
 @pytest.fixture

@@ -25,12 +25,6 @@ from tests.support.http import problem
 PASSWORD = "Correct-Horse-42"
 
 
-@pytest.fixture
-def client(sqlite_db) -> TestClient:
-    """The API on SQLite; server errors come back as 500s instead of raising."""
-    return TestClient(build_api(), raise_server_exceptions=False)
-
-
 def _make_user(email: str = "ada@example.com", **kwargs):
     """Create a committed account."""
     with session_scope() as s:

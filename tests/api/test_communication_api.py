@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from metaic.api.app import build_api
 from metaic.communication import jobs
 from metaic.core import clock
 from metaic.jobs.local import reset_local
@@ -17,12 +16,6 @@ from tests.support.http import problem
 
 TEMPLATES = "/api/v1/templates"
 GRACE = "grace@navy.example.com"
-
-
-@pytest.fixture
-def client(sqlite_db) -> TestClient:
-    """The API on SQLite; server errors come back as 500s instead of raising."""
-    return TestClient(build_api(), raise_server_exceptions=False)
 
 
 def _grace(client: TestClient, headers: dict, **fields) -> dict:

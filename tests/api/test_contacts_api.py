@@ -17,12 +17,6 @@ ORIGIN = {"Origin": "http://testserver"}
 BASE = "/api/v1/contacts"
 
 
-@pytest.fixture
-def client(sqlite_db) -> TestClient:
-    """The API on SQLite; server errors come back as 500s instead of raising."""
-    return TestClient(build_api(), raise_server_exceptions=False)
-
-
 def bearer(email: str) -> dict:
     """An Authorization header for a new account."""
     with session_scope() as s:

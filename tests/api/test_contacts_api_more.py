@@ -6,20 +6,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from metaic.api.app import build_api
 from metaic.auth.models import User
 from metaic.contacts import history
 from metaic.db import session_scope
 from metaic.jobs.queue import drain_local
 from tests.api.test_contacts_api import BASE, add, bearer
 from tests.support.http import problem
-
-
-@pytest.fixture
-def client(sqlite_db) -> TestClient:
-    """The API on SQLite; server errors come back as 500s instead of raising."""
-    return TestClient(build_api(), raise_server_exceptions=False)
-
 
 PEOPLE = [
     {

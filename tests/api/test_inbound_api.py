@@ -7,7 +7,6 @@ from fastapi.testclient import TestClient
 
 from metaic.adapters.twilio_sms import compute_signature
 from metaic.api import inbound_routes
-from metaic.api.app import build_api
 from metaic.config import get_settings
 from metaic.jobs.queue import drain_local
 from tests.api.test_contacts_api import add, bearer
@@ -20,12 +19,12 @@ GRACE_EMAIL, GRACE_PHONE = "grace@navy.example.com", "+12025550143"
 
 
 @pytest.fixture
-def client(sqlite_db, outbox, monkeypatch) -> TestClient:
-    """The API on SQLite with a Twilio auth token and an Inbound Parse secret configured."""
+def client(client: TestClient, outbox, monkeypatch) -> TestClient:
+    """The shared client, with a Twilio auth token and an Inbound Parse secret configured (webhooks check both)."""
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", TWILIO_TOKEN)
     monkeypatch.setenv("SENDGRID_INBOUND_TOKEN", INBOUND_TOKEN)
     get_settings.cache_clear()
-    return TestClient(build_api(), raise_server_exceptions=False)
+    return client
 
 
 def _messaged(client: TestClient, channel: str) -> tuple[dict, str]:

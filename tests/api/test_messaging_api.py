@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
 from fastapi.testclient import TestClient
 
-from metaic.api.app import build_api
 from metaic.auth import api_tokens
 from metaic.auth import service as user_service
 from metaic.db import session_scope
 from tests.support.http import problem
 
 BASE = "/api/v1/conversations"
-
-
-@pytest.fixture
-def client(sqlite_db) -> TestClient:
-    """The API on SQLite; server errors come back as 500s instead of raising."""
-    return TestClient(build_api(), raise_server_exceptions=False)
 
 
 def account(email: str, name: str = "") -> tuple[dict, str]:

@@ -15,7 +15,6 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from metaic.api import oauth_routes
-from metaic.api.app import build_api
 from metaic.auth import flows, mfa, sessions
 from metaic.auth import service as user_service
 from metaic.auth.models import SocialAccount, User
@@ -31,13 +30,10 @@ CALLBACK = "http://testserver/auth/oauth/{}/callback"
 
 
 @pytest.fixture
-def client(sqlite_db: str) -> Iterator[TestClient]:
-    """Our API (with the OAuth routes, until build_api installs them itself) on a fresh SQLite database."""
-    api = build_api()
-    if not any(getattr(route, "path", "").startswith("/auth/oauth/") for route in api.routes):
-        oauth_routes.install(api)
-    with TestClient(api, follow_redirects=False) as test_client:
-        yield test_client
+def client(client: TestClient) -> TestClient:
+    """The shared client, not following redirects: each hop of a sign-in flow is checked on its own."""
+    client.follow_redirects = False
+    return client
 
 
 def _configure(monkeypatch: pytest.MonkeyPatch, **env: str) -> None:

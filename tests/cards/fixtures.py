@@ -7,7 +7,6 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from metaic.api.app import build_api
 from metaic.auth.models import User
 from metaic.cards import service
 from metaic.db import session_scope
@@ -21,13 +20,14 @@ GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.
 
 
 @pytest.fixture
-def client(sqlite_db) -> TestClient:
-    """The API on SQLite, speaking as a phone browser; server errors come back as 500s."""
-    return TestClient(build_api(), raise_server_exceptions=False, headers={"user-agent": BROWSER})
+def client(client: TestClient) -> TestClient:
+    """The shared client speaking as a phone browser: public routes count views from browsers only."""
+    client.headers["user-agent"] = BROWSER
+    return client
 
 
 @pytest.fixture
-def owner(sqlite_db) -> User:
+def owner(db: str) -> User:
     """A committed account."""
     with session_scope() as s:
         return make_user(s)

@@ -22,12 +22,6 @@ from tests.support.http import problem
 ORIGIN = {"Origin": "http://testserver"}
 
 
-@pytest.fixture
-def client(sqlite_db) -> TestClient:
-    """The API on SQLite; server errors come back as 500s instead of raising."""
-    return TestClient(build_api(), raise_server_exceptions=False)
-
-
 def _account(email: str = "ada@example.com"):
     """A committed account and a browser session token for it."""
     with session_scope() as s:

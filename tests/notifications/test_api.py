@@ -9,10 +9,8 @@ import uuid
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from fastapi.testclient import TestClient
 
 from metaic.adapters.twilio_sms import compute_signature
-from metaic.api.app import build_api
 from metaic.auth import api_tokens
 from metaic.config import get_settings
 from metaic.db import session_scope
@@ -25,10 +23,8 @@ from tests.support.fake_providers import Browser
 PROBLEM = "application/problem+json"
 
 
-@pytest.fixture
-def client(sqlite_db, outbox) -> TestClient:
-    """The API on SQLite."""
-    return TestClient(build_api(), raise_server_exceptions=False)
+# Deliveries write emails and texts into the outbox folder of each test.
+pytestmark = pytest.mark.usefixtures("outbox")
 
 
 def _account(email: str, **kwargs) -> tuple[uuid.UUID, dict]:
