@@ -49,10 +49,10 @@ def render_page(
     signed_in: bool = False,
     saved: bool = False,
     form: ShareForm | None = None,
-    avatar_sources: dict[int, str] | None = None,
+    images: dict[str, dict[int, str]] | None = None,
 ) -> str:
     """The card page with its share-back form and the save button (or the sign-in link)."""
-    model = render.view_model(card, preview=preview, avatar_sources=avatar_sources)
+    model = render.view_model(card, preview=preview, images=images)
     form = form or ShareForm()
     model.update(
         share_form=form,

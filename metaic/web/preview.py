@@ -6,7 +6,7 @@ import io
 from functools import lru_cache
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 from metaic.cards import themes
 from metaic.cards.schemas import CardContent
@@ -52,8 +52,26 @@ def _fit(draw: ImageDraw.ImageDraw, text: str, weight: str, size: int, max_width
     return font, text
 
 
-def render_png(content: CardContent, *, url: str) -> bytes:
-    """A branded preview: accent gradient, initials badge, name, headline, company and the short address."""
+BADGE = (80, 90, 240, 250)  # where the photo (or the initials) goes
+BADGE_RADIUS = 44
+
+
+def _paste_photo(image: Image.Image, photo: bytes) -> bool:
+    """Put the owner's photo in the badge, cropped to a rounded square; False when the bytes are no image."""
+    try:
+        with Image.open(io.BytesIO(photo)) as source:
+            size = (BADGE[2] - BADGE[0], BADGE[3] - BADGE[1])
+            face = ImageOps.fit(source.convert("RGB"), size, Image.Resampling.LANCZOS)
+    except (UnidentifiedImageError, OSError):
+        return False
+    mask = Image.new("L", size, 0)
+    ImageDraw.Draw(mask).rounded_rectangle((0, 0, size[0] - 1, size[1] - 1), radius=BADGE_RADIUS, fill=255)
+    image.paste(face, BADGE[:2], mask)
+    return True
+
+
+def render_png(content: CardContent, *, url: str, photo: bytes | None = None) -> bytes:
+    """A branded preview: accent gradient, the photo (or initials), name, headline, company and the short address."""
     accent = themes.normalize_color(content.theme.color) or themes.DEFAULT_COLOR
     deep = mix(accent, "#000000", 0.45)
     image = Image.new("RGB", (WIDTH, HEIGHT), _rgb(deep))
@@ -64,17 +82,17 @@ def render_png(content: CardContent, *, url: str) -> bytes:
         draw.line([(x, 0), (x, HEIGHT)], fill=tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)))
     draw.ellipse((860, -180, 1420, 380), fill=_rgb(mix(accent, "#ffffff", 0.18)))
     draw.ellipse((980, 360, 1300, 680), fill=_rgb(mix(deep, "#000000", 0.2)))
-    # Initials badge.
-    draw.rounded_rectangle((80, 90, 240, 250), radius=44, fill=(255, 255, 255))
-    badge_font = _font("bold", 64)
-    text = initials(content.name)
-    box = draw.textbbox((0, 0), text, font=badge_font)
-    draw.text(
-        (160 - (box[2] - box[0]) / 2 - box[0], 170 - (box[3] - box[1]) / 2 - box[1]),
-        text,
-        font=badge_font,
-        fill=_rgb(accent),
-    )
+    draw.rounded_rectangle(BADGE, radius=BADGE_RADIUS, fill=(255, 255, 255))
+    if not (photo and _paste_photo(image, photo)):
+        badge_font = _font("bold", 64)
+        text = initials(content.name)
+        box = draw.textbbox((0, 0), text, font=badge_font)
+        draw.text(
+            (160 - (box[2] - box[0]) / 2 - box[0], 170 - (box[3] - box[1]) / 2 - box[1]),
+            text,
+            font=badge_font,
+            fill=_rgb(accent),
+        )
     name_font, name = _fit(draw, content.name, "bold", 76, WIDTH - 200)
     draw.text((80, 300), name, font=name_font, fill=(255, 255, 255))
     y = 300 + name_font.size + 22

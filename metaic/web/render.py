@@ -31,8 +31,12 @@ SOCIAL_LABELS = {
     "custom": "Link",
 }
 SOCIAL_ICONS = {"website": "globe", "custom": "link"}
-# The avatar shows at 128 CSS px: a variant at least this wide stays sharp on a 2x screen.
+# Widths in CSS px times two (for 2x screens) at which each picture stays sharp: the avatar shows at 128 px,
+# the cover across the card (up to 1040 px), the logo at 56 px, a portfolio picture across a phone screen.
 AVATAR_SHARP_WIDTH = 256
+COVER_SHARP_WIDTH = 1200
+LOGO_SHARP_WIDTH = 112
+WORK_SHARP_WIDTH = 800
 OPEN_TO_ICONS = {"mentoring": "sparkles", "hiring": "user-plus", "investing": "briefcase", "partnering": "handshake"}
 
 
@@ -161,24 +165,42 @@ def accent_ink(hex_color: str) -> str:
     return "#111827" if (0.299 * r + 0.587 * g + 0.114 * b) > 170 else "#ffffff"
 
 
-def avatar_images(avatar_url: str, sources: dict[int, str] | None) -> tuple[str, str]:
-    """The avatar's `src` (the smallest variant sharp at 128 px on a 2x screen) and `srcset`; the original without."""
-    if not avatar_url or not sources:
-        return avatar_url, ""
+def responsive(url: str, sources: dict[int, str] | None, sharp_width: int) -> tuple[str, str]:
+    """An image's `src` (the smallest variant at least `sharp_width` wide, else the largest) and `srcset`.
+
+    Without variants (none uploaded, or still being made) the image shows as stored, with no `srcset`.
+    """
+    if not url or not sources:
+        return url, ""
     widths = sorted(sources)
-    src = sources[next((w for w in widths if w >= AVATAR_SHARP_WIDTH), widths[-1])]
+    src = sources[next((w for w in widths if w >= sharp_width), widths[-1])]
     return src, ", ".join(f"{sources[w]} {w}w" for w in widths)
 
 
-def view_model(card: PublicCard, *, preview: bool = False, avatar_sources: dict[int, str] | None = None) -> dict:
-    """Everything the template needs, derived from the published snapshot (and the avatar's variants)."""
+def _images(content: CardContent, images: dict[str, dict[int, str]]) -> dict:
+    """`src`/`srcset` of every picture on the page, each the right size for where it shows."""
+
+    def pair(url: str, sharp: int) -> dict[str, str]:
+        """One picture's addresses."""
+        src, srcset = responsive(url, images.get(url), sharp)
+        return {"src": src, "srcset": srcset}
+
+    return {
+        "avatar": pair(content.avatar_url, AVATAR_SHARP_WIDTH),
+        "cover": pair(content.cover_url, COVER_SHARP_WIDTH),
+        "logo": pair(content.business.logo_url, LOGO_SHARP_WIDTH),
+        "works": [pair(w.image_url, WORK_SHARP_WIDTH) for w in content.works],
+    }
+
+
+def view_model(card: PublicCard, *, preview: bool = False, images: dict[str, dict[int, str]] | None = None) -> dict:
+    """Everything the template needs, derived from the published snapshot (and its pictures' variants)."""
     content = card.content
     t = strings.for_language(content.language)
     url = public_url(card.slug)
     color = themes.normalize_color(content.theme.color) or themes.DEFAULT_COLOR
     template = content.theme.template if content.theme.template in themes.TEMPLATE_KEYS else "classic"
     phone, email = content.preferred_contact("phone"), content.preferred_contact("email")
-    avatar_src, avatar_srcset = avatar_images(content.avatar_url, avatar_sources)
     actions = []
     if phone:
         actions.append({"icon": "phone", "label": t["call"], "href": f"tel:{phone.value}"})
@@ -189,7 +211,9 @@ def view_model(card: PublicCard, *, preview: bool = False, avatar_sources: dict[
         actions.append({"brand": "whatsapp", "label": "WhatsApp", "href": whatsapp})
     subtitle = " · ".join(p for p in (content.headline, content.business.name) if p)
     description = content.bio or subtitle or t["card_of"].format(name=content.name)
-    og_image = absolute(content.avatar_url) if content.avatar_url else f"{url}/preview.png"
+    # Link previews get the 1200x630 PNG drawn for the card (with the photo in it): a size and format every
+    # site shows large, where the uploaded original could be a 3000 px file or a WebP some previews ignore.
+    og_image = f"{url}/preview.png"
     share_text = t["share_text"].format(name=content.name)
     return {
         "t": t,
@@ -230,7 +254,6 @@ def view_model(card: PublicCard, *, preview: bool = False, avatar_sources: dict[
         "noindex": card.visibility != "public",
         "description": description[:200],
         "og_image": og_image,
-        "og_large": not content.avatar_url,
         "vcf_url": f"/c/{card.slug}.vcf",
         "qr_url": f"/c/{card.slug}/qr.svg",
         "share_links": [
@@ -242,8 +265,7 @@ def view_model(card: PublicCard, *, preview: bool = False, avatar_sources: dict[
         "css": stylesheet(),
         "script": script(),
         "maps_query": quote(content.business.address),
-        "avatar_src": avatar_src,
-        "avatar_srcset": avatar_srcset,
+        "img": _images(content, images or {}),
     }
 
 

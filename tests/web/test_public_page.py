@@ -14,7 +14,7 @@ from metaic.auth import sessions
 from metaic.cards import service
 from metaic.core import ratelimit
 from metaic.db import session_scope
-from metaic.web import public
+from metaic.web import responses
 
 
 class _Meta(HTMLParser):
@@ -203,7 +203,7 @@ def test_preview_image_is_a_png(client, publish):
 
 def test_public_routes_are_rate_limited_per_ip(client, publish, monkeypatch):
     slug = publish()
-    monkeypatch.setattr(public, "PUBLIC_LIMIT", (3, 60))
+    monkeypatch.setattr(responses, "PUBLIC_LIMIT", (3, 60))
     ratelimit.reset_all()
     for _ in range(3):
         assert client.get(f"/c/{slug}").status_code == 200

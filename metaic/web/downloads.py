@@ -1,0 +1,160 @@
+"""What a card page links to: its vCard, QR codes, link-preview image and the demo card's built-in pictures."""
+
+from __future__ import annotations
+
+import hashlib
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from metaic.api.deps import db_session
+from metaic.cards import flows, qr, vcard
+from metaic.cards.photo import avatar_jpeg
+from metaic.cards.public import get_public
+from metaic.cards.schemas import PublicCard
+from metaic.core.errors import RateLimited
+from metaic.web import preview, render
+from metaic.web.responses import card_headers, fresh, limit, not_found, serve, too_many, visitor_of
+
+router = APIRouter(include_in_schema=False)
+
+ASSETS = render.HERE / "static" / "demo"
+_ASSET_NAMES = frozenset(p.name for p in ASSETS.glob("*.svg"))
+
+
+@router.get("/c/-/assets/{name}")
+def asset(name: str) -> Response:
+    """Built-in images (the demo card's cover and portfolio pictures), cached for a day."""
+    if name not in _ASSET_NAMES:
+        return not_found()
+    return Response(
+        (ASSETS / name).read_bytes(),
+        media_type="image/svg+xml",
+        headers={
+            "Cache-Control": "public, max-age=86400",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+        },
+    )
+
+
+@router.api_route("/c/{slug}.vcf", methods=["GET", "HEAD"])
+def card_vcard(slug: str, request: Request, session: Session = Depends(db_session)) -> Response:
+    """The card as a vCard 3.0 download (UTF-8, CRLF, photo inline when the card has one)."""
+    try:
+        limit(request)
+    except RateLimited as exc:
+        return too_many(exc, html=False)
+    found = flows.download_vcard(session=session, slug=slug, visitor=visitor_of(request, session))
+
+    def build(card: PublicCard) -> Response:
+        etag = card.etag[:-1] + '-vcf"'
+        headers = card_headers(card, etag)
+        if fresh(request, etag):
+            return Response(status_code=304, headers=headers)
+        text = vcard.build(
+            card.content,
+            avatar_jpeg(session=session, file_id=card.avatar_file_id),
+            card_id=card.card_id,
+            revised=card.published_at,
+            url=render.public_url(card.slug),
+        )
+        headers["Content-Disposition"] = f'attachment; filename="{vcard.filename(card.slug)}"'
+        return Response(text.encode("utf-8"), media_type="text/vcard; charset=utf-8", headers=headers)
+
+    return serve(request, found, lambda s: f"/c/{s}.vcf", build)
+
+
+def _qr(request: Request, session: Session, slug: str, kind: str, params: dict) -> Response:
+    """A QR code of the card (SVG or PNG); options are checked and the print budget enforced (422)."""
+    try:
+        limit(request)
+    except RateLimited as exc:
+        return too_many(exc, html=False)
+    opts = qr.options(**params)
+    caller = visitor_of(request, session)
+    found = get_public(session=session, slug=slug, viewer_id=caller.user_id)
+
+    def build(card: PublicCard) -> Response:
+        digest = hashlib.sha256(f"{kind}|{sorted(params.items())}".encode()).hexdigest()[:10]
+        etag = card.etag[:-1] + f'-qr{digest}"'
+        headers = card_headers(card, etag)
+        if fresh(request, etag):
+            return Response(status_code=304, headers=headers)
+        page = render.public_url(card.slug)
+        data = {
+            "url": f"{page}?src=qr",
+            "vcard": vcard.compact(card.content, url=page),
+            "mecard": vcard.mecard(card.content, url=page),
+        }[opts.payload]
+        body = qr.render(qr.make(data, opts), opts, kind)
+        if request.query_params.get("download"):
+            headers["Content-Disposition"] = f'attachment; filename="{card.slug}-qr.{kind}"'
+        media = "image/svg+xml" if kind == "svg" else "image/png"
+        return Response(body, media_type=media, headers=headers)
+
+    return serve(request, found, lambda s: f"/c/{s}/qr.{kind}", build)
+
+
+def _qr_params(
+    payload: str = Query("url"),
+    scale: int | None = Query(None),
+    size: int | None = Query(None),
+    dark: str = Query("#000000"),
+    light: str = Query("#ffffff"),
+    border: int | None = Query(None),
+    margin: int | None = Query(None),
+    error: str | None = Query(None),
+    ecc: str | None = Query(None),
+    print_mm: float | None = Query(None),
+) -> dict:
+    """QR query options (`margin` is an alias of `border`, `ecc` of `error`)."""
+    chosen_border = border if border is not None else margin
+    return {
+        "payload": payload,
+        "scale": scale,
+        "size": size,
+        "dark": dark,
+        "light": light,
+        "border": 4 if chosen_border is None else chosen_border,
+        "error": error or ecc or "M",
+        "print_mm": print_mm,
+    }
+
+
+@router.api_route("/c/{slug}/qr.svg", methods=["GET", "HEAD"])
+def card_qr_svg(
+    slug: str, request: Request, params: dict = Depends(_qr_params), session: Session = Depends(db_session)
+) -> Response:
+    """The card's QR code as SVG."""
+    return _qr(request, session, slug, "svg", params)
+
+
+@router.api_route("/c/{slug}/qr.png", methods=["GET", "HEAD"])
+def card_qr_png(
+    slug: str, request: Request, params: dict = Depends(_qr_params), session: Session = Depends(db_session)
+) -> Response:
+    """The card's QR code as PNG."""
+    return _qr(request, session, slug, "png", params)
+
+
+@router.api_route("/c/{slug}/preview.png", methods=["GET", "HEAD"])
+def card_preview(slug: str, request: Request, session: Session = Depends(db_session)) -> Response:
+    """The Open Graph preview image."""
+    try:
+        limit(request)
+    except RateLimited as exc:
+        return too_many(exc, html=False)
+    found = get_public(session=session, slug=slug)
+
+    def build(card: PublicCard) -> Response:
+        etag = card.etag[:-1] + '-png"'
+        headers = card_headers(card, etag)
+        if fresh(request, etag):
+            return Response(status_code=304, headers=headers)
+        photo = avatar_jpeg(session=session, file_id=card.avatar_file_id)
+        body = preview.render_png(card.content, url=render.public_url(card.slug), photo=photo)
+        return Response(body, media_type="image/png", headers=headers)
+
+    return serve(request, found, lambda s: f"/c/{s}/preview.png", build)

@@ -1,0 +1,119 @@
+"""Answers shared by the public card routes: rate limit, caching headers, 404/429 pages, redirects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
+
+from metaic.api.deps import client_ip
+from metaic.api.errors import problem
+from metaic.auth import sessions
+from metaic.cards.flows import Visitor
+from metaic.cards.schemas import PublicCard, SlugRedirect
+from metaic.core import ratelimit
+from metaic.core.errors import RateLimited
+from metaic.web import render, strings
+
+PUBLIC_LIMIT = (120, 60)  # requests per IP per window (seconds), across every public card route
+CACHE_PUBLIC = "public, max-age=60, stale-while-revalidate=600"
+CACHE_PRIVATE = "private, no-store"
+CACHE_REDIRECT = "public, max-age=300"
+CACHE_SIGNED_IN = "private, no-cache"  # the page shows a save button only signed-in people see
+
+
+def limit(request: Request) -> None:
+    """Count the request against the caller's per-IP budget (raises RateLimited)."""
+    ratelimit.hit(f"public:{client_ip(request)}", limit=PUBLIC_LIMIT[0], window=PUBLIC_LIMIT[1])
+
+
+def visitor_of(request: Request, session: Session) -> Visitor:
+    """The caller as analytics sees them; the session cookie is read only when present."""
+    user_id = None
+    token = request.cookies.get(sessions.COOKIE_NAME)
+    if token:
+        found = sessions.resolve(session=session, token=token)
+        user_id = found[0].id if found else None
+    return Visitor(
+        user_agent=request.headers.get("user-agent", ""),
+        referrer=request.headers.get("referer", ""),
+        user_id=user_id,
+        count=request.method == "GET",
+    )
+
+
+def card_headers(card: PublicCard, etag: str) -> dict[str, str]:
+    """Caching and indexing headers for a card's responses."""
+    headers = {
+        "ETag": etag,
+        "Cache-Control": CACHE_PUBLIC if card.visibility != "private" else CACHE_PRIVATE,
+        "X-Content-Type-Options": "nosniff",
+    }
+    if card.visibility != "public":
+        headers["X-Robots-Tag"] = "noindex"
+    return headers
+
+
+def fresh(request: Request, etag: str) -> bool:
+    """True when the client's If-None-Match already names this ETag (weak comparison)."""
+    header = request.headers.get("if-none-match", "")
+    wanted = {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+    return "*" in wanted or etag.removeprefix("W/") in wanted
+
+
+def not_found() -> HTMLResponse:
+    """The branded 404 page (never cached, so a card published a moment later shows up)."""
+    t = strings.for_language("en")
+    html = render.render_message("message.html", status=404, title=t["not_found"], message=t["not_found_text"])
+    return HTMLResponse(html, status_code=404, headers={"Cache-Control": "no-cache", "X-Robots-Tag": "noindex"})
+
+
+def too_many(exc: RateLimited, *, html: bool) -> Response:
+    """429 as a page for browsers, as problem details for files and counters."""
+    headers = {"Retry-After": str(exc.retry_after), "Cache-Control": "no-store"}
+    if not html:
+        return problem(429, "Rate limited", exc.message, code="rate_limited", headers=headers)
+    t = strings.for_language("en")
+    return HTMLResponse(
+        render.render_message("message.html", status=429, title=t["too_many"], message=exc.message),
+        status_code=429,
+        headers=headers,
+    )
+
+
+def redirect(request: Request, path: str) -> RedirectResponse:
+    """301 to a card's current address, keeping the query (such as `?src=qr`)."""
+    query = request.url.query
+    return RedirectResponse(
+        f"{path}?{query}" if query else path, status_code=301, headers={"Cache-Control": CACHE_REDIRECT}
+    )
+
+
+def serve(
+    request: Request, found, moved_path: Callable[[str], str], build: Callable[[PublicCard], Response]
+) -> Response:
+    """Common answers: 404 for nothing, 301 for a former slug, else `build(card)`."""
+    if found is None:
+        return not_found()
+    if isinstance(found, SlugRedirect):
+        return redirect(request, moved_path(found.slug))
+    return build(found)
+
+
+CSP = (
+    "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; script-src '{script}'; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'"
+)
+
+
+def page_headers(request: Request, card: PublicCard, etag: str) -> dict[str, str]:
+    """Headers of the card page: cache by card, but never share a copy made for a session cookie."""
+    headers = card_headers(card, etag)
+    headers["Vary"] = "Cookie"
+    if request.cookies.get(sessions.COOKIE_NAME) and card.visibility != "private":
+        headers["Cache-Control"] = CACHE_SIGNED_IN
+    headers["Content-Security-Policy"] = CSP.format(script=render.script_hash())
+    headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    return headers
