@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from metaic.cards.schemas import max_chars
 from metaic.ui import styles
+from metaic.ui.components import builder_lists as lists
 from metaic.ui.components import builder_sections as sec
+from metaic.ui.components.builder_header import header, not_found_block
 from metaic.ui.components.card_preview import card_preview
 from metaic.ui.components.forms import field_error
 from metaic.ui.components.layout import loading_block, page
@@ -23,48 +26,6 @@ VISIBILITY_CHOICES = [
     ("unlisted", "Unlisted: only people with the link; hidden from search engines."),
     ("private", "Private: only you."),
 ]
-STATUS_COLORS = {"draft": "gray", "published": "green", "changed": "amber"}
-
-
-def header() -> rx.Component:
-    """Title, status and the main actions."""
-    return rx.flex(
-        rx.vstack(
-            rx.link(
-                rx.hstack(rx.icon("arrow-left", size=14), rx.text("All cards", size="2"), align="center"),
-                href="/cards",
-                color=styles.MUTED,
-            ),
-            rx.hstack(
-                rx.heading(rx.cond(B.name, B.name, "Untitled card"), size="6"),
-                rx.badge(B.status, color_scheme=rx.match(B.status, *STATUS_COLORS.items(), "gray"), id="card-status"),
-                rx.cond(B.dirty, rx.badge("Unsaved changes", color_scheme="amber", variant="outline")),
-                align="center",
-                spacing="2",
-                wrap="wrap",
-            ),
-            spacing="1",
-        ),
-        rx.spacer(),
-        rx.hstack(
-            rx.cond(
-                B.status != "draft",
-                rx.el.a(
-                    rx.button(rx.icon("external-link", size=14), "View", variant="soft", type="button"),
-                    href=B.public_url,
-                    target="_blank",
-                ),
-            ),
-            rx.button("Save draft", variant="soft", on_click=B.save, id="save-draft", disabled=~B.dirty),
-            rx.button(rx.icon("rocket", size=14), "Publish", on_click=B.publish, id="publish"),
-            spacing="2",
-            wrap="wrap",
-        ),
-        direction=rx.breakpoints(initial="column", sm="row"),
-        gap="3",
-        width="100%",
-        align="start",
-    )
 
 
 def content_tab() -> rx.Component:
@@ -72,10 +33,10 @@ def content_tab() -> rx.Component:
     return rx.vstack(
         sec.profile_block(),
         sec.business_block(),
-        sec.contacts_block(),
-        sec.socials_block(),
-        sec.services_block(),
-        sec.works_block(),
+        lists.contacts_block(),
+        lists.socials_block(),
+        lists.services_block(),
+        lists.works_block(),
         sec.interests_block(),
         sec.networking_block(),
         spacing="4",
@@ -102,6 +63,7 @@ def design_tab() -> rx.Component:
             "layout-template",
             rx.grid(rx.foreach(B.templates, template_tile), columns="2", spacing="3", width="100%"),
             description="Switching template keeps all your content.",
+            key="theme.template",
         ),
         sec.block(
             "Colour",
@@ -126,6 +88,9 @@ def design_tab() -> rx.Component:
                     width="110px",
                     debounce_timeout=0,
                     placeholder="#4f46e5",
+                    id="f-theme.color",
+                    max_length=max_chars("theme.color"),
+                    **sec.invalid("theme.color"),
                 ),
                 wrap="wrap",
                 spacing="2",
@@ -133,7 +98,7 @@ def design_tab() -> rx.Component:
             ),
             field_error(B.errors, "theme.color"),
         ),
-        sec.block("Font", "type", sec.native_select(B.font, FONTS, lambda v: B.set_field("font", v))),
+        sec.block("Font", "type", sec.native_select(B.font, FONTS, lambda v: B.set_field("font", v)), key="theme.font"),
         spacing="4",
         width="100%",
     )
@@ -154,6 +119,7 @@ def share_tab() -> rx.Component:
                     debounce_timeout=0,
                     id="f-slug",
                     flex="1",
+                    **sec.invalid("slug"),
                 ),
                 rx.button("Save", on_click=B.save_slug, variant="soft", id="save-slug"),
                 align="center",
@@ -298,63 +264,72 @@ def history_tab() -> rx.Component:
     )
 
 
-def builder() -> rx.Component:
-    """The builder page."""
-    return page(
+def editor() -> rx.Component:
+    """The header, the tabs and the live preview of the card being edited."""
+    return rx.vstack(
+        header(),
         rx.cond(
-            B.loaded & B.signed_in & (B.card_id != ""),
-            rx.vstack(
-                header(),
-                rx.cond(
-                    B.errors.contains("form"),
-                    rx.callout(B.errors["form"], icon="triangle-alert", color_scheme="red", width="100%"),
-                ),
-                rx.flex(
-                    rx.box(
-                        rx.tabs.root(
-                            rx.tabs.list(
-                                rx.tabs.trigger("Content", value="content"),
-                                rx.tabs.trigger("Design", value="design", id="tab-design"),
-                                rx.tabs.trigger("Share", value="share", id="tab-share"),
-                                rx.tabs.trigger("History", value="history", id="tab-history"),
-                            ),
-                            rx.tabs.content(content_tab(), value="content", padding_top="16px"),
-                            rx.tabs.content(design_tab(), value="design", padding_top="16px"),
-                            rx.tabs.content(share_tab(), value="share", padding_top="16px"),
-                            rx.tabs.content(history_tab(), value="history", padding_top="16px"),
-                            value=B.tab,
-                            on_change=B.set_tab,
-                            width="100%",
-                        ),
-                        flex="1",
-                        min_width="0",
-                        width="100%",
+            B.errors.contains("form"),
+            rx.callout(B.errors["form"], icon="triangle-alert", color_scheme="red", width="100%"),
+        ),
+        rx.flex(
+            rx.box(
+                rx.tabs.root(
+                    rx.tabs.list(
+                        rx.tabs.trigger("Content", value="content"),
+                        rx.tabs.trigger("Design", value="design", id="tab-design"),
+                        rx.tabs.trigger("Share", value="share", id="tab-share"),
+                        rx.tabs.trigger("History", value="history", id="tab-history"),
                     ),
-                    rx.box(
-                        rx.text(
-                            "Live preview",
-                            size="1",
-                            weight="bold",
-                            color=styles.MUTED,
-                            margin_bottom="8px",
-                            text_transform="uppercase",
-                            letter_spacing="0.06em",
-                        ),
-                        card_preview(),
-                        position=rx.breakpoints(initial="static", md="sticky"),
-                        top="88px",
-                        width=rx.breakpoints(initial="100%", md="380px"),
-                        flex_shrink="0",
-                    ),
-                    direction=rx.breakpoints(initial="column", md="row"),
-                    gap="6",
+                    rx.tabs.content(content_tab(), value="content", padding_top="16px"),
+                    rx.tabs.content(design_tab(), value="design", padding_top="16px"),
+                    rx.tabs.content(share_tab(), value="share", padding_top="16px"),
+                    rx.tabs.content(history_tab(), value="history", padding_top="16px"),
+                    value=B.tab,
+                    on_change=B.set_tab,
                     width="100%",
-                    align="start",
                 ),
-                spacing="4",
+                flex="1",
+                min_width="0",
                 width="100%",
             ),
-            loading_block(),
+            rx.box(
+                rx.text(
+                    "Live preview",
+                    size="1",
+                    weight="bold",
+                    color=styles.MUTED,
+                    margin_bottom="8px",
+                    text_transform="uppercase",
+                    letter_spacing="0.06em",
+                ),
+                card_preview(),
+                position=rx.breakpoints(initial="static", md="sticky"),
+                top="88px",
+                width=rx.breakpoints(initial="100%", md="380px"),
+                flex_shrink="0",
+            ),
+            direction=rx.breakpoints(initial="column", md="row"),
+            gap="6",
+            width="100%",
+            align="start",
+        ),
+        spacing="4",
+        width="100%",
+        id="builder",
+        # Read by assets/builder.js: the browser warns before leaving while this is "1".
+        custom_attrs={"data-unsaved": rx.cond(B.unsaved, "1", "0")},
+        style=sec.INVALID_STYLE,
+    )
+
+
+def builder() -> rx.Component:
+    """The builder page: the editor, or a clear not-found page for an id that is not the user's card."""
+    return page(
+        rx.cond(
+            B.missing,
+            not_found_block(),
+            rx.cond(B.loaded & B.signed_in & (B.card_id != ""), editor(), loading_block()),
         ),
         width=styles.CONTENT_WIDTH,
     )
