@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 from typing import Protocol
 
+from metaic.adapters.twilio_sms import TwilioSmsSender
 from metaic.config import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,5 @@ def get_sms_sender(settings: Settings | None = None) -> SmsSender:
     """The configured SMS backend."""
     settings = settings or get_settings()
     if settings.sms_backend == "twilio":
-        from metaic.adapters.twilio_sms import TwilioSmsSender
-
         return TwilioSmsSender(settings)
     return ConsoleSmsSender(settings.outbox_dir / "sms")

@@ -6,6 +6,8 @@ from functools import lru_cache
 
 import redis
 
+from metaic.config import get_settings
+
 
 @lru_cache
 def redis_for(url: str) -> redis.Redis:
@@ -15,7 +17,5 @@ def redis_for(url: str) -> redis.Redis:
 
 def get_redis() -> redis.Redis | None:
     """The configured Redis client, or None on the embedded default."""
-    from metaic.config import get_settings
-
     url = get_settings().redis_url
     return redis_for(url) if url else None

@@ -6,7 +6,7 @@ import logging
 import uuid
 
 from metaic.db import session_scope
-from metaic.files import service as file_service
+from metaic.files import variants
 
 log = logging.getLogger(__name__)
 
@@ -16,11 +16,11 @@ def make_variants(file_id: str | uuid.UUID) -> str:
     file_id = uuid.UUID(str(file_id))
     try:
         with session_scope() as session:
-            row = file_service.make_variants(session=session, file_id=file_id)
+            row = variants.make_variants(session=session, file_id=file_id)
             return row.status if row is not None else "gone"
     except Exception:
         # Storage or database trouble: record it, then let the queue retry (a retry can still succeed).
         log.exception("variants for file %s failed", file_id)
         with session_scope() as session:
-            file_service.mark_failed(session=session, file_id=file_id)
+            variants.mark_failed(session=session, file_id=file_id)
         raise

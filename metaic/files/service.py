@@ -5,20 +5,22 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Iterable
 from datetime import timedelta
 from urllib.parse import quote
 
 from sqlmodel import Session, func, select
 
-from metaic.adapters.storage import LOCAL_ROUTE, ObjectNotFound, Storage, get_storage
+from metaic.adapters.storage import LOCAL_ROUTE, ObjectNotFound, get_storage
 from metaic.auth.models import User
 from metaic.config import get_settings
 from metaic.core import clock, ratelimit
 from metaic.core.errors import NotFound, ValidationError
 from metaic.db import after_commit, after_rollback
 from metaic.files import images
+from metaic.files import jobs as files_jobs
 from metaic.files.models import PURPOSES, STATUS_FAILED, STATUS_PROCESSING, STATUS_READY, File, FileRead
+from metaic.files.variants import delete_objects
+from metaic.jobs import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +33,6 @@ _TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 def original_key(file_id: uuid.UUID, extension: str) -> str:
     """Storage key of a cleaned original (`img/<uuid hex>/original.jpg`)."""
     return f"img/{file_id.hex}/original.{extension}"
-
-
-def variant_key(file_id: uuid.UUID, width: int) -> str:
-    """Storage key of a WebP variant, named by its real width (so equal variants share one object)."""
-    return f"img/{file_id.hex}/{width}w.webp"
 
 
 def content_type_for_key(key: str) -> str | None:
@@ -124,7 +121,7 @@ def upload(*, session: Session, owner: User, purpose: str, filename: str, data: 
     key = original_key(file_id, cleaned.extension)
     storage = get_storage(settings)
     storage.put(key, cleaned.data, cleaned.content_type)
-    after_rollback(session, lambda: _delete_objects(storage, [key]))
+    after_rollback(session, lambda: delete_objects(storage, [key]))
     row = File(
         id=file_id,
         owner_id=owner.id,
@@ -151,10 +148,7 @@ def upload(*, session: Session, owner: User, purpose: str, filename: str, data: 
 
 
 def _queue_variants(file_id: uuid.UUID) -> None:
-    """Queue the variants job (imported here: the jobs module imports this one)."""
-    from metaic.files import jobs as files_jobs
-    from metaic.jobs import enqueue
-
+    """Queue the job that makes the upload's WebP variants."""
     enqueue(files_jobs.make_variants, str(file_id), title=f"image variants for file {file_id}", queue_name="default")
 
 
@@ -199,62 +193,7 @@ def _delete_rows(session: Session, rows: list[File]) -> None:
         session.delete(row)
     session.flush()
     storage = get_storage()
-    after_commit(session, lambda: _delete_objects(storage, keys))
-
-
-def _delete_objects(storage: Storage, keys: Iterable[str]) -> None:
-    """Remove stored objects, logging (not raising) failures: the rows are already gone."""
-    for key in dict.fromkeys(keys):
-        try:
-            storage.delete(key)
-        except Exception:
-            log.exception("could not delete stored object %s", key)
-
-
-def make_variants(*, session: Session, file_id: uuid.UUID) -> File | None:
-    """Make and store the WebP variants of an upload and mark it ready (safe to run again)."""
-    row = session.get(File, file_id)
-    if row is None:
-        log.info("file %s is gone; no variants to make", file_id)
-        return None
-    settings = get_settings()
-    storage = get_storage(settings)
-    if row.status == STATUS_READY and row.variants and all(storage.exists(k) for k in row.variants.values()):
-        return row
-    try:
-        original = storage.get(row.storage_key)
-        made = images.variants(original, max_pixels=settings.max_image_pixels)
-    except (ObjectNotFound, ValidationError) as exc:
-        log.warning("file %s: cannot make variants: %s", file_id, exc)
-        row.status = STATUS_FAILED
-        session.add(row)
-        return row
-    keys: dict[str, str] = {}
-    sizes: dict[str, int] = {}
-    for width, encoded in made.items():
-        key = variant_key(row.id, encoded.width)
-        if key not in sizes:
-            storage.put(key, encoded.data, encoded.content_type)
-            sizes[key] = len(encoded.data)
-        keys[str(width)] = key
-    # Re-read under a lock: the upload may have been deleted while the variants were being made.
-    row = session.get(File, file_id, with_for_update=True, populate_existing=True)
-    if row is None:
-        _delete_objects(storage, sizes)
-        return None
-    row.variants = keys
-    row.total_bytes = len(original) + sum(sizes.values())
-    row.status = STATUS_READY
-    session.add(row)
-    return row
-
-
-def mark_failed(*, session: Session, file_id: uuid.UUID) -> None:
-    """Record that an upload's variants could not be made."""
-    row = session.get(File, file_id)
-    if row is not None and row.status != STATUS_READY:
-        row.status = STATUS_FAILED
-        session.add(row)
+    after_commit(session, lambda: delete_objects(storage, keys))
 
 
 def requeue_stuck(*, session: Session, older_than: timedelta = timedelta(minutes=15)) -> int:
