@@ -7,6 +7,7 @@ import smtplib
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from email import policy
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -15,6 +16,11 @@ from typing import Protocol
 from metaic.config import Settings, get_settings
 
 log = logging.getLogger(__name__)
+
+# Headers are written with lines of up to 998 characters (RFC 5322's limit). At Python's default of 78 an
+# unbreakable link such as List-Unsubscribe's is folded into an RFC 2047 encoded word, which no mail
+# client reads as a link. Bodies are encoded before this applies, so only header lines change.
+WIRE_POLICY = policy.default.clone(max_line_length=998)
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,7 @@ def build_mime(message: OutgoingEmail, sender: str) -> EmailMessage:
     mime.set_content(message.text)
     if message.html:
         mime.add_alternative(message.html, subtype="html")
+    mime.policy = WIRE_POLICY
     return mime
 
 

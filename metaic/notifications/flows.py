@@ -54,8 +54,9 @@ def notify(
     """Create an in-app notification and queue its deliveries on every channel the user wants for `kind`.
 
     `data` fills the kind's wording (see kinds.MESSAGES) and may carry `url`, a site path the
-    notification links to. `send_at` delays it ("send later"). Deliveries are queued when the
-    caller's transaction commits, so a job never looks for a row that is not there yet.
+    notification links to (built with metaic.core.links; the kind's own page when missing). `send_at`
+    delays it ("send later"). Deliveries are queued when the caller's transaction commits, so a job
+    never looks for a row that is not there yet.
     """
     found = kinds.require(kind)
     data = _clean_data(data)

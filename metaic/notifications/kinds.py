@@ -18,13 +18,14 @@ DEFAULT_LANGUAGE = "en"
 class Kind:
     """One kind of notification: its key, its label in each language, the channels on by default, and its page.
 
-    `link` is where a notification of this kind opens when its sender names no page of its own.
+    `link` is where a notification of this kind opens when its sender names no more precise page, so every
+    notification (bell, email button, SMS, push) leads somewhere real.
     """
 
     key: str
     labels: dict[str, str]
     defaults: frozenset[str]
-    link: str = ""
+    link: str
 
     def label(self, language: str) -> str:
         """The kind's name in a language (English when not translated)."""
@@ -42,11 +43,13 @@ KINDS: dict[str, Kind] = {
                 "es": "Alguien compartió sus datos contigo",
             },
             frozenset({EMAIL, PUSH}),
+            links.contacts(),
         ),
         Kind(
             "reminder",
             {"en": "Follow-up reminders", "zh": "跟进提醒", "es": "Recordatorios de seguimiento"},
             frozenset({EMAIL, PUSH}),
+            links.contacts(),
         ),
         Kind(
             "card_activity",
@@ -62,6 +65,7 @@ KINDS: dict[str, Kind] = {
                 "es": "Importaciones y exportaciones terminadas",
             },
             frozenset({EMAIL}),
+            links.contacts(),
         ),
         Kind(
             "security",
@@ -73,6 +77,7 @@ KINDS: dict[str, Kind] = {
             "announcement",
             {"en": "News from MetaIC", "zh": "MetaIC 动态", "es": "Novedades de MetaIC"},
             frozenset({EMAIL}),
+            links.notifications(),
         ),
         # In-app is always on; a push tells a user away from the page.
         Kind(
@@ -86,6 +91,7 @@ KINDS: dict[str, Kind] = {
             "test",
             {"en": "Test messages", "zh": "测试消息", "es": "Mensajes de prueba"},
             frozenset({EMAIL, SMS, PUSH, WHATSAPP}),
+            links.notifications(),
         ),
     )
 }
