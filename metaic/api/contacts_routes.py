@@ -67,9 +67,10 @@ class ReminderBody(BaseModel):
 
 
 class SnoozeBody(BaseModel):
-    """When a snoozed reminder fires again."""
+    """When a snoozed reminder fires again: at `until`, or `days` after it was due (from now if that has passed)."""
 
-    until: datetime
+    until: datetime | None = None
+    days: int | None = Field(default=None, ge=1, le=365)
 
 
 class MergeBody(BaseModel):
@@ -215,7 +216,11 @@ def reminder_done(
 def reminder_snooze(
     reminder_id: uuid.UUID, body: SnoozeBody, user: User = Depends(current_user), session: Session = Depends(db_session)
 ) -> ReminderRead:
-    """Move a reminder to a later time."""
+    """Move a reminder to a later time (the same rule as the contact page's Snooze button for `days`)."""
+    if (body.until is None) == (body.days is None):
+        raise ValidationError("Give either a time (until) or a number of days.", field="until")
+    if body.days is not None:
+        return reminders.snooze_for(session=session, owner=user, reminder_id=reminder_id, days=body.days)
     return reminders.snooze(session=session, owner=user, reminder_id=reminder_id, until=body.until)
 
 

@@ -89,6 +89,15 @@ def snooze(*, session: Session, owner: User, reminder_id: uuid.UUID, until: date
     return _read(reminder)
 
 
+def snooze_for(*, session: Session, owner: User, reminder_id: uuid.UUID, days: int = 1) -> ReminderRead:
+    """Push a reminder back by `days` from when it was due, or from now when that has passed."""
+    if not 1 <= days <= 365:
+        raise ValidationError("Snooze for one day to a year.", field="days")
+    reminder = _require(session=session, owner=owner, reminder_id=reminder_id)
+    start = max(clock.as_utc(reminder.due_at), clock.now())
+    return snooze(session=session, owner=owner, reminder_id=reminder_id, until=start + timedelta(days=days))
+
+
 def done(*, session: Session, owner: User, reminder_id: uuid.UUID) -> ReminderRead:
     """Mark a reminder done; it never fires again."""
     reminder = _require(session=session, owner=owner, reminder_id=reminder_id)

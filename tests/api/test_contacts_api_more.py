@@ -94,7 +94,7 @@ def test_export_honours_filters(client):
 
 
 def test_import_reports_row_by_row_and_merges_known_people(client):
-    """A refused row does not stop the others; a known email merges into the existing contact."""
+    """A known email merges into the existing contact; a bad email is kept as written and flagged, not refused."""
     ada = bearer("ada@example.com")
     known = add(client, ada, full_name="Grace Hopper", emails=[{"value": "grace@navy.example.com"}])
     csv = (
@@ -104,9 +104,10 @@ def test_import_reports_row_by_row_and_merges_known_people(client):
     job = _import(client, ada, csv, fmt="outlook")
     assert job["status"] == "done", job
     rows = job["report"]["rows"]
-    assert [r["status"] for r in rows] == ["merged", "refused", "created"] and rows[1]["reason"]
-    assert rows[0]["contact_id"] == known["id"] and (job["report"]["merged"], job["report"]["refused"]) == (1, 1)
-    assert client.get(BASE, headers=ada).json()["total"] == 2
+    assert [r["status"] for r in rows] == ["merged", "created", "created"]
+    assert [(f["field"], f["value"], f["kind"]) for f in rows[1]["flags"]] == [("emails", "not-an-email", "kept")]
+    assert rows[0]["contact_id"] == known["id"] and (job["report"]["merged"], job["report"]["refused"]) == (1, 0)
+    assert client.get(BASE, headers=ada).json()["total"] == 3
 
 
 def test_import_refusals(client):

@@ -10,8 +10,8 @@ from sqlmodel import select
 
 from metaic.auth import service as user_service
 from metaic.auth.models import User
+from metaic.cards import flows as card_flows
 from metaic.cards import service as card_service
-from metaic.cards import versions
 from metaic.cards.models import Card
 from metaic.notifications.models import Notification
 
@@ -48,7 +48,7 @@ def publish_card(session, owner: User, doc: dict | None = None) -> Card:
     doc = doc or card_doc()
     card = card_service.create(session=session, owner=owner, name=doc["name"])
     card_service.save_draft(session=session, owner=owner, card_id=card.id, content=doc)
-    versions.publish(session=session, owner=owner, card_id=card.id)
+    card_flows.publish(session=session, owner=owner, card_id=card.id)
     return card
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -53,9 +55,9 @@ def test_the_api_answers_422_with_the_field(sqlite_db):
 def test_the_add_form_shows_the_message_and_stays_open(db):
     token, _user = signed_in("ada@example.com", "Ada")
     page = state(ContactsState, token, "/contacts")
-    page.load()
+    asyncio.run(page.load())
     page.set_adding(True)
-    page.add({"full_name": "\u200b", "company": "", "title": "CEO", "email": "", "phone": "", "event": ""})
+    asyncio.run(page.add({"full_name": "\u200b", "company": "", "title": "CEO", "email": "", "phone": "", "event": ""}))
     assert page.errors == {"full_name": NEEDS_IDENTITY} and page.adding
 
 
@@ -63,6 +65,8 @@ def test_the_edit_form_shows_the_message(db):
     token, user = signed_in("ada@example.com", "Ada")
     cid = contact(user)
     page = state(ContactState, token, "/contacts/view", f"id={cid}")
-    page.load()
-    page.save_identity({"full_name": "", "company": "", "title": "", "emails": "", "phones": "", "links": ""})
+    asyncio.run(page.load())
+    asyncio.run(
+        page.save_identity({"full_name": "", "company": "", "title": "", "emails": "", "phones": "", "links": ""})
+    )
     assert page.errors == {"full_name": NEEDS_IDENTITY} and page.name == "Grace Hopper"

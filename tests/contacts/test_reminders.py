@@ -105,3 +105,19 @@ def test_concurrent_runs_notify_each_reminder_exactly_once(db):
     assert sum(fired) == 20
     with session_scope() as s:
         assert len(notifications(s, owner, "reminder")) == 20
+
+
+def test_snooze_for_days_counts_from_the_due_time_or_from_now(session, ada):
+    owner, contact = ada
+    later = reminders.set_reminder(
+        session=session, owner=owner, contact_id=contact.id, due_at=clock.now() + timedelta(days=3)
+    )
+    overdue = reminders.set_reminder(
+        session=session, owner=owner, contact_id=contact.id, due_at=clock.now() - timedelta(days=3)
+    )
+    moved = reminders.snooze_for(session=session, owner=owner, reminder_id=later.id, days=2)
+    assert abs(moved.due_at - (later.due_at + timedelta(days=2))) < timedelta(seconds=1)
+    moved = reminders.snooze_for(session=session, owner=owner, reminder_id=overdue.id)
+    assert abs(moved.due_at - (clock.now() + timedelta(days=1))) < timedelta(seconds=5)
+    with pytest.raises(ValidationError):
+        reminders.snooze_for(session=session, owner=owner, reminder_id=later.id, days=0)

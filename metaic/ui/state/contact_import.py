@@ -86,9 +86,17 @@ class ImportState(_ContactBase):
         if report is None:
             self.import_error = error or "The import failed."
             return
-        self.summary = f"{report['created']} created, {report['merged']} merged, {report['refused']} refused."
+        flagged = report.get("flagged", 0)
+        self.summary = f"{report['created']} created, {report['merged']} merged, {report['refused']} refused" + (
+            f", {flagged} with values kept as written to check." if flagged else "."
+        )
         self.report_rows = [
-            {"row": str(r["row"]), "status": r["status"], "reason": r.get("reason", "")}
+            {
+                "row": str(r["row"]),
+                "status": r["status"] if r["status"] == "refused" else "flagged",
+                "reason": r.get("reason", "")
+                or "; ".join(f"{f['value']} kept as written ({f['note']})" for f in r.get("flags", [])),
+            }
             for r in report["rows"]
-            if r["status"] == "refused"
+            if r["status"] == "refused" or r.get("flags")
         ][:200]

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from datetime import timedelta
+from urllib.parse import urlencode
 
 import reflex as rx
 
 from metaic.contacts import enrichment, history, reminders
 from metaic.contacts import service as contact_service
 from metaic.contacts import tags as tag_service
-from metaic.core import clock
+from metaic.contacts.models import SOURCES, STAGES
+from metaic.contacts.schemas import ContactRead
 from metaic.core.errors import DomainError
 from metaic.messaging import service as messaging
 from metaic.ui.state.auth import FormState
 
 PAGE_SIZE = 25
 FIELD_ALIASES = {"emails.0": "email", "emails.0.value": "email", "phones.0": "phone", "phones.0.value": "phone"}
-STAGES = ("new", "warm", "client", "partner")
+SORTS = ("name", "-created", "-last_contacted")
+# The list's filters as they appear in the address (/contacts?q=ada&stage=warm), so a reload shows the same.
+FILTER_PARAMS = {"q": "query", "event": "event", "stage": "stage", "source": "source", "tag": "tag_id"}
+FLAG_BADGES = {"kept": "kept as written", "shortened": "check this"}
 
 
 class _ContactBase(FormState):
@@ -26,6 +31,10 @@ class _ContactBase(FormState):
     def _act(self, action, success: str = "", back: str = "/contacts"):
         """Run `action(session, user)` in one transaction; errors go to fields or a toast."""
         return self._transact(action, back=back, success=success)
+
+    async def _act_off_loop(self, action, success: str = "", back: str = "/contacts"):
+        """`_act` in a worker thread, so database work never stalls the event loop (this tab waits for it)."""
+        return await asyncio.to_thread(self._act, action, success, back)
 
 
 class ContactsState(_ContactBase):
@@ -86,26 +95,58 @@ class ContactsState(_ContactBase):
             {"id": str(t.id), "name": t.name} for t in tag_service.list_tags(session=session, owner=user)
         ]
 
-    @rx.event
-    def load(self):
-        """on_load: the first page with no filters."""
-        self.page, self.adding = 0, False
-        return self._act(self._reload)
+    def _from_address(self) -> None:
+        """Filters, sort and page from the address: what the page shows always matches the URL."""
+        params = self.router.url.query_parameters
+        for key, name in FILTER_PARAMS.items():
+            setattr(self, name, str(params.get(key, "")))
+        self.stage = self.stage if self.stage in STAGES else ""
+        self.source = self.source if self.source in SOURCES else ""
+        self.due_only = params.get("due", "") == "1"
+        self.sort = params.get("sort", "") if params.get("sort", "") in SORTS else "name"
+        page = str(params.get("page", ""))
+        self.page = int(page) - 1 if page.isdigit() and int(page) > 0 else 0
+
+    @rx.var
+    def address(self) -> str:
+        """The address of the filters shown (keys the filter form, so it is redrawn when they change)."""
+        return self._address()
+
+    def _address(self) -> str:
+        """The address of the current filters, sort and page (empty ones left out)."""
+        params = {key: getattr(self, name) for key, name in FILTER_PARAMS.items() if getattr(self, name)}
+        params |= {"due": "1"} if self.due_only else {}
+        params |= {"sort": self.sort} if self.sort != "name" else {}
+        params |= {"page": str(self.page + 1)} if self.page else {}
+        return "/contacts" + (f"?{urlencode(params)}" if params else "")
+
+    def _show_address(self, _result=None):
+        """Put the filters in the address bar without a new page load, so a reload keeps them."""
+        return rx.call_script(f"window.history.replaceState(window.history.state, '', {self._address()!r})")
 
     @rx.event
-    def search(self, form: dict):
-        """Apply the search box and filters."""
-        self.query, self.event = str(form.get("query", ""))[:200], str(form.get("event", ""))[:200]
+    async def load(self):
+        """on_load: the filters in the address (none: the whole book), first page unless the address says."""
+        self.adding, self.managing_tags = False, False
+        self._from_address()
+        return await self._act_off_loop(self._reload, back=self._address())
+
+    @rx.event
+    async def search(self, form: dict):
+        """Apply the search box and filters (the domain checks their lengths), and show them in the address."""
+        self.query, self.event = str(form.get("query", "")).strip(), str(form.get("event", "")).strip()
         self.stage, self.source = str(form.get("stage", "")), str(form.get("source", ""))
         self.tag_id, self.due_only = str(form.get("tag_id", "")), bool(form.get("due_only"))
         self.sort, self.page = str(form.get("sort", "name")), 0
-        return self._act(self._reload)
+        failed = await self._act_off_loop(self._reload)
+        return failed or self._show_address()
 
     @rx.event
-    def go(self, delta: int):
+    async def go(self, delta: int):
         """Previous or next page."""
         self.page = min(max(0, self.page + delta), self.pages - 1)
-        return self._act(self._reload)
+        failed = await self._act_off_loop(self._reload)
+        return failed or self._show_address()
 
     @rx.event
     def set_managing(self, value: bool):
@@ -113,7 +154,7 @@ class ContactsState(_ContactBase):
         self.managing_tags, self.errors = value, {}
 
     @rx.event
-    def rename_tag(self, form: dict):
+    async def rename_tag(self, form: dict):
         """Rename a tag (its contacts keep it)."""
 
         def action(s, u):
@@ -122,10 +163,10 @@ class ContactsState(_ContactBase):
             )
             self._reload(s, u)
 
-        return self._act(action, "Tag renamed.")
+        return await self._act_off_loop(action, "Tag renamed.")
 
     @rx.event
-    def merge_tag(self, form: dict):
+    async def merge_tag(self, form: dict):
         """Fold one tag into another: its contacts get the other tag."""
 
         def action(s, u):
@@ -134,7 +175,7 @@ class ContactsState(_ContactBase):
             )
             self._reload(s, u)
 
-        return self._act(action, "Tags merged.")
+        return await self._act_off_loop(action, "Tags merged.")
 
     @rx.event
     def set_adding(self, value: bool):
@@ -142,7 +183,7 @@ class ContactsState(_ContactBase):
         self.adding, self.errors = value, {}
 
     @rx.event
-    def add(self, form: dict):
+    async def add(self, form: dict):
         """Create a contact by hand and open it."""
 
         def action(s, u):
@@ -159,7 +200,20 @@ class ContactsState(_ContactBase):
             self.adding = False
             return rx.redirect(f"/contacts/view?id={contact.id}")
 
-        return self._act(action)
+        return await self._act_off_loop(action)
+
+
+def _flagged(c: ContactRead, field: str, values: list[str]) -> list[dict[str, str]]:
+    """Each value with its badge ("kept as written", "check this") and why, when it is flagged."""
+    flags = {f.value: f for f in c.flags if f.field == field}
+    return [
+        {
+            "value": value,
+            "badge": FLAG_BADGES.get(flags[value].kind, "") if value in flags else "",
+            "why": flags[value].note if value in flags else "",
+        }
+        for value in values
+    ]
 
 
 class ContactState(_ContactBase):
@@ -174,9 +228,12 @@ class ContactState(_ContactBase):
     phones_text: str = ""
     links_text: str = ""
     editing: bool = False
-    emails: list[str] = []
-    phones: list[str] = []
-    links: list[str] = []
+    # Each shown value: {value, badge, why}; badge is empty unless the value was kept as written.
+    emails: list[dict[str, str]] = []
+    phones: list[dict[str, str]] = []
+    links: list[dict[str, str]] = []
+    addresses: list[dict[str, str]] = []
+    birthday: list[dict[str, str]] = []
     source: str = ""
     stage: str = "new"
     event: str = ""
@@ -196,17 +253,22 @@ class ContactState(_ContactBase):
         """The contact on screen."""
         return uuid.UUID(self.contact_id)
 
+    def _back(self) -> str:
+        """This page's address, to come back to after signing in."""
+        return f"/contacts/view?id={self.contact_id}"
+
     def _show(self, session, user) -> None:
         """Copy the contact and its reminders and history into the page."""
         c = contact_service.get(session=session, owner=user, contact_id=self._cid())
         self.name, self.company, self.title = c.full_name or "(no name)", c.company, c.title
         self.subtitle = " · ".join(filter(None, (c.title, c.company)))
-        self.emails = [e.value for e in c.emails]
+        for name in ("emails", "phones", "links", "addresses"):
+            values = [item.value for item in getattr(c, name)]
+            setattr(self, name, _flagged(c, name, values))
+        self.birthday = _flagged(c, "birthday", [c.birthday] if c.birthday else [])
         self.emails_text = "\n".join(e.value for e in c.emails)
         self.phones_text = "\n".join(p.value for p in c.phones)
         self.links_text = "\n".join(link.value for link in c.links)
-        self.phones = [p.value for p in c.phones]
-        self.links = [link.value for link in c.links]
         self.source, self.stage, self.event, self.place = c.source, c.stage, c.event, c.place
         self.how_we_met, self.notes = c.how_we_met, c.notes
         self.tags, self.linked_card = [t.name for t in c.tags], c.card_id is not None
@@ -229,8 +291,18 @@ class ContactState(_ContactBase):
             for h in history.timeline(session=session, owner=user, contact_id=self._cid(), limit=50)
         ]
 
+    async def _do(self, action, success: str = ""):
+        """Run `action(session, user)`, then show the contact again, off the event loop."""
+
+        def run(s, u):
+            result = action(s, u)
+            self._show(s, u)
+            return result
+
+        return await self._act_off_loop(run, success, back=self._back())
+
     @rx.event
-    def load(self):
+    async def load(self):
         """on_load: read the id from the address."""
         self.contact_id, self.confirm_delete = self.router.url.query_parameters.get("id", ""), False
         self.editing = False
@@ -238,24 +310,21 @@ class ContactState(_ContactBase):
             self._cid()
         except ValueError:
             return rx.redirect("/contacts")
-        return self._act(self._show, back=f"/contacts/view?id={self.contact_id}")
+        return await self._act_off_loop(self._show, back=self._back())
 
     @rx.event
-    def reload(self):
+    async def reload(self):
         """Show the contact again (after a message went out, its timeline grew)."""
-        return self._act(self._show, back=f"/contacts/view?id={self.contact_id}")
+        return await self._act_off_loop(self._show, back=self._back())
 
     @rx.event
-    def save_details(self, form: dict):
+    async def save_details(self, form: dict):
         """Save stage, meeting context and notes."""
-
-        def action(s, u):
-            changes = {k: str(form.get(k, "")) for k in ("event", "place", "how_we_met", "note")}
-            changes["stage"] = str(form.get("stage", "new"))
-            contact_service.update(session=s, owner=u, contact_id=self._cid(), changes=changes)
-            self._show(s, u)
-
-        return self._act(action, "Saved.")
+        changes = {k: str(form.get(k, "")) for k in ("event", "place", "how_we_met", "note")}
+        changes["stage"] = str(form.get("stage", "new"))
+        return await self._do(
+            lambda s, u: contact_service.update(session=s, owner=u, contact_id=self._cid(), changes=changes), "Saved."
+        )
 
     @rx.event
     def set_editing(self, value: bool):
@@ -263,88 +332,70 @@ class ContactState(_ContactBase):
         self.editing, self.errors = value, {}
 
     @rx.event
-    def save_identity(self, form: dict):
+    async def save_identity(self, form: dict):
         """Save name, company, title and the emails, phones and links (one per line)."""
 
         def lines(key: str) -> list[dict[str, str]]:
             return [{"label": "", "value": v.strip()} for v in str(form.get(key, "")).splitlines() if v.strip()]
 
+        changes = {
+            "full_name": str(form.get("full_name", "")),
+            "company": str(form.get("company", "")),
+            "title": str(form.get("title", "")),
+            "emails": lines("emails"),
+            "phones": lines("phones"),
+            "links": lines("links"),
+        }
+
         def action(s, u):
-            changes = {
-                "full_name": str(form.get("full_name", "")),
-                "company": str(form.get("company", "")),
-                "title": str(form.get("title", "")),
-                "emails": lines("emails"),
-                "phones": lines("phones"),
-                "links": lines("links"),
-            }
             contact_service.update(session=s, owner=u, contact_id=self._cid(), changes=changes)
-            self._show(s, u)
             self.editing = False
 
-        return self._act(action, "Saved.")
+        return await self._do(action, "Saved.")
 
     @rx.event
-    def snooze(self, reminder_id: str):
-        """Push a reminder back by one day."""
-
-        def action(s, u):
-            due = next(
-                r for r in reminders.list_for(session=s, owner=u, contact_id=self._cid()) if str(r.id) == reminder_id
-            ).due_at
-            reminders.snooze(
-                session=s, owner=u, reminder_id=uuid.UUID(reminder_id), until=max(due, clock.now()) + timedelta(days=1)
-            )
-            self._show(s, u)
-
-        return self._act(action, "Snoozed for a day.")
+    async def snooze(self, reminder_id: str):
+        """Push a reminder back by one day (the domain's rule, as the API's `days`)."""
+        return await self._do(
+            lambda s, u: reminders.snooze_for(session=s, owner=u, reminder_id=uuid.UUID(reminder_id), days=1),
+            "Snoozed for a day.",
+        )
 
     @rx.event
-    def add_tag(self, form: dict):
+    async def add_tag(self, form: dict):
         """Tag the contact."""
         name = " ".join(str(form.get("tag", "")).split())
         if not name:
             return None
-
-        def action(s, u):
-            contact_service.update(session=s, owner=u, contact_id=self._cid(), changes={"tags": [*self.tags, name]})
-            self._show(s, u)
-
-        return self._act(action)
+        return await self._do(
+            lambda s, u: contact_service.update(
+                session=s, owner=u, contact_id=self._cid(), changes={"tags": [*self.tags, name]}
+            )
+        )
 
     @rx.event
-    def remove_tag(self, name: str):
+    async def remove_tag(self, name: str):
         """Untag the contact."""
-
-        def action(s, u):
-            contact_service.update(
-                session=s, owner=u, contact_id=self._cid(), changes={"tags": [t for t in self.tags if t != name]}
-            )
-            self._show(s, u)
-
-        return self._act(action)
+        kept = [t for t in self.tags if t != name]
+        return await self._do(
+            lambda s, u: contact_service.update(session=s, owner=u, contact_id=self._cid(), changes={"tags": kept})
+        )
 
     @rx.event
-    def remind(self, quick: str):
+    async def remind(self, quick: str):
         """Set a follow-up reminder for tomorrow or next week."""
-
-        def action(s, u):
-            reminders.set_reminder(
-                session=s, owner=u, contact_id=self._cid(), quick=quick, note=f"Follow up with {self.name}"
-            )
-            self._show(s, u)
-
-        return self._act(action, "Reminder set.")
+        note = f"Follow up with {self.name}"
+        return await self._do(
+            lambda s, u: reminders.set_reminder(session=s, owner=u, contact_id=self._cid(), quick=quick, note=note),
+            "Reminder set.",
+        )
 
     @rx.event
-    def reminder_done(self, reminder_id: str):
+    async def reminder_done(self, reminder_id: str):
         """Mark a reminder done."""
-
-        def action(s, u):
-            reminders.done(session=s, owner=u, reminder_id=uuid.UUID(reminder_id))
-            self._show(s, u)
-
-        return self._act(action, "Reminder done.")
+        return await self._do(
+            lambda s, u: reminders.done(session=s, owner=u, reminder_id=uuid.UUID(reminder_id)), "Reminder done."
+        )
 
     @rx.event
     def ask_delete(self, value: bool):
@@ -352,11 +403,11 @@ class ContactState(_ContactBase):
         self.confirm_delete = value
 
     @rx.event
-    def delete(self):
+    async def delete(self):
         """Delete the contact."""
 
         def action(s, u):
             contact_service.delete(session=s, owner=u, contact_id=self._cid())
             return rx.redirect("/contacts")
 
-        return self._act(action)
+        return await self._act_off_loop(action, back=self._back())

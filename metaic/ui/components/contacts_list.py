@@ -1,0 +1,147 @@
+"""The contact list's pieces: filters (shown from the address), one row, and the empty state."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from metaic.contacts.models import STAGES
+from metaic.ui import styles
+from metaic.ui.state.contacts import ContactsState as L
+
+STAGE_COLORS = (("new", "gray"), ("warm", "amber"), ("client", "green"), ("partner", "indigo"))
+SOURCE_OPTIONS = [
+    ("", "Any source"),
+    ("card", "Saved card"),
+    ("share_back", "Shared back"),
+    ("import", "Imported"),
+    ("manual", "Added by hand"),
+]
+SORTS = [("name", "Name A–Z"), ("-created", "Newest first"), ("-last_contacted", "Recently contacted")]
+
+
+def _select(name: str, options: list[tuple[str, str]], value: rx.Var) -> rx.Component:
+    """A small native select for filters."""
+    return rx.el.select(
+        *(rx.el.option(label, value=key) for key, label in options),
+        name=name,
+        id=f"filter-{name}",
+        default_value=value,
+        style={
+            "padding": "6px 8px",
+            "border_radius": "8px",
+            "border": styles.BORDER,
+            "height": "36px",
+            "background": "var(--color-surface)",
+            "font_size": "14px",
+        },
+    )
+
+
+def filters_bar() -> rx.Component:
+    """Search box, filters and sort; applied together. They show the state's (the address's) filters: the form
+    is keyed by the address, so it is redrawn with them whenever they change, a reload included."""
+    return rx.form(
+        rx.flex(
+            rx.input(
+                name="query",
+                placeholder="Search name, company, email, phone…",
+                id="contact-search",
+                default_value=L.query,
+                flex="1",
+                min_width="220px",
+                size="2",
+            ),
+            rx.input(
+                name="event",
+                placeholder="Met at (event)",
+                id="filter-event",
+                default_value=L.event,
+                width=["100%", "160px"],
+                size="2",
+            ),
+            _select("stage", [("", "Any stage"), *((s, s.title()) for s in STAGES)], L.stage),
+            _select("source", SOURCE_OPTIONS, L.source),
+            rx.el.select(
+                rx.el.option("Any tag", value=""),
+                rx.foreach(L.tag_options, lambda t: rx.el.option(t["name"], value=t["id"])),
+                name="tag_id",
+                default_value=L.tag_id,
+                style={
+                    "padding": "6px 8px",
+                    "border_radius": "8px",
+                    "border": styles.BORDER,
+                    "height": "36px",
+                    "background": "var(--color-surface)",
+                },
+            ),
+            _select("sort", SORTS, L.sort),
+            rx.hstack(
+                rx.checkbox(name="due_only", default_checked=L.due_only),
+                rx.text("Reminder due", size="2"),
+                as_="label",
+                align="center",
+            ),
+            rx.button("Apply", type="submit", variant="soft", id="apply-filters"),
+            gap="2",
+            wrap="wrap",
+            align="center",
+            width="100%",
+        ),
+        on_submit=L.search,
+        reset_on_submit=False,
+        key=L.address,
+        width="100%",
+    )
+
+
+def contact_row(row: rx.Var) -> rx.Component:
+    """One contact in the list."""
+    return rx.link(
+        rx.hstack(
+            rx.avatar(fallback=row["name"][:1], size="3", radius="full"),
+            rx.vstack(
+                rx.text(row["name"], weight="bold", class_name="contact-name"),
+                rx.text(row["subtitle"], size="1", color=styles.MUTED),
+                spacing="0",
+                flex="1",
+                min_width="0",
+            ),
+            rx.text(row["email"], size="2", color=styles.MUTED, display=["none", "none", "block"]),
+            rx.badge(row["stage"], color_scheme=rx.match(row["stage"], *STAGE_COLORS, "gray")),
+            rx.badge(row["source"], variant="outline", display=["none", "inline-flex"]),
+            align="center",
+            spacing="3",
+            width="100%",
+            padding="12px 16px",
+            border_bottom=styles.BORDER,
+            _hover={"background": "var(--gray-a2)"},
+        ),
+        href="/contacts/view?id=" + row["id"],
+        underline="none",
+        color="inherit",
+        class_name="contact-row",
+    )
+
+
+def empty_state() -> rx.Component:
+    """No contacts (or none matching)."""
+    return rx.vstack(
+        rx.center(
+            rx.icon("users", size=28, color=styles.ACCENT),
+            width="56px",
+            height="56px",
+            border_radius="14px",
+            background="var(--indigo-3)",
+        ),
+        rx.heading("No contacts here yet", size="5"),
+        rx.text(
+            "People who share their details on your card, cards you save, and contacts you import or add appear here.",
+            color=styles.MUTED,
+            text_align="center",
+            max_width="460px",
+        ),
+        align="center",
+        spacing="3",
+        padding_y="48px",
+        width="100%",
+    )
