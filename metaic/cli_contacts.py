@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from metaic.cli import EXIT_OK, CliError, load_settings
+from metaic.cli_base import EXIT_OK, CliError, load_settings
 
 
 def _account(session, email: str):
@@ -37,6 +37,8 @@ def cmd_contacts_import(args: argparse.Namespace) -> int:
     for result in report.rows:
         if result.status == "refused":
             print(f"row {result.row}: {result.reason}")
+        for flag in result.flags:
+            print(f"row {result.row}: {flag.field} kept as written: {flag.value} ({flag.note})")
     return EXIT_OK
 
 
@@ -75,7 +77,8 @@ def add_contacts_commands(commands) -> None:
         "import",
         help="import a vCard, Google or Outlook file",
         description="Read the file, create new contacts and merge ones the account already has (same UID, email "
-        "or phone), then print the counts and one `row N: reason` line per refused record. Rows count "
+        "or phone), then print the counts, one `row N: reason` line per refused record and one line per value "
+        "kept as written (flagged on the contact). Rows count "
         "from 1: the first card of a vCard file, the first line after a CSV's header.",
     )
     imp.add_argument("--user", metavar="EMAIL", required=True, help="the account's email address")

@@ -13,30 +13,34 @@ app processes, and no SessionMiddleware on the whole app.
 
 from __future__ import annotations
 
-import json
 import logging
-import time
 import uuid
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 import httpx
-import jwt
-from authlib.common.security import generate_token
-from authlib.integrations.starlette_client import OAuth, OAuthError
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
 from metaic.api.deps import client_ip
+from metaic.api.oauth_providers import (
+    FLOW_SECONDS,
+    Flow,
+    FlowFailed,
+    Identity,
+    authorization_url,
+    oidc_identity,
+    wechat_identity,
+)
 from metaic.api.session_routes import safe_next, set_session_cookie
 from metaic.auth import service as user_service
 from metaic.auth import sessions, social
 from metaic.config import Settings, get_settings
 from metaic.core import ratelimit
 from metaic.core.errors import Conflict, DomainError, NotFound, RateLimited
-from metaic.core.security import sign, tokens_equal, unsign
+from metaic.core.security import sign, tokens_equal
 from metaic.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -45,231 +49,8 @@ router = APIRouter(prefix="/auth/oauth", include_in_schema=False)
 
 FLOW_COOKIE = "metaic_oauth_flow"
 FLOW_PATH = "/auth/oauth/"
-FLOW_SECONDS = 600
-REGISTRY_SECONDS = 3600  # re-read discovery documents and renew Apple's client secret hourly
 CALLBACK_IP = (30, 300)
-HTTP_TIMEOUT = 10.0
-APPLE_SECRET_SECONDS = 86400
 FORM_POST = {"apple"}
-
-
-class FlowFailed(Exception):
-    """The provider round trip failed; `code` is the short reason put in the redirect."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-
-
-@dataclass(frozen=True)
-class Flow:
-    """What the callback needs from the start of a flow."""
-
-    provider: str
-    state: str
-    next: str
-    nonce: str | None = None
-    verifier: str | None = None
-    link_user: str | None = None
-
-    def dump(self) -> str:
-        """Sign the flow for its cookie."""
-        return sign("oauth-flow", [self.provider, self.state, self.next, self.nonce, self.verifier, self.link_user])
-
-    @classmethod
-    def load(cls, raw: str | None) -> Flow | None:
-        """Read a flow cookie back; None when missing, tampered with or older than FLOW_SECONDS."""
-        if not raw:
-            return None
-        try:
-            return cls(*unsign("oauth-flow", raw, max_age=FLOW_SECONDS))
-        except (DomainError, TypeError):
-            return None
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who the provider says signed in."""
-
-    subject: str
-    email: str | None
-    email_verified: bool
-    name: str = ""
-
-
-# --- provider clients -----------------------------------------------------------------------------
-
-_registry: dict[tuple, tuple[float, OAuth]] = {}
-
-
-def _oauth(settings: Settings) -> OAuth:
-    """The authlib registry for the current settings (rebuilt when they change, and hourly)."""
-    key = (
-        settings.google_client_id,
-        settings.google_client_secret,
-        settings.google_metadata_url,
-        settings.apple_client_id,
-        settings.apple_team_id,
-        settings.apple_key_id,
-        settings.apple_private_key,
-        settings.apple_metadata_url,
-    )
-    cached = _registry.get(key)
-    if cached and time.monotonic() - cached[0] < REGISTRY_SECONDS:
-        return cached[1]
-    oauth = OAuth()
-    if settings.google_enabled:
-        oauth.register(
-            "google",
-            client_id=settings.google_client_id,
-            client_secret=settings.google_client_secret,
-            server_metadata_url=settings.google_metadata_url,
-            client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256", "timeout": HTTP_TIMEOUT},
-        )
-    if settings.apple_enabled:
-        try:
-            secret = _apple_client_secret(settings)
-        except (ValueError, TypeError, jwt.PyJWTError):  # an unusable key must not take Google down with it
-            log.exception("APPLE_PRIVATE_KEY cannot sign Apple's client secret; Apple sign-in is off")
-        else:
-            oauth.register(
-                "apple",
-                client_id=settings.apple_client_id,
-                client_secret=secret,
-                server_metadata_url=settings.apple_metadata_url,
-                authorize_params={"response_mode": "form_post"},
-                client_kwargs={
-                    "scope": "name email",
-                    "token_endpoint_auth_method": "client_secret_post",
-                    "timeout": HTTP_TIMEOUT,
-                },
-            )
-    _registry.clear()
-    _registry[key] = (time.monotonic(), oauth)
-    return oauth
-
-
-def _apple_client_secret(settings: Settings) -> str:
-    """Apple's client secret: an ES256 JWT signed with the team's key, valid for a day."""
-    parts = urlsplit(settings.apple_metadata_url)
-    now = int(time.time())
-    claims = {
-        "iss": settings.apple_team_id,
-        "iat": now,
-        "exp": now + APPLE_SECRET_SECONDS,
-        "aud": urlunsplit((parts.scheme, parts.netloc, "", "", "")),
-        "sub": settings.apple_client_id,
-    }
-    key = settings.apple_private_key.replace("\\n", "\n")  # PEM keys often arrive with escaped newlines
-    return jwt.encode(claims, key, algorithm="ES256", headers={"kid": settings.apple_key_id})
-
-
-def _redirect_uri(settings: Settings, provider: str) -> str:
-    """The callback address registered with the provider."""
-    return f"{settings.public_base_url.rstrip('/')}/auth/oauth/{provider}/callback"
-
-
-async def _authorization_url(
-    settings: Settings, provider: str, next_path: str, link_user: str | None
-) -> tuple[str, Flow]:
-    """Build the provider's authorization URL and the flow to remember."""
-    redirect_uri = _redirect_uri(settings, provider)
-    if provider == "wechat":
-        state = generate_token(30)
-        query = urlencode(
-            {
-                "appid": settings.wechat_app_id,
-                "redirect_uri": redirect_uri,
-                "response_type": "code",
-                "scope": "snsapi_login",
-                "state": state,
-            }
-        )
-        url = f"{settings.wechat_base_url.rstrip('/')}/connect/qrconnect?{query}#wechat_redirect"
-        return url, Flow(provider=provider, state=state, next=next_path, link_user=link_user)
-    client = _oauth(settings).create_client(provider)
-    if client is None:
-        raise RuntimeError(f"{provider} is configured but its client could not be built")
-    metadata = await client.load_server_metadata()
-    if "S256" in metadata.get("code_challenge_methods_supported", []):
-        client.client_kwargs["code_challenge_method"] = "S256"  # PKCE wherever the provider supports it
-    nonce = generate_token(20)
-    found = await client.create_authorization_url(redirect_uri, nonce=nonce)
-    return found["url"], Flow(
-        provider=provider,
-        state=found["state"],
-        next=next_path,
-        nonce=nonce,
-        verifier=found.get("code_verifier"),
-        link_user=link_user,
-    )
-
-
-async def _oidc_identity(settings: Settings, flow: Flow, code: str, params: dict[str, str]) -> Identity:
-    """Exchange the code (with the PKCE verifier) and check the ID token, nonce included."""
-    client = _oauth(settings).create_client(flow.provider)
-    extra = {"code_verifier": flow.verifier} if flow.verifier else {}
-    try:
-        token = await client.fetch_access_token(redirect_uri=_redirect_uri(settings, flow.provider), code=code, **extra)
-    except OAuthError as exc:
-        log.warning("%s token exchange refused: %s", flow.provider, exc)
-        raise FlowFailed("provider") from exc
-    try:
-        claims = await client.parse_id_token(token, nonce=flow.nonce)
-    except Exception as exc:  # joserfc and authlib raise many types for a bad token
-        log.warning("%s ID token refused: %s", flow.provider, exc)
-        raise FlowFailed("token") from exc
-    if not claims or not claims.get("sub"):
-        raise FlowFailed("token")
-    verified = claims.get("email_verified")  # Apple sends "true" as a string
-    name = _apple_name(params.get("user", "")) if flow.provider == "apple" else str(claims.get("name") or "")
-    return Identity(
-        subject=str(claims["sub"]),
-        email=claims.get("email") or None,
-        email_verified=verified is True or str(verified).lower() == "true",
-        name=name,
-    )
-
-
-def _apple_name(raw: str) -> str:
-    """The name Apple posts, once, as JSON beside the code."""
-    try:
-        name = json.loads(raw).get("name") or {}
-        return f"{name.get('firstName', '')} {name.get('lastName', '')}".strip()
-    except (ValueError, AttributeError):
-        return ""
-
-
-async def _wechat_identity(settings: Settings, code: str) -> Identity:
-    """Exchange a WeChat code for openid/unionid, then read the nickname; WeChat never gives an email."""
-    api = settings.wechat_api_url.rstrip("/")
-    async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as client:
-        response = await client.get(
-            f"{api}/sns/oauth2/access_token",
-            params={
-                "appid": settings.wechat_app_id,
-                "secret": settings.wechat_app_secret,
-                "code": code,
-                "grant_type": "authorization_code",
-            },
-        )
-        data = response.json()  # WeChat answers JSON typed as text/plain, errors as 200 + errcode
-        if data.get("errcode") or not data.get("openid") or not data.get("access_token"):
-            log.warning("wechat token exchange refused: %s", data.get("errmsg") or data)
-            raise FlowFailed("provider")
-        info = (
-            await client.get(
-                f"{api}/sns/userinfo",
-                params={
-                    "access_token": data["access_token"],
-                    "openid": data["openid"],
-                },
-            )
-        ).json()
-    name = "" if info.get("errcode") else str(info.get("nickname") or "")
-    # unionid is stable across all of one company's WeChat apps; openid is per app.
-    subject = data.get("unionid") or info.get("unionid") or data["openid"]
-    return Identity(subject=str(subject), email=None, email_verified=False, name=name)
 
 
 # --- finishing in the database --------------------------------------------------------------------
@@ -337,7 +118,7 @@ async def _begin(settings: Settings, provider: str, next_path: str, link_user: s
     """Redirect the browser to the provider and remember the flow in its cookie."""
     failure = _with_query(next_path, error="provider") if link_user else "/login?error=provider"
     try:
-        url, flow = await _authorization_url(settings, provider, next_path, link_user)
+        url, flow = await authorization_url(settings, provider, next_path, link_user)
     except Exception as exc:  # provider down, a bad discovery document, an unusable key: never a 500
         log.warning("could not start %s sign-in: %r", provider, exc, exc_info=not isinstance(exc, httpx.HTTPError))
         return RedirectResponse(failure, status_code=303)
@@ -406,9 +187,9 @@ async def _finish(
         raise FlowFailed("denied")  # includes WeChat, which comes back without a code when declined
     try:
         if provider == "wechat":
-            identity = await _wechat_identity(settings, params["code"])
+            identity = await wechat_identity(settings, params["code"])
         else:
-            identity = await _oidc_identity(settings, flow, params["code"], params)
+            identity = await oidc_identity(settings, flow, params["code"], params)
     except FlowFailed:
         raise
     except Exception as exc:  # network errors, bad JSON, a provider that is down: never a 500
