@@ -5,14 +5,13 @@ from __future__ import annotations
 import logging
 import smtplib
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
-from typing import Protocol
 
+from metaic.adapters.email_message import EmailSender, OutgoingEmail
+from metaic.adapters.sendgrid import SendGridEmailSender
 from metaic.config import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -21,28 +20,6 @@ log = logging.getLogger(__name__)
 # unbreakable link such as List-Unsubscribe's is folded into an RFC 2047 encoded word, which no mail
 # client reads as a link. Bodies are encoded before this applies, so only header lines change.
 WIRE_POLICY = policy.default.clone(max_line_length=998)
-
-
-@dataclass(frozen=True)
-class OutgoingEmail:
-    """One email to send."""
-
-    to: str
-    subject: str
-    text: str
-    html: str | None = None
-    # Where replies go ("Name <a@b>"): the MetaIC user a message to a contact is from.
-    reply_to: str | None = None
-    # Extra MIME headers (List-Unsubscribe) and provider tags (SendGrid custom_args, echoed by its webhook).
-    headers: Mapping[str, str] = field(default_factory=dict)
-    metadata: Mapping[str, str] = field(default_factory=dict)
-
-
-class EmailSender(Protocol):
-    """Anything that can deliver an email and return a message id."""
-
-    def send(self, message: OutgoingEmail) -> str:
-        """Deliver one message."""
 
 
 def build_mime(message: OutgoingEmail, sender: str) -> EmailMessage:
@@ -106,7 +83,5 @@ def get_email_sender(settings: Settings | None = None) -> EmailSender:
     if settings.email_backend == "smtp":
         return SmtpEmailSender(settings)
     if settings.email_backend == "sendgrid":
-        from metaic.adapters.sendgrid import SendGridEmailSender
-
         return SendGridEmailSender(settings)
     return OutboxEmailSender(settings.outbox_dir / "email", settings.email_from)

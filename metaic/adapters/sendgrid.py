@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import load_der_public_key, load_pem_public_key
 
-from metaic.adapters.email import OutgoingEmail
+from metaic.adapters.email_message import OutgoingEmail
 from metaic.adapters.errors import ProviderError
 from metaic.config import Settings
 
