@@ -34,9 +34,11 @@ def _setup() -> None:
     from metaic.admin.seed import seed_demo
     from metaic.config import get_settings
     from metaic.db import session_scope
+    from metaic.wiring import wire
 
     get_settings.cache_clear()
     migrations.upgrade()
+    wire()  # publishing the demo card emits a domain event
     with session_scope() as session:
         seed_demo(session=session)
 
