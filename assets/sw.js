@@ -16,7 +16,7 @@ self.addEventListener("push", (event) => {
   } catch (e) {
     data = { body: event.data ? event.data.text() : "" };
   }
-  const options = { body: data.body || "", data: { url: data.url || "/notifications" } };
+  const options = { body: data.body || "", icon: "/icon-192.png", data: { url: data.url || "/notifications" } };
   if (data.tag) options.tag = data.tag;
   event.waitUntil(self.registration.showNotification(data.title || "MetaIC", options));
 });

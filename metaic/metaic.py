@@ -48,7 +48,14 @@ if not get_settings().is_production:
 app = rx.App(
     api_transformer=build_api(),
     style=styles.global_style,
-    head_components=[rx.el.link(rel="icon", href="/favicon.ico")],
+    # The icons live in assets/ (scripts/make_icons.py draws them); Reflex serves that folder at the site root.
+    head_components=[
+        rx.el.link(rel="icon", href="/favicon.ico", sizes="32x32"),
+        rx.el.link(rel="icon", href="/icon.svg", type="image/svg+xml"),
+        rx.el.link(rel="apple-touch-icon", href="/apple-touch-icon.png"),
+        rx.el.link(rel="manifest", href="/manifest.webmanifest"),
+        rx.el.meta(name="theme-color", content="#3E63DD"),
+    ],
 )
 app.register_lifespan_task(upkeep_loop)
 
