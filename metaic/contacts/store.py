@@ -6,6 +6,7 @@ import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -147,8 +148,14 @@ def clean_list(
 
 
 def check_birthday(value: str, findings: Findings | None) -> None:
-    """Flag a birthday that is not YYYY-MM-DD or --MM-DD (it is kept as written)."""
-    if value and not _BIRTHDAY.match(value) and findings is not None:
+    """Flag a birthday that is not a real YYYY-MM-DD or --MM-DD day (it is kept as written)."""
+    if not value or findings is None:
+        return
+    try:
+        if not _BIRTHDAY.match(value):
+            raise ValueError(value)
+        date.fromisoformat(value.replace("--", "2000-", 1) if value.startswith("--") else value)
+    except ValueError:
         findings.keep("birthday", value, "Not a date we can read, kept as written.")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 
@@ -128,20 +129,30 @@ def compose_name(*parts: str) -> str:
     return " ".join(words)
 
 
+def _date(year: str, month: int, day: int) -> str | None:
+    """YYYY-MM-DD (or --MM-DD without a year) when it is a real calendar day (29 February allowed without a year)."""
+    try:
+        datetime.date(int(year) if year else 2000, month, day)
+    except ValueError:
+        return None
+    return f"{year}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
+
+
 def normalise_birthday(raw: str) -> str:
-    """A birthday as YYYY-MM-DD, or --MM-DD without a year; any other text is kept as written (and flagged later)."""
+    """A birthday as YYYY-MM-DD, or --MM-DD without a year; any other text is kept as written (and flagged later).
+
+    Slashed dates are read month first (Outlook in the US), or day first when the first number cannot be a month.
+    """
     value = raw.strip()
     if not value.strip("0/-. "):
         return ""  # Outlook writes 0/0/00 for "no birthday"
-    for pattern, build in (
-        (r"^(\d{4})-?(\d{2})-?(\d{2})(?:T.*)?$", lambda m: f"{m[1]}-{m[2]}-{m[3]}"),
-        (r"^--(\d{2})-?(\d{2})$", lambda m: f"--{m[1]}-{m[2]}"),
-        (r"^(\d{1,2})/(\d{1,2})/(\d{4})$", lambda m: f"{m[3]}-{int(m[1]):02d}-{int(m[2]):02d}"),
-    ):
-        match = re.match(pattern, value)
-        if match:
-            result = build(match)
-            return value if result.endswith(("-00", "-00-00")) or "-00-" in result else result
+    if match := re.match(r"^(\d{4})-?(\d{2})-?(\d{2})(?:T.*)?$", value):
+        return _date(match[1], int(match[2]), int(match[3])) or value
+    if match := re.match(r"^--(\d{2})-?(\d{2})$", value):
+        return _date("", int(match[1]), int(match[2])) or value
+    if match := re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", value):
+        first, second = int(match[1]), int(match[2])
+        return _date(match[3], first, second) or _date(match[3], second, first) or value
     return value
 
 
