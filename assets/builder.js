@@ -16,6 +16,10 @@
 
   function onBeforeUnload(event) {
     if (!unsaved()) return undefined;
+    // Reflex drops its websocket on beforeunload and does not reconnect when the user then chooses to stay.
+    // Timers wait while the prompt is open and never run if the page goes: this one runs only when the user
+    // stayed, and makes Reflex's own visibility check reconnect (which also brings the latest save status).
+    window.setTimeout(function () { document.dispatchEvent(new Event("visibilitychange")); }, 0);
     event.preventDefault();
     event.returnValue = "";  // older browsers show the prompt only when this is set
     return "";

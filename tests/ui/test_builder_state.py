@@ -127,8 +127,12 @@ def test_opening_another_card_first_saves_what_was_pending(db):
     tab.set_field("headline", "Typed just before leaving")
     tab.router = state(BuilderState, token, "/cards/edit", f"id={second}").router
     asyncio.run(tab.load())
-    assert tab.card_id == second and tab.name == "Babbage" and not tab.dirty
+    assert tab.card_id == second and tab.name == "Babbage" and not tab.dirty and tab.save_status == ""
     assert _draft(ada, first).headline == "Typed just before leaving"
+
+    tab.set_field("bio", "Typed before a reload")  # the same card loaded again (a reload, a reconnect)
+    asyncio.run(tab.load())
+    assert tab.bio == "Typed before a reload" and tab.save_status == "saved" and not tab.unsaved
 
 
 def test_an_unknown_foreign_or_malformed_id_shows_not_found_with_nothing_to_edit(db):

@@ -32,6 +32,7 @@ def _key(section: str, i: rx.Var, field: str = "") -> rx.Var:
 def item_field(section: str, item: rx.Var, i: rx.Var, field: str, placeholder: str, **props) -> rx.Component:
     """One field of a list item: live-bound, capped by the schema, marked (and findable) when it needs a fix."""
     widget = rx.text_area if props.pop("area", False) else rx.input
+    props.setdefault("width", "100%")
     return widget(
         value=item[field],
         placeholder=placeholder,
@@ -113,7 +114,7 @@ def services_block() -> rx.Component:
             rx.hstack(
                 rx.text("Service", size="1", color=styles.MUTED), rx.spacer(), item_tools("services", i), width="100%"
             ),
-            item_field("services", item, i, "title", "Title", width="100%"),
+            item_field("services", item, i, "title", "Title"),
             field_error_at(_key("services", i, "title")),
             item_field("services", item, i, "price_range", "Price range, e.g. $100–$300"),
             item_field("services", item, i, "description", "Description", area=True, rows="2"),
@@ -139,7 +140,7 @@ def contacts_block() -> rx.Component:
                 align="center",
             ),
             rx.box(
-                item_field("contacts", item, i, "value", "+44 20 7946 0958 / you@company.com", width="100%"),
+                item_field("contacts", item, i, "value", "+44 20 7946 0958 / you@company.com"),
                 class_name="contact-value",
                 width="100%",
             ),

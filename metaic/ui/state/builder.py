@@ -97,10 +97,11 @@ class BuilderState(BuilderAutosave, BuilderFields, FormState):
         self.errors, self.message = {}, ""
         self._loaded_at = time.time()
         self.templates = card_service.templates()
-        if pending is not None:
-            await asyncio.to_thread(_flush, pending)
+        flushed = pending is not None and await asyncio.to_thread(_flush, pending)
         wanted = self.router.url.query_parameters.get("id", "")
         redirect = await asyncio.to_thread(self._load_card, wanted)
+        if flushed and self.card_id == pending.card_id:
+            self.save_status = "saved"  # the edits that were pending are in what was just loaded
         return redirect or rx.call_script(INSTALL_SCRIPT)
 
     def _pending(self) -> Snapshot | None:
@@ -275,12 +276,14 @@ def focus_field(key: str) -> rx.event.EventSpec:
     return rx.call_script(f"window.metaicBuilder && window.metaicBuilder.focusField({json.dumps('f-' + key)})")
 
 
-def _flush(snap: Snapshot) -> None:
+def _flush(snap: Snapshot) -> bool:
     """Save a previously open card's pending edits (best effort: the leave warning covered the rest)."""
     try:
         save_snapshot(snap)
     except Exception:
         log.warning("pending edits of card %s could not be saved on leaving", snap.card_id, exc_info=True)
+        return False
+    return True
 
 
 def _page_position(key: str) -> tuple[int, int]:
