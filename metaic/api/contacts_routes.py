@@ -16,6 +16,7 @@ from metaic.api import uploads
 from metaic.api.deps import current_user, db_session
 from metaic.auth.models import User
 from metaic.contacts import dedupe, formats, history, imports, reminders, service, tags
+from metaic.contacts import flows as contact_flows
 from metaic.contacts.schemas import (
     ContactFilters,
     ContactInput,
@@ -285,7 +286,7 @@ async def start_import(
         if len(data) > imports.MAX_IMPORT_BYTES:
             raise _too_large()
         job_id = await run_in_threadpool(
-            lambda: imports.start_import(
+            lambda: contact_flows.start_import(
                 session=session, owner=user, filename=upload.filename or "", data=data, format=fmt.strip().lower()
             )
         )

@@ -15,6 +15,7 @@ from metaic.contacts.models import SavedContact
 from metaic.contacts.schemas import LabeledValue
 from metaic.core import links
 from metaic.core.errors import NotFound
+from metaic.notifications.flows import notify
 
 CARD_FIELDS = ("full_name", "company", "title", "emails", "phones", "addresses", "links")
 
@@ -63,8 +64,6 @@ def _apply_card(session: Session, contact: SavedContact, card: PublicCard) -> No
 
 def save_from_card(*, session: Session, saver: User, slug: str) -> SavedContact:
     """Save a published card to the signed-in visitor's contacts (once; saving again returns the same contact)."""
-    from metaic.notifications.flows import notify
-
     card = public_card(session, slug, saver.id)
     existing = session.exec(
         select(SavedContact).where(SavedContact.owner_id == saver.id, SavedContact.card_id == card.card_id)

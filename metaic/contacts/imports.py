@@ -24,7 +24,7 @@ from metaic.contacts.schemas import (
 from metaic.contacts.search import matching_ids
 from metaic.contacts.text import fold
 from metaic.core import clock
-from metaic.core.errors import DomainError, NotFound, ValidationError
+from metaic.core.errors import DomainError, NotFound
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 20_000
@@ -240,30 +240,6 @@ def export_drafts(
         tag_map = store.tags_for(session=session, contact_ids=chunk)
         drafts += [to_draft(rows[cid], [t.name for t in tag_map[cid]]) for cid in chunk]
     return drafts
-
-
-def start_import(*, session: Session, owner: User, filename: str, data: bytes, format: str) -> uuid.UUID:
-    """Store an uploaded file as an import job and queue it; returns the job id."""
-    from metaic.contacts import jobs as contact_jobs
-    from metaic.db import after_commit
-    from metaic.jobs import enqueue
-
-    if not data:
-        raise ValidationError("The file is empty.", field="file")
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ValidationError(f"Import files can be at most {MAX_IMPORT_BYTES // 1024 // 1024} MB.", field="file")
-    from metaic.contacts.formats import FORMATS
-
-    if format not in ("auto", *FORMATS):
-        raise ValidationError(f"Choose one of: auto, {', '.join(FORMATS)}.", field="format")
-    job = ImportJob(owner_id=owner.id, filename=(filename or "")[:255], format=format, data=data)
-    session.add(job)
-    session.flush()
-    job_id = job.id
-    after_commit(
-        session, lambda: enqueue(contact_jobs.run_import, job_id, title=f"contact import {job_id}", queue_name="low")
-    )
-    return job_id
 
 
 def get_job(*, session: Session, owner: User, job_id: uuid.UUID) -> ImportJob:

@@ -8,11 +8,13 @@ from datetime import datetime
 
 from sqlalchemy import update
 
-from metaic.contacts import enrichment, imports, reminders
+from metaic.auth.models import User
+from metaic.contacts import enrichment, formats, imports, reminders
 from metaic.contacts.models import ImportJob
 from metaic.core import clock, links
 from metaic.core.errors import DomainError
 from metaic.db import get_engine, session_scope
+from metaic.notifications.flows import notify
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 50
@@ -43,9 +45,6 @@ def _set_progress(job_id: uuid.UUID, processed: int, total: int) -> None:
 
 def run_import(job_id: uuid.UUID | str) -> dict | None:
     """Parse an import job's file and import its rows; the report goes on the job (idempotent by status)."""
-    from metaic.auth.models import User
-    from metaic.contacts import formats  # the formats engineer's parser; imported late on purpose
-
     job_id = uuid.UUID(str(job_id))
     with session_scope() as session:
         job = session.get(ImportJob, job_id)
@@ -79,8 +78,6 @@ def run_import(job_id: uuid.UUID | str) -> dict | None:
 
 def _notify_done(session, owner, created: int, merged: int, refused: int) -> None:
     """Tell the owner the import finished."""
-    from metaic.notifications.flows import notify
-
     notify(
         session=session,
         user=owner,

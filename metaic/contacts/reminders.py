@@ -15,6 +15,7 @@ from metaic.contacts.models import Reminder, SavedContact
 from metaic.contacts.schemas import ReminderRead
 from metaic.core import clock, links
 from metaic.core.errors import NotFound, ValidationError
+from metaic.notifications.flows import notify
 
 log = logging.getLogger(__name__)
 QUICK = {"tomorrow": timedelta(days=1), "next_week": timedelta(days=7)}
@@ -126,8 +127,6 @@ def fire_due(*, session: Session, now: datetime | None = None) -> int:
     Each reminder is claimed with `UPDATE ... WHERE notified_at IS NULL`: when several processes
     run this at once, only the one whose update touched the row notifies.
     """
-    from metaic.notifications.flows import notify
-
     moment = now or clock.now()
     due = session.exec(
         select(Reminder.id)

@@ -9,7 +9,7 @@ import pydantic
 from sqlmodel import Session
 
 from metaic.auth.models import User
-from metaic.contacts import regions, store, tags
+from metaic.contacts import enrichment, regions, store, tags
 from metaic.contacts.models import SavedContact
 from metaic.contacts.schemas import ContactInput, ContactRead, ContactUpdate
 from metaic.contacts.search import list_  # noqa: F401  (re-exported: service.list_)
@@ -73,8 +73,6 @@ def add(
     if tag_names:
         tags.set_names(session=session, owner_id=contact.owner_id, contact_id=contact.id, names=tag_names)
     if enrich and contact.card_id is None:
-        from metaic.contacts import enrichment
-
         enrichment.link_card(session=session, contact=contact)
     return contact
 

@@ -11,6 +11,7 @@ from metaic.contacts.models import CommunicationEntry, SavedContact
 from metaic.core import clock, links, ratelimit
 from metaic.core.errors import AuthenticationFailed, ValidationError
 from metaic.core.security import sign, unsign
+from metaic.notifications.flows import notify
 
 SHARE_LIMIT = 5  # share-backs per IP address per window
 SHARE_WINDOW = 3600
@@ -83,8 +84,6 @@ def share_back(
     ip: str,
 ) -> SavedContact:
     """Add a visitor's details to the card owner's contacts (merged into an existing match) and notify them."""
-    from metaic.notifications.flows import notify
-
     ratelimit.hit(f"contacts:share_back:{ip}", limit=SHARE_LIMIT, window=SHARE_WINDOW)
     card = public_card(session, slug, None)
     owner = session.get(User, card.owner_id)

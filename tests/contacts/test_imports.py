@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import func, select
 
+from metaic.contacts import flows as contact_flows
 from metaic.contacts import imports, service
 from metaic.contacts.models import ImportJob, SavedContact
 from metaic.contacts.schemas import ContactDraft, ContactFilters, LabeledValue, ParsedRow
@@ -113,7 +114,7 @@ VCARDS = (
 def test_import_job_runs_in_the_background_and_stores_its_report(db):
     with session_scope() as s:
         owner = make_user(s)
-        job_id = imports.start_import(session=s, owner=owner, filename="people.vcf", data=VCARDS, format="vcard")
+        job_id = contact_flows.start_import(session=s, owner=owner, filename="people.vcf", data=VCARDS, format="vcard")
         assert imports.get_job(session=s, owner=owner, job_id=job_id).status == "queued"
     drain_local()
     with session_scope() as s:
@@ -132,7 +133,9 @@ def test_import_job_runs_in_the_background_and_stores_its_report(db):
 def test_an_unreadable_file_fails_the_job_cleanly(db):
     with session_scope() as s:
         owner = make_user(s)
-        job_id = imports.start_import(session=s, owner=owner, filename="x.vcf", data=b"\x00\x01garbage", format="auto")
+        job_id = contact_flows.start_import(
+            session=s, owner=owner, filename="x.vcf", data=b"\x00\x01garbage", format="auto"
+        )
     drain_local()
     with session_scope() as s:
         job = s.get(ImportJob, job_id)
@@ -143,10 +146,10 @@ def test_an_unreadable_file_fails_the_job_cleanly(db):
 def test_start_import_checks_the_upload(session):
     owner = make_user(session)
     with pytest.raises(ValidationError):
-        imports.start_import(session=session, owner=owner, filename="a.vcf", data=b"", format="vcard")
+        contact_flows.start_import(session=session, owner=owner, filename="a.vcf", data=b"", format="vcard")
     with pytest.raises(ValidationError):
-        imports.start_import(session=session, owner=owner, filename="a.xls", data=b"x", format="excel")
+        contact_flows.start_import(session=session, owner=owner, filename="a.xls", data=b"x", format="excel")
     with pytest.raises(ValidationError):
-        imports.start_import(
+        contact_flows.start_import(
             session=session, owner=owner, filename="a.vcf", data=b"x" * (imports.MAX_IMPORT_BYTES + 1), format="vcard"
         )

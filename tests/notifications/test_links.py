@@ -27,7 +27,8 @@ from metaic.auth import flows as auth_flows
 from metaic.communication import inbound
 from metaic.communication.models import SENT, ScheduledMessage
 from metaic.config import get_settings
-from metaic.contacts import enrichment, imports, reminders, sharing
+from metaic.contacts import enrichment, reminders, sharing
+from metaic.contacts import flows as contact_flows
 from metaic.contacts import service as contact_service
 from metaic.core import clock, links
 from metaic.jobs.queue import drain_local
@@ -150,7 +151,7 @@ def _reminder(session, owner):
 def _import(session, owner):
     """A contact import job finishes."""
     vcard = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nEMAIL:ada@example.org\r\nEND:VCARD\r\n"
-    imports.start_import(session=session, owner=owner, filename="ada.vcf", data=vcard, format="auto")
+    contact_flows.start_import(session=session, owner=owner, filename="ada.vcf", data=vcard, format="auto")
     session.commit()
     drain_local()
 

@@ -7,6 +7,7 @@ import uuid
 
 import reflex as rx
 
+from metaic.contacts import flows as contact_flows
 from metaic.contacts import imports
 from metaic.core.errors import DomainError
 from metaic.db import session_scope
@@ -45,7 +46,7 @@ class ImportState(_ContactBase):
         try:
             with session_scope() as session:
                 owner = self._owner(session)
-                job_id = imports.start_import(
+                job_id = contact_flows.start_import(
                     session=session, owner=owner, filename=files[0].name or "contacts", data=data, format="auto"
                 )
         except DomainError as exc:
