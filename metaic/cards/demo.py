@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from metaic.auth.models import User
+from metaic.cards import flows as card_flows
 from metaic.cards import service as card_service
 from metaic.cards.models import Card
 
@@ -99,5 +100,5 @@ def seed(*, session: Session, user: User) -> Card:
         card_service.set_slug(session=session, owner=user, card_id=card.id, slug=DEMO_SLUG)
     card_service.save_draft(session=session, owner=user, card_id=card.id, content=DEMO_CONTENT)
     card_service.set_visibility(session=session, owner=user, card_id=card.id, visibility="public")
-    card_service.publish(session=session, owner=user, card_id=card.id)
+    card_flows.publish(session=session, owner=user, card_id=card.id)
     return card

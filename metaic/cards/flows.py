@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlmodel import Session
 
 from metaic import events
 from metaic.analytics import service as analytics_service
 from metaic.auth.models import User
+from metaic.cards import service as card_service
 from metaic.cards import versions
+from metaic.cards.models import Card
 from metaic.cards.public import get_public
 from metaic.cards.schemas import PublicCard, SlugRedirect, VersionRead
+from metaic.cards.store import require_card
+from metaic.core.errors import ValidationError
+
+MAX_BULK = 200
+BulkAction = Literal["publish", "unpublish", "delete"]
 
 
 @dataclass(frozen=True)
@@ -26,11 +34,42 @@ class Visitor:
 
 
 def publish(*, session: Session, owner: User, card_id: uuid.UUID) -> VersionRead:
-    """Publish a card's draft (the hook for search reindexing and notifications when those domains land)."""
-    version = versions.publish(session=session, owner=owner, card_id=card_id)
+    """Publish the owner's draft: the one way a card goes live (builder, card list, demo seed and API alike)."""
+    version = versions.snapshot_draft(session=session, owner=owner, card_id=card_id)
     # Higher domains react after commit (contacts saved from this card refresh): see metaic/wiring.py.
     events.emit(session, "card.published", card_id=card_id)
     return version
+
+
+def _check_publishable(session: Session, cards: list[Card]) -> None:
+    """Raise one ValidationError naming every card that cannot go live (the checked drafts stay in the session)."""
+    problems: dict[str, str] = {}
+    for card in cards:
+        try:
+            versions.publishable_content(session=session, card=card)
+        except ValidationError as exc:
+            problems[str(card.id)] = f"{card.name or card.slug}: {exc.message}"
+    if problems:
+        raise ValidationError("Some cards cannot be published; nothing was changed.", errors=problems)
+
+
+def bulk(*, session: Session, owner: User, card_ids: list[uuid.UUID], action: BulkAction) -> int:
+    """Publish, unpublish or delete several cards: every card is checked first, then all change or none."""
+    if action not in ("publish", "unpublish", "delete"):
+        raise ValidationError("Choose publish, unpublish or delete.", field="action")
+    ids = list(dict.fromkeys(card_ids))
+    if not ids:
+        raise ValidationError("Select at least one card.", field="card_ids")
+    if len(ids) > MAX_BULK:
+        raise ValidationError(f"Select at most {MAX_BULK} cards at a time.", field="card_ids")
+    cards = [require_card(session=session, owner=owner, card_id=i, for_update=True) for i in ids]
+    if action == "publish":
+        _check_publishable(session, cards)
+    apply = {"publish": publish, "unpublish": versions.unpublish, "delete": card_service.delete}[action]
+    for card in cards:
+        apply(session=session, owner=owner, card_id=card.id)
+    session.flush()
+    return len(cards)
 
 
 def _record(session: Session, card: PublicCard, visitor: Visitor, kind: str, channel: str | None = None) -> None:

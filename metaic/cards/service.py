@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
 
 from sqlmodel import Session, func, select
 
@@ -16,21 +15,11 @@ from metaic.cards.public import get_public
 from metaic.cards.schemas import CardContent, CardSummary, ContactItem, ThemeChoice
 from metaic.cards.slugs import forget_history, generate, set_slug
 from metaic.cards.store import load_content, require_card, write_content
-from metaic.cards.versions import (
-    compare_versions,
-    list_versions,
-    publish,
-    publish_card,
-    publishable_content,
-    restore_version,
-    unpublish,
-    unpublish_card,
-)
+from metaic.cards.versions import compare_versions, list_versions, restore_version, unpublish
 from metaic.core import clock
 from metaic.core.errors import ValidationError
 
 __all__ = [
-    "bulk",
     "colors",
     "compare_versions",
     "create",
@@ -41,7 +30,6 @@ __all__ = [
     "get_public",
     "list_",
     "list_versions",
-    "publish",
     "restore_version",
     "save_draft",
     "set_avatar",
@@ -53,8 +41,6 @@ __all__ = [
 ]
 
 MAX_CARDS_PER_OWNER = 100
-MAX_BULK = 200
-BulkAction = Literal["publish", "unpublish", "delete"]
 
 templates = themes.templates
 fonts = themes.fonts
@@ -147,37 +133,6 @@ def delete(*, session: Session, owner: User, card_id: uuid.UUID) -> None:
     forget_history(session=session, card_id=card.id)
     session.delete(card)
     session.flush()
-
-
-def bulk(*, session: Session, owner: User, card_ids: list[uuid.UUID], action: BulkAction) -> int:
-    """Publish, unpublish or delete several cards: every card is checked first, then all change or none."""
-    if action not in ("publish", "unpublish", "delete"):
-        raise ValidationError("Choose publish, unpublish or delete.", field="action")
-    ids = list(dict.fromkeys(card_ids))
-    if not ids:
-        raise ValidationError("Select at least one card.", field="card_ids")
-    if len(ids) > MAX_BULK:
-        raise ValidationError(f"Select at most {MAX_BULK} cards at a time.", field="card_ids")
-    cards = [require_card(session=session, owner=owner, card_id=i, for_update=True) for i in ids]
-    if action == "publish":
-        problems: dict[str, str] = {}
-        for card in cards:
-            try:
-                publishable_content(session=session, card=card)
-            except ValidationError as exc:
-                problems[str(card.id)] = f"{card.name or card.slug}: {exc.message}"
-        if problems:
-            raise ValidationError("Some cards cannot be published; nothing was changed.", errors=problems)
-    for card in cards:
-        if action == "publish":
-            publish_card(session=session, card=card, actor=owner)
-        elif action == "unpublish":
-            unpublish_card(session=session, card=card)
-        else:
-            forget_history(session=session, card_id=card.id)
-            session.delete(card)
-    session.flush()
-    return len(cards)
 
 
 def get_content(*, session: Session, owner: User, card_id: uuid.UUID) -> CardContent:

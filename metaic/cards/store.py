@@ -34,6 +34,22 @@ from metaic.core.errors import NotFound
 from metaic.core.ids import parse_id
 
 _SECTION_TABLES = (BusinessService, ContactInformation, SocialLink, WorkItem, PersonalInterest)
+# session.info key: card id -> (content hash, document) last read or written in this session. Publishing right
+# after saving (the builder's Publish) or after checking (bulk publish) then skips reading 7 tables back.
+_DRAFTS = "cards.drafts"
+
+
+def _remember(session: Session, card: Card, content: CardContent) -> None:
+    """Keep a copy of the draft that the card's tables hold now, under its content hash."""
+    if card.content_hash:
+        session.info.setdefault(_DRAFTS, {})[card.id] = (card.content_hash, content.model_copy(deep=True))
+
+
+def _recall(session: Session, card: Card) -> CardContent | None:
+    """The draft read or written earlier in this session, if the card still has the same content hash."""
+    hit = session.info.get(_DRAFTS, {}).get(card.id)
+    # The hash is of the content itself, so a match is the same document even after a rollback.
+    return hit[1].model_copy(deep=True) if hit and card.content_hash and hit[0] == card.content_hash else None
 
 
 def require_card(*, session: Session, owner: User, card_id: uuid.UUID, for_update: bool = False) -> Card:
@@ -55,6 +71,9 @@ def content_hash(content: CardContent) -> str:
 
 def load_content(*, session: Session, card: Card) -> CardContent:
     """Read a card's draft document from its tables (one query per section, in position order)."""
+    remembered = _recall(session, card)
+    if remembered is not None:
+        return remembered
     business = session.get(Business, card.id)
     networking = session.get(NetworkingPreference, card.id)
 
@@ -62,7 +81,7 @@ def load_content(*, session: Session, card: Card) -> CardContent:
         """Section rows in display order."""
         return session.exec(select(model).where(model.card_id == card.id).order_by(model.position)).all()
 
-    return CardContent(
+    content = CardContent(
         name=card.name,
         headline=card.headline,
         bio=card.bio,
@@ -104,6 +123,8 @@ def load_content(*, session: Session, card: Card) -> CardContent:
         if networking
         else NetworkingPrefs(),
     )
+    _remember(session, card, content)
+    return content
 
 
 def write_content(*, session: Session, card: Card, content: CardContent) -> None:
@@ -135,3 +156,4 @@ def write_content(*, session: Session, card: Card, content: CardContent) -> None
     for position, label in enumerate(content.interests):
         session.add(PersonalInterest(card_id=card.id, position=position, label=label))
     session.flush()
+    _remember(session, card, content)

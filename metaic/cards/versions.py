@@ -31,14 +31,27 @@ def publishable_content(*, session: Session, card: Card) -> CardContent:
     return normalize_content(load_content(session=session, card=card))
 
 
-def publish_card(*, session: Session, card: Card, actor: User | None = None) -> CardVersion:
-    """Snapshot the draft as the next version and make it live (no new version when nothing changed)."""
+def _live(session: Session, card: Card, digest: str | None) -> CardVersion | None:
+    """The live version when it already holds the document with this digest (so there is nothing to snapshot)."""
+    if digest and card.published_version_id is not None and card.published_hash == digest:
+        return session.get(CardVersion, card.published_version_id)
+    return None
+
+
+def snapshot(*, session: Session, card: Card, actor: User | None = None) -> CardVersion:
+    """Copy the draft into the next version and make it live (no new version when nothing changed).
+
+    Only `cards.flows.publish` calls this: publishing also tells other domains, which this module cannot.
+    """
+    # The draft's hash is kept on the card: an unchanged draft needs no reading of its sections at all.
+    unchanged = _live(session, card, card.content_hash)
+    if unchanged is not None:
+        return unchanged
     content = publishable_content(session=session, card=card)
     digest = content_hash(content)
-    if card.published_version_id is not None and card.published_hash == digest:
-        live = session.get(CardVersion, card.published_version_id)
-        if live is not None:
-            return live
+    live = _live(session, card, digest)
+    if live is not None:
+        return live
     number = session.exec(select(func.max(CardVersion.number)).where(CardVersion.card_id == card.id)).one() or 0
     now = clock.now()
     version = CardVersion(
@@ -66,10 +79,10 @@ def unpublish_card(*, session: Session, card: Card) -> None:
     session.flush()
 
 
-def publish(*, session: Session, owner: User, card_id) -> VersionRead:
-    """Publish the owner's draft; visitors see it from now on."""
+def snapshot_draft(*, session: Session, owner: User, card_id) -> VersionRead:
+    """Snapshot the owner's draft as the live version (call `cards.flows.publish`, which also tells other domains)."""
     card = require_card(session=session, owner=owner, card_id=card_id, for_update=True)
-    return _read(publish_card(session=session, card=card, actor=owner), card)
+    return _read(snapshot(session=session, card=card, actor=owner), card)
 
 
 def unpublish(*, session: Session, owner: User, card_id) -> None:

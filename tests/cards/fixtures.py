@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from metaic.auth.models import User
-from metaic.cards import service
+from metaic.cards import flows, service
 from metaic.db import session_scope
 from tests.cards.helpers import make_user, rich
 
@@ -43,7 +43,7 @@ def publish(owner) -> Callable[..., str]:
             card = service.create(session=s, owner=owner, name="Ada")
             service.save_draft(session=s, owner=owner, card_id=card.id, content=rich(**changes))
             service.set_visibility(session=s, owner=owner, card_id=card.id, visibility=visibility)
-            service.publish(session=s, owner=owner, card_id=card.id)
+            flows.publish(session=s, owner=owner, card_id=card.id)
             return card.slug
 
     return make

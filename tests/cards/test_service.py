@@ -203,20 +203,20 @@ def test_bulk_is_all_or_nothing(session):
     b = service.create(session=session, owner=owner, name="Babbage")
     foreign = service.create(session=session, owner=other, name="Bob")
     with pytest.raises(NotFound):
-        service.bulk(session=session, owner=owner, card_ids=[a.id, b.id, foreign.id], action="publish")
+        flows.bulk(session=session, owner=owner, card_ids=[a.id, b.id, foreign.id], action="publish")
     with pytest.raises(NotFound):
-        service.bulk(session=session, owner=owner, card_ids=[a.id, uuid.uuid4()], action="delete")
+        flows.bulk(session=session, owner=owner, card_ids=[a.id, uuid.uuid4()], action="delete")
     assert {s.status for s in service.list_(session=session, owner=owner)} == {"draft"}
-    assert service.bulk(session=session, owner=owner, card_ids=[a.id, b.id, a.id], action="publish") == 2
+    assert flows.bulk(session=session, owner=owner, card_ids=[a.id, b.id, a.id], action="publish") == 2
     assert {s.status for s in service.list_(session=session, owner=owner)} == {"published"}
-    assert service.bulk(session=session, owner=owner, card_ids=[b.id], action="unpublish") == 1
+    assert flows.bulk(session=session, owner=owner, card_ids=[b.id], action="unpublish") == 1
     assert service.get_public(session=session, slug=b.slug) is None
-    assert service.bulk(session=session, owner=owner, card_ids=[a.id, b.id], action="delete") == 2
+    assert flows.bulk(session=session, owner=owner, card_ids=[a.id, b.id], action="delete") == 2
     assert service.list_(session=session, owner=owner) == []
     assert len(service.list_(session=session, owner=other)) == 1
     for ids, action in (([], "publish"), ([foreign.id], "archive")):
         with pytest.raises(ValidationError):
-            service.bulk(session=session, owner=owner, card_ids=ids, action=action)
+            flows.bulk(session=session, owner=owner, card_ids=ids, action=action)
 
 
 def test_visibility_values(session):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from metaic.cards import service, slugs
+from metaic.cards import flows, service, slugs
 from metaic.cards.schemas import PublicCard, SlugRedirect
 from metaic.core.errors import Conflict, ValidationError
 from tests.cards.helpers import make_user
@@ -13,7 +13,7 @@ from tests.cards.helpers import make_user
 def _published(session, owner, name: str):
     """A published card."""
     card = service.create(session=session, owner=owner, name=name)
-    service.publish(session=session, owner=owner, card_id=card.id)
+    flows.publish(session=session, owner=owner, card_id=card.id)
     return card
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from sqlalchemy import event
 
-from metaic.cards import service
+from metaic.cards import flows, service
 from metaic.cards.schemas import PublicCard
 from metaic.core.errors import NotFound
 from tests.cards.helpers import make_user, rich
@@ -20,7 +23,7 @@ def test_publish_edit_republish_compare_restore(session):
     owner = make_user(session)
     card = service.create(session=session, owner=owner, name="Ada")
     service.save_draft(session=session, owner=owner, card_id=card.id, content=rich())
-    v1 = service.publish(session=session, owner=owner, card_id=card.id)
+    v1 = flows.publish(session=session, owner=owner, card_id=card.id)
     assert (v1.number, v1.name, v1.is_live) == (1, "Ada Lovelace", True)
     assert _status(session, owner, card) == "published"
 
@@ -34,9 +37,9 @@ def test_publish_edit_republish_compare_restore(session):
     public = service.get_public(session=session, slug=card.slug)
     assert public.content.name == "Ada Lovelace" and public.version == 1  # visitors still see v1
 
-    v2 = service.publish(session=session, owner=owner, card_id=card.id)
+    v2 = flows.publish(session=session, owner=owner, card_id=card.id)
     assert v2.number == 2 and service.get_public(session=session, slug=card.slug).content.name == "Ada King"
-    assert service.publish(session=session, owner=owner, card_id=card.id).number == 2  # nothing changed
+    assert flows.publish(session=session, owner=owner, card_id=card.id).number == 2  # nothing changed
     versions = service.list_versions(session=session, owner=owner, card_id=card.id)
     assert [(v.number, v.is_live) for v in versions] == [(2, True), (1, False)]
 
@@ -54,7 +57,7 @@ def test_publish_edit_republish_compare_restore(session):
     assert service.get_content(session=session, owner=owner, card_id=card.id) == restored
     assert _status(session, owner, card) == "changed"
     assert service.get_public(session=session, slug=card.slug).content.name == "Ada King"  # not live yet
-    v3 = service.publish(session=session, owner=owner, card_id=card.id)
+    v3 = flows.publish(session=session, owner=owner, card_id=card.id)
     assert v3.number == 3 and service.get_public(session=session, slug=card.slug).content.name == "Ada Lovelace"
 
 
@@ -62,14 +65,14 @@ def test_compare_reports_item_fields_added_and_removed(session):
     owner = make_user(session)
     card = service.create(session=session, owner=owner, name="Ada")
     service.save_draft(session=session, owner=owner, card_id=card.id, content=rich())
-    service.publish(session=session, owner=owner, card_id=card.id)
+    flows.publish(session=session, owner=owner, card_id=card.id)
     doc = rich()
     doc["services"][0]["price_range"] = "£300"
     doc["services"].pop(1)
     doc["theme"]["template"] = "bold"
     doc["works"].append({"title": "Note H", "description": "", "image_url": "", "link": ""})
     service.save_draft(session=session, owner=owner, card_id=card.id, content=doc)
-    service.publish(session=session, owner=owner, card_id=card.id)
+    flows.publish(session=session, owner=owner, card_id=card.id)
     rows = {
         r["field"]: (r["before"], r["after"])
         for r in service.compare_versions(session=session, owner=owner, card_id=card.id, a=1, b=2)
@@ -95,7 +98,7 @@ def test_visibility_and_drafts_for_visitors(session):
     owner, other = make_user(session), make_user(session, "bob@example.com", "Bob")
     card = service.create(session=session, owner=owner, name="Ada")
     assert service.get_public(session=session, slug=card.slug) is None  # never published
-    service.publish(session=session, owner=owner, card_id=card.id)
+    flows.publish(session=session, owner=owner, card_id=card.id)
     assert service.get_public(session=session, slug=card.slug).visibility == "public"
     service.set_visibility(session=session, owner=owner, card_id=card.id, visibility="unlisted")
     assert service.get_public(session=session, slug=card.slug).visibility == "unlisted"
@@ -107,14 +110,14 @@ def test_visibility_and_drafts_for_visitors(session):
     service.unpublish(session=session, owner=owner, card_id=card.id)
     assert service.get_public(session=session, slug=card.slug) is None
     assert _status(session, owner, card) == "draft"
-    assert service.publish(session=session, owner=owner, card_id=card.id).number == 2
+    assert flows.publish(session=session, owner=owner, card_id=card.id).number == 2
 
 
 def test_public_read_is_one_query_and_etag_follows_versions(session):
     owner = make_user(session)
     card = service.create(session=session, owner=owner, name="Ada")
     service.save_draft(session=session, owner=owner, card_id=card.id, content=rich())
-    service.publish(session=session, owner=owner, card_id=card.id)
+    flows.publish(session=session, owner=owner, card_id=card.id)
     slug = card.slug
     session.flush()
     session.expire_all()
@@ -135,5 +138,27 @@ def test_public_read_is_one_query_and_etag_follows_versions(session):
     first_etag = found.etag
     service.save_draft(session=session, owner=owner, card_id=card.id, content=rich(headline="New"))
     assert service.get_public(session=session, slug=card.slug).etag == first_etag  # drafts do not change it
-    service.publish(session=session, owner=owner, card_id=card.id)
+    flows.publish(session=session, owner=owner, card_id=card.id)
     assert service.get_public(session=session, slug=card.slug).etag != first_etag
+
+
+def test_only_the_flow_is_called_publish():
+    """One name, one place: everything that puts a card live goes through cards.flows.publish."""
+    root = Path(flows.__file__).resolve().parents[1]
+    defined, snapshots = [], []
+    for path in root.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        where = str(path.relative_to(root))
+        if not where.startswith("ui/"):  # Reflex event handlers may be named after the button they serve
+            functions = [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)]
+            defined += [where for node in functions if node.name == "publish"]
+        snapshots += [
+            where
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and (node.value.id, node.attr) in {("versions", "snapshot"), ("versions", "snapshot_draft")}
+        ]
+    assert defined == ["cards/flows.py"]
+    assert set(snapshots) <= {"cards/flows.py", "cards/versions.py"}
+    assert not hasattr(service, "publish") and not hasattr(service, "bulk")

@@ -98,12 +98,13 @@ VCARDS = (
 
 def _published_card(app_server, email: str) -> str:
     """A verified owner with a published card; returns the card's slug."""
+    from metaic.cards import flows as card_flows
     from metaic.cards import service as card_service
 
     with Session(engine_for(app_server.database_url)) as session:
         owner = user_service.create(session=session, email=email, password=PASSWORD, name="Lin Owner", verified=True)
         card = card_service.create(session=session, owner=owner, name="Lin Owner")
-        card_service.publish(session=session, owner=owner, card_id=card.id)
+        card_flows.publish(session=session, owner=owner, card_id=card.id)
         session.commit()
         return card.slug
 

@@ -11,7 +11,7 @@ from PIL import Image
 
 from metaic.admin import seed
 from metaic.auth import sessions
-from metaic.cards import service
+from metaic.cards import flows, service
 from metaic.core import ratelimit
 from metaic.db import session_scope
 from metaic.web import responses
@@ -136,7 +136,7 @@ def test_page_serves_the_published_version_not_the_draft(client, publish, owner)
     assert response.status_code == 304
     assert "Draft Name" not in client.get(f"/c/{slug}").text
     with session_scope() as s:
-        service.publish(session=s, owner=owner, card_id=card.id)
+        flows.publish(session=s, owner=owner, card_id=card.id)
     response = client.get(f"/c/{slug}", headers={"if-none-match": etag})
     assert response.status_code == 200 and "Draft Name" in response.text
 
@@ -255,7 +255,7 @@ def test_avatar_uses_its_400px_variant_once_made(client, owner, publish):
         card = service.list_(session=s, owner=owner)[0]
         original = urlparse(upload.original_url).path  # the test host has no dot: keep the site path
         service.set_avatar(session=s, owner=owner, card_id=card.id, file_id=upload.id, url=original)
-        service.publish(session=s, owner=owner, card_id=card.id)
+        flows.publish(session=s, owner=owner, card_id=card.id)
 
     def avatar_tag() -> str:
         html = client.get(f"/c/{slug}").text
