@@ -48,7 +48,10 @@ class PreviewBody(BaseModel):
 
 
 class SendBody(BaseModel):
-    """An already previewed message; `send_at` (with a time zone) schedules it, otherwise it goes now."""
+    """An already previewed message; `send_at` (with a time zone, within a year) schedules it, else it goes now.
+
+    A `send_at` more than a few minutes in the past is refused (422), as the compose dialog refuses it.
+    """
 
     channel: Channel
     subject: str = Field(default="", max_length=SUBJECT_CAP)
