@@ -118,3 +118,64 @@ def test_redirect_hidden_for_private_or_unpublished_cards(session):
     assert service.get_public(session=session, slug="ada") == SlugRedirect(slug="ada-new")
     service.unpublish(session=session, owner=owner, card_id=card.id)
     assert service.get_public(session=session, slug="ada") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "look_alike"),
+    [
+        ("Alice", "a1ice"),
+        ("Alice", "al1ce"),
+        ("Script", "scrlpt"),
+        ("Mary", "rnary"),
+        ("Owen", "ovven"),
+        ("Bob Shop", "b0b-shop"),
+        ("Sam", "5am"),
+    ],
+)
+def test_look_alike_of_someone_elses_public_address_is_refused(session, name, look_alike):
+    owner, stranger = make_user(session), make_user(session, "mallory@example.com", "Mallory")
+    original = _published(session, owner, name).slug
+    card = service.create(session=session, owner=stranger, name="Mallory")
+    with pytest.raises(Conflict) as err:
+        service.set_slug(session=session, owner=stranger, card_id=card.id, slug=look_alike)
+    assert original in err.value.errors["slug"]
+    # Naming the card after the look-alike does not hand the address out either.
+    generated = service.create(session=session, owner=stranger, name=look_alike.replace("-", " ")).slug
+    assert generated != look_alike and slugs.skeleton(generated) != slugs.skeleton(original)
+
+
+def test_look_alike_of_a_former_address_is_refused(session):
+    owner, stranger = make_user(session), make_user(session, "mallory@example.com", "Mallory")
+    card = _published(session, owner, "Alice")
+    service.set_slug(session=session, owner=owner, card_id=card.id, slug="alice-jones")
+    mallorys = service.create(session=session, owner=stranger, name="Mallory")
+    with pytest.raises(Conflict) as err:
+        service.set_slug(session=session, owner=stranger, card_id=mallorys.id, slug="a1ice")
+    assert "alice" in err.value.errors["slug"]
+
+
+@pytest.mark.parametrize("value", ["adm1n", "l0gin", "dashb0ard", "5upport", "he1p", "s1gnup"])
+def test_look_alike_of_a_reserved_word_is_reserved(session, value):
+    owner = make_user(session)
+    card = service.create(session=session, owner=owner, name="Ada")
+    with pytest.raises(ValidationError) as err:
+        service.set_slug(session=session, owner=owner, card_id=card.id, slug=value)
+    assert "reserved" in err.value.errors["slug"]
+    assert slugs.base_from_name("Adm1n") == "adm1n-card"
+
+
+def test_unrelated_and_own_addresses_still_work(session):
+    owner, other = make_user(session), make_user(session, "bob@example.com", "Bob")
+    _published(session, owner, "Alice")
+    _published(session, owner, "Dark")
+    for value in ("alicia", "alice-smith", "clark", "mallory", "a1ice-2"):
+        card = service.create(session=session, owner=other, name="Bob")
+        assert service.set_slug(session=session, owner=other, card_id=card.id, slug=value) == value
+    # The owner may keep look-alikes of their own address, and a draft's address blocks no one.
+    mine = service.create(session=session, owner=owner, name="Alice Two")
+    assert service.set_slug(session=session, owner=owner, card_id=mine.id, slug="a1ice") == "a1ice"
+    draft = service.create(session=session, owner=owner, name="Zed")
+    service.set_slug(session=session, owner=owner, card_id=draft.id, slug="oscar")
+    theirs = service.create(session=session, owner=other, name="Bob")
+    assert service.set_slug(session=session, owner=other, card_id=theirs.id, slug="0scar") == "0scar"
+    assert service.create(session=session, owner=other, name="Alice").slug == "alice-2"
