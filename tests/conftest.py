@@ -148,9 +148,9 @@ def session(db: str):
         yield s
 
 
-@pytest.fixture
-def redis_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Point the app at a real Redis (a database index of its own), flushed before and after."""
+@contextmanager
+def flushed_redis() -> Iterator[str]:
+    """This run's Redis database (an index of its own on the test server), emptied before and after."""
     import redis
 
     url = f"{REDIS_SERVER_URL.rstrip('/')}/{REDIS_TEST_DB}"
@@ -159,10 +159,20 @@ def redis_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         client.flushdb()
     except redis.exceptions.ConnectionError as exc:
         _service_missing("Redis at 127.0.0.1:6379", exc)
-    monkeypatch.setenv("REDIS_URL", url)
-    get_settings.cache_clear()
-    yield url
-    client.flushdb()
+    try:
+        yield url
+    finally:
+        client.flushdb()
+        client.close()
+
+
+@pytest.fixture
+def redis_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Point the app at a real Redis (a database index of its own), flushed before and after."""
+    with flushed_redis() as url:
+        monkeypatch.setenv("REDIS_URL", url)
+        get_settings.cache_clear()
+        yield url
     monkeypatch.setenv("REDIS_URL", "")
     get_settings.cache_clear()
 

@@ -17,7 +17,7 @@ import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.conftest import throwaway_postgres
+from tests.conftest import flushed_redis, throwaway_postgres
 from tests.support.fake_providers import SmtpSink
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,6 +32,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
 ]
 START_TIMEOUT = 600
+# What a second app must not share with the first: Reflex rebuilds .web at every start and compiles the
+# backend's port into the bundle (the websocket URL), so a rebuild in the same .web would point the first
+# app's pages at the second app.
+NOT_SHARED = {".web", ".states", "data", "uploaded_files", ".pytest_cache", ".ruff_cache"}
 
 
 def _free_port() -> int:
@@ -94,17 +98,62 @@ def e2e_database_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def app_server(e2e_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     """`reflex run --env prod --single-port` on a free port, against a throwaway PostgreSQL database."""
-    postgres_url = e2e_database_url
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}; `.ci/run` installs it (apt-get install chromium).")
-    port = _free_port()
     data_dir = tmp_path_factory.mktemp("e2e-data")
     with smtp_sink(data_dir / "smtp") as (smtp_port, sink):
-        yield from _serve(port, data_dir, postgres_url, smtp_port, sink)
+        yield from _serve(_free_port(), data_dir, e2e_database_url, smtp_port, sink)
 
 
-def _serve(port: int, data_dir: Path, postgres_url: str, smtp_port: int, sink: FilingSmtpSink) -> Iterator[RunningApp]:
-    """Run the app until the session ends; its emails go to the test SMTP server."""
+@pytest.fixture(scope="session")
+def app_server_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    """The app as production runs it: REDIS_URL set (Reflex's Redis state manager, several server processes,
+    jobs on RQ) and one `python -m metaic worker` beside it; its own database, Redis index and working folder."""
+    data_dir = tmp_path_factory.mktemp("e2e-redis-data")
+    with (
+        _second_root(tmp_path_factory.mktemp("e2e-redis-root")) as root,
+        throwaway_postgres("metaic_e2e_redis") as database_url,
+        flushed_redis() as redis_url,
+        smtp_sink(data_dir / "smtp") as (smtp_port, sink),
+    ):
+        yield from _serve(
+            _free_port(), data_dir, database_url, smtp_port, sink, root=root, redis_url=redis_url, worker=True
+        )
+
+
+@contextlib.contextmanager
+def _second_root(folder: Path) -> Iterator[Path]:
+    """A working folder for a second app: links to the project's files, and a copy of the built .web.
+
+    Copying .web (node packages included, a few seconds) spares the second start an npm install; it rebuilds
+    the bundle for its own port. The copy is removed afterwards.
+    """
+    for entry in ROOT.iterdir():
+        if entry.name not in NOT_SHARED:
+            (folder / entry.name).symlink_to(entry)
+    web = ROOT / ".web"
+    if (web / "node_modules").is_dir():
+        # Only the top-level build output is left out: packages in node_modules have "build" folders too.
+        skip_build = lambda where, names: ["build"] if Path(where) == web else []  # noqa: E731
+        shutil.copytree(web, folder / ".web", symlinks=True, ignore=skip_build)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _serve(
+    port: int,
+    data_dir: Path,
+    database_url: str,
+    smtp_port: int,
+    sink: FilingSmtpSink,
+    *,
+    root: Path = ROOT,
+    redis_url: str = "",
+    worker: bool = False,
+) -> Iterator[RunningApp]:
+    """Run the app from `root` (and an RQ worker if asked) until the session ends; emails go to the SMTP sink."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}; `.ci/run` installs it (apt-get install chromium).")
     base_url = f"http://127.0.0.1:{port}"
     bin_dir = str(Path(sys.executable).parent)
     env = {
@@ -112,8 +161,8 @@ def _serve(port: int, data_dir: Path, postgres_url: str, smtp_port: int, sink: F
         "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}",
         "METAIC_ENV": "test",
         "METAIC_DATA_DIR": str(data_dir),
-        "DATABASE_URL": postgres_url,
-        "REDIS_URL": "",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
         "EMAIL_BACKEND": "smtp",
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(smtp_port),
@@ -124,45 +173,42 @@ def _serve(port: int, data_dir: Path, postgres_url: str, smtp_port: int, sink: F
         "REFLEX_CHECK_LATEST_VERSION": "false",
     }
     env.setdefault("NPM_CONFIG_REGISTRY", "https://registry.npmjs.org/")
-    log_path = data_dir / "app.log"
+    reflex = shutil.which("reflex", path=env["PATH"]) or "reflex"
+    app_cmd = [reflex, "run", "--env", "prod", "--single-port", "--frontend-port", str(port)]
+    app_cmd += ["--backend-host", "127.0.0.1", "--loglevel", "info"]
+    commands = {data_dir / "app.log": app_cmd}
+    if worker:
+        commands[data_dir / "worker.log"] = [sys.executable, "-m", "metaic", "worker"]
+    with contextlib.ExitStack() as running:
+        logs = {running.enter_context(_process(cmd, root, env, log)): log for log, cmd in commands.items()}
+        _wait_until_up(base_url, logs)
+        yield RunningApp(base_url, data_dir, database_url, sink)
+
+
+@contextlib.contextmanager
+def _process(cmd: list[str], cwd: Path, env: dict[str, str], log_path: Path) -> Iterator[subprocess.Popen]:
+    """Run a command in a process group of its own, logging to `log_path`; stop the whole group afterwards."""
     with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [
-                shutil.which("reflex", path=env["PATH"]) or "reflex",
-                "run",
-                "--env",
-                "prod",
-                "--single-port",
-                "--frontend-port",
-                str(port),
-                "--backend-host",
-                "127.0.0.1",
-                "--loglevel",
-                "info",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        _wait_until_up(base_url, proc, log_path)
-        yield RunningApp(base_url, data_dir, postgres_url, sink)
+        yield proc
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):  # it may have exited on its own (a failed start)
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
 
 
-def _wait_until_up(base_url: str, proc: subprocess.Popen, log_path: Path) -> None:
-    """Poll until pages and the API answer, or fail with the app's log."""
+def _wait_until_up(base_url: str, logs: dict[subprocess.Popen, Path]) -> None:
+    """Poll until pages and the API answer, or fail with the log of a process that exited (or of the app)."""
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"the app exited with {proc.returncode}:\n{log_path.read_text()[-4000:]}")
+        for proc, log_path in logs.items():
+            if proc.poll() is not None:
+                pytest.fail(f"{proc.args[:4]} exited with {proc.returncode}:\n{log_path.read_text()[-4000:]}")
         try:
             if (
                 httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200
@@ -172,7 +218,8 @@ def _wait_until_up(base_url: str, proc: subprocess.Popen, log_path: Path) -> Non
         except httpx.HTTPError:
             pass
         time.sleep(1)
-    pytest.fail(f"the app did not start in {START_TIMEOUT} s:\n{log_path.read_text()[-4000:]}")
+    app_log = next(iter(logs.values()))
+    pytest.fail(f"the app did not start in {START_TIMEOUT} s:\n{app_log.read_text()[-4000:]}")
 
 
 @pytest.fixture(scope="session")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import email
 import re
-import time
 
 import pyotp
 import pytest
 from playwright.sync_api import Page, expect
+
+from tests.e2e.helpers import mail_text, sign_in, smtp_mail
 
 pytestmark = pytest.mark.e2e
 
@@ -16,30 +16,9 @@ EMAIL = "grace@example.com"
 PASSWORD = "Hopper-Compiler-1952"
 
 
-def _latest_mail(app_server, to: str, subject_part: str, timeout: float = 15) -> str:
-    """Wait for an email in the app's outbox and return its plain-text body."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for path in sorted(app_server.outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns, reverse=True):
-            message = email.message_from_bytes(path.read_bytes())
-            if message["To"] == to and subject_part in message["Subject"]:
-                part = next(p for p in message.walk() if p.get_content_type() == "text/plain")
-                return part.get_payload(decode=True).decode()
-        time.sleep(0.3)
-    raise AssertionError(f"no email {subject_part!r} to {to}")
-
-
 def _sign_in(page: Page, base: str, password: str = PASSWORD, totp: pyotp.TOTP | None = None) -> None:
-    """Fill the sign-in form (and the code step when MFA is on)."""
-    page.goto(f"{base}/login")
-    page.fill("#email", EMAIL)
-    page.fill("#password", password)
-    page.click("#sign-in")
-    if totp is not None:
-        page.wait_for_selector("#code")
-        page.fill("#code", totp.now())
-        page.click("#verify-code")
-    page.wait_for_url(re.compile(r".*/dashboard/?$"))
+    """Sign in as Grace (with the code step when MFA is on) and see her dashboard."""
+    sign_in(page, base, EMAIL, password, totp=totp)
     expect(page.locator("#dashboard-greeting")).to_contain_text("Grace")
 
 
@@ -63,7 +42,7 @@ def test_account_journey(app_server, browser):
     expect(page.locator("#signup-done")).to_contain_text(EMAIL)
 
     # Verify through the link in the outbox.
-    body = _latest_mail(app_server, EMAIL, "Verify")
+    body = mail_text(smtp_mail(app_server, EMAIL, "Verify"))
     link = re.search(r"https?://\S+/auth/verify-email\?token=\S+", body).group(0)
     page.goto(link)
     page.wait_for_url(re.compile(r".*/email-verified/?\?status=ok"))

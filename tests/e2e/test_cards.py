@@ -10,11 +10,8 @@ import pytest
 import vobject
 from PIL import Image
 from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from sqlmodel import Session
 
-from metaic.auth import service as user_service
-from metaic.db import engine_for
+from tests.e2e.helpers import make_account, publish, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -25,38 +22,12 @@ PASSWORD = "Analytical-Engine-1843"
 @pytest.fixture
 def owner(app_server):
     """A verified account in the app's database."""
-    with Session(engine_for(app_server.database_url)) as session:
-        if user_service.get_by_email(session=session, email=EMAIL) is None:
-            user_service.create(session=session, email=EMAIL, password=PASSWORD, name="Ada Lovelace", verified=True)
-            session.commit()
-    return EMAIL
-
-
-def _sign_in(page: Page, base: str) -> None:
-    """Sign in through the form."""
-    page.goto(f"{base}/login")
-    page.fill("#email", EMAIL)
-    page.fill("#password", PASSWORD)
-    page.click("#sign-in")
-    try:
-        page.wait_for_url(re.compile(r".*/dashboard/?$"))
-    except PlaywrightTimeout:
-        raise AssertionError(f"sign-in failed: {page.locator('#form-error').all_inner_texts()}") from None
+    return make_account(app_server, EMAIL, PASSWORD, name="Ada Lovelace")
 
 
 def _type(page: Page, selector: str, text: str) -> None:
     """Type into a live-bound input."""
     page.locator(selector).fill(text)
-
-
-def _publish(page: Page) -> None:
-    """Press Publish; on refusal, fail with the field errors the page shows."""
-    page.click("#publish")
-    try:
-        expect(page.locator("#card-status")).to_have_text("published")
-    except AssertionError:
-        shown = page.locator("[id^=error-], [data-sonner-toast]").all_inner_texts()
-        raise AssertionError(f"publish refused: {shown}") from None
 
 
 def _avatar_png(tmp_path) -> str:
@@ -70,7 +41,7 @@ def test_card_journey(app_server, browser, owner, tmp_path):
     base = app_server.base_url
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    _sign_in(page, base)
+    sign_in(page, base, EMAIL, PASSWORD)
 
     # Create a card.
     page.goto(f"{base}/cards")
@@ -109,7 +80,7 @@ def test_card_journey(app_server, browser, owner, tmp_path):
     _type(page, "#f-networking\\.looking_for", "Engineers who like notes")
 
     # Publish; a visitor sees it.
-    _publish(page)
+    publish(page)
     page.click("#tab-share")
     slug = page.locator("#f-slug").input_value()
     assert slug
@@ -142,7 +113,7 @@ def test_card_journey(app_server, browser, owner, tmp_path):
     # Edit and republish; then restore the first version.
     page.click("text=Content")
     _type(page, "#f-headline", "Countess of Lovelace")
-    _publish(page)
+    publish(page)
     public.reload()
     expect(public.locator("body")).to_contain_text("Countess of Lovelace")
 
@@ -151,7 +122,7 @@ def test_card_journey(app_server, browser, owner, tmp_path):
     page.locator(".version-row", has_text="v1").locator(".restore-version").click()
     page.click("text=Content")
     expect(page.locator("#f-headline")).to_have_value("Mathematician, first programmer")
-    _publish(page)
+    publish(page)
     public.reload()
     expect(public.locator("body")).to_contain_text("Mathematician, first programmer")
     visitor.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -12,6 +11,7 @@ from sqlmodel import Session
 from metaic.auth import service as user_service
 from metaic.db import engine_for
 from tests.contacts.helpers import card_doc, publish_card
+from tests.e2e.helpers import mail_text, sign_in, smtp_mail
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "Networking-Pro-2026"
@@ -21,23 +21,8 @@ LIVE = 15_000
 def _sign_in(browser, base: str, email: str) -> Page:
     """A desktop tab signed in as `email`, on the dashboard."""
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(f"{base}/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("#sign-in")
-    page.wait_for_url(re.compile(r".*/dashboard/?$"))
+    sign_in(page, base, email, PASSWORD)
     return page
-
-
-def _smtp_mail(app_server, to: str, subject: str, timeout: float = 20):
-    """The message the test SMTP server received for `to` with this subject."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for message in list(app_server.smtp.messages):
-            if message["To"] == to and message["Subject"] == subject:
-                return message
-        time.sleep(0.2)
-    raise AssertionError(f"no email {subject!r} to {to}: {[m['Subject'] for m in app_server.smtp.messages]}")
 
 
 def test_saved_card_notifies_live_then_a_templated_email_and_a_live_chat(app_server, browser):
@@ -90,8 +75,8 @@ def test_saved_card_notifies_live_then_a_templated_email_and_a_live_chat(app_ser
     expect(ann.locator(".message-status").first).to_have_text("sent", timeout=LIVE)
 
     # It reached the SMTP server, filled in, and is on Ben's timeline in Ann's contact book.
-    mail = _smtp_mail(app_server, "ben@example.com", "Nice to meet you, Ben")
-    text = mail.get_body(preferencelist=("plain",)).get_content()
+    mail = smtp_mail(app_server, "ben@example.com", "Nice to meet you, Ben")
+    text = mail_text(mail)
     assert "Hi Ben Okafor," in text and "Ann Lee" in text and "{{" not in text
     assert mail["Reply-To"] == "Ann Lee <ann@example.com>"  # Ben's reply goes to Ann, not to no-reply
     entry = ann.locator(".timeline-entry", has_text="Nice to meet you, Ben")
