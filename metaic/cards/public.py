@@ -11,7 +11,7 @@ from metaic.cards.models import Card, CardVersion, SlugHistory
 from metaic.cards.schemas import PublicCard, SlugRedirect, parse_content
 
 # Bump when the public page's markup changes, so caches holding the old HTML revalidate.
-RENDER_REVISION = "3"
+RENDER_REVISION = "4"
 
 
 def _etag(version_id: uuid.UUID, slug: str, visibility: str) -> str:

@@ -61,6 +61,7 @@ EN = {
     "save_mine": "Save to my contacts",
     "saved_mine": "Saved to your contacts",
     "sign_in_save": "Sign in to save",
+    "keep_hint": "Have a MetaIC account?",
     "form_fix": "Some fields need attention.",
     "forbidden": "Not allowed",
 }
@@ -119,6 +120,7 @@ ZH = {
     "save_mine": "保存到我的联系人",
     "saved_mine": "已保存到你的联系人",
     "sign_in_save": "登录后保存",
+    "keep_hint": "已有 MetaIC 账户？",
     "form_fix": "请检查标出的字段。",
 }
 
@@ -173,6 +175,7 @@ ES = {
     "save_mine": "Guardar en mis contactos",
     "saved_mine": "Guardado en tus contactos",
     "sign_in_save": "Inicia sesión para guardar",
+    "keep_hint": "¿Tienes cuenta de MetaIC?",
     "form_fix": "Revisa los campos marcados.",
 }
 
@@ -227,6 +230,7 @@ FR = {
     "save_mine": "Enregistrer dans mes contacts",
     "saved_mine": "Enregistré dans vos contacts",
     "sign_in_save": "Connectez-vous pour enregistrer",
+    "keep_hint": "Vous avez un compte MetaIC ?",
     "form_fix": "Vérifiez les champs indiqués.",
 }
 
@@ -281,6 +285,7 @@ DE = {
     "save_mine": "In meinen Kontakten speichern",
     "saved_mine": "In Ihren Kontakten gespeichert",
     "sign_in_save": "Anmelden zum Speichern",
+    "keep_hint": "Sie haben ein MetaIC-Konto?",
     "form_fix": "Bitte prüfen Sie die markierten Felder.",
 }
 
