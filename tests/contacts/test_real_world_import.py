@@ -1,6 +1,6 @@
 """A mixed import of files as iOS, Android, Google Contacts and Outlook export them: every person arrives.
 
-The files in tests/contacts/data imitate those exports: iOS vCard 3.0 (itemN.TEL with X-ABLabel, an inline
+The files in tests/contacts/formats/samples imitate those exports: iOS vCard 3.0 (itemN.TEL with X-ABLabel, an inline
 JPEG PHOTO, ADR with the country), Android vCard 2.1/3.0 (QUOTED-PRINTABLE UTF-8 names, CHARSET=UTF-8),
 Google Contacts CSV and Outlook CSV (cp1252, 0/0/00 for no birthday, a day-first date), with national
 numbers, accents, CJK and emoji names, an odd value inside a good record, a row with only a company, and
@@ -15,7 +15,7 @@ from metaic.contacts import formats, imports, service
 from metaic.contacts.formats.common import EMPTY_REASON
 from tests.contacts.helpers import make_user
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent / "formats" / "samples"
 FILES = ("ios_export.vcf", "android_export.vcf", "google_export.csv", "outlook_export.csv")
 
 
