@@ -24,7 +24,6 @@ from metaic.core.ids import parse_id
 
 LIST_FIELDS = ("emails", "phones", "addresses", "links")
 TEXT_FIELDS = ("full_name", "first_name", "last_name", "company", "title", "birthday", "event", "place", "how_we_met")
-_KINDS = {"emails": "email address", "phones": "phone number", "links": "link", "addresses": "address"}
 _BIRTHDAY = re.compile(r"^(\d{4}-\d{2}-\d{2}|--\d{2}-\d{2})$")
 NEEDS_IDENTITY = "Enter a name, a company, an email address or a phone number."
 
@@ -108,7 +107,7 @@ def _lenient(kind: str, raw: str, index: int, regions: Sequence, findings: Findi
     except ValidationError as exc:
         value = "\n".join(line.strip() for line in (raw or "").splitlines() if line.strip())
         if value and findings is not None:
-            findings.keep(kind, value, f"Not a {_KINDS[kind]} we can read: {exc.message}")
+            findings.keep(kind, value, exc.message)
         return value
 
 
