@@ -24,6 +24,11 @@ Handler = Callable[..., object]
 # Every event and the ids it carries; search, AI and webhooks will subscribe to the same names.
 EVENTS: dict[str, frozenset[str]] = {
     "card.published": frozenset({"card_id"}),
+    "card.unpublished": frozenset({"card_id"}),
+    # The live card's address or visibility changed (what visitors get at /c/... is different now).
+    "card.changed": frozenset({"card_id"}),
+    "card.deleted": frozenset({"card_id"}),
+    "account.deleted": frozenset({"user_id"}),
 }
 
 

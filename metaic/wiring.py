@@ -11,6 +11,7 @@ import uuid
 
 from metaic import events
 from metaic.contacts import jobs as contacts_jobs
+from metaic.core import card_changes
 from metaic.jobs import enqueue
 
 
@@ -24,7 +25,20 @@ def refresh_contacts_saved_from(*, card_id: uuid.UUID) -> None:
     )
 
 
+def drop_cached_public_card(*, card_id: uuid.UUID) -> None:
+    """What visitors see of a card changed: every process drops its cached copy (metaic/core/card_changes.py)."""
+    card_changes.announce(card_id)
+
+
+def drop_cached_cards_of(*, user_id: uuid.UUID) -> None:
+    """An account and its cards are gone: drop every cached card (deletions are rare; the cache refills)."""
+    card_changes.announce(None)
+
+
 def wire(bus: events.EventBus = events.BUS) -> None:
     """Subscribe every reaction to its event and mark the process wired (safe to call again)."""
     bus.subscribe("card.published", refresh_contacts_saved_from)
+    for name in ("card.published", "card.unpublished", "card.changed", "card.deleted"):
+        bus.subscribe(name, drop_cached_public_card)
+    bus.subscribe("account.deleted", drop_cached_cards_of)
     bus.mark_wired()

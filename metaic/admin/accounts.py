@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from metaic import events
 from metaic.auth import service as user_service
 from metaic.auth import sessions
 from metaic.auth.models import User
@@ -21,3 +22,5 @@ def delete_account(*, session: Session, user: User, password: str | None) -> Non
     files_service.purge_owner(session=session, owner=user)
     user_service.delete(session=session, user=user, password=password)
     sessions.revoke_all(session=session, user_id=user.id)
+    # Its cards went with it (database cascade): caches of their public pages must go too.
+    events.emit(session, "account.deleted", user_id=user.id)

@@ -9,7 +9,7 @@ from typing import Literal
 from sqlmodel import Session
 
 from metaic import events
-from metaic.analytics import service as analytics_service
+from metaic.analytics import buffer as analytics_buffer
 from metaic.auth.models import User
 from metaic.cards import service as card_service
 from metaic.cards import versions
@@ -72,12 +72,11 @@ def bulk(*, session: Session, owner: User, card_ids: list[uuid.UUID], action: Bu
     return len(cards)
 
 
-def _record(session: Session, card: PublicCard, visitor: Visitor, kind: str, channel: str | None = None) -> None:
-    """Record an event unless the visitor is the card's owner (or a bot, which analytics drops)."""
+def _record(card: PublicCard, visitor: Visitor, kind: str, channel: str | None = None) -> None:
+    """Count an event unless the visitor is the card's owner; it is written with the next batch (bots dropped then)."""
     if not visitor.count or (visitor.user_id is not None and visitor.user_id == card.owner_id):
         return
-    analytics_service.record(
-        session=session,
+    analytics_buffer.track(
         card_id=card.card_id,
         kind=kind,
         channel=channel,
@@ -90,7 +89,7 @@ def view(*, session: Session, slug: str, visitor: Visitor, scan: bool = False) -
     """Open a public card and count the view (`scan`: it came from the QR code, `?src=qr`)."""
     found = get_public(session=session, slug=slug, viewer_id=visitor.user_id)
     if isinstance(found, PublicCard):
-        _record(session, found, visitor, "qr_scan" if scan else "view")
+        _record(found, visitor, "qr_scan" if scan else "view")
     return found
 
 
@@ -98,7 +97,7 @@ def download_vcard(*, session: Session, slug: str, visitor: Visitor) -> PublicCa
     """Fetch a public card for its vCard and count the download."""
     found = get_public(session=session, slug=slug, viewer_id=visitor.user_id)
     if isinstance(found, PublicCard):
-        _record(session, found, visitor, "vcard_download")
+        _record(found, visitor, "vcard_download")
     return found
 
 
@@ -106,5 +105,5 @@ def share(*, session: Session, slug: str, channel: str, visitor: Visitor) -> Pub
     """Count a share of a public card on a channel (copy, whatsapp, email, linkedin, native)."""
     found = get_public(session=session, slug=slug, viewer_id=visitor.user_id)
     if isinstance(found, PublicCard):
-        _record(session, found, visitor, "share", channel)
+        _record(found, visitor, "share", channel)
     return found

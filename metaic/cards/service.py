@@ -6,6 +6,7 @@ import uuid
 
 from sqlmodel import Session, func, select
 
+from metaic import events
 from metaic.analytics import service as analytics_service
 from metaic.auth.models import User
 from metaic.cards import themes
@@ -133,6 +134,7 @@ def delete(*, session: Session, owner: User, card_id: uuid.UUID) -> None:
     forget_history(session=session, card_id=card.id)
     session.delete(card)
     session.flush()
+    events.emit(session, "card.deleted", card_id=card_id)
 
 
 def get_content(*, session: Session, owner: User, card_id: uuid.UUID) -> CardContent:
@@ -159,6 +161,7 @@ def set_visibility(*, session: Session, owner: User, card_id: uuid.UUID, visibil
     card.visibility = visibility
     session.add(card)
     session.flush()
+    events.emit(session, "card.changed", card_id=card.id)
     return visibility
 
 

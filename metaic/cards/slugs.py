@@ -9,6 +9,7 @@ from slugify import slugify
 from sqlalchemy import func
 from sqlmodel import Session, delete, select
 
+from metaic import events
 from metaic.auth.models import User
 from metaic.cards.models import Card, SlugHistory
 from metaic.cards.store import require_card
@@ -191,6 +192,7 @@ def set_slug(*, session: Session, owner: User, card_id, slug: str) -> str:
     card.updated_at = clock.now()
     session.add(card)
     session.flush()
+    events.emit(session, "card.changed", card_id=card.id)
     return value
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlmodel import Session, func, select
 
+from metaic import events
 from metaic.auth.models import User
 from metaic.cards.models import Card, CardVersion
 from metaic.cards.normalize import normalize_content
@@ -77,6 +78,7 @@ def unpublish_card(*, session: Session, card: Card) -> None:
     card.published_version_id = None
     session.add(card)
     session.flush()
+    events.emit(session, "card.unpublished", card_id=card.id)
 
 
 def snapshot_draft(*, session: Session, owner: User, card_id) -> VersionRead:

@@ -15,6 +15,8 @@ from metaic.cards.public import get_public
 from metaic.cards.schemas import PublicCard
 from metaic.core.errors import RateLimited
 from metaic.web import preview, render
+from metaic.web.card_cache import cache
+from metaic.web.fastpath import remember
 from metaic.web.responses import card_headers, fresh, limit, not_found, serve, too_many, visitor_of
 
 router = APIRouter(include_in_schema=False)
@@ -43,10 +45,12 @@ def asset(name: str) -> Response:
 def card_vcard(slug: str, request: Request, session: Session = Depends(db_session)) -> Response:
     """The card as a vCard 3.0 download (UTF-8, CRLF, photo inline when the card has one)."""
     try:
-        limit(request)
+        limit(request)  # only misses get here (web/fastpath.py answers cached copies)
     except RateLimited as exc:
         return too_many(exc, html=False)
-    found = flows.download_vcard(session=session, slug=slug, visitor=visitor_of(request, session))
+    generation = cache.generation
+    visitor = visitor_of(request, session)
+    found = flows.download_vcard(session=session, slug=slug, visitor=visitor)
 
     def build(card: PublicCard) -> Response:
         etag = card.etag[:-1] + '-vcf"'
@@ -61,7 +65,17 @@ def card_vcard(slug: str, request: Request, session: Session = Depends(db_sessio
             url=render.public_url(card.slug),
         )
         headers["Content-Disposition"] = f'attachment; filename="{vcard.filename(card.slug)}"'
-        return Response(text.encode("utf-8"), media_type="text/vcard; charset=utf-8", headers=headers)
+        response = Response(text.encode("utf-8"), media_type="text/vcard; charset=utf-8", headers=headers)
+        signed_in = visitor.user_id is not None
+        remember(
+            request=request,
+            card=card,
+            response=response,
+            event="vcard_download",
+            signed_in=signed_in,
+            generation=generation,
+        )
+        return response
 
     return serve(request, found, lambda s: f"/c/{s}.vcf", build)
 
@@ -73,6 +87,7 @@ def _qr(request: Request, session: Session, slug: str, kind: str, params: dict) 
     except RateLimited as exc:
         return too_many(exc, html=False)
     opts = qr.options(**params)
+    generation = cache.generation
     caller = visitor_of(request, session)
     found = get_public(session=session, slug=slug, viewer_id=caller.user_id)
 
@@ -92,7 +107,10 @@ def _qr(request: Request, session: Session, slug: str, kind: str, params: dict) 
         if request.query_params.get("download"):
             headers["Content-Disposition"] = f'attachment; filename="{card.slug}-qr.{kind}"'
         media = "image/svg+xml" if kind == "svg" else "image/png"
-        return Response(body, media_type=media, headers=headers)
+        response = Response(body, media_type=media, headers=headers)
+        signed_in = caller.user_id is not None
+        remember(request=request, card=card, response=response, event=None, signed_in=signed_in, generation=generation)
+        return response
 
     return serve(request, found, lambda s: f"/c/{s}/qr.{kind}", build)
 
@@ -146,6 +164,7 @@ def card_preview(slug: str, request: Request, session: Session = Depends(db_sess
         limit(request)
     except RateLimited as exc:
         return too_many(exc, html=False)
+    generation = cache.generation
     found = get_public(session=session, slug=slug)
 
     def build(card: PublicCard) -> Response:
@@ -155,6 +174,9 @@ def card_preview(slug: str, request: Request, session: Session = Depends(db_sess
             return Response(status_code=304, headers=headers)
         photo = avatar_jpeg(session=session, file_id=card.avatar_file_id)
         body = preview.render_png(card.content, url=render.public_url(card.slug), photo=photo)
-        return Response(body, media_type="image/png", headers=headers)
+        response = Response(body, media_type="image/png", headers=headers)
+        # The same image for everyone (a private card has none), so it is cached for signed-in callers too.
+        remember(request=request, card=card, response=response, event=None, signed_in=False, generation=generation)
+        return response
 
     return serve(request, found, lambda s: f"/c/{s}/preview.png", build)

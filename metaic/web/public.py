@@ -16,6 +16,8 @@ from metaic.cards.photo import image_sources
 from metaic.cards.schemas import PublicCard
 from metaic.core.errors import RateLimited
 from metaic.web import downloads, forms, visitors
+from metaic.web.card_cache import cache
+from metaic.web.fastpath import remember
 from metaic.web.responses import CACHE_PUBLIC, PUBLIC_LIMIT, fresh, limit, page_headers, serve, too_many, visitor_of
 
 __all__ = ["CACHE_PUBLIC", "PUBLIC_LIMIT", "router"]
@@ -37,9 +39,10 @@ def card_page(
 ) -> Response:
     """The public card page, rendered on the server from the published snapshot."""
     try:
-        limit(request)
+        limit(request)  # only misses get here: cached pages are answered by web/fastpath.py, unlimited
     except RateLimited as exc:
         return too_many(exc, html=True)
+    generation = cache.generation  # before reading, so a change made meanwhile is never cached over
     visitor = visitor_of(request, session)
     found = flows.view(session=session, slug=slug, visitor=visitor, scan=src == "qr")
     signed_in = visitor.user_id is not None
@@ -57,6 +60,16 @@ def card_page(
             form=forms.ShareForm(sent=bool(shared)),
             images=image_sources(session=session, content=card.content, avatar_file_id=card.avatar_file_id),
         )
-        return HTMLResponse(html, headers=headers)
+        response = HTMLResponse(html, headers=headers)
+        if not shared and not saved:
+            remember(
+                request=request,
+                card=card,
+                response=response,
+                event="view",
+                signed_in=signed_in,
+                generation=generation,
+            )
+        return response
 
     return serve(request, found, lambda s: f"/c/{s}", build)

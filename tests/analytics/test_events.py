@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from metaic.analytics import buffer
 from metaic.analytics import service as analytics
 from metaic.analytics.models import AnalyticsEvent
 from metaic.auth import sessions
@@ -26,7 +27,8 @@ MAC = (
 
 
 def _events() -> list[AnalyticsEvent]:
-    """Every recorded event, oldest first."""
+    """Every recorded event, oldest first, once the buffer is flushed (requests only append to it)."""
+    buffer.flush()
     with session_scope() as s:
         return list(s.exec(select(AnalyticsEvent).order_by(AnalyticsEvent.created_at)))
 
