@@ -46,14 +46,22 @@ def sign_in(page: Page, base: str, email: str, password: str, totp=None) -> None
         raise AssertionError(f"sign-in failed: {page.locator('#form-error').all_inner_texts()}") from None
 
 
-def publish(page: Page) -> None:
-    """Press Publish in the builder; on refusal, fail with the field errors the page shows."""
+def publish(page: Page, timeout: float = 15) -> None:
+    """Press Publish in the builder and wait for its new version; on refusal, fail with what the page shows.
+
+    The status badge already says "published" when a published card is published again, so the sign of
+    this publish is a "Published as version N" toast not seen before.
+    """
+    toasts = page.locator("[data-sonner-toast]", has_text="Published as version")
+    before = set(toasts.all_inner_texts())
     page.click("#publish")
-    try:
-        expect(page.locator("#card-status")).to_have_text("published")
-    except AssertionError:
-        shown = page.locator("[id^=error-], [data-sonner-toast]").all_inner_texts()
-        raise AssertionError(f"publish refused: {shown}") from None
+    deadline = time.monotonic() + timeout
+    while not set(toasts.all_inner_texts()) - before:
+        if time.monotonic() > deadline:
+            shown = page.locator("[id^=error-], [data-sonner-toast]").all_inner_texts()
+            raise AssertionError(f"publish refused: {shown}")
+        time.sleep(0.1)
+    expect(page.locator("#card-status")).to_have_text("published")
 
 
 def smtp_mail(app, to: str, subject: str, timeout: float = 20) -> EmailMessage:
