@@ -6,12 +6,20 @@ This is composition, not plumbing: it names the domains' job functions, so it si
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
+from metaic.analytics import buffer as analytics_buffer
 from metaic.communication import jobs as communication_jobs
 from metaic.contacts import jobs as contacts_jobs
 from metaic.db import session_scope
 from metaic.files import service as file_service
 from metaic.jobs.periodic import Periodic, periodic_loop
 from metaic.notifications import jobs as notification_jobs
+
+log = logging.getLogger(__name__)
+
+ANALYTICS_FLUSH_SECONDS = 2.0
 
 
 def _requeue_stuck_images() -> int:
@@ -29,6 +37,27 @@ def tasks() -> list[Periodic]:
         Periodic("deliver due messages", communication_jobs.deliver_due, every=60),
         Periodic("requeue stuck image jobs", _requeue_stuck_images, every=900),
     ]
+
+
+async def analytics_flush_loop(every: float = ANALYTICS_FLUSH_SECONDS) -> None:
+    """Lifespan task: write the visitor events buffered by the public pages every couple of seconds.
+
+    A crash loses at most the last `every` seconds of counts; a clean shutdown flushes once more.
+    """
+    try:
+        while True:
+            await asyncio.sleep(every)
+            await asyncio.to_thread(_flush_analytics)
+    finally:
+        _flush_analytics()
+
+
+def _flush_analytics() -> None:
+    """Flush the event buffer; a failure is logged and the events stay buffered for the next try."""
+    try:
+        analytics_buffer.flush()
+    except Exception:
+        log.exception("analytics flush failed; the events stay buffered and are retried")
 
 
 async def upkeep_loop() -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
 
 import pytest
 from sqlmodel import func, select
 
+from metaic import upkeep
 from metaic.analytics import buffer
 from metaic.analytics.models import AnalyticsEvent
 from metaic.cards import service as card_service
@@ -110,3 +113,18 @@ def test_the_buffer_is_bounded(card_id, monkeypatch):
         buffer.track(card_id=card_id, kind="view", user_agent=BROWSER)
     assert buffer.pending_count() == 5
     assert buffer.flush() == 5
+
+
+def test_the_app_flush_loop_writes_batches_and_flushes_once_more_when_stopped(card_id):
+    async def scenario() -> tuple[int, int]:
+        loop_task = asyncio.create_task(upkeep.analytics_flush_loop(every=0.05))
+        buffer.track(card_id=card_id, kind="view", user_agent=BROWSER)
+        await asyncio.sleep(0.5)
+        during = _count()
+        buffer.track(card_id=card_id, kind="qr_scan", user_agent=BROWSER)
+        loop_task.cancel()  # shutting down: what is still buffered is written on the way out
+        with contextlib.suppress(asyncio.CancelledError):
+            await loop_task
+        return during, _count()
+
+    assert asyncio.run(scenario()) == (1, 2)
