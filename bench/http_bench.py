@@ -269,7 +269,7 @@ def main() -> None:
             raise SystemExit(f"{tool} is missing: apt-get install -y wrk nginx-light (make bench does it)")
     print(f"wrk: {args.connections} connections, {args.duration} s per target, same bytes served by nginx")
     with tempfile.TemporaryDirectory(prefix="metaic-http-bench-") as folder:
-        os.chmod(folder, 0o755)  # nginx's workers run as an unprivileged user and must read the files
+        os.chmod(folder, 0o755)  # noqa: S103 (nginx's workers run as an unprivileged user and must read the files)
         for mode in args.modes.split(","):
             print_rows(mode, measure_mode(mode.strip(), Path(folder), args.duration, args.connections))
 
