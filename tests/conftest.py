@@ -34,12 +34,14 @@ os.environ.update(
 PRODUCTION_HASH_COST = {"ARGON2_TIME_COST": "3", "ARGON2_MEMORY_KIB": "65536"}
 
 from metaic import migrations  # noqa: E402
+from metaic.analytics import buffer as analytics_buffer  # noqa: E402
 from metaic.api.app import build_api  # noqa: E402
 from metaic.config import get_settings  # noqa: E402
 from metaic.core import clock, ratelimit  # noqa: E402
 from metaic.db import dispose_engines, get_engine, session_scope  # noqa: E402
 from metaic.jobs.queue import drain_local  # noqa: E402
 from metaic.schema import metadata  # noqa: E402
+from metaic.web import card_cache  # noqa: E402
 from metaic.wiring import wire  # noqa: E402
 
 wire()  # domain events raise until a process is wired, as the app, the CLI and the worker are
@@ -179,15 +181,19 @@ def redis_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 @pytest.fixture(autouse=True)
 def _fresh_process_state() -> Iterator[None]:
-    """Reset the clock, rate limits and settings cache around every test."""
+    """Reset the clock, rate limits, settings, the public card cache and pending visitor events around every test."""
     clock.reset()
     ratelimit.reset_all()
     get_settings.cache_clear()
+    card_cache.cache.drop_all()
+    analytics_buffer.discard()
     yield
     drain_local()
     clock.reset()
     ratelimit.reset_all()
     get_settings.cache_clear()
+    card_cache.cache.drop_all()
+    analytics_buffer.discard()
 
 
 class Outbox:

@@ -19,14 +19,6 @@ from tests.cards.fixtures import BROWSER, GOOGLEBOT
 from tests.cards.helpers import make_user
 
 
-@pytest.fixture(autouse=True)
-def _empty_buffer():
-    """Each test starts and ends with nothing pending."""
-    buffer.discard()
-    yield
-    buffer.discard()
-
-
 @pytest.fixture
 def card_id(db: str) -> uuid.UUID:
     """A committed card to count events for."""

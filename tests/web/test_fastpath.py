@@ -28,16 +28,6 @@ from tests.cards.helpers import rich
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache_and_buffer():
-    """Nothing cached or pending from another test."""
-    cache.drop_all()
-    buffer.discard()
-    yield
-    cache.drop_all()
-    buffer.discard()
-
-
 @pytest.fixture
 def fast(db: str) -> TestClient:
     """The HTTP app as production serves it: the fast path in front of the routes (one client address)."""
