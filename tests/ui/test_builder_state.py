@@ -120,6 +120,17 @@ def test_edits_autosave_after_a_pause_and_a_failed_save_says_so(db):
     assert tab.save_status == "saved" and _draft(ada, card_id).headline == "Mathematician"
 
 
+def test_an_autosaved_edit_of_a_live_card_shows_unpublished_changes(db):
+    token, ada = signed_in("ada@example.com", "Ada")
+    card_id = _card(ada)
+    tab = _builder(token, card_id)
+    asyncio.run(tab.publish())
+    assert tab.status == "published"
+    tab.set_field("headline", "Countess of Lovelace")
+    asyncio.run(autosave_loop(tab))
+    assert tab.save_status == "saved" and tab.status == "changed"
+
+
 def test_opening_another_card_first_saves_what_was_pending(db):
     token, ada = signed_in("ada@example.com", "Ada")
     first, second = _card(ada), _card(ada, name="Babbage")

@@ -50,15 +50,19 @@ class Snapshot:
     loaded_at: float  # which load of the builder it belongs to
 
 
-def save_snapshot(snap: Snapshot) -> CardContent:
-    """Save a snapshot for the user behind its session cookie (runs in a worker thread, one transaction)."""
+def save_snapshot(snap: Snapshot) -> str:
+    """Save a snapshot for the user behind its session cookie (a worker thread, one transaction); the card's status.
+
+    The status matters to the header: a live card whose draft just changed is `changed`, no longer `published`."""
     with session_scope() as session:
         found = sessions.resolve(session=session, token=snap.token)
         if found is None:
             raise AuthenticationFailed("Your session has ended. Sign in again to keep editing.")
-        return save_document(
+        save_document(
             session, found[0], card_id=snap.card_id, document=snap.document, avatar_file_id=snap.avatar_file_id
         )
+        card = card_service.get_owned(session=session, owner=found[0], card_id=uuid.UUID(snap.card_id))
+        return card_service.status_of(card)
 
 
 class BuilderAutosave(rx.State, mixin=True):
@@ -105,8 +109,8 @@ class BuilderAutosave(rx.State, mixin=True):
             self._token(), self.card_id, self._document(), self.avatar_file_id, self._edits, self._loaded_at
         )
 
-    def _after_autosave(self, snap: Snapshot, failure: DomainError | None) -> bool:
-        """Show how the save went; True when edits made meanwhile still wait to be saved."""
+    def _after_autosave(self, snap: Snapshot, failure: DomainError | None, status: str = "") -> bool:
+        """Show how the save went (and the card's new status); True when edits made meanwhile still wait."""
         if snap.loaded_at != self._loaded_at:
             self._autosaving = False  # the builder was loaded again; that load saved what was pending
             return False
@@ -116,6 +120,8 @@ class BuilderAutosave(rx.State, mixin=True):
                 self.errors = {**self.errors, **failure.errors}
             self._autosaving = False
             return False
+        if status:
+            self.status = status
         if self.avatar_file_id == snap.avatar_file_id:
             self.avatar_file_id = ""
         if self._edits != snap.edits:
@@ -143,15 +149,15 @@ async def autosave_loop(tab: BuilderAutosave) -> None:
         if isinstance(step, float):
             await asyncio.sleep(step)
             continue
-        failure = None
+        failure, status = None, ""
         try:
-            await asyncio.to_thread(save_snapshot, step)
+            status = await asyncio.to_thread(save_snapshot, step)
         except DomainError as exc:
             failure = exc
         except Exception:  # a lost database connection must not stop autosave for good
             log.exception("autosave of card %s failed", step.card_id)
             failure = DomainError("The draft could not be saved.")
         async with tab:
-            again = tab._after_autosave(step, failure)
+            again = tab._after_autosave(step, failure, status)
         if not again:
             return
