@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from metaic.api.deps import current_user, db_session
 from metaic.auth.models import User
-from metaic.communication import service, templates
+from metaic.communication import flows, service, templates
 from metaic.communication.schemas import MessageRead, PreviewRead, TemplateRead
 
 router = APIRouter(tags=["communication"])
@@ -48,7 +48,9 @@ class PreviewBody(BaseModel):
 
 
 class SendBody(BaseModel):
-    """An already previewed message; `send_at` (with a time zone, within a year) schedules it, else it goes now.
+    """A message, plain or with `{{ variables }}` (filled in for the contact as `/preview` shows).
+
+    `send_at` (with a time zone, within a year) schedules it, else it goes now.
 
     A `send_at` more than a few minutes in the past is refused (422), as the compose dialog refuses it.
     """
@@ -138,8 +140,10 @@ def send_message(
     user: User = Depends(current_user),
     session: Session = Depends(db_session),
 ) -> MessageRead:
-    """Queue a message to the contact, now or at `send_at`; poll its Location for the outcome."""
-    message = service.send(
+    """Fill the text's `{{ variables }}` for the contact and queue it, now or at `send_at` (as the compose dialog does).
+
+    Poll the Location for the outcome. Text without variables is sent as it is."""
+    message = flows.send_from_template(
         session=session,
         owner=user,
         contact_id=contact_id,

@@ -155,6 +155,15 @@ def test_send_now_is_delivered_and_shows_on_the_timeline(client, outbox):
     assert "status" in problem(client.post(f"/api/v1/messages/{sent['id']}/cancel", headers=ada), 409)["errors"]
 
 
+def test_sending_fills_the_variables_like_the_compose_dialog(client, outbox):
+    ada = bearer("ada@example.com")
+    grace = _grace(client, ada)
+    sent = _send(client, ada, grace, subject="Hi {{ contact.first_name }}", body="Dear {{ contact.first_name }},")
+    assert (sent["subject"], sent["body"]) == ("Hi Grace", "Dear Grace,")
+    bad = client.post(_messages(grace), json={"channel": "email", "body": "{{ contact.nickname }}"}, headers=ada)
+    assert "body" in problem(bad, 422)["errors"]
+
+
 def test_send_later_stays_queued_and_can_be_cancelled(client, outbox):
     ada = bearer("ada@example.com")
     grace = _grace(client, ada)
