@@ -1,18 +1,21 @@
 """Background-job benchmark: throughput and enqueue-to-done latency, each beside a reference from the same run.
 
-    .venv/bin/python bench/jobs_bench.py [--jobs 150] [--latency-samples 30] [--redis-url URL] [--flush]
+    .venv/bin/python bench/jobs_bench.py [--jobs 150] [--latency-samples 30] [--rounds 1] [--redis-url URL] [--flush]
 
 References, measured in the same run on the same machine:
 - in-process backend (no Redis) against a plain Python loop calling the same no-op function;
 - `metaic.jobs.enqueue` against RQ's own `Queue.enqueue`;
-- `python -m metaic worker` against RQ's stock `rq worker` (same fork-per-job model) and against
-  RQ's `SimpleWorker` run in this process (no fork: the upper bound for one worker).
-Throughput comes from RQ's own start/end timestamps (first start to last end), so worker start-up
-is not counted; latency is measured by the caller: enqueue, then poll every 0.5 ms until done,
-one job at a time on an idle worker.
+- `python -m metaic worker` against two stock RQ workers started the same way (`rq worker`):
+  RQ's `SimpleWorker` (jobs run in the worker process, as ours do) and RQ's default forking
+  worker (a child per job, as ours did before).
+Each worker is a process of its own on the same queue. Throughput comes from RQ's own start/end
+timestamps (first start to last end), so worker start-up is not counted; latency is measured by
+the caller: enqueue, then poll every 0.5 ms until done, one job at a time on an idle worker. With
+`--rounds N` every measurement is repeated N times, the workers taking turns, and the median
+throughput and the pooled latency samples are reported (fairer on a machine whose load moves).
 
 It needs an empty Redis database (default redis://127.0.0.1:6379/15, or BENCH_REDIS_URL) and
-empties it when done; `--flush` empties a non-empty one first. A full run takes ~10-20 s.
+empties it when done; `--flush` empties a non-empty one first. A full run takes ~15-30 s a round.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `metaic` and `bench` impo
     sys.path.insert(0, str(ROOT))
 
 import redis  # noqa: E402
-from rq import Queue, SimpleWorker, Worker  # noqa: E402
+from rq import Queue, Worker  # noqa: E402
 from rq.job import Job, JobStatus  # noqa: E402
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -122,10 +125,29 @@ def run_throughput(connection: redis.Redis, ids: list[str]) -> float:
     return rate(len(found), (last - first).total_seconds())
 
 
+# The workers compared, as (label, kind): `kind` picks the command line in worker_command.
+WORKERS: tuple[tuple[str, str], ...] = (
+    ("rq worker, fork per job", "rq"),
+    ("rq SimpleWorker, no fork", "simple"),
+    ("metaic worker", "metaic"),
+)
+
+
 def worker_command(kind: str, url: str, *, burst: bool) -> list[str]:
-    """The command line of a stock RQ worker (`rq`) or a MetaIC worker (`metaic`) on the default queue."""
-    if kind == "rq":
-        return [sys.executable, "-m", "rq.cli", "worker", "--url", url, *(["--burst"] if burst else []), "default"]
+    """The command line of a stock RQ worker (`rq`, `simple`) or a MetaIC worker (`metaic`) on the default queue."""
+    if kind in ("rq", "simple"):
+        worker_class = ["--worker-class", "rq.worker.SimpleWorker"] if kind == "simple" else []
+        return [
+            sys.executable,
+            "-m",
+            "rq.cli",
+            "worker",
+            "--url",
+            url,
+            *worker_class,
+            *(["--burst"] if burst else []),
+            "default",
+        ]
     return [sys.executable, "-m", "metaic", "worker", "--queues", "default", *(["--burst"] if burst else [])]
 
 
@@ -158,11 +180,13 @@ def measure_latency(
     """Enqueue-to-done seconds for `samples` jobs, one at a time, on an idle worker process."""
     proc = start_worker(kind, url, burst=False)
     try:
-        wait_until(lambda: Worker.count(connection=connection) > 0, f"the {kind} worker to start")
-        submit(-1)  # a warm-up job: the first fork pays for imports
+        started_here = lambda: any(w.pid == proc.pid for w in Worker.all(connection=connection))  # noqa: E731
+        wait_until(started_here, f"the {kind} worker to start")
+        submit(-1)  # a warm-up job: the first one pays for importing the job's module
         wait_until(lambda: Queue("default", connection=connection).count == 0, "the warm-up job")
         latencies = []
         for i in range(samples):
+            time.sleep(0.005)  # the worker is back in its blocking dequeue, as an idle worker would be
             started = time.perf_counter()
             job = submit(i)
             wait_until(lambda job=job: job.get_status(refresh=True) == JobStatus.FINISHED, "a job", poll=0.0005)
@@ -186,8 +210,8 @@ def wait_until(condition: Callable[[], object], what: str, *, poll: float = 0.01
         time.sleep(poll)
 
 
-def bench_redis(url: str, jobs: int, samples: int) -> dict[str, object]:
-    """Enqueue rates, worker throughput and latency on Redis, MetaIC beside stock RQ."""
+def bench_redis(url: str, jobs: int, samples: int, rounds: int) -> dict[str, object]:
+    """Enqueue rates, then each worker's throughput and latency on Redis, the workers taking turns."""
     from metaic.jobs import enqueue
 
     connection = redis.Redis.from_url(url)
@@ -195,19 +219,19 @@ def bench_redis(url: str, jobs: int, samples: int) -> dict[str, object]:
     noop_func = _importable_noop()
     raw = lambda i: queue.enqueue(noop_func)  # noqa: E731
     ours = lambda i: enqueue(noop_func, title=f"bench {i}")  # noqa: E731
-    result: dict[str, object] = {}
+    submit = {"rq": raw, "simple": raw, "metaic": ours}
+    result: dict[str, object] = {"enqueue_rq": [], "enqueue_metaic": []}
+    result.update({kind: {"rates": [], "latency": []} for _, kind in WORKERS})
     with redis_setting(url):
-        result["enqueue_rq"], ids = enqueue_many(raw, jobs)
-        SimpleWorker([queue], connection=connection).work(burst=True, logging_level="WARNING")
-        result["simple"] = run_throughput(connection, ids)
-        result["enqueue_metaic"], ids = enqueue_many(ours, jobs)
-        burst("metaic", url)
-        result["metaic"] = run_throughput(connection, ids)
-        _, ids = enqueue_many(raw, jobs)
-        burst("rq", url)
-        result["rq"] = run_throughput(connection, ids)
-        result["latency_rq"] = measure_latency(connection, raw, "rq", url, samples)
-        result["latency_metaic"] = measure_latency(connection, ours, "metaic", url, samples)
+        for _ in range(rounds):
+            for _, kind in WORKERS:
+                enqueue_rate, ids = enqueue_many(submit[kind], jobs)
+                result["enqueue_metaic" if kind == "metaic" else "enqueue_rq"].append(enqueue_rate)
+                burst(kind, url)
+                result[kind]["rates"].append(run_throughput(connection, ids))
+            for _, kind in WORKERS:
+                result[kind]["latency"].extend(measure_latency(connection, submit[kind], kind, url, samples))
+            connection.flushdb()  # every round starts from the same empty database
     return result
 
 
@@ -226,10 +250,12 @@ def report(args: argparse.Namespace, local: dict, remote: dict, seconds: float) 
         p50, p95, top = percentiles(samples)
         return f"p50 {p50 * 1000:7.2f} ms   p95 {p95 * 1000:7.2f} ms   max {top * 1000:7.2f} ms"
 
-    lat_rq, lat_ours = percentiles(remote["latency_rq"])[0], percentiles(remote["latency_metaic"])[0]
+    enqueue_rq, enqueue_ours = statistics.median(remote["enqueue_rq"]), statistics.median(remote["enqueue_metaic"])
+    rates = {kind: statistics.median(remote[kind]["rates"]) for _, kind in WORKERS}
+    p50s = {kind: percentiles(remote[kind]["latency"])[0] for _, kind in WORKERS}
     lines = [
         f"MetaIC jobs benchmark: {args.jobs} jobs per throughput run, {args.latency_samples} latency samples, "
-        f"{os.cpu_count()} CPU(s), {seconds:.1f} s",
+        f"{args.rounds} round(s), {os.cpu_count()} CPU(s), {seconds:.1f} s",
         "",
         "in-process backend (no Redis)",
         f"  plain call loop (reference)     {local['loop']:>12,.0f} calls/s",
@@ -237,16 +263,20 @@ def report(args: argparse.Namespace, local: dict, remote: dict, seconds: float) 
         f"{local['loop'] / local['threaded']:,.0f}x slower than the loop",
         f"  enqueue-to-done latency         {ms(local['latency'])}",
         "",
-        "Redis backend (RQ)",
-        f"  enqueue: rq Queue.enqueue (ref) {remote['enqueue_rq']:>12,.0f} jobs/s",
-        f"  enqueue: metaic enqueue()       {remote['enqueue_metaic']:>12,.0f} jobs/s   "
-        f"{remote['enqueue_metaic'] / remote['enqueue_rq']:.2f}x rq",
-        f"  run: rq SimpleWorker, no fork   {remote['simple']:>12,.0f} jobs/s   (in-process reference)",
-        f"  run: rq worker, fork per job    {remote['rq']:>12,.0f} jobs/s   (stock reference)",
-        f"  run: metaic worker              {remote['metaic']:>12,.0f} jobs/s   "
-        f"{remote['metaic'] / remote['rq']:.2f}x rq worker, {remote['metaic'] / remote['simple']:.2f}x SimpleWorker",
-        f"  latency: rq worker (reference)  {ms(remote['latency_rq'])}",
-        f"  latency: metaic worker          {ms(remote['latency_metaic'])}   p50 {lat_ours / lat_rq:.2f}x rq",
+        "Redis backend (RQ): one worker process on one queue, a no-op job",
+        f"  enqueue: rq Queue.enqueue (ref) {enqueue_rq:>12,.0f} jobs/s",
+        f"  enqueue: metaic enqueue()       {enqueue_ours:>12,.0f} jobs/s   {enqueue_ours / enqueue_rq:.2f}x rq",
+    ]
+    for label, kind in WORKERS:
+        lines.append(f"  run: {label:<31}{rates[kind]:>11,.0f} jobs/s")
+    for label, kind in WORKERS:
+        lines.append(f"  latency: {label:<27}{ms(remote[kind]['latency'])}")
+    lines += [
+        "",
+        f"  metaic worker vs rq SimpleWorker:  {rates['metaic'] / rates['simple']:.2f}x jobs/s, "
+        f"p50 {p50s['metaic'] / p50s['simple']:.2f}x",
+        f"  metaic worker vs rq worker:        {rates['metaic'] / rates['rq']:.2f}x jobs/s, "
+        f"p50 {p50s['metaic'] / p50s['rq']:.2f}x",
     ]
     return "\n".join(lines)
 
@@ -256,6 +286,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Benchmark MetaIC background jobs against RQ references.")
     parser.add_argument("--jobs", type=int, default=150, help="jobs per throughput run (default: 150)")
     parser.add_argument("--latency-samples", type=int, default=30, help="latency samples per worker (default: 30)")
+    parser.add_argument("--rounds", type=int, default=1, help="repeat every measurement N times (default: 1)")
     parser.add_argument(
         "--redis-url",
         default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL),
@@ -263,8 +294,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--flush", action="store_true", help="empty the Redis database first if it is not empty")
     args = parser.parse_args(argv)
-    if args.jobs < 1 or args.latency_samples < 1:
-        parser.error("--jobs and --latency-samples must be at least 1")
+    if args.jobs < 1 or args.latency_samples < 1 or args.rounds < 1:
+        parser.error("--jobs, --latency-samples and --rounds must be at least 1")
     return args
 
 
@@ -281,7 +312,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         connection.flushdb()
         started = time.perf_counter()
         local = bench_in_process(args.jobs, args.latency_samples)
-        remote = bench_redis(args.redis_url, args.jobs, args.latency_samples)
+        remote = bench_redis(args.redis_url, args.jobs, args.latency_samples, args.rounds)
         print(report(args, local, remote, time.perf_counter() - started))
         return 0
     except (BenchError, redis.exceptions.ConnectionError) as exc:

@@ -86,6 +86,14 @@ def dispose_engines() -> None:
     _ENGINES.clear()
 
 
+def checked_out_connections() -> int:
+    """How many pooled connections are out of their pool right now, over every engine of this process.
+
+    A job worker checks it between jobs: anything above 0 is a session or connection a job never closed.
+    """
+    return sum(getattr(engine.pool, "checkedout", lambda: 0)() for engine in _ENGINES.values())
+
+
 def after_commit(session: Session, action: Callable[[], None]) -> None:
     """Run `action` once the session's current transaction commits; drop it if the transaction rolls back.
 

@@ -1,11 +1,36 @@
 """The RQ worker entry point: `python -m metaic worker`.
 
-How a job survives a dying worker. Each running job has an entry in RQ's StartedJobRegistry
-that the worker keeps pushing into the future with a heartbeat. When the work horse (the forked
-child running the job) is killed, e.g. by the OOM killer, the worker sees it at once and retries
-the job with backoff. When the whole worker dies, its heartbeats stop; once the entry has
-expired, any worker's maintenance pass ("clean registries") treats the job as abandoned and
-retries it (or fails it when no retries are left).
+Jobs run inside the worker process, one after another (RQ's SimpleWorker model), not in a child
+forked for each job: a fork, and the imports and connections it repays, cost ~25 ms a job here
+(30-40 jobs/s), while in-process a short job is done a few ms after it was queued (figures in
+bench/README.md). The database engine and the Redis connection pool live as long as the worker.
+
+What the fork gave, and what stands in for it:
+- A time limit. RQ's SIGALRM death penalty works in the main thread, so a job past its timeout
+  gets a JobTimeoutException as it did in the horse. A job stuck in C code never sees it; the
+  forking parent SIGKILLed such a horse 60 s later. Here the watch thread (metaic/jobs/watch.py)
+  re-executes the whole worker abandon_after - 2 heartbeat intervals past the timeout (30 s by
+  default), before the job's registry entry expires; the stuck job is then retried as abandoned.
+- Heartbeats. The forking parent beat for its horse; the watch thread beats for the running job on
+  the same timing. (A C extension holding the GIL for longer than abandon_after would silence it
+  and the job would be retried elsewhere while still running; no job of ours does that.)
+- A clean slate. Each job opens its own `session_scope()`, which rolls back and closes on any
+  error, so a job that broke its transaction returns a clean connection to the pool. After every
+  job the worker checks that no connection is still checked out (a session a job never closed,
+  maybe holding locks): if one is, it starts afresh before the next job (same pid, same command
+  line). It does the same when its memory passes `max_memory_mb` or after `max_jobs` jobs.
+- Isolation from a job that crashes the interpreter (a segfault in a C extension, os._exit) or
+  changes module-level state (caches, settings): not kept. A crash takes the worker down and the
+  job is retried as abandoned once a worker runs again (deploy/ restarts it); jobs must not change
+  module state. `--fork` runs the forking worker (`ForkingMetaicWorker`) for those who want it.
+
+How a job survives a dying worker. Each running job has an entry in RQ's StartedJobRegistry that
+the worker keeps pushing into the future with a heartbeat. When the whole worker dies (SIGKILL,
+OOM killer, machine lost), its heartbeats stop; once the entry has expired, any worker's
+maintenance pass ("clean registries") treats the job as abandoned and retries it with backoff (or
+fails it when no retries are left). In `--fork` mode a killed horse is also seen at once by its
+parent, which retries the job. Job functions are idempotent (metaic/jobs/queue.py), so a side
+effect that was committed before the kill is not repeated.
 
 `abandon_after` sets how long that takes. Stock RQ waits 60 s past a heartbeat interval of 30 s
 and cleans registries every 10 minutes, but an idle worker sits in a blocking dequeue for 405 s
@@ -17,20 +42,32 @@ least every abandon_after seconds (the blocking dequeue is shortened to match). 
 
 from __future__ import annotations
 
-from rq import Queue, Worker
+import gc
+import os
+import signal
+from datetime import timedelta
+
+from rq import Queue, SimpleWorker, Worker
 from rq.job import Job
+from rq.utils import now
+from rq.worker import WorkerStatus
 
 from metaic.config import get_settings
-from metaic.db import dispose_engines
+from metaic.db import checked_out_connections, dispose_engines
 from metaic.jobs.policy import QUEUES, RESULT_TTL
 from metaic.jobs.queue import rq_connection
+from metaic.jobs.watch import JobWatch, replace_process, rss_mb
 
 DEFAULT_ABANDON_AFTER = 90
 MIN_ABANDON_AFTER = 3
+# A worker past this resident size starts afresh between two jobs (it starts at ~200 MiB).
+DEFAULT_MAX_MEMORY_MB = 1024
+# A worker's own heartbeat (its key's expiry) needs no more than one a second.
+HEARTBEAT_EVERY = timedelta(seconds=1)
 
 
-class MetaicWorker(Worker):
-    """RQ's forking worker whose running jobs count as abandoned `abandon_after` seconds after its last heartbeat."""
+class _AbandonTiming:
+    """Heartbeat, expiry and maintenance timings derived from one number, `abandon_after`."""
 
     def __init__(self, *args, abandon_after: int = DEFAULT_ABANDON_AFTER, **kwargs):
         """Derive the heartbeat, expiry and maintenance timings from `abandon_after`."""
@@ -43,28 +80,172 @@ class MetaicWorker(Worker):
         kwargs.setdefault("worker_ttl", abandon_after + 15)
         kwargs.setdefault("default_result_ttl", RESULT_TTL)
         super().__init__(*args, **kwargs)
-        self.abandon_grace = abandon_after - interval
+        self.abandon_after, self.abandon_grace = abandon_after, abandon_after - interval
 
     def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
-        """How long a running job's registry entry stays valid without a new heartbeat (RQ adds a fixed 60 s)."""
+        """How long a running job's registry entry stays valid without a new heartbeat (RQ adds a fixed 60 s).
+
+        Past the job's timeout the entry stops moving: it expires abandon_grace seconds after the
+        timeout. Never below 1 s: RQ reads a TTL of -1 as "never expires".
+        """
         if job.timeout and job.timeout > 0:
-            return int(min(job.timeout - working_time, self.job_monitoring_interval)) + self.abandon_grace
+            ttl = int(min(job.timeout - working_time, self.job_monitoring_interval)) + self.abandon_grace
+            return max(1, ttl)
         return self.job_monitoring_interval + self.abandon_grace
 
 
+class MetaicWorker(_AbandonTiming, SimpleWorker):
+    """Runs jobs in its own process (no fork), beating for each from a watch thread; starts afresh when unclean."""
+
+    # One log line fewer per job: the result TTL is the same for every job (policy.RESULT_TTL).
+    log_result_lifespan = False
+
+    def __init__(self, *args, max_jobs: int | None = None, max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB, **kw):
+        """`max_jobs` / `max_memory_mb` (None: no limit) make the worker start afresh between two jobs."""
+        super().__init__(*args, **kw)
+        self.max_jobs, self.max_memory_mb = max_jobs, max_memory_mb
+        self.jobs_done = 0
+        self.recycle_reason: str | None = None
+        # Replace a stuck job's process before its registry entry expires (abandon_grace past its
+        # timeout), so no other worker retries the job while it still runs here.
+        grace = self.abandon_grace - self.job_monitoring_interval
+        self.watch = JobWatch(self, grace=grace, on_stuck=self._leave_stuck_job)
+
+    def execute_job(self, job: Job, queue: Queue) -> None:
+        """Run the job here, with the watch beating for it; then decide whether to start afresh."""
+        execution = self.prepare_execution(job)
+        self.watch.follow(job, execution)
+        try:
+            self.perform_job(job, queue, execution)
+        finally:
+            self.watch.release()
+        self.set_state(WorkerStatus.IDLE)
+        self.jobs_done += 1
+        self.recycle_reason = self.recycle_reason or self._unclean_after_job(job)
+        if self.recycle_reason:
+            self._stop_requested = True  # the work loop ends before the next dequeue; run_worker re-executes
+
+    def handle_execution_ended(self, job: Job, queue: Queue, heartbeat_ttl: int) -> None:
+        """The job returned or raised: stop beating for it before RQ records the outcome.
+
+        RQ also writes the job's last heartbeat here, one round trip on every job's way to
+        "finished"; it is kept in memory instead, and RQ saves it with the job's outcome.
+        """
+        self.watch.release()
+        job.ended_at = job.last_heartbeat = now()
+
+    def heartbeat(self, timeout: int | None = None, pipeline=None) -> None:
+        """RQ's worker heartbeat, at most once a second when sent on its own, and in one round trip.
+
+        RQ sends it (three commands, three round trips) before and after every job and before every
+        dequeue; it only pushes back the expiry of the worker's key (worker_ttl + 60 s), so one a
+        second is plenty. Heartbeats inside RQ's own pipelines (job start, job heartbeats) still go.
+        """
+        if pipeline is not None:
+            super().heartbeat(timeout, pipeline=pipeline)
+            return
+        if timeout is None and self.last_heartbeat and now() - self.last_heartbeat < HEARTBEAT_EVERY:
+            return
+        with self.connection.pipeline(transaction=False) as own:
+            super().heartbeat(timeout, pipeline=own)
+            own.execute()
+
+    def set_state(self, state: str, pipeline=None) -> None:
+        """Write the worker's state, unless it is what this worker last wrote (RQ writes "idle" twice a job)."""
+        if pipeline is None and state == self._state:
+            return
+        super().set_state(state, pipeline=pipeline)
+
+    def _unclean_after_job(self, job: Job) -> str | None:
+        """Why this process should not run another job (a connection left out, memory, job count), or None."""
+        if checked_out_connections():
+            gc.collect()  # a session that is merely unreferenced goes back to its pool here
+            if leaked := checked_out_connections():
+                return f"job {job.id} ({job.description}) left {leaked} database connection(s) checked out"
+        if self.max_memory_mb and (size := rss_mb()) > self.max_memory_mb:
+            return f"resident memory {size:.0f} MiB is past --max-memory {self.max_memory_mb}"
+        if self.max_jobs and self.jobs_done >= self.max_jobs:
+            return f"ran {self.jobs_done} jobs (--max-jobs)"
+        return None
+
+    def teardown(self) -> None:
+        """RQ's teardown, and the watch thread ends."""
+        super().teardown()
+        self.watch.close()
+
+    @property
+    def should_start_afresh(self) -> bool:
+        """True when the work loop ended to replace this process, not on a stop request."""
+        return bool(self.recycle_reason) and self._shutdown_requested_date is None
+
+    def request_force_stop(self, signum, frame) -> None:
+        """A second stop signal mid-job: leave the job to be retried as abandoned, as RQ does when it kills a horse."""
+        if self._shutdown_requested_date and now() - self._shutdown_requested_date < timedelta(seconds=1):
+            return
+        if self.watch.busy:
+            self.log.warning("Worker %s: cold shut down mid-job; the job will be retried as abandoned", self.name)
+            self._quit_now()
+            os._exit(1)  # never unwind through the job: its own except clauses could swallow the stop
+        super().request_force_stop(signum, frame)
+
+    def _leave_stuck_job(self, reason: str) -> None:
+        """Called by the watch thread: the job ignored its timeout, so this process image is replaced."""
+        self.log.error("Worker %s: %s; replacing the process, the job will be retried as abandoned", self.name, reason)
+        self._quit_now()
+        replace_process(reason)
+
+    def _quit_now(self) -> None:
+        """Stop the scheduler and say the worker is gone, without waiting for the running job."""
+        for step in (self._stop_scheduler_now, self.register_death):
+            try:
+                step()
+            except Exception:
+                self.log.warning("Worker %s: %s failed while quitting", self.name, step.__name__, exc_info=True)
+
+    def _stop_scheduler_now(self) -> None:
+        """SIGTERM the scheduler process (it releases its locks) and give it a few seconds."""
+        process = self.scheduler._process if self.scheduler else None
+        if process is not None and process.pid and process.is_alive():
+            os.kill(process.pid, signal.SIGTERM)
+            process.join(5)
+
+
+class ForkingMetaicWorker(_AbandonTiming, Worker):
+    """RQ's forking worker (`--fork`): each job in a child of its own, for full isolation at ~25 ms a job."""
+
+
 def run_worker(
-    queues: list[str] | None = None, *, burst: bool = False, abandon_after: int = DEFAULT_ABANDON_AFTER
+    queues: list[str] | None = None,
+    *,
+    burst: bool = False,
+    abandon_after: int = DEFAULT_ABANDON_AFTER,
+    fork: bool = False,
+    max_jobs: int | None = None,
+    max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB,
 ) -> bool:
-    """Run an RQ worker with its scheduler on the given queues (all by default); True if it ran a job."""
+    """Run a worker with its scheduler on the given queues (all by default); True if it ran a job.
+
+    Without `fork`, a worker that must start afresh (see MetaicWorker) re-executes itself here.
+    """
     url = get_settings().redis_url
     if not url:
         raise SystemExit("REDIS_URL is not set: without Redis, jobs run inside the app process.")
     connection = rq_connection(url)
-    # Pooled DB connections must not be shared with the forked work horse.
+    # No pooled DB connection from start-up is carried into a job (or, with --fork, a horse).
     dispose_engines()
+    queue_objects = [Queue(name, connection=connection) for name in (queues or QUEUES)]
+    if fork:
+        worker = ForkingMetaicWorker(queue_objects, connection=connection, abandon_after=abandon_after)
+        return worker.work(burst=burst, with_scheduler=True)
     worker = MetaicWorker(
-        [Queue(name, connection=connection) for name in (queues or QUEUES)],
+        queue_objects,
         connection=connection,
         abandon_after=abandon_after,
+        max_jobs=max_jobs,
+        max_memory_mb=max_memory_mb,
     )
-    return worker.work(burst=burst, with_scheduler=True)
+    worked = worker.work(burst=burst, with_scheduler=True)
+    if worker.should_start_afresh:
+        dispose_engines()  # say goodbye to the database properly before the image is replaced
+        replace_process(worker.recycle_reason or "")
+    return worked

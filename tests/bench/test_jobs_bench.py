@@ -21,6 +21,8 @@ def test_helpers():
     assert jobs_bench.percentiles([0.004, 0.001, 0.002, 0.003]) == (0.0025, 0.004, 0.004)
     assert jobs_bench.rate(10, 2.0) == 5.0
     assert jobs_bench.worker_command("metaic", "redis://x", burst=True)[-3:] == ["--queues", "default", "--burst"]
+    assert "rq.worker.SimpleWorker" in jobs_bench.worker_command("simple", "redis://x", burst=False)
+    assert "--worker-class" not in jobs_bench.worker_command("rq", "redis://x", burst=False)
 
 
 def test_the_script_runs_with_a_tiny_n_and_cleans_up(redis_url):
@@ -37,8 +39,11 @@ def test_the_script_runs_with_a_tiny_n_and_cleans_up(redis_url):
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert re.search(rf"enqueue \+ run on the thread +{NUMBER} jobs/s +{NUMBER}x slower than the loop", out), out
-    assert re.search(rf"run: metaic worker +{NUMBER} jobs/s +{NUMBER}x rq worker, {NUMBER}x SimpleWorker", out), out
-    assert re.search(rf"latency: metaic worker +p50 +{NUMBER} ms .* p50 {NUMBER}x rq", out), out
+    for label in ("rq worker, fork per job", "rq SimpleWorker, no fork", "metaic worker"):
+        assert re.search(rf"run: {label} +{NUMBER} jobs/s", out), out
+        assert re.search(rf"latency: {label} +p50 +{NUMBER} ms +p95 +{NUMBER} ms", out), out
+    for reference in ("rq SimpleWorker", "rq worker"):
+        assert re.search(rf"metaic worker vs {reference}: +{NUMBER}x jobs/s, p50 {NUMBER}x", out), out
     assert redis.Redis.from_url(redis_url).dbsize() == 0
 
 
