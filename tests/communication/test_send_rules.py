@@ -21,7 +21,7 @@ from tests.communication.test_service import _contact
 from tests.contacts.helpers import make_user
 from tests.support.http import problem
 from tests.ui.support import contact as ui_contact
-from tests.ui.support import signed_in, state
+from tests.ui.support import run, signed_in, state
 
 
 def _send(session, owner, contact, send_at):
@@ -91,14 +91,14 @@ def test_the_api_and_the_compose_dialog_refuse_the_same_past_time(db, outbox):
 
     token, user = signed_in("bo@example.com", "Bo", timezone="Europe/Paris")
     compose = state(ComposeState, token, "/contacts/view", f"id={ui_contact(user)}")
-    compose.open_compose("email")
+    run(compose.open_compose("email"))
     compose.set_when("later")
     local_yesterday = clock.to_local(clock.now() - timedelta(days=1), "Europe/Paris")
     compose.set_send_at(local_yesterday.strftime("%Y-%m-%dT%H:%M"))
-    compose.send()
+    run(compose.send())
     assert compose.errors == refused["errors"] and compose.composing
     compose.set_send_at("")
-    compose.send()
+    run(compose.send())
     assert compose.errors == {"send_at": "Choose a date and time."}
     with session_scope() as s:
         assert s.exec(select(ScheduledMessage)).all() == []

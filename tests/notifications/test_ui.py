@@ -19,6 +19,7 @@ from metaic.ui.state import notifications as ui
 from metaic.ui.state.messages import MessagesState
 from metaic.ui.state.notifications import NotificationsState
 from tests.notifications.conftest import make_user
+from tests.ui.support import run
 
 
 def test_bell_and_page_build():
@@ -81,32 +82,32 @@ def test_page_handlers(db, outbox):
     for i in range(3):
         _notify(ada, f"N{i}")
     state = _state(token)
-    NotificationsState.load_page.fn(state)
+    run(NotificationsState.load_page.fn(state))
     assert state.unread == 3 and len(state.items) == 3 and state.timezone == "Asia/Shanghai"
     assert state.switches["reminder:email"] is True and state.switches["reminder:sms"] is False
-    NotificationsState.mark_read.fn(state, state.items[0]["id"])
-    NotificationsState.mark_read.fn(state, "not-a-uuid")
+    run(NotificationsState.mark_read.fn(state, state.items[0]["id"]))
+    run(NotificationsState.mark_read.fn(state, "not-a-uuid"))
     assert state.unread == 2 and state.items[0]["read"] == "1"
-    NotificationsState.set_only_unread.fn(state, True)
+    run(NotificationsState.set_only_unread.fn(state, True))
     assert len(state.items) == 2
-    NotificationsState.mark_all_read.fn(state)
+    run(NotificationsState.mark_all_read.fn(state))
     assert state.unread == 0 and state.items == []
     NotificationsState.toggle.fn(state, "reminder:email", False)
     NotificationsState.toggle.fn(state, "reminder:fax", True)  # ignored
     NotificationsState.toggle.fn(state, "reminder:sms", True)
-    NotificationsState.save_preferences.fn(state, {"quiet_start": "22:00", "quiet_end": "07:00"})
+    run(NotificationsState.save_preferences.fn(state, {"quiet_start": "22:00", "quiet_end": "07:00"}))
     assert state.errors == {} and (state.quiet_start, state.quiet_end) == ("22:00", "07:00")
     with session_scope() as s:
         user = s.merge(ada)
         assert not preferences.is_enabled(session=s, user=user, kind="reminder", channel=EMAIL)
         assert preferences.is_enabled(session=s, user=user, kind="reminder", channel=SMS)
-    NotificationsState.save_preferences.fn(state, {"quiet_start": "22:00", "quiet_end": ""})
+    run(NotificationsState.save_preferences.fn(state, {"quiet_start": "22:00", "quiet_end": ""}))
     assert "quiet_end" in state.errors
 
 
 def test_page_redirects_when_signed_out(db):
     """Without a session the page sends the browser to sign in."""
-    event = NotificationsState.load_page.fn(_state(None))
+    event = run(NotificationsState.load_page.fn(_state(None)))
     assert "/login?next=/notifications" in json.dumps(event, default=str)
 
 

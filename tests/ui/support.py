@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+
 import reflex as rx
 from reflex.istate.data import RouterData
 
@@ -45,3 +48,17 @@ def contact(user, **fields) -> str:
             **fields,
         }
         return str(contact_service.create(session=s, owner=s.merge(user), data=data).id)
+
+
+def run(result):
+    """A handler's result driven to the end as Reflex would: a coroutine awaited, a generator's events listed."""
+    if inspect.iscoroutine(result):
+        return asyncio.run(result)
+    if inspect.isasyncgen(result):
+
+        async def collect() -> list:
+            """Every event the async generator yields."""
+            return [event async for event in result]
+
+        return asyncio.run(collect())
+    return list(result) if inspect.isgenerator(result) else result

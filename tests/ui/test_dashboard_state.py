@@ -11,7 +11,7 @@ from metaic.db import session_scope
 from metaic.messaging import service as messaging
 from metaic.ui.pages.dashboard import dashboard
 from metaic.ui.state.dashboard import DashboardState
-from tests.ui.support import contact, signed_in, state
+from tests.ui.support import contact, run, signed_in, state
 
 
 def test_page_builds_with_every_tile():
@@ -34,11 +34,11 @@ def test_counts_follow_ups_and_unread_messages(db, outbox):
         chat = messaging.start_with_user(session=s, user=s.merge(bob), other_user_id=ada.id)
         messaging.send(session=s, user=s.merge(bob), conversation_id=chat.id, body="Hi Ada")
     page = state(DashboardState, token, "/dashboard")
-    page.load()
+    run(page.load())
     # Grace's reminder is for tomorrow; Bob's came due an hour ago; Bob's own contacts are not Ada's.
     assert (page.contacts, page.follow_ups_due, page.unread_messages, page.card_views) == (2, 1, 1, 0)
 
 
 def test_signed_out_visitors_go_to_sign_in(db):
-    event = state(DashboardState, None, "/dashboard").load()
+    event = run(state(DashboardState, None, "/dashboard").load())
     assert "/login?next=/dashboard" in json.dumps(event, default=str)

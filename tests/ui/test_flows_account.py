@@ -17,7 +17,7 @@ from metaic.ui.state.account import AccountState
 from metaic.ui.state.messages import MessagesState
 from tests.files import imaging
 from tests.notifications.conftest import PASSWORD
-from tests.ui.support import contact, signed_in, state
+from tests.ui.support import contact, run, signed_in, state
 
 
 def test_deleting_the_account_on_the_page_also_removes_its_stored_images(db, outbox):
@@ -32,11 +32,11 @@ def test_deleting_the_account_on_the_page_also_removes_its_stored_images(db, out
     assert keys and all(get_storage().exists(k) for k in keys)
 
     page = state(AccountState, token, "/account")
-    page.delete_account({"confirm": "DELETE", "password": "wrong"})
+    run(page.delete_account({"confirm": "DELETE", "password": "wrong"}))
     assert page.errors == {"password": "Your password is not correct."}
     assert all(get_storage().exists(k) for k in keys)
 
-    page.delete_account({"confirm": "DELETE", "password": PASSWORD})
+    run(page.delete_account({"confirm": "DELETE", "password": PASSWORD}))
     with session_scope() as s:
         assert s.get(User, ada.id) is None and s.get(File, upload.id) is None
     assert not any(get_storage().exists(k) for k in keys)
@@ -45,9 +45,9 @@ def test_deleting_the_account_on_the_page_also_removes_its_stored_images(db, out
 def test_changing_the_email_on_the_page_sends_the_new_address_its_link(db, outbox):
     token, _ = signed_in("ada@example.com", "Ada")
     page = state(AccountState, token, "/account")
-    page.change_email({"email": "ada@example.com", "password": PASSWORD})
+    run(page.change_email({"email": "ada@example.com", "password": PASSWORD}))
     assert outbox.emails() == []  # the same address: nothing to verify again
-    page.change_email({"email": "ada.lovelace@example.com", "password": PASSWORD})
+    run(page.change_email({"email": "ada.lovelace@example.com", "password": PASSWORD}))
     assert page.errors == {}
     [sent] = outbox.emails(to="ada.lovelace@example.com")
     assert sent["Subject"] == "Verify your email for MetaIC"
@@ -58,8 +58,10 @@ def test_changing_the_password_on_the_page_signs_out_other_sessions_and_tells_th
     with session_scope() as s:
         other = sessions.create(session=s, user=s.merge(ada), remember=False, activated=True)
     page = state(AccountState, token, "/account")
-    page.change_password(
-        {"current_password": PASSWORD, "new_password": "Another-Horse-43", "confirm": "Another-Horse-43"}
+    run(
+        page.change_password(
+            {"current_password": PASSWORD, "new_password": "Another-Horse-43", "confirm": "Another-Horse-43"}
+        )
     )
     assert page.errors == {}
     with session_scope() as s:
@@ -75,8 +77,8 @@ def test_sending_a_message_on_the_page_notifies_the_recipient(db, outbox):
     with session_scope() as s:
         conversation = messaging.start_with_user(session=s, user=s.merge(ada), other_user_id=bob.id)
     page = state(MessagesState, ada_token, "/messages", f"c={conversation.id}")
-    page.load()
-    page.send({"body": "Tea at four?"})
+    run(page.load())
+    run(page.send({"body": "Tea at four?"}))
     with session_scope() as s:
         assert notification_service.unread_count(session=s, user=s.merge(bob)) == 1
         [note] = notification_service.list_(session=s, user=s.merge(bob), limit=5)

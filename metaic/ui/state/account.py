@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from metaic.admin import accounts
@@ -60,9 +62,9 @@ class AccountState(FormState):
         ]
         self.providers = [{"key": k, "label": v} for k, v in social_service.enabled_providers(get_settings())]
 
-    def _run(self, action, success: str = ""):
-        """Run `action(session, user)` in one transaction; errors show by their field, success as a banner."""
-        event = self._transact(action, back="/account", success=success, refresh=self._refresh)
+    async def _run(self, action, success: str = ""):
+        """`action(session, user)` in one transaction, in a worker thread; errors by field, success as a banner."""
+        event = await self._transact_off_loop(action, back="/account", success=success, refresh=self._refresh)
         if not self.errors:
             self.message = success
         return event
@@ -72,12 +74,12 @@ class AccountState(FormState):
         return None
 
     @rx.event
-    def load(self):
+    async def load(self):
         """on_load: check the session and fill the page."""
         self.tab = self.router.url.query_parameters.get("tab", "profile")
         self.mfa_qr, self.mfa_secret, self.recovery_codes, self.confirm_delete = "", "", [], False
         params = self.router.url.query_parameters
-        result = self._run(lambda session, user: None)
+        result = await self._run(lambda session, user: None)
         if params.get("linked"):
             self.tab, self.message = "security", f"{social_service.label(params['linked'])} sign-in linked."
         elif params.get("error"):
@@ -90,9 +92,9 @@ class AccountState(FormState):
         self.tab, self.errors, self.message = tab, {}, ""
 
     @rx.event
-    def save_profile(self, form: dict):
+    async def save_profile(self, form: dict):
         """Save name, time zone and language."""
-        return self._run(
+        return await self._run(
             lambda s, u: user_service.update_profile(
                 session=s,
                 user=u,
@@ -104,10 +106,10 @@ class AccountState(FormState):
         )
 
     @rx.event
-    def change_email(self, form: dict):
+    async def change_email(self, form: dict):
         """Change the email address and send a new verification link."""
 
-        return self._run(
+        return await self._run(
             lambda s, u: flows.change_email(
                 session=s, user=u, new_email=str(form.get("email", "")), password=str(form.get("password", ""))
             ),
@@ -115,17 +117,17 @@ class AccountState(FormState):
         )
 
     @rx.event
-    def resend_verification(self):
+    async def resend_verification(self):
         """Send the verification email again."""
-        return self._run(lambda s, u: flows.send_verification(user=u), "Verification email sent.")
+        return await self._run(lambda s, u: flows.send_verification(user=u), "Verification email sent.")
 
     @rx.event
-    def change_password(self, form: dict):
+    async def change_password(self, form: dict):
         """Change the password; other sessions are signed out."""
         if form.get("new_password") != form.get("confirm"):
             self.errors = {"confirm": "The two passwords do not match."}
             return None
-        return self._run(
+        return await self._run(
             lambda s, u: flows.change_password(
                 session=s,
                 user=u,
@@ -137,57 +139,57 @@ class AccountState(FormState):
         )
 
     @rx.event
-    def send_phone_code(self, form: dict):
+    async def send_phone_code(self, form: dict):
         """Text a code to the phone number."""
 
         def action(s, u):
             self.phone_pending = flows.send_phone_code(session=s, user=u, phone=str(form.get("phone", "")))
 
-        return self._run(action, "We sent you a 6-digit code.")
+        return await self._run(action, "We sent you a 6-digit code.")
 
     @rx.event
-    def confirm_phone(self, form: dict):
+    async def confirm_phone(self, form: dict):
         """Check the texted code."""
 
         def action(s, u):
             flows.confirm_phone(session=s, user=u, code=str(form.get("code", "")))
             self.phone_pending = ""
 
-        return self._run(action, "Phone number verified.")
+        return await self._run(action, "Phone number verified.")
 
     @rx.event
-    def start_mfa(self):
+    async def start_mfa(self):
         """Create a secret and show its QR code."""
 
         def action(s, u):
             self.mfa_secret = mfa.start_enrolment(session=s, user=u)
             self.mfa_qr = mfa.qr_data_uri(mfa.provisioning_uri(u))
 
-        return self._run(action)
+        return await self._run(action)
 
     @rx.event
-    def confirm_mfa(self, form: dict):
+    async def confirm_mfa(self, form: dict):
         """Turn MFA on with the first code; show the recovery codes once."""
 
         def action(s, u):
             self.recovery_codes = mfa.confirm_enrolment(session=s, user=u, code=str(form.get("code", "")))
             self.mfa_qr, self.mfa_secret = "", ""
 
-        return self._run(action, "Two-step sign-in is on.")
+        return await self._run(action, "Two-step sign-in is on.")
 
     @rx.event
-    def regenerate_codes(self):
+    async def regenerate_codes(self):
         """Replace the recovery codes."""
 
         def action(s, u):
             self.recovery_codes = mfa.regenerate_recovery_codes(session=s, user=u)
 
-        return self._run(action, "New recovery codes created; the old ones no longer work.")
+        return await self._run(action, "New recovery codes created; the old ones no longer work.")
 
     @rx.event
-    def disable_mfa(self, form: dict):
+    async def disable_mfa(self, form: dict):
         """Turn MFA off."""
-        return self._run(
+        return await self._run(
             lambda s, u: mfa.disable(
                 session=s, user=u, password=str(form.get("password", "")), code=str(form.get("code", ""))
             ),
@@ -195,24 +197,24 @@ class AccountState(FormState):
         )
 
     @rx.event
-    def revoke_session(self, session_id: str):
+    async def revoke_session(self, session_id: str):
         """Sign out one of the other sessions."""
-        return self._run(
+        return await self._run(
             lambda s, u: sessions.revoke(session=s, user_id=u.id, session_id=session_id), "Session signed out."
         )
 
     @rx.event
-    def revoke_others(self):
+    async def revoke_others(self):
         """Sign out every other session."""
-        return self._run(
+        return await self._run(
             lambda s, u: sessions.revoke_all(session=s, user_id=u.id, except_token=self._token()),
             "All other sessions were signed out.",
         )
 
     @rx.event
-    def unlink(self, provider: str):
+    async def unlink(self, provider: str):
         """Remove a social sign-in."""
-        return self._run(
+        return await self._run(
             lambda s, u: social_service.unlink(session=s, user=u, provider=provider), "Sign-in method removed."
         )
 
@@ -222,20 +224,22 @@ class AccountState(FormState):
         self.confirm_delete, self.errors = value, {}
 
     @rx.event
-    def delete_account(self, form: dict):
+    async def delete_account(self, form: dict):
         """Delete the account for good, then clear the cookie."""
         if str(form.get("confirm", "")).strip().upper() != "DELETE":
             self.errors = {"confirm": "Type DELETE to confirm."}
             return None
         self.errors = {}
         try:
-            with session_scope() as session:
-                accounts.delete_account(
-                    session=session, user=self._owner(session), password=str(form.get("password", ""))
-                )
+            await asyncio.to_thread(self._delete, str(form.get("password", "")))
         except AuthenticationFailed:
             return rx.redirect("/login")
         except DomainError as exc:
             self._fail(exc)
             return None
         return go_to("/auth/signed-out")
+
+    def _delete(self, password: str) -> None:
+        """Check the password and delete the account with its data, in one transaction."""
+        with session_scope() as session:
+            accounts.delete_account(session=session, user=self._owner(session), password=password)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from metaic.admin import jobs_dashboard as jobs_admin
@@ -46,21 +48,23 @@ class AdminJobsState(SessionState):
             return rx.toast.error(exc.message)
         return None
 
+    async def _refresh_off_loop(self, run=None):
+        """`_refresh` in a worker thread: the database and Redis reads never stall the event loop."""
+        return await asyncio.to_thread(self._refresh, run)
+
     @rx.event
-    def load(self):
+    async def load(self):
         """on_load: fill the page (admins only)."""
-        return self._refresh()
+        return await self._refresh_off_loop()
 
     @rx.event
-    def retry(self, job_id: str):
+    async def retry(self, job_id: str):
         """Give a failed job one more attempt."""
-        return self._refresh(lambda actor: jobs_admin.retry(actor=actor, job_id=job_id)) or rx.toast.success(
-            "Job queued again."
-        )
+        refused = await self._refresh_off_loop(lambda actor: jobs_admin.retry(actor=actor, job_id=job_id))
+        return refused or rx.toast.success("Job queued again.")
 
     @rx.event
-    def delete(self, job_id: str):
+    async def delete(self, job_id: str):
         """Forget a failed job."""
-        return self._refresh(lambda actor: jobs_admin.delete(actor=actor, job_id=job_id)) or rx.toast.success(
-            "Job deleted."
-        )
+        refused = await self._refresh_off_loop(lambda actor: jobs_admin.delete(actor=actor, job_id=job_id))
+        return refused or rx.toast.success("Job deleted.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import reflex as rx
@@ -64,6 +65,10 @@ class FormState(SessionState):
             return result
         return rx.toast.success(success) if success else None
 
+    async def _transact_off_loop(self, action, *, back: str, success: str = "", refresh=None):
+        """`_transact` in a worker thread, so the database work never stalls the event loop (this tab waits)."""
+        return await asyncio.to_thread(self._transact, action, back=back, success=success, refresh=refresh)
+
 
 class SignInState(FormState):
     """The sign-in form and its second (MFA) step."""
@@ -75,7 +80,7 @@ class SignInState(FormState):
 
     def _client(self) -> tuple[str, str]:
         """The browser's IP and user agent, for rate limits and the sessions list."""
-        return self.router.session.client_ip, self.router.headers.user_agent
+        return self._client_ip(), self.router.headers.user_agent
 
     @rx.event
     def load(self):
@@ -95,40 +100,50 @@ class SignInState(FormState):
         return SessionState.redirect_if_signed_in
 
     @rx.event
-    def submit(self, form: dict):
+    async def submit(self, form: dict):
         """Check email and password; finish, or move to the MFA step."""
         self.errors, self.message, self.busy = {}, "", True
         yield
-        ip, _ = self._client()
         self.remember = bool(form.get("remember"))
         try:
-            with session_scope() as session:
-                step = flows.check_password(
-                    session=session, email=str(form.get("email", "")), password=str(form.get("password", "")), ip=ip
-                )
-                if step.mfa_challenge:
-                    self.mfa_challenge, self.busy = step.mfa_challenge, False
-                    return
-                # Build the redirect inside the transaction, send it after the commit.
-                redirect = self._start_session(session, step.user)
+            # argon2 at the production cost takes ~150 ms of CPU: never on the event loop every tab shares.
+            redirect = await asyncio.to_thread(self._check_password, form)
+        except DomainError as exc:
+            self._fail(exc)
+            return
+        if redirect is not None:
+            yield redirect
+
+    def _check_password(self, form: dict) -> EventSpec | None:
+        """The password step in one transaction: the session's redirect, or None when the MFA step comes next."""
+        ip, _ = self._client()
+        with session_scope() as session:
+            step = flows.check_password(
+                session=session, email=str(form.get("email", "")), password=str(form.get("password", "")), ip=ip
+            )
+            if step.mfa_challenge:
+                self.mfa_challenge, self.busy = step.mfa_challenge, False
+                return None
+            # Build the redirect inside the transaction, send it after the commit.
+            return self._start_session(session, step.user)
+
+    @rx.event
+    async def submit_code(self, form: dict):
+        """Check the MFA (or recovery) code and finish signing in."""
+        self.errors, self.busy = {}, True
+        yield
+        try:
+            redirect = await asyncio.to_thread(self._check_code, str(form.get("code", "")))
         except DomainError as exc:
             self._fail(exc)
             return
         yield redirect
 
-    @rx.event
-    def submit_code(self, form: dict):
-        """Check the MFA (or recovery) code and finish signing in."""
-        self.errors, self.busy = {}, True
-        yield
-        try:
-            with session_scope() as session:
-                user = flows.check_mfa(session=session, challenge=self.mfa_challenge, code=str(form.get("code", "")))
-                redirect = self._start_session(session, user)
-        except DomainError as exc:
-            self._fail(exc)
-            return
-        yield redirect
+    def _check_code(self, code: str) -> EventSpec:
+        """The MFA step in one transaction; the session's redirect."""
+        with session_scope() as session:
+            user = flows.check_mfa(session=session, challenge=self.mfa_challenge, code=code)
+            return self._start_session(session, user)
 
     @rx.event
     def cancel_mfa(self):
@@ -178,7 +193,7 @@ class SignUpState(FormState):
         return SessionState.redirect_if_signed_in
 
     @rx.event
-    def submit(self, form: dict):
+    async def submit(self, form: dict):
         """Create the account and send the verification email."""
         self.errors, self.busy = {}, True
         yield
@@ -189,17 +204,22 @@ class SignUpState(FormState):
             self.errors, self.busy = {"terms": "Please accept the terms to continue."}, False
             return
         try:
-            with session_scope() as session:
-                user = flows.signup(
-                    session=session,
-                    email=str(form.get("email", "")),
-                    password=str(form.get("password", "")),
-                    name=str(form.get("name", "")),
-                    ip=self.router.session.client_ip,
-                )
-                self.done_email, self.busy = user.email, False
+            self.done_email = await asyncio.to_thread(self._sign_up, form)
+            self.busy = False
         except DomainError as exc:
             self._fail(exc)
+
+    def _sign_up(self, form: dict) -> str:
+        """Create the account (hashing the password) in one transaction; its email address."""
+        with session_scope() as session:
+            user = flows.signup(
+                session=session,
+                email=str(form.get("email", "")),
+                password=str(form.get("password", "")),
+                name=str(form.get("name", "")),
+                ip=self._client_ip(),
+            )
+            return user.email
 
 
 class ForgotPasswordState(FormState):
@@ -213,18 +233,20 @@ class ForgotPasswordState(FormState):
         self.errors, self.busy, self.sent = {}, False, False
 
     @rx.event
-    def submit(self, form: dict):
+    async def submit(self, form: dict):
         """Send the link if the account exists; the answer never says whether it does."""
         self.errors, self.busy = {}, True
         yield
         try:
-            with session_scope() as session:
-                flows.request_password_reset(
-                    session=session, email=str(form.get("email", "")), ip=self.router.session.client_ip
-                )
+            await asyncio.to_thread(self._request, str(form.get("email", "")))
             self.sent, self.busy = True, False
         except DomainError as exc:
             self._fail(exc)
+
+    def _request(self, email: str) -> None:
+        """Ask for the reset link (a lookup and an email) in one transaction."""
+        with session_scope() as session:
+            flows.request_password_reset(session=session, email=email, ip=self._client_ip())
 
 
 class ResetPasswordState(FormState):
@@ -234,20 +256,19 @@ class ResetPasswordState(FormState):
     link_ok: bool = True
 
     @rx.event
-    def load(self):
+    async def load(self):
         """Check the link before showing the form."""
         self.errors, self.busy = {}, False
         self.token = self.router.url.query_parameters.get("token", "")
         try:
-            with session_scope() as session:
-                verification.user_for_reset(session=session, token=self.token)
+            await asyncio.to_thread(_check_reset_link, self.token)
             self.link_ok = True
         except DomainError as exc:
             self.link_ok = False
             self.message = exc.message
 
     @rx.event
-    def submit(self, form: dict):
+    async def submit(self, form: dict):
         """Set the new password; every session is signed out."""
         self.errors, self.busy = {}, True
         yield
@@ -255,18 +276,23 @@ class ResetPasswordState(FormState):
             self.errors, self.busy = {"confirm": "The two passwords do not match."}, False
             return
         try:
-            with session_scope() as session:
-                flows.reset_password(
-                    session=session,
-                    token=self.token,
-                    new_password=str(form.get("password", "")),
-                    ip=self.router.session.client_ip,
-                )
+            await asyncio.to_thread(self._reset, str(form.get("password", "")))
         except DomainError as exc:
             exc.errors = {"password": exc.errors.pop("new_password")} if "new_password" in exc.errors else exc.errors
             self._fail(exc)
             return
         yield rx.redirect("/login?reset=1")
+
+    def _reset(self, new_password: str) -> None:
+        """Hash and store the new password in one transaction."""
+        with session_scope() as session:
+            flows.reset_password(session=session, token=self.token, new_password=new_password, ip=self._client_ip())
+
+
+def _check_reset_link(token: str) -> None:
+    """Raise a DomainError when a reset link is unknown, used or expired."""
+    with session_scope() as session:
+        verification.user_for_reset(session=session, token=token)
 
 
 class EmailVerifiedState(SessionState):

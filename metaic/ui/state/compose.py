@@ -50,10 +50,10 @@ class ComposeState(FormState):
         except ValueError:
             raise NotFound("This contact could not be found.") from None
 
-    def _run(self, action, success: str = ""):
-        """Run `action(session, user)` in one transaction; refusals show by their field and in a toast."""
+    async def _run(self, action, success: str = ""):
+        """`action(session, user)` in one transaction, in a worker thread; refusals by their field and in a toast."""
         back = f"/contacts/view?id={self.router.url.query_parameters.get('id', '')}"
-        return self._transact(action, back=back, success=success)
+        return await self._transact_off_loop(action, back=back, success=success)
 
     def _list(self, session, user) -> None:
         """Reload the contact's messages, newest first, with times on the user's clock."""
@@ -75,18 +75,18 @@ class ComposeState(FormState):
         self.has_pending = any(m.status in ("queued", "sending") for m in rows)
 
     @rx.event
-    def load_messages(self):
+    async def load_messages(self):
         """on_load of the contact page: the messages list."""
         self.composing = False
-        return self._run(self._list)
+        return await self._run(self._list)
 
     @rx.event
-    def tick(self, _now: str):
+    async def tick(self, _now: str):
         """While messages wait to go out, refresh them; when one goes, refresh the timeline too."""
         if not self.has_pending:
             return None
         before = [m["status"] for m in self.messages]
-        self._run(self._list)
+        await self._run(self._list)
         return ContactState.reload if before != [m["status"] for m in self.messages] else None
 
     def _preview(self, session, user) -> None:
@@ -116,7 +116,7 @@ class ComposeState(FormState):
         self._preview(session, user)
 
     @rx.event
-    def open_compose(self, channel: str):
+    async def open_compose(self, channel: str):
         """Open the dialog for email or WhatsApp, starting from the first template of that channel."""
 
         def action(session, user):
@@ -132,7 +132,7 @@ class ComposeState(FormState):
             self._use_template(session, user, str(first.id) if first else "")
             self.composing = True
 
-        return self._run(action)
+        return await self._run(action)
 
     def _switch(self, channel: str, contact) -> None:
         """Use this channel and show who the message goes to."""
@@ -146,7 +146,7 @@ class ComposeState(FormState):
         self.composing, self.errors = value, {}
 
     @rx.event
-    def choose_channel(self, channel: str | list[str]):
+    async def choose_channel(self, channel: str | list[str]):
         """Switch between email and WhatsApp (WhatsApp has no subject)."""
         channel = channel if isinstance(channel, str) else "".join(channel[:1])
 
@@ -154,15 +154,15 @@ class ComposeState(FormState):
             self._switch(channel, contact_service.get(session=session, owner=user, contact_id=self._cid()))
             self._preview(session, user)
 
-        return self._run(action)
+        return await self._run(action)
 
     @rx.event
-    def choose_template(self, template_id: str):
+    async def choose_template(self, template_id: str):
         """Start from another saved template (or a blank message)."""
         if template_id == "blank":
             self.template_id, self.subject, self.body = "", "", ""
-            return self._run(self._preview)
-        return self._run(lambda s, u: self._use_template(s, u, template_id))
+            return await self._run(self._preview)
+        return await self._run(lambda s, u: self._use_template(s, u, template_id))
 
     @rx.event
     def set_new_template_name(self, value: str):
@@ -170,7 +170,7 @@ class ComposeState(FormState):
         self.new_template_name = value
 
     @rx.event
-    def save_as_template(self):
+    async def save_as_template(self):
         """Keep the current subject and body (with their variables) as a new template, and select it."""
 
         def action(session, user):
@@ -188,19 +188,19 @@ class ComposeState(FormState):
             ]
             self.template_id, self.new_template_name = str(made.id), ""
 
-        return self._run(action, "Saved as a template.")
+        return await self._run(action, "Saved as a template.")
 
     @rx.event
-    def edit_subject(self, value: str):
+    async def edit_subject(self, value: str):
         """The subject changed: refresh the preview."""
         self.subject = value
-        return self._run(self._preview)
+        return await self._run(self._preview)
 
     @rx.event
-    def edit_body(self, value: str):
+    async def edit_body(self, value: str):
         """The body changed: refresh the preview."""
         self.body = value
-        return self._run(self._preview)
+        return await self._run(self._preview)
 
     @rx.event
     def set_when(self, value: str):
@@ -213,7 +213,7 @@ class ComposeState(FormState):
         self.send_at = value
 
     @rx.event
-    def send(self):
+    async def send(self):
         """Fill in the template for this contact and queue it for now or the chosen time."""
 
         def action(session, user):
@@ -237,14 +237,14 @@ class ComposeState(FormState):
             return rx.toast.success(f"{label} scheduled for {local}.")
 
         self.busy = True
-        return self._run(action)
+        return await self._run(action)
 
     @rx.event
-    def cancel_message(self, message_id: str):
+    async def cancel_message(self, message_id: str):
         """Cancel a message that has not gone out yet."""
 
         def action(session, user):
             message_service.cancel(session=session, owner=user, message_id=message_id)
             self._list(session, user)
 
-        return self._run(action, "Scheduled message cancelled.")
+        return await self._run(action, "Scheduled message cancelled.")

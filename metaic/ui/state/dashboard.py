@@ -31,6 +31,6 @@ class DashboardState(FormState):
         self.unread_messages = messaging.unread_total(session=session, user=user)
 
     @rx.event
-    def load(self):
+    async def load(self):
         """on_load: anonymous visitors go to sign in; everyone else sees their numbers."""
-        return self._transact(self._summary, back="/dashboard")
+        return await self._transact_off_loop(self._summary, back="/dashboard")

@@ -39,13 +39,13 @@ class DuplicatesState(_ContactBase):
         self.pairs = rows
 
     @rx.event
-    def load(self):
+    async def load(self):
         """on_load: list the pairs."""
         self.last_merge, self.last_merge_name = "", ""
-        return self._act(self._reload, back="/contacts/duplicates")
+        return await self._act_off_loop(self._reload, back="/contacts/duplicates")
 
     @rx.event
-    def merge(self, form: dict):
+    async def merge(self, form: dict):
         """Merge the right-hand contact into the left one, taking each chosen field from its side."""
         keep, drop = uuid.UUID(str(form["a"])), uuid.UUID(str(form["b"]))
         choices = {name: "drop" if form.get(name) == "drop" else "keep" for name, _ in CHOOSABLE}
@@ -56,10 +56,10 @@ class DuplicatesState(_ContactBase):
             self.last_merge_name = contact_service.get(session=s, owner=u, contact_id=keep).full_name
             self._reload(s, u)
 
-        return self._act(action, "Merged.", back="/contacts/duplicates")
+        return await self._act_off_loop(action, "Merged.", back="/contacts/duplicates")
 
     @rx.event
-    def undo(self):
+    async def undo(self):
         """Put the last merged pair back as they were."""
         merge_id = uuid.UUID(self.last_merge)
 
@@ -68,4 +68,4 @@ class DuplicatesState(_ContactBase):
             self.last_merge, self.last_merge_name = "", ""
             self._reload(s, u)
 
-        return self._act(action, "Merge undone.", back="/contacts/duplicates")
+        return await self._act_off_loop(action, "Merge undone.", back="/contacts/duplicates")

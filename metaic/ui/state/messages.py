@@ -77,9 +77,9 @@ class MessagesState(FormState):
         """The count shown next to Messages ("9+" past nine)."""
         return "9+" if self.unread_total > 9 else str(self.unread_total)
 
-    def _run(self, action, back: str = "/messages"):
-        """Run `action(session, user)` in one transaction; refusals become a toast."""
-        return self._transact(action, back=back)
+    async def _run(self, action, back: str = "/messages"):
+        """Run `action(session, user)` in one transaction (in a worker thread); refusals become a toast."""
+        return await self._transact_off_loop(action, back=back)
 
     def _refresh(self, session, user: User) -> None:
         """Reload the list, the open thread (marking it read) and the unread total."""
@@ -98,7 +98,7 @@ class MessagesState(FormState):
         self._refresh(session, user)
 
     @rx.event
-    def load(self):
+    async def load(self):
         """on_load: the list, and the conversation named in `?c=` if any."""
         wanted = self.router.url.query_parameters.get("c", "")
         self.active_id, self.active_name, self.thread = "", "", []
@@ -109,12 +109,12 @@ class MessagesState(FormState):
             else:
                 self._refresh(session, user)
 
-        return self._run(action, back=f"/messages?c={wanted}" if wanted else "/messages")
+        return await self._run(action, back=f"/messages?c={wanted}" if wanted else "/messages")
 
     @rx.event
-    def open(self, conversation_id: str):
+    async def open(self, conversation_id: str):
         """Open a conversation from the list."""
-        result = self._run(lambda s, u: self._open(s, u, conversation_id))
+        result = await self._run(lambda s, u: self._open(s, u, conversation_id))
         return result or rx.call_script(f"history.replaceState(null, '', '/messages?c={self.active_id}')")
 
     @rx.event
@@ -124,7 +124,7 @@ class MessagesState(FormState):
         return rx.call_script("history.replaceState(null, '', '/messages')")
 
     @rx.event
-    def send(self, form: dict):
+    async def send(self, form: dict):
         """Send the composer's text in the open conversation."""
         body = str(form.get("body", ""))
         if not body.strip() or not self.active_id:
@@ -134,17 +134,17 @@ class MessagesState(FormState):
             messaging.send(session=session, user=user, conversation_id=self.active_id, body=body)
             self._refresh(session, user)
 
-        return self._run(action)
+        return await self._run(action)
 
     @rx.event
-    def start_with_contact(self, contact_id: str):
+    async def start_with_contact(self, contact_id: str):
         """Open (or start) the conversation with a saved contact who is on MetaIC."""
 
         def action(session, user):
             found = messaging.start_with_contact(session=session, user=user, contact_id=contact_id)
             return rx.redirect(f"/messages?c={found.id}")
 
-        return self._run(action, back=f"/contacts/view?id={contact_id}")
+        return await self._run(action, back=f"/contacts/view?id={contact_id}")
 
     def apply_live(self, data: dict | None) -> None:
         """Show what the live loop fetched (nothing when signed out)."""

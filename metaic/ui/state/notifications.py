@@ -161,9 +161,9 @@ class NotificationsState(SessionState):
         return NotificationsState.live
 
     @rx.event
-    def refresh_bell(self):
+    async def refresh_bell(self):
         """Reload the bell's list (when it opens) and make sure the live loop runs."""
-        found = snapshot(self._token())
+        found = await asyncio.to_thread(snapshot, self._token())
         if found is not None:
             self._apply(*found)
         return NotificationsState.live
@@ -196,14 +196,14 @@ class NotificationsState(SessionState):
             self._act(lambda s, u: service.mark_read(session=s, user=u, notification_id=nid))
 
     @rx.event
-    def mark_read(self, notification_id: str):
+    async def mark_read(self, notification_id: str):
         """Mark one notification read."""
-        self._mark(notification_id)
+        await asyncio.to_thread(self._mark, notification_id)
 
     @rx.event
-    def open_notification(self, notification_id: str, url: str):
+    async def open_notification(self, notification_id: str, url: str):
         """Mark a notification read and go where it points (a site path or an http(s) URL only)."""
-        self._mark(notification_id)
+        await asyncio.to_thread(self._mark, notification_id)
         if url.startswith("/") and not url.startswith("//"):
             return rx.redirect(url)
         if url.startswith(("https://", "http://")):
@@ -211,9 +211,9 @@ class NotificationsState(SessionState):
         return None
 
     @rx.event
-    def mark_all_read(self):
+    async def mark_all_read(self):
         """Mark every notification read."""
-        self._act(lambda s, u: service.mark_all_read(session=s, user=u))
+        await asyncio.to_thread(self._act, lambda s, u: service.mark_all_read(session=s, user=u))
 
     def _load_items(self, session, user, count: int) -> None:
         """Fill the page list with the first `count` notifications (by the current filter)."""
@@ -231,38 +231,45 @@ class NotificationsState(SessionState):
         self.has_phone = bool(user.phone and user.phone_verified_at)
         self.push_devices = len(subscriptions.list_for_user(session=session, user=user))
 
-    @rx.event
-    def load_page(self):
-        """on_load for /notifications: sign-in check, the list, the preferences; starts the live count."""
-        self.errors, self.only_unread = {}, False
+    def _fill_page(self) -> bool:
+        """The list, the preferences and the bell in one transaction; False when nobody is signed in."""
         with session_scope() as session:
             user = self._load_user(session)
             if user is None:
-                return rx.redirect("/login?next=/notifications")
+                return False
             self._load_items(session, user, PAGE_SIZE)
             self._load_preferences(session, user)
             self._apply(
                 service.unread_count(session=session, user=user),
                 [row(n) for n in service.list_(session=session, user=user, limit=BELL_ITEMS)],
             )
+        return True
+
+    @rx.event
+    async def load_page(self):
+        """on_load for /notifications: sign-in check, the list, the preferences; starts the live count."""
+        self.errors, self.only_unread = {}, False
+        if not await asyncio.to_thread(self._fill_page):
+            return rx.redirect("/login?next=/notifications")
         return NotificationsState.live
 
-    @rx.event
-    def set_only_unread(self, value: bool):
-        """Show all notifications, or only unread ones."""
-        self.only_unread = bool(value)
+    def _reload_items(self, count: int) -> None:
+        """Fill the page list with the first `count` notifications of the signed-in user (none when signed out)."""
         with session_scope() as session:
             user = self._load_user(session)
             if user is not None:
-                self._load_items(session, user, PAGE_SIZE)
+                self._load_items(session, user, count)
 
     @rx.event
-    def load_more(self):
+    async def set_only_unread(self, value: bool):
+        """Show all notifications, or only unread ones."""
+        self.only_unread = bool(value)
+        await asyncio.to_thread(self._reload_items, PAGE_SIZE)
+
+    @rx.event
+    async def load_more(self):
         """Show the next page of notifications."""
-        with session_scope() as session:
-            user = self._load_user(session)
-            if user is not None:
-                self._load_items(session, user, len(self.items) + PAGE_SIZE)
+        await asyncio.to_thread(self._reload_items, len(self.items) + PAGE_SIZE)
 
     @rx.event
     def toggle(self, key: str, value: bool):
@@ -272,7 +279,7 @@ class NotificationsState(SessionState):
             self.switches = {**self.switches, key: bool(value)}
 
     @rx.event
-    def save_preferences(self, form: dict):
+    async def save_preferences(self, form: dict):
         """Save every switch and the quiet hours through the service."""
         self.errors = {}
         channels: dict[str, dict[str, bool]] = {}
@@ -280,22 +287,29 @@ class NotificationsState(SessionState):
             kind, _, channel = key.partition(":")
             channels.setdefault(kind, {})[channel] = bool(on)
         try:
-            with session_scope() as session:
-                user = self._load_user(session)
-                if user is None:
-                    return rx.redirect("/login?next=/notifications")
-                preferences.update(
-                    session=session,
-                    user=user,
-                    channels=channels,
-                    quiet_start=str(form.get("quiet_start") or ""),
-                    quiet_end=str(form.get("quiet_end") or ""),
-                )
-                self._load_preferences(session, user)
+            saved = await asyncio.to_thread(self._save_preferences, channels, form)
         except DomainError as exc:
             self.errors = exc.errors or {"form": exc.message}
             return None
+        if not saved:
+            return rx.redirect("/login?next=/notifications")
         return rx.toast.success("Notification settings saved.")
+
+    def _save_preferences(self, channels: dict[str, dict[str, bool]], form: dict) -> bool:
+        """Store the switches and quiet hours in one transaction; False when nobody is signed in."""
+        with session_scope() as session:
+            user = self._load_user(session)
+            if user is None:
+                return False
+            preferences.update(
+                session=session,
+                user=user,
+                channels=channels,
+                quiet_start=str(form.get("quiet_start") or ""),
+                quiet_end=str(form.get("quiet_end") or ""),
+            )
+            self._load_preferences(session, user)
+        return True
 
     @rx.event
     def enable_push(self):
@@ -321,14 +335,14 @@ class NotificationsState(SessionState):
                 self.push_devices = len(subscriptions.list_for_user(session=session, user=user))
 
     @rx.event
-    def push_state(self, result: str):
+    async def push_state(self, result: str):
         """The browser's answer to the status check."""
-        self._push_state(result)
+        await asyncio.to_thread(self._push_state, result)
 
     @rx.event
-    def push_result(self, result: str):
+    async def push_result(self, result: str):
         """After the user pressed a push button: update, and say what happened."""
-        self._push_state(result)
+        await asyncio.to_thread(self._push_state, result)
         messages = {
             "subscribed": "Push notifications are on for this browser.",
             "off": "Push notifications are off for this browser.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from http.cookies import SimpleCookie
@@ -12,7 +13,9 @@ from sqlmodel import Session
 
 from metaic.auth import sessions
 from metaic.auth.models import User
+from metaic.config import get_settings
 from metaic.core.errors import AuthenticationFailed, DomainError
+from metaic.core.net import client_address
 from metaic.db import session_scope
 
 T = TypeVar("T")
@@ -56,6 +59,12 @@ class SessionState(rx.State):
         """The session token from the websocket's cookie header."""
         return cookie_token(self.router.headers.cookie)
 
+    def _client_ip(self) -> str:
+        """The browser's address: the websocket's peer, or the client a trusted proxy forwarded for."""
+        # session.client_ip is the socket peer Reflex saw; raw_headers are the websocket upgrade request's headers.
+        peer = self.router.session.client_ip
+        return client_address(peer, self.router.headers.raw_headers, get_settings().trusted_proxies)
+
     def _load_user(self, session) -> User | None:
         """Resolve the current user inside an open DB session, refreshing the shown fields."""
         found = sessions.resolve(session=session, token=self._token())
@@ -86,37 +95,42 @@ class SessionState(rx.State):
         words = (self.user_name or self.user_email).replace("@", " ").split()
         return "".join(w[0] for w in words[:2]).upper() or "?"
 
-    @rx.event
-    def load_public(self):
-        """on_load for public pages: just learn whether someone is signed in."""
+    def _resolve(self) -> User | None:
+        """Look the cookie up in one transaction (run in a worker thread by the handlers below)."""
         with session_scope() as session:
-            self._load_user(session)
+            return self._load_user(session)
 
     @rx.event
-    def require_user(self):
+    async def load_public(self):
+        """on_load for public pages: just learn whether someone is signed in."""
+        await asyncio.to_thread(self._resolve)
+
+    @rx.event
+    async def require_user(self):
         """on_load for private pages: send anonymous visitors to sign in."""
-        with session_scope() as session:
-            user = self._load_user(session)
-        if user is None:
+        if await asyncio.to_thread(self._resolve) is None:
             return rx.redirect(f"/login?next={self.router.url.path}")
         return None
 
     @rx.event
-    def redirect_if_signed_in(self):
+    async def redirect_if_signed_in(self):
         """on_load for sign-in/up pages: a signed-in user goes straight to the dashboard."""
-        with session_scope() as session:
-            user = self._load_user(session)
-        if user is not None:
+        if await asyncio.to_thread(self._resolve) is not None:
             return rx.redirect("/dashboard")
         return None
 
     @rx.event
-    def sign_out(self):
+    async def sign_out(self):
         """Revoke this browser's session, then let the server clear the cookie."""
-        try:
-            with session_scope() as session:
-                sessions.revoke_token(session=session, token=self._token())
-        except DomainError:
-            pass
+        await asyncio.to_thread(_revoke, self._token())
         self.signed_in = False
         return go_to("/auth/signed-out")
+
+
+def _revoke(token: str | None) -> None:
+    """Revoke a session token (an unknown or already revoked one is fine)."""
+    try:
+        with session_scope() as session:
+            sessions.revoke_token(session=session, token=token)
+    except DomainError:
+        pass

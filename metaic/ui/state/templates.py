@@ -24,9 +24,9 @@ class TemplatesState(FormState):
     sample_error: str = ""
     confirm_id: str = ""
 
-    def _run(self, action, success: str = ""):
-        """Run `action(session, user)` in one transaction; refusals show by their field and in a toast."""
-        return self._transact(action, back="/templates", success=success)
+    async def _run(self, action, success: str = ""):
+        """`action(session, user)` in one transaction, in a worker thread; refusals by their field and in a toast."""
+        return await self._transact_off_loop(action, back="/templates", success=success)
 
     def _list(self, session, user) -> None:
         """Reload the list (the defaults appear the first time)."""
@@ -42,10 +42,10 @@ class TemplatesState(FormState):
         ]
 
     @rx.event
-    def load(self):
+    async def load(self):
         """on_load: the user's templates."""
         self.editing, self.confirm_id = False, ""
-        return self._run(self._list)
+        return await self._run(self._list)
 
     def _sample(self, user) -> None:
         """Fill the template for the sample contact, or say what is wrong with it."""
@@ -59,7 +59,7 @@ class TemplatesState(FormState):
             self.sample_error = next(iter(exc.errors.values()), exc.message) if exc.errors else exc.message
 
     @rx.event
-    def start(self, template_id: str):
+    async def start(self, template_id: str):
         """Open the dialog on an existing template, or on a new one ("")."""
 
         def action(session, user):
@@ -72,7 +72,7 @@ class TemplatesState(FormState):
             self._sample(user)
             self.editing = True
 
-        return self._run(action)
+        return await self._run(action)
 
     @rx.event
     def set_editing(self, value: bool):
@@ -84,30 +84,30 @@ class TemplatesState(FormState):
         """The template's name."""
         self.name = value
 
-    def _resample(self):
+    async def _resample(self):
         """Refresh the sample preview for the signed-in user."""
-        return self._run(lambda s, u: self._sample(u))
+        return await self._run(lambda s, u: self._sample(u))
 
     @rx.event
-    def set_channel(self, value: str | list[str]):
+    async def set_channel(self, value: str | list[str]):
         """Email or WhatsApp."""
         self.channel = "whatsapp" if value == "whatsapp" else "email"
-        return self._resample()
+        return await self._resample()
 
     @rx.event
-    def edit_subject(self, value: str):
+    async def edit_subject(self, value: str):
         """The subject changed."""
         self.subject = value
-        return self._resample()
+        return await self._resample()
 
     @rx.event
-    def edit_body(self, value: str):
+    async def edit_body(self, value: str):
         """The body changed."""
         self.body = value
-        return self._resample()
+        return await self._resample()
 
     @rx.event
-    def save(self):
+    async def save(self):
         """Create or update the template."""
 
         def action(session, user):
@@ -119,7 +119,7 @@ class TemplatesState(FormState):
             self.editing = False
             self._list(session, user)
 
-        return self._run(action, "Template saved.")
+        return await self._run(action, "Template saved.")
 
     @rx.event
     def ask_delete(self, template_id: str):
@@ -127,7 +127,7 @@ class TemplatesState(FormState):
         self.confirm_id = template_id
 
     @rx.event
-    def delete(self):
+    async def delete(self):
         """Delete the template being asked about."""
 
         def action(session, user):
@@ -135,4 +135,4 @@ class TemplatesState(FormState):
             self.confirm_id = ""
             self._list(session, user)
 
-        return self._run(action, "Template deleted.")
+        return await self._run(action, "Template deleted.")
