@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from metaic.adapters import sendgrid as sendgrid_adapter
 from metaic.adapters.push import vapid_keys
@@ -172,15 +173,18 @@ async def sendgrid_hook(request: Request, session: Session = Depends(db_session)
     key = get_settings().sendgrid_webhook_public_key
     signature = request.headers.get(sendgrid_adapter.SIGNATURE_HEADER, "")
     timestamp = request.headers.get(sendgrid_adapter.TIMESTAMP_HEADER, "")
-    if len(payload) > MAX_WEBHOOK_BYTES or not sendgrid_adapter.verify_event_signature(
-        key, payload, signature, timestamp
+    # The ECDSA check hashes up to a megabyte: off the event loop, like the database work below.
+    if len(payload) > MAX_WEBHOOK_BYTES or not await run_in_threadpool(
+        sendgrid_adapter.verify_event_signature, key, payload, signature, timestamp
     ):
         return hooks.forbidden("The event signature is missing or wrong.")
     try:
         events = json.loads(payload)
     except ValueError:
         return problem(400, "Bad request", "The body is not JSON.", code="bad_request")
-    changed = webhooks.apply_sendgrid_events(session=session, events=events if isinstance(events, list) else [])
+    changed = await run_in_threadpool(
+        lambda: webhooks.apply_sendgrid_events(session=session, events=events if isinstance(events, list) else [])
+    )
     return JSONResponse({"changed": changed})
 
 
@@ -191,7 +195,7 @@ async def twilio_hook(request: Request, session: Session = Depends(db_session)) 
     params = {key: str(value) for key, value in form.items()}
     if not hooks.twilio_signed(request, params):
         return hooks.forbidden("The request signature is missing or wrong.")
-    webhooks.apply_twilio_status(session=session, params=params)
+    await run_in_threadpool(lambda: webhooks.apply_twilio_status(session=session, params=params))
     return Response(status_code=204)
 
 
