@@ -6,6 +6,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,6 +24,9 @@ class Settings(BaseSettings):
     database_url: str = Field("", validation_alias="DATABASE_URL")
     redis_url: str = Field("", validation_alias="REDIS_URL")
     public_base_url: str = Field("http://127.0.0.1:3000", validation_alias="PUBLIC_BASE_URL")
+    # Other browser origins trusted with the user's cookies (CORS) and Reflex's websocket, comma-separated;
+    # PUBLIC_BASE_URL's origin always is. Never "*": a wildcard with credentials hands every site the account.
+    cors_allowed_origins: str = Field("", validation_alias="CORS_ALLOWED_ORIGINS")
     secret_key: str = Field("", validation_alias="SECRET_KEY")
 
     email_backend: Literal["outbox", "smtp", "sendgrid"] = Field("outbox", validation_alias="EMAIL_BACKEND")
@@ -113,6 +117,9 @@ class Settings(BaseSettings):
         if not self.secret_key:
             self.secret_key = _development_secret(self.data_dir)
         _check_providers(self)
+        for entry in _split(self.cors_allowed_origins):
+            if not origin_of(entry):
+                raise ValueError(f"CORS_ALLOWED_ORIGINS: {entry!r} is not an origin like https://app.example.com")
         return self
 
     @property
@@ -151,6 +158,18 @@ class Settings(BaseSettings):
         return bool(self.fcm_project_id and self.fcm_credentials_json)
 
     @property
+    def allowed_origins(self) -> tuple[str, ...]:
+        """Browser origins trusted with credentials: PUBLIC_BASE_URL's and CORS_ALLOWED_ORIGINS."""
+        public = origin_of(self.public_base_url, strict=False)
+        origins = [public, *(origin_of(entry) for entry in _split(self.cors_allowed_origins))]
+        if not self.is_production:
+            # `reflex run` in development serves the page on localhost while links say 127.0.0.1 (or back).
+            for a, b in (("://127.0.0.1", "://localhost"), ("://localhost", "://127.0.0.1")):
+                if a in public:
+                    origins.append(public.replace(a, b, 1))
+        return tuple(dict.fromkeys(origin for origin in origins if origin))
+
+    @property
     def cookie_secure(self) -> bool:
         """Session cookies carry the Secure flag in production."""
         return self.is_production
@@ -167,6 +186,29 @@ def _check_providers(settings: Settings) -> None:
         raise ValueError("WHATSAPP_BACKEND=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_WHATSAPP_FROM")
     if 0 < len(settings.sendgrid_inbound_token) < 16:
         raise ValueError("SENDGRID_INBOUND_TOKEN must be at least 16 characters (it is the webhook's only secret)")
+
+
+def _split(value: str) -> list[str]:
+    """The non-empty items of a comma-separated setting."""
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def origin_of(url: str, *, strict: bool = True) -> str:
+    """The origin browsers send for a page at `url` (`scheme://host[:port]`, default port dropped), or "".
+
+    Strict: `url` must be an origin already (no path, query or user); otherwise any path is dropped."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return ""
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return ""
+    if strict and (parts.path not in ("", "/") or parts.query or parts.fragment or parts.username or parts.password):
+        return ""
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    default = 443 if parts.scheme == "https" else 80
+    return f"{parts.scheme}://{host}" + (f":{port}" if port and port != default else "")
 
 
 def _development_secret(data_dir: Path) -> str:

@@ -36,6 +36,7 @@ from metaic.ui.state.notifications import NotificationsState
 from metaic.ui.state.session import SessionState
 from metaic.ui.state.templates import TemplatesState
 from metaic.upkeep import upkeep_loop
+from metaic.web import security
 from metaic.wiring import wire
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -45,8 +46,14 @@ if not get_settings().is_production:
     # Development and test builds keep the embedded database current on every start.
     migrations.upgrade()
 
+# Reflex applies these in order, each wrapping the last: the API mounted over Reflex's routes, then our
+# middlewares (body caps, trusted origins of /_event, security headers) around everything.
+api_transformers = [
+    build_api(),
+    *security.transformers(upload_client_known=security.reflex_client_check(lambda: app)),
+]
 app = rx.App(
-    api_transformer=build_api(),
+    api_transformer=api_transformers,
     style=styles.global_style,
     # The icons live in assets/ (scripts/make_icons.py draws them); Reflex serves that folder at the site root.
     head_components=[
