@@ -71,33 +71,46 @@ def _under(path: str, prefix: str) -> bool:
     return path == prefix or path.startswith(prefix + "/")
 
 
-def _csp_for(path: str, settings: Settings) -> str:
-    """The Content-Security-Policy a response at `path` gets when its route set none."""
+def _kind(path: str) -> str:
+    """Which policy family a response at `path` belongs to."""
     if _under(path, "/api/v1/docs"):
-        return DOCS_CSP
+        return "docs"
     if _under(path, "/c"):
-        return CARD_CSP
+        return "card"
     if _under(path, "/files") or _under(path, "/_upload"):
-        return FILE_CSP
+        return "file"
     if any(_under(path, prefix) for prefix in ("/api", "/hooks", "/healthz", "/_health", "/ping", EVENT_PATH)):
-        return API_CSP
-    return app_csp(settings)
+        return "api"
+    return "app"
 
 
-def headers_for(path: str) -> Headers:
-    """The security headers of a response at `path` (lower-case names, as ASGI carries them)."""
-    settings = get_settings()
+def _build(kind: str, settings: Settings) -> Headers:
+    """The header set of one policy family."""
+    csp = {"docs": DOCS_CSP, "card": CARD_CSP, "file": FILE_CSP, "api": API_CSP}.get(kind) or app_csp(settings)
     headers = [
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"strict-origin-when-cross-origin"),
         (b"permissions-policy", PERMISSIONS.encode()),
         # The card page may be shown in our own frames (its CSP says frame-ancestors 'self'); nothing else.
-        (FRAME, b"SAMEORIGIN" if _under(path, "/c") else b"DENY"),
-        (CSP, _csp_for(path, settings).encode()),
+        (FRAME, b"SAMEORIGIN" if kind == "card" else b"DENY"),
+        (CSP, csp.encode()),
     ]
     if settings.is_production:
         headers.append((b"strict-transport-security", HSTS.encode()))
     return headers
+
+
+# Built once per settings object: the card fast path asks for them on every cached answer.
+_BUILT: dict[str, tuple[Settings, Headers]] = {}
+
+
+def headers_for(path: str) -> Headers:
+    """The security headers of a response at `path` (lower-case names, as ASGI carries them; a fresh list)."""
+    settings, kind = get_settings(), _kind(path)
+    built = _BUILT.get(kind)
+    if built is None or built[0] is not settings:
+        built = _BUILT[kind] = (settings, _build(kind, settings))
+    return list(built[1])
 
 
 def add_missing(headers: Iterable[tuple[bytes, bytes]], extra: Iterable[tuple[bytes, bytes]]) -> Headers:
