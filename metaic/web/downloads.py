@@ -41,6 +41,20 @@ def asset(name: str) -> Response:
     )
 
 
+@router.api_route("/c/-/card.{digest}.css", methods=["GET", "HEAD"])
+def stylesheet(digest: str) -> Response:
+    """The card pages' CSS under a content-hashed name: immutable for a year (an old name gets today's CSS briefly)."""
+    current = digest == render.stylesheet_digest()
+    return Response(
+        render.stylesheet(),
+        media_type="text/css; charset=utf-8",
+        headers={
+            "Cache-Control": "public, max-age=31536000, immutable" if current else "public, max-age=60",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
 @router.api_route("/c/{slug}.vcf", methods=["GET", "HEAD"])
 def card_vcard(slug: str, request: Request, session: Session = Depends(db_session)) -> Response:
     """The card as a vCard 3.0 download (UTF-8, CRLF, photo inline when the card has one)."""

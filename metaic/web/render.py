@@ -54,9 +54,20 @@ def environment() -> Environment:
 
 
 @lru_cache
-def stylesheet() -> Markup:
-    """The page CSS, inlined so the first paint needs no second request."""
-    return Markup((HERE / "static" / "card.css").read_text(encoding="utf-8"))  # noqa: S704 - our own file
+def stylesheet() -> bytes:
+    """The CSS every card page shares (served once, then cached by the browser and any CDN)."""
+    return (HERE / "static" / "card.css").read_bytes()
+
+
+@lru_cache
+def stylesheet_digest() -> str:
+    """A short hash of the CSS: its address changes with its content, so it can be cached for a year."""
+    return hashlib.sha256(stylesheet()).hexdigest()[:12]
+
+
+def stylesheet_url() -> str:
+    """Where the page links its CSS (`/c/-/card.<digest>.css`)."""
+    return f"/c/-/card.{stylesheet_digest()}.css"
 
 
 @lru_cache
@@ -262,7 +273,7 @@ def view_model(card: PublicCard, *, preview: bool = False, images: dict[str, dic
             {"channel": "linkedin", "label": "LinkedIn", "brand": "linkedin", "blank": True},
         ],
         "share_text": share_text,
-        "css": stylesheet(),
+        "css_url": stylesheet_url(),
         "script": script(),
         "maps_query": quote(content.business.address),
         "img": _images(content, images or {}),
@@ -283,7 +294,7 @@ def render_message(template: str, *, status: int, title: str, message: str, lang
             status=status,
             title=title,
             message=message,
-            css=stylesheet(),
+            css_url=stylesheet_url(),
             t=strings.for_language(language),
             home=get_settings().public_base_url.rstrip("/") + "/",
         )

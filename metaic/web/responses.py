@@ -63,11 +63,22 @@ def fresh(request: Request, etag: str) -> bool:
     return "*" in wanted or etag.removeprefix("W/") in wanted
 
 
+# The 404/403/429 pages: our stylesheet and nothing else.
+MESSAGE_CSP = "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+
+def message_page(status: int, title: str, message: str, headers: dict[str, str]) -> HTMLResponse:
+    """A small branded page for an error answer."""
+    html = render.render_message("message.html", status=status, title=title, message=message)
+    return HTMLResponse(html, status_code=status, headers={**headers, "Content-Security-Policy": MESSAGE_CSP})
+
+
 def not_found() -> HTMLResponse:
     """The branded 404 page (never cached, so a card published a moment later shows up)."""
     t = strings.for_language("en")
-    html = render.render_message("message.html", status=404, title=t["not_found"], message=t["not_found_text"])
-    return HTMLResponse(html, status_code=404, headers={"Cache-Control": "no-cache", "X-Robots-Tag": "noindex"})
+    return message_page(
+        404, t["not_found"], t["not_found_text"], {"Cache-Control": "no-cache", "X-Robots-Tag": "noindex"}
+    )
 
 
 def too_many(exc: RateLimited, *, html: bool) -> Response:
@@ -75,12 +86,7 @@ def too_many(exc: RateLimited, *, html: bool) -> Response:
     headers = {"Retry-After": str(exc.retry_after), "Cache-Control": "no-store"}
     if not html:
         return problem(429, "Rate limited", exc.message, code="rate_limited", headers=headers)
-    t = strings.for_language("en")
-    return HTMLResponse(
-        render.render_message("message.html", status=429, title=t["too_many"], message=exc.message),
-        status_code=429,
-        headers=headers,
-    )
+    return message_page(429, strings.for_language("en")["too_many"], exc.message, headers)
 
 
 def redirect(request: Request, path: str) -> RedirectResponse:
@@ -103,7 +109,7 @@ def serve(
 
 
 CSP = (
-    "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; script-src '{script}'; "
+    "default-src 'none'; img-src * data:; style-src 'self' 'unsafe-inline'; script-src '{script}'; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'"
 )
 

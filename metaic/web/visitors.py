@@ -18,7 +18,7 @@ from metaic.contacts import enrichment, sharing
 from metaic.core import ratelimit
 from metaic.core.errors import NotFound, PermissionDenied, RateLimited, ValidationError
 from metaic.web import forms, render, strings
-from metaic.web.responses import limit, not_found, page_headers, serve, too_many, visitor_of
+from metaic.web.responses import limit, message_page, not_found, page_headers, serve, too_many, visitor_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -143,9 +143,7 @@ def card_save(slug: str, request: Request, session: Session = Depends(db_session
         require_same_origin(request)
         enrichment.save_from_card(session=session, saver=found[0], slug=slug)
     except PermissionDenied as exc:
-        t = strings.for_language("en")
-        html = render.render_message("message.html", status=403, title=t["forbidden"], message=exc.message)
-        return HTMLResponse(html, status_code=403, headers={"Cache-Control": "no-store"})
+        return message_page(403, strings.for_language("en")["forbidden"], exc.message, {"Cache-Control": "no-store"})
     except NotFound:
         return not_found()
     return RedirectResponse(f"/c/{slug}?saved=1", status_code=303, headers={"Cache-Control": "no-store"})

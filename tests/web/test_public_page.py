@@ -269,3 +269,22 @@ def test_avatar_uses_its_400px_variant_once_made(client, owner, publish):
     tag = avatar_tag()
     assert f'src="{urls[400]}"' in tag and f"{urls[400]} 400w" in tag and 'sizes="128px"' in tag
     assert original not in tag
+
+
+def test_the_stylesheet_is_one_immutable_file_shared_by_every_card(client, publish):
+    first, second = publish(), publish()
+    links = {
+        re.search(r'<link rel="stylesheet" href="([^"]+)"', client.get(f"/c/{s}").text).group(1)
+        for s in (first, second)
+    }
+    [href] = links
+    css = client.get(href)
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    assert css.headers["cache-control"] == "public, max-age=31536000, immutable"
+    stale = client.get("/c/-/card.000000000000.css")  # a page cached before a deploy still gets styled
+    assert stale.status_code == 200 and "immutable" not in stale.headers["cache-control"]
+    page = client.get(f"/c/{first}")
+    assert "<style>" not in page.text.split("</head>")[0].replace("<style>:root", "")  # only the theme variables inline
+    assert "style-src 'self'" in page.headers["content-security-policy"]
+    missing = client.get("/c/nobody-here")
+    assert href in missing.text and "style-src 'self'" in missing.headers["content-security-policy"]
