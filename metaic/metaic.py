@@ -35,8 +35,9 @@ from metaic.ui.state.messages import MessagesState
 from metaic.ui.state.notifications import NotificationsState
 from metaic.ui.state.session import SessionState
 from metaic.ui.state.templates import TemplatesState
-from metaic.upkeep import upkeep_loop
+from metaic.upkeep import analytics_flush_loop, upkeep_loop
 from metaic.web import security
+from metaic.web.fastpath import public_card_fastpath
 from metaic.wiring import wire
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -47,10 +48,12 @@ if not get_settings().is_production:
     migrations.upgrade()
 
 # Reflex applies these in order, each wrapping the last: the API mounted over Reflex's routes, then our
-# middlewares (body caps, trusted origins of /_event, security headers) around everything.
+# middlewares (body caps, trusted origins of /_event, security headers) around everything, and outermost
+# the public card fast path, which answers cached /c/ pages before any of them (web/fastpath.py).
 api_transformers = [
     build_api(),
     *security.transformers(upload_client_known=security.reflex_client_check(lambda: app)),
+    public_card_fastpath,
 ]
 app = rx.App(
     api_transformer=api_transformers,
@@ -65,6 +68,7 @@ app = rx.App(
     ],
 )
 app.register_lifespan_task(upkeep_loop)
+app.register_lifespan_task(analytics_flush_loop)
 
 app.add_page(
     landing,

@@ -25,6 +25,7 @@ from starlette.responses import Response
 from metaic.analytics import buffer
 from metaic.auth.sessions import COOKIE_NAME
 from metaic.cards.schemas import PublicCard
+from metaic.web import security
 from metaic.web.card_cache import TTL, Entry, cache, ensure_listener
 
 Scope = MutableMapping[str, Any]
@@ -99,10 +100,14 @@ def remember(
     key = page_key(request.url.path, request.url.query)
     if key is None:
         return
+    # Cached answers skip the security-header middleware (they are sent before it), so they carry its headers.
+    headers = dict(response.headers)
+    for name, value in security.headers_for(request.url.path):
+        headers.setdefault(name.decode("latin-1"), value.decode("latin-1"))
     entry = make_entry(
         card_id=card.card_id,
         body=bytes(response.body),
-        headers=dict(response.headers),
+        headers=headers,
         event=event,
         ttl=TTL,
         now=time.monotonic(),

@@ -198,3 +198,13 @@ def test_cached_pages_stay_small_enough_for_a_phone_on_3g(fast, publish):
     page = fast.get(f"/c/{slug}", headers={"accept-encoding": "gzip"})
     compressed = len(gzip.compress(page.content))
     assert compressed < 20_000, compressed
+
+
+def test_cached_answers_carry_the_security_headers(fast, publish):
+    slug = publish()
+    rendered = fast.get(f"/c/{slug}")
+    cached = fast.get(f"/c/{slug}")
+    assert cache.hits >= 1
+    for name in ("x-content-type-options", "referrer-policy", "x-frame-options", "content-security-policy"):
+        assert cached.headers.get(name), name
+    assert cached.headers["content-security-policy"] == rendered.headers["content-security-policy"]
