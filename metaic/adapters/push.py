@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import logging
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -13,8 +15,14 @@ from pathlib import Path
 
 import httpx
 import jwt
+import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import NewConnectionError
+from urllib3.util import connection as urllib3_connection
 
 from metaic.adapters.errors import ProviderError, RecipientGone
 from metaic.config import Settings
@@ -77,6 +85,111 @@ def vapid_subject(settings: Settings) -> str:
     return f"mailto:{parseaddr(settings.email_from)[1] or 'admin@metaic.local'}"
 
 
+class UnsafeEndpoint(ProviderError):
+    """A push endpoint whose host does not resolve, or resolves to an address inside a private network."""
+
+    def __init__(self, message: str):
+        super().__init__(message, permanent=True)
+
+
+def _public(address: str) -> bool:
+    """Whether an IP address is on the public internet (not private, loopback, link-local, multicast, reserved)."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and (ip.ipv4_mapped or ip.sixtofour):
+        ip = ip.ipv4_mapped or ip.sixtofour
+    return ip.is_global and not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or getattr(ip, "is_site_local", False)
+    )
+
+
+def resolve(host: str, port: int, *, allow_private: bool = False) -> list[str]:
+    """The addresses `host` resolves to; UnsafeEndpoint when it does not resolve or ANY of them is not public.
+
+    Every address is checked, not just the first: a name with one public and one private record would
+    otherwise reach the private one whenever the resolver happens to order it first.
+    """
+    name = (host or "").strip("[]").rstrip(".")
+    try:
+        infos = socket.getaddrinfo(name, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise UnsafeEndpoint(f"push endpoint host {name!r} does not resolve") from exc
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    if not addresses:
+        raise UnsafeEndpoint(f"push endpoint host {name!r} does not resolve")
+    if not allow_private and not all(_public(a) for a in addresses):
+        raise UnsafeEndpoint(f"push endpoint host {name!r} resolves to a private or reserved address")
+    return addresses
+
+
+class _CheckedConnection:
+    """Connects only to an address `resolve` has just checked; the host name still drives SNI, Host and TLS checks.
+
+    Resolving once to check and letting the HTTP library resolve again to connect would let a DNS answer
+    change in between (rebinding); here the checked address is the one dialled.
+    """
+
+    allow_private = False
+
+    def _new_conn(self) -> socket.socket:
+        """A socket to the first checked address that answers."""
+        error: OSError | None = None
+        for address in resolve(self._dns_host, self.port, allow_private=self.allow_private):
+            try:
+                return urllib3_connection.create_connection(
+                    (address, self.port),
+                    self.timeout,
+                    source_address=self.source_address,
+                    socket_options=self.socket_options,
+                )
+            except OSError as exc:
+                error = exc
+        raise NewConnectionError(self, f"Failed to establish a new connection: {error}")
+
+
+def _pools(allow_private: bool) -> dict[str, type]:
+    """Connection pools for http and https whose connections dial checked addresses only."""
+    pools = {}
+    for scheme, pool, conn in (
+        ("http", HTTPConnectionPool, HTTPConnection),
+        ("https", HTTPSConnectionPool, HTTPSConnection),
+    ):
+        checked = type(f"Checked{conn.__name__}", (_CheckedConnection, conn), {"allow_private": allow_private})
+        pools[scheme] = type(f"Checked{pool.__name__}", (pool,), {"ConnectionCls": checked})
+    return pools
+
+
+_POOLS = {True: _pools(True), False: _pools(False)}
+
+
+class _CheckedAdapter(HTTPAdapter):
+    """A requests transport whose pools dial only checked addresses."""
+
+    def __init__(self, allow_private: bool):
+        self.allow_private = allow_private
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        """The usual pool manager, with our pool classes."""
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _POOLS[self.allow_private]
+
+
+def checked_session(*, allow_private: bool) -> requests.Session:
+    """A requests session for user-given URLs: no proxies from the environment, checked addresses only."""
+    http = requests.Session()
+    http.trust_env = False  # a proxy would resolve the name itself, past our check
+    adapter = _CheckedAdapter(allow_private)
+    http.mount("http://", adapter)
+    http.mount("https://", adapter)
+    return http
+
+
 @dataclass(frozen=True)
 class WebPushTarget:
     """A browser's subscription: its push-service endpoint and its encryption keys."""
@@ -98,6 +211,9 @@ class WebPushSender:
         self.private_key = keys[1]
         self.subject = vapid_subject(settings)
         self.timeout = timeout
+        # Endpoints come from browsers, i.e. from anyone: in production only public addresses are dialled
+        # (checked again at every send, not only at subscribe time); elsewhere a local stand-in is allowed.
+        self.http = checked_session(allow_private=not settings.is_production)
 
     def send(self, target: WebPushTarget, message: PushMessage) -> str:
         """Deliver one push; returns the push service's message location (or "")."""
@@ -113,6 +229,7 @@ class WebPushSender:
                 ttl=WEB_PUSH_TTL,
                 timeout=self.timeout,
                 headers={"Urgency": "normal"},
+                requests_session=self.http,
             )
         except WebPushException as exc:
             status = exc.response.status_code if exc.response is not None else None
@@ -120,6 +237,8 @@ class WebPushSender:
                 raise RecipientGone(f"push subscription expired ({status})", status=status) from exc
             permanent = status is not None and 400 <= status < 500 and status != 429
             raise ProviderError(f"Web Push failed: {str(exc)[:300]}", permanent=permanent, status=status) from exc
+        except UnsafeEndpoint:
+            raise  # urllib3 passes our own refusal through unwrapped
         except Exception as exc:  # network errors come from requests; all of them are worth a retry
             raise ProviderError(f"push service unreachable: {exc}") from exc
         return str(getattr(response, "headers", {}).get("Location", ""))

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
 
+from metaic.adapters.push import UnsafeEndpoint, resolve
 from metaic.auth.models import User
 from metaic.config import get_settings
 from metaic.core import clock
@@ -44,6 +45,15 @@ def _check_webpush(endpoint: str, p256dh: str, auth: str) -> None:
     local_ok = not get_settings().is_production and host in ("127.0.0.1", "localhost")
     if not host or (parts.scheme != "https" and not local_ok) or (_is_ip_or_local(host) and not local_ok):
         raise ValidationError("The push endpoint must be an https URL of a push service.", field="endpoint")
+    if get_settings().is_production:
+        # A public-looking name can point at 10.0.0.5 or 169.254.169.254: check what it resolves to.
+        # The sender checks again and dials only the checked address, so a later DNS change cannot slip past.
+        try:
+            resolve(host, parts.port or 443)
+        except (UnsafeEndpoint, ValueError):
+            raise ValidationError(
+                "The push endpoint must be an https URL of a push service.", field="endpoint"
+            ) from None
     key = _b64url_bytes(p256dh, field="p256dh")
     if len(key) != 65 or key[0] != 4:
         raise ValidationError("p256dh must be an uncompressed P-256 public key.", field="p256dh")
