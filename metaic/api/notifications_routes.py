@@ -8,7 +8,7 @@ import uuid
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -182,10 +182,11 @@ async def sendgrid_hook(request: Request, session: Session = Depends(db_session)
         events = json.loads(payload)
     except ValueError:
         return problem(400, "Bad request", "The body is not JSON.", code="bad_request")
-    changed = await run_in_threadpool(
-        lambda: webhooks.apply_sendgrid_events(session=session, events=events if isinstance(events, list) else [])
+    return await hooks.apply_sendgrid_once(
+        timestamp,
+        payload,
+        lambda: webhooks.apply_sendgrid_events(session=session, events=events if isinstance(events, list) else []),
     )
-    return JSONResponse({"changed": changed})
 
 
 @router.post("/hooks/twilio", include_in_schema=False)

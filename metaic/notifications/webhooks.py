@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import threading
 import uuid
 from collections.abc import Mapping
 
@@ -10,6 +12,7 @@ from sqlmodel import Session, select
 
 from metaic.auth.models import User
 from metaic.core import clock
+from metaic.core.kv import get_redis
 from metaic.notifications import preferences
 from metaic.notifications.models import (
     DELIVERED,
@@ -50,6 +53,63 @@ TWILIO_STATUS = {
     "failed": FAILED,
     "canceled": FAILED,
 }
+
+
+# A signed SendGrid batch is accepted for 5 minutes after its timestamp (and 30 s early, for clock skew);
+# within that window each batch is accepted once, so a captured request cannot be replayed.
+SENDGRID_MAX_AGE = 300
+SENDGRID_MAX_AHEAD = 30
+FRESH, STALE, REPLAYED = "fresh", "stale", "replayed"
+
+_seen_lock = threading.Lock()
+_seen: dict[str, float] = {}
+
+
+def _claim(key: str, ttl: int) -> bool:
+    """Remember `key` for `ttl` seconds; False when it was already remembered (Redis when set, else memory)."""
+    client = get_redis()
+    if client is not None:
+        return bool(client.set(f"metaic:seen:{key}", "1", nx=True, ex=ttl))
+    now = clock.now().timestamp()
+    with _seen_lock:
+        for old in [k for k, until in _seen.items() if until <= now]:
+            del _seen[old]
+        if key in _seen:
+            return False
+        _seen[key] = now + ttl
+    return True
+
+
+def _batch_key(timestamp: str, payload: bytes) -> str:
+    """What identifies a signed batch: its signed bytes, not the signature.
+
+    An ECDSA signature is malleable ((r, s) and (r, n - s) both verify), so a replay can carry different
+    signature bytes over the very same timestamp and body.
+    """
+    return "sendgrid:" + hashlib.sha256(timestamp.encode() + b"\0" + payload).hexdigest()
+
+
+def claim_sendgrid_batch(*, timestamp: str, payload: bytes) -> str:
+    """A verified batch: FRESH the first time within its window, REPLAYED after that, STALE out of the window."""
+    try:
+        signed_at = int(timestamp.strip())
+    except ValueError:
+        return STALE
+    now = clock.now().timestamp()
+    if not now - SENDGRID_MAX_AGE <= signed_at <= now + SENDGRID_MAX_AHEAD:
+        return STALE
+    ttl = SENDGRID_MAX_AGE + SENDGRID_MAX_AHEAD
+    return FRESH if _claim(_batch_key(timestamp, payload), ttl) else REPLAYED
+
+
+def release_sendgrid_batch(*, timestamp: str, payload: bytes) -> None:
+    """Forget a claimed batch whose events could not be applied, so SendGrid's retry is not taken for a replay."""
+    key = _batch_key(timestamp, payload)
+    client = get_redis()
+    if client is not None:
+        client.delete(f"metaic:seen:{key}")
+    with _seen_lock:
+        _seen.pop(key, None)
 
 
 def _advance(session: Session, delivery: NotificationDelivery, status: str, error: str = "") -> bool:

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from metaic.adapters.twilio_sms import compute_signature
 from metaic.auth import api_tokens
 from metaic.config import get_settings
+from metaic.core import clock
 from metaic.db import session_scope
 from metaic.jobs.queue import drain_local
 from metaic.notifications import flows, preferences
@@ -130,8 +131,9 @@ def _sendgrid_key(monkeypatch) -> ec.EllipticCurvePrivateKey:
     return key
 
 
-def _signed(key, body: bytes, timestamp: str = "1764000000") -> dict:
-    """SendGrid's signature headers for a body."""
+def _signed(key, body: bytes, timestamp: str | None = None) -> dict:
+    """SendGrid's signature headers for a body, signed now unless a timestamp is given."""
+    timestamp = timestamp or str(int(clock.now().timestamp()))
     signature = key.sign(timestamp.encode() + body, ec.ECDSA(hashes.SHA256()))
     return {
         "X-Twilio-Email-Event-Webhook-Signature": base64.b64encode(signature).decode(),
