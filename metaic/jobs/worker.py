@@ -45,7 +45,7 @@ from __future__ import annotations
 import gc
 import os
 import signal
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from rq import Queue, SimpleWorker, Worker
 from rq.job import Job
@@ -62,7 +62,7 @@ DEFAULT_ABANDON_AFTER = 90
 MIN_ABANDON_AFTER = 3
 # A worker past this resident size starts afresh between two jobs (it starts at ~200 MiB).
 DEFAULT_MAX_MEMORY_MB = 1024
-# A worker's own heartbeat (its key's expiry) needs no more than one a second.
+# A worker's own heartbeat (its key's expiry) needs sending no more than once a second.
 HEARTBEAT_EVERY = timedelta(seconds=1)
 
 
@@ -102,6 +102,7 @@ class MetaicWorker(_AbandonTiming, SimpleWorker):
 
     def __init__(self, *args, max_jobs: int | None = None, max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB, **kw):
         """`max_jobs` / `max_memory_mb` (None: no limit) make the worker start afresh between two jobs."""
+        self._key_expires_at: datetime | None = None  # when the worker's key expires, as last set
         super().__init__(*args, **kw)
         self.max_jobs, self.max_memory_mb = max_jobs, max_memory_mb
         self.jobs_done = 0
@@ -135,16 +136,19 @@ class MetaicWorker(_AbandonTiming, SimpleWorker):
         job.ended_at = job.last_heartbeat = now()
 
     def heartbeat(self, timeout: int | None = None, pipeline=None) -> None:
-        """RQ's worker heartbeat, at most once a second when sent on its own, and in one round trip.
+        """RQ's worker heartbeat in one round trip, and skipped when the last one, under a second ago, did the same.
 
         RQ sends it (three commands, three round trips) before and after every job and before every
-        dequeue; it only pushes back the expiry of the worker's key (worker_ttl + 60 s), so one a
-        second is plenty. Heartbeats inside RQ's own pipelines (job start, job heartbeats) still go.
+        dequeue, to push back the expiry of the worker's key to worker_ttl + 60 s. A job's start and
+        its heartbeats set a shorter expiry, so the next full heartbeat always goes out after them.
         """
+        ttl = timeout or self.worker_ttl + 60
+        fresh = self._key_expires_at and self._key_expires_at - now() > timedelta(seconds=ttl) - HEARTBEAT_EVERY
+        if pipeline is None and timeout is None and fresh:
+            return
+        self._key_expires_at = now() + timedelta(seconds=ttl)
         if pipeline is not None:
             super().heartbeat(timeout, pipeline=pipeline)
-            return
-        if timeout is None and self.last_heartbeat and now() - self.last_heartbeat < HEARTBEAT_EVERY:
             return
         with self.connection.pipeline(transaction=False) as own:
             super().heartbeat(timeout, pipeline=own)

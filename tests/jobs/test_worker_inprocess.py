@@ -107,3 +107,21 @@ def test_limits_make_the_worker_start_afresh_between_jobs(redis_url, tmp_path, o
     worker.work(burst=True)
     assert [job.get_status(refresh=True) for job in jobs] == [JobStatus.FINISHED, JobStatus.QUEUED]
     assert reason in worker.recycle_reason and worker.should_start_afresh
+
+
+def test_worker_heartbeat_is_sent_once_a_second_but_never_leaves_a_short_expiry(redis_url):
+    """Back-to-back full heartbeats go out once; one after a job's shorter heartbeat always goes out."""
+    worker = _worker(redis_url, abandon_after=3)  # worker_ttl 18: a full heartbeat keeps the key 78 s
+    connection = rq_connection(redis_url)
+    worker.register_birth()
+    worker.heartbeat()
+    assert 77 <= connection.ttl(worker.key) <= 78
+    connection.expire(worker.key, 30)
+    worker.heartbeat()  # under a second after the last full one: not sent
+    assert connection.ttl(worker.key) <= 30
+    with connection.pipeline() as pipeline:  # a job starts: RQ sets the job's shorter expiry
+        worker.heartbeat(5, pipeline=pipeline)
+        pipeline.execute()
+    worker.heartbeat()  # after the job: back to the full expiry at once
+    assert 77 <= connection.ttl(worker.key) <= 78
+    worker.register_death()
