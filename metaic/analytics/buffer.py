@@ -116,7 +116,9 @@ def _insert_ignoring_duplicates(session: Session, rows: list[dict]) -> None:
         live = _live_cards(session, {row["card_id"] for row in chunk})
         chunk = [row for row in chunk if row["card_id"] in live]
         if chunk:
-            session.execute(module.insert(table).values(chunk).on_conflict_do_nothing(index_elements=["id"]))
+            # One statement with many parameter sets: compiled once (a multi-VALUES literal of thousands
+            # of rows took seconds to compile), and SQLAlchemy batches the rows into few round trips.
+            session.execute(module.insert(table).on_conflict_do_nothing(index_elements=["id"]), chunk)
 
 
 def _live_cards(session: Session, card_ids: set[uuid.UUID]) -> set[uuid.UUID]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import crawleruseragents
@@ -27,6 +28,9 @@ _MOBILE = re.compile(r"mobile|iphone|ipod|android|blackberry|opera mini|iemobile
 _DESKTOP = re.compile(r"windows nt|macintosh|mac os x|x11|linux|cros", re.IGNORECASE)
 
 
+# The crawler list is hundreds of patterns (~0.4 ms a check); a batch of thousands of views shares a few
+# hundred user agents, so answers are remembered per user-agent string.
+@lru_cache(maxsize=8192)
 def is_bot(user_agent: str | None) -> bool:
     """True for crawlers and non-browser clients (monperrus/crawler-user-agents list, plus a few patterns).
 
@@ -38,6 +42,7 @@ def is_bot(user_agent: str | None) -> bool:
     return bool(_EXTRA_BOTS.search(ua)) or crawleruseragents.is_crawler(ua)
 
 
+@lru_cache(maxsize=8192)
 def agent_class(user_agent: str | None) -> str:
     """`mobile`, `tablet`, `desktop` or `other` for a browser's user agent."""
     ua = user_agent or ""
