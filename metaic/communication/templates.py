@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
 from sqlmodel import Session, func, select
 
 from metaic.auth.models import User
 from metaic.communication.models import CHANNELS, MessageTemplate
+from metaic.communication.sandbox import BudgetedEnvironment, TooMuchWork
 from metaic.contacts import store as contact_store
 from metaic.contacts.schemas import ContactRead
-from metaic.core import clock
+from metaic.core import clock, ratelimit
 from metaic.core.errors import Conflict, NotFound, ValidationError
 from metaic.core.ids import parse_id
 
 MAX_NAME, MAX_SUBJECT, MAX_BODY = 80, 200, 5000
 MAX_OUTPUT = 20000
+# Per owner: saves (each renders subject and body) and previews (the editors refresh them as one types,
+# 250 ms after the last key). Each render is bounded by the sandbox; these bound how often.
+SAVES_PER_WINDOW, SAVE_WINDOW = 30, 600
+RENDERS_PER_MINUTE = 120
 # What a template may use, for help texts (the names `_variables` fills).
 VARIABLES = (
     "contact.first_name",
@@ -83,18 +86,11 @@ class _Undefined(StrictUndefined):
         return f"Unknown variable: {prefix}{self._undefined_name}"
 
 
-class _Env(SandboxedEnvironment):
-    """The sandbox, also refusing `**` and `*` on anything but numbers (no gigabyte strings)."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" or not all(isinstance(v, int | float) for v in (left, right)):
-            raise SecurityError(f"The {operator} operator is not allowed here.")
-        return super().call_binop(context, operator, left, right)
-
-
-_ENV = _Env(undefined=_Undefined, autoescape=False, keep_trailing_newline=True)
+_ENV = BudgetedEnvironment(undefined=_Undefined, autoescape=False, keep_trailing_newline=True)
+TOO_MUCH_WORK = (
+    "This template does too much work to fill in (long loops, very long text or too many steps). "
+    "Keep to the variables and simple conditions."
+)
 
 
 def _split_name(contact: ContactRead) -> tuple[str, str]:
@@ -126,7 +122,9 @@ def _variables(contact: ContactRead, sender: User) -> dict[str, _Vars]:
 def render(*, template_body: str, contact: ContactRead, sender: User, field: str = "body") -> str:
     """Fill a template's variables for one contact; ValidationError for bad syntax or an unknown variable."""
     try:
-        text = _ENV.from_string(template_body).render(_variables(contact, sender))
+        text = _ENV.render_bounded(template_body, _variables(contact, sender), max_output=MAX_OUTPUT)
+    except TooMuchWork:
+        raise ValidationError(TOO_MUCH_WORK, field=field) from None
     except TemplateSyntaxError as exc:
         raise ValidationError(f"Template error (line {exc.lineno}): {exc.message}", field=field) from None
     except SecurityError as exc:
@@ -135,9 +133,17 @@ def render(*, template_body: str, contact: ContactRead, sender: User, field: str
         raise ValidationError(str(exc), field=field) from None
     except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
         raise ValidationError(f"Template error: {exc}", field=field) from None
-    if len(text) > MAX_OUTPUT:
-        raise ValidationError("The message is too long once filled in.", field=field)
     return text
+
+
+def _count_save(owner: User) -> None:
+    """One template create or update for the owner; RateLimited past SAVES_PER_WINDOW."""
+    ratelimit.hit(f"template-save:{owner.id}", limit=SAVES_PER_WINDOW, window=SAVE_WINDOW)
+
+
+def _count_render(owner: User) -> None:
+    """One preview for the owner; RateLimited past RENDERS_PER_MINUTE."""
+    ratelimit.hit(f"template-render:{owner.id}", limit=RENDERS_PER_MINUTE, window=60)
 
 
 def _sample_contact() -> ContactRead:
@@ -204,6 +210,7 @@ def subject_for(channel: str, subject: str) -> str:
 
 def sample_preview(*, subject: str, body: str, sender: User, channel: str = "email") -> tuple[str, str]:
     """A template filled in for a made-up contact (Ada Lovelace at Engines), to show while editing it."""
+    _count_render(sender)
     sample = _sample_contact()
     return (
         render(template_body=subject_for(channel, subject), contact=sample, sender=sender, field="subject"),
@@ -261,6 +268,7 @@ def create(
     *, session: Session, owner: User, name: str, body: str, channel: str = "email", subject: str = ""
 ) -> MessageTemplate:
     """Save a new template; Conflict when the name is taken."""
+    _count_save(owner)
     name, subject, body = check(name=name, channel=channel, subject=subject, body=body, sender=owner)
     if _name_taken(session=session, owner=owner, name=name):
         raise Conflict("You already have a template with this name.", field="name")
@@ -284,6 +292,7 @@ def update(
     body: str | None = None,
 ) -> MessageTemplate:
     """Change some fields of a template (the others stay)."""
+    _count_save(owner)
     template = _require(session=session, owner=owner, template_id=template_id)
     new_name, new_subject, new_body = check(
         name=template.name if name is None else name,
@@ -319,6 +328,7 @@ def preview(
     channel: str = "email",
 ) -> tuple[str, str]:
     """The subject and body as this contact would receive them, from a saved template or from the given text."""
+    _count_render(owner)
     contact = contact_store.require_contact(session=session, owner_id=owner.id, contact_id=contact_id)
     if template_id is not None:
         template = _require(session=session, owner=owner, template_id=template_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from metaic.communication import templates
-from metaic.core.errors import DomainError
+from metaic.core.errors import DomainError, RateLimited
 from metaic.ui.state.auth import FormState
 
 
@@ -47,8 +47,8 @@ class TemplatesState(FormState):
         self.editing, self.confirm_id = False, ""
         return await self._run(self._list)
 
-    def _sample(self, user) -> None:
-        """Fill the template for the sample contact, or say what is wrong with it."""
+    def _sample(self, user):
+        """Fill the template for the sample contact, or say what is wrong with it (too many previews: also a toast)."""
         self.sample_error = ""
         try:
             self.sample_subject, self.sample_body = templates.sample_preview(
@@ -57,6 +57,8 @@ class TemplatesState(FormState):
         except DomainError as exc:
             self.sample_subject, self.sample_body = "", ""
             self.sample_error = next(iter(exc.errors.values()), exc.message) if exc.errors else exc.message
+            return rx.toast.error(exc.message) if isinstance(exc, RateLimited) else None
+        return None
 
     @rx.event
     async def start(self, template_id: str):
@@ -69,8 +71,9 @@ class TemplatesState(FormState):
             self.channel = found.channel if found else "email"
             self.subject = found.subject if found else ""
             self.body = found.body if found else "Hi {{ contact.first_name or contact.full_name }},\n\n"
-            self._sample(user)
+            toast = self._sample(user)
             self.editing = True
+            return toast
 
         return await self._run(action)
 
