@@ -14,8 +14,9 @@ from starlette.datastructures import UploadFile
 
 from metaic.api import uploads
 from metaic.api.deps import current_user, db_session
+from metaic.api.paging import offset_query
 from metaic.auth.models import User
-from metaic.contacts import dedupe, formats, history, imports, reminders, service, tags
+from metaic.contacts import dedupe, formats, history, imports, reminders, search, service, tags
 from metaic.contacts import flows as contact_flows
 from metaic.contacts.schemas import (
     ContactFilters,
@@ -157,8 +158,8 @@ def filters(
 def list_contacts(
     where: ContactFilters = Depends(filters),
     sort: str = Query("name", max_length=40),
-    limit: int = 50,
-    offset: int = 0,
+    limit: int = Query(50, ge=1, le=search.MAX_LIMIT),
+    offset: int = offset_query(),
     user: User = Depends(current_user),
     session: Session = Depends(db_session),
 ) -> ContactPage:

@@ -18,6 +18,7 @@ from metaic.adapters.push import vapid_keys
 from metaic.api import hooks
 from metaic.api.deps import current_user, db_session
 from metaic.api.errors import problem
+from metaic.api.paging import offset_query
 from metaic.auth.models import User
 from metaic.config import get_settings
 from metaic.core.errors import DomainError
@@ -73,7 +74,7 @@ class SubscriptionRead(BaseModel):
 @router.get("/api/v1/notifications")
 def list_notifications(
     limit: int = Query(20, ge=1, le=100),
-    offset: int = Query(0, ge=0),
+    offset: int = offset_query(),
     unread_only: bool = False,
     user: User = Depends(current_user),
     session: Session = Depends(db_session),
