@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from metaic.core.models import created_at_field, utc_column, uuid_pk
+from metaic.core.models import created_at_field, name_key_field, utc_column, uuid_pk
 
 CHANNELS = ("email", "whatsapp")
 # The same words as notification deliveries use ("canceled", not "cancelled"): one vocabulary in the API.
@@ -20,11 +20,15 @@ class MessageTemplate(SQLModel, table=True):
     """A user's reusable message with Jinja variables such as `{{ contact.first_name }}`."""
 
     __tablename__ = "message_templates"
-    __table_args__ = (UniqueConstraint("owner_id", "name", name="uq_message_templates_owner_name"),)
+    __table_args__ = (
+        UniqueConstraint("owner_id", "name", name="uq_message_templates_owner_name"),
+        Index("uq_message_templates_owner_name_key", "owner_id", "name_key", unique=True),
+    )
 
     id: uuid.UUID = uuid_pk()
     owner_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
     name: str = Field(max_length=80)
+    name_key: str = name_key_field()  # name_key(name): one template per name whatever its case
     channel: str = Field(default="email", max_length=16)
     subject: str = Field(default="", max_length=200)
     body: str = Field(default="", sa_type=Text)

@@ -6,7 +6,8 @@ import uuid
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
-from sqlmodel import Session, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
 
 from metaic.auth.models import User
 from metaic.communication.models import CHANNELS, MessageTemplate
@@ -16,6 +17,7 @@ from metaic.contacts.schemas import ContactRead
 from metaic.core import clock, ratelimit
 from metaic.core.errors import Conflict, NotFound, ValidationError
 from metaic.core.ids import parse_id
+from metaic.core.models import name_key
 
 MAX_NAME, MAX_SUBJECT, MAX_BODY = 80, 200, 5000
 MAX_OUTPUT = 20000
@@ -232,9 +234,9 @@ def get(*, session: Session, owner: User, template_id: uuid.UUID | str) -> Messa
 
 
 def _name_taken(*, session: Session, owner: User, name: str, exclude: uuid.UUID | None = None) -> bool:
-    """Whether the owner already has a template of this name (case-insensitive)."""
+    """Whether the owner already has a template of this name (ignoring case, Unicode case too)."""
     query = select(MessageTemplate.id).where(
-        MessageTemplate.owner_id == owner.id, func.lower(MessageTemplate.name) == name.lower()
+        MessageTemplate.owner_id == owner.id, MessageTemplate.name_key == name_key(name)
     )
     if exclude is not None:
         query = query.where(MessageTemplate.id != exclude)
@@ -253,6 +255,7 @@ def list_(*, session: Session, owner: User) -> list[MessageTemplate]:
             MessageTemplate(
                 owner_id=owner.id,
                 name=name,
+                name_key=name_key(name),
                 channel="email",
                 subject=subject,
                 body=body,
@@ -274,11 +277,26 @@ def create(
         raise Conflict("You already have a template with this name.", field="name")
     now = clock.now()
     template = MessageTemplate(
-        owner_id=owner.id, name=name, channel=channel, subject=subject, body=body, created_at=now, updated_at=now
+        owner_id=owner.id,
+        name=name,
+        name_key=name_key(name),
+        channel=channel,
+        subject=subject,
+        body=body,
+        created_at=now,
+        updated_at=now,
     )
-    session.add(template)
-    session.flush()
+    _save(session, template)
     return template
+
+
+def _save(session: Session, template: MessageTemplate) -> None:
+    """Write a new or changed template; Conflict when a concurrent save took its name first."""
+    try:
+        with session.begin_nested():
+            session.add(template)
+    except IntegrityError:
+        raise Conflict("You already have a template with this name.", field="name") from None
 
 
 def update(
@@ -304,10 +322,10 @@ def update(
     if _name_taken(session=session, owner=owner, name=new_name, exclude=template.id):
         raise Conflict("You already have a template with this name.", field="name")
     template.name, template.subject, template.body = new_name, new_subject, new_body
+    template.name_key = name_key(new_name)
     template.channel = template.channel if channel is None else channel
     template.updated_at = clock.now()
-    session.add(template)
-    session.flush()
+    _save(session, template)
     return template
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from metaic.core.models import created_at_field, utc_column, uuid_pk
+from metaic.core.models import created_at_field, name_key_field, utc_column, uuid_pk
 
 SOURCES = ("card", "share_back", "import", "manual")
 STAGES = ("new", "warm", "client", "partner")
@@ -86,11 +86,15 @@ class Tag(SQLModel, table=True):
     """An owner's label for contacts, with a colour."""
 
     __tablename__ = "tags"
-    __table_args__ = (UniqueConstraint("owner_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("owner_id", "name"),
+        Index("uq_tags_owner_name_key", "owner_id", "name_key", unique=True),
+    )
 
     id: uuid.UUID = uuid_pk()
     owner_id: uuid.UUID = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
     name: str = Field(max_length=40)
+    name_key: str = name_key_field()  # name_key(name): "Ölmez" and "ÖLMEZ" are one tag
     color: str = Field(default="gray", max_length=16)
     created_at: datetime = created_at_field()
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from sqlmodel import Session, delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, delete, select
 
 from metaic.auth.models import User
 from metaic.contacts.models import ContactTag, Tag
 from metaic.contacts.schemas import TagRead
 from metaic.core.errors import Conflict, NotFound, ValidationError
+from metaic.core.models import name_key
 
 COLORS = ("gray", "red", "orange", "amber", "green", "teal", "blue", "indigo", "purple", "pink")
 MAX_TAG_LENGTH = 40
@@ -33,8 +35,8 @@ def _check_color(color: str) -> str:
 
 
 def _by_name(*, session: Session, owner_id: uuid.UUID, name: str) -> Tag | None:
-    """The owner's tag with this name, ignoring case."""
-    return session.exec(select(Tag).where(Tag.owner_id == owner_id, func.lower(Tag.name) == name.lower())).first()
+    """The owner's tag with this name, ignoring case (Unicode case too: "Ölmez" is "ÖLMEZ")."""
+    return session.exec(select(Tag).where(Tag.owner_id == owner_id, Tag.name_key == name_key(name))).first()
 
 
 def _require(*, session: Session, owner_id: uuid.UUID, tag_id: uuid.UUID) -> Tag:
@@ -49,16 +51,23 @@ def get_or_create(*, session: Session, owner_id: uuid.UUID, name: str, color: st
     """The owner's tag with this name, created when missing."""
     value = clean_name(name)
     tag = _by_name(session=session, owner_id=owner_id, name=value)
-    if tag is None:
-        tag = Tag(owner_id=owner_id, name=value, color=_check_color(color))
-        session.add(tag)
-        session.flush()
+    if tag is not None:
+        return tag
+    tag = Tag(owner_id=owner_id, name=value, name_key=name_key(value), color=_check_color(color))
+    try:
+        with session.begin_nested():  # a concurrent request may have just added it
+            session.add(tag)
+    except IntegrityError:
+        found = _by_name(session=session, owner_id=owner_id, name=value)
+        if found is None:
+            raise
+        return found
     return tag
 
 
 def list_tags(*, session: Session, owner: User) -> list[TagRead]:
     """The owner's tags, by name."""
-    rows = session.exec(select(Tag).where(Tag.owner_id == owner.id).order_by(func.lower(Tag.name))).all()
+    rows = session.exec(select(Tag).where(Tag.owner_id == owner.id).order_by(Tag.name_key, Tag.name)).all()
     return [TagRead(id=t.id, name=t.name, color=t.color) for t in rows]
 
 
@@ -81,11 +90,14 @@ def update_tag(
         other = _by_name(session=session, owner_id=owner.id, name=value)
         if other is not None and other.id != tag.id:
             raise Conflict("Another tag has this name; merge the two tags instead.", field="name")
-        tag.name = value
+        tag.name, tag.name_key = value, name_key(value)
     if color is not None:
         tag.color = _check_color(color)
-    session.add(tag)
-    session.flush()
+    try:
+        with session.begin_nested():  # a concurrent rename may have just taken the name
+            session.add(tag)
+    except IntegrityError:
+        raise Conflict("Another tag has this name; merge the two tags instead.", field="name") from None
     return TagRead(id=tag.id, name=tag.name, color=tag.color)
 
 
