@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -52,13 +53,16 @@ class WorkerProcesses:
         return (self.logs / f"worker-{self.procs.index(proc)}.log").read_text()
 
     def stop_all(self) -> None:
-        """Stop every worker gracefully (SIGTERM to its group, so its scheduler stops too), then for sure."""
+        """Stop every worker gracefully (SIGTERM to its group, so its scheduler stops too), then for sure.
+
+        The group is signalled even when the main process already died (a test killed it): its scheduler
+        child may still be running and would take jobs from later tests."""
         for proc in self.procs:
-            if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGTERM)
         for proc in self.procs:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(15)
-            except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(5)
+            proc.wait(5)
