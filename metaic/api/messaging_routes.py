@@ -1,8 +1,9 @@
-"""`/api/v1/conversations`: in-app messages between MetaIC users."""
+"""`/api/v1/conversations`: in-app messages between MetaIC users, and message requests to anyone else."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field, model_validator
@@ -30,6 +31,19 @@ class StartBody(BaseModel):
         return self
 
 
+class RequestBody(StartBody):
+    """A message request: whom to ask (a user or one of the caller's contacts) and one intro message."""
+
+    body: str = Field(max_length=service.MAX_BODY * 2)
+
+
+class RequestSent(BaseModel):
+    """The answer to every message request, whoever is (or is not) behind it."""
+
+    status: Literal["sent"] = "sent"
+    detail: str = service.REQUEST_SENT
+
+
 class MessageBody(BaseModel):
     """The text of a message (the service trims it and checks its length)."""
 
@@ -52,17 +66,46 @@ def list_conversations(
     return service.list_conversations(session=session, user=user, limit=limit)
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses={403: {"description": "Not linked yet: send a message request"}})
 def start(
     body: StartBody, response: Response, user: User = Depends(current_user), session: Session = Depends(db_session)
 ) -> ConversationRead:
-    """Start (or reopen) the conversation with a user or with a contact's MetaIC account."""
+    """Open the conversation with a user or a contact's account who has the caller in their contacts.
+
+    Anyone else (or no one: the answer is the same) is 403: send a message request instead.
+    """
     if body.user_id is not None:
         found = service.start_with_user(session=session, user=user, other_user_id=body.user_id)
     else:
         found = service.start_with_contact(session=session, user=user, contact_id=body.contact_id)
     response.headers["Location"] = f"{router.prefix}/{found.id}"
     return found
+
+
+@router.post("/requests", status_code=202)
+def send_request(
+    body: RequestBody, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> RequestSent:
+    """Ask a user or a contact to talk, with one intro message; the same answer whether or not they are on MetaIC."""
+    service.request(session=session, user=user, other_user_id=body.user_id, contact_id=body.contact_id, body=body.body)
+    return RequestSent()
+
+
+@router.post("/{conversation_id}/accept")
+def accept(
+    conversation_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> ConversationRead:
+    """Accept a message request someone sent the caller: the conversation opens."""
+    return service.accept(session=session, user=user, conversation_id=conversation_id)
+
+
+@router.post("/{conversation_id}/decline", status_code=204)
+def decline(
+    conversation_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> Response:
+    """Decline a message request: it goes away, and its sender is not told."""
+    service.decline(session=session, user=user, conversation_id=conversation_id)
+    return Response(status_code=204)
 
 
 @router.get("/unread")

@@ -104,7 +104,11 @@ def refresh_from_card(*, session: Session, card_id: uuid.UUID) -> int:
 
 
 def _card_for_emails(session: Session, emails: list[str], exclude_owner: uuid.UUID) -> PublicCard | None:
-    """A live, non-private card (not the owner's) whose published content lists one of these emails."""
+    """A live public card (not the owner's) whose published content lists one of these emails.
+
+    Only what its owner chose to publish for everyone: an unlisted card is shown to those who have its
+    address, and matching it by email would tell anyone who types an email that such a card exists.
+    """
     if not emails:
         return None
     rows = session.exec(
@@ -114,7 +118,7 @@ def _card_for_emails(session: Session, emails: list[str], exclude_owner: uuid.UU
             ContactInformation.kind == "email",
             func.lower(ContactInformation.value).in_(emails),
             Card.published_version_id.is_not(None),
-            Card.visibility != "private",
+            Card.visibility == "public",
             Card.owner_id != exclude_owner,
         )
     ).all()

@@ -175,3 +175,25 @@ class ImportJob(SQLModel, table=True):
     error: str = Field(default="", max_length=500)
     created_at: datetime = created_at_field()
     finished_at: datetime | None = utc_column(default=None)
+
+
+class ShareSuggestion(SQLModel, table=True):
+    """Details a card visitor shared that match a contact already in the book, waiting for the owner's decision.
+
+    Share-back is anonymous: anyone can type anyone's email, so what they send never changes a contact on
+    its own; the owner adds it (with the visitor's consent record) or ignores it.
+    """
+
+    __tablename__ = "contact_suggestions"
+
+    id: uuid.UUID = uuid_pk()
+    contact_id: uuid.UUID = Field(foreign_key="saved_contacts.id", index=True, ondelete="CASCADE")
+    owner_id: uuid.UUID = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    full_name: str = Field(default="", max_length=200)
+    company: str = Field(default="", max_length=200)
+    emails: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    phones: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    note: str = Field(default="", sa_type=Text)
+    consent: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    card_slug: str = Field(default="", max_length=80)
+    created_at: datetime = created_at_field()

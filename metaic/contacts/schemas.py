@@ -208,3 +208,17 @@ class HistoryRead(BaseModel):
     subject: str
     body: str
     created_at: datetime
+
+
+class ShareSuggestionRead(BaseModel):
+    """Details a card visitor shared for a contact already in the book, waiting for the owner to add or ignore."""
+
+    id: uuid.UUID
+    contact_id: uuid.UUID
+    full_name: str
+    company: str
+    emails: list[LabeledValue]
+    phones: list[LabeledValue]
+    note: str
+    card_slug: str
+    created_at: datetime

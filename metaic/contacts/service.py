@@ -13,8 +13,13 @@ from metaic.contacts import enrichment, regions, store, tags
 from metaic.contacts.models import SavedContact
 from metaic.contacts.schemas import ContactInput, ContactRead, ContactUpdate
 from metaic.contacts.search import list_  # noqa: F401  (re-exported: service.list_)
-from metaic.core import clock
+from metaic.core import clock, ratelimit
 from metaic.core.errors import ValidationError
+
+# Contacts typed in one by one (the form, the API): far more than a person adds, far too few to sweep a list
+# of addresses through the book (imports go their own way).
+CREATES_PER_MINUTE = 60
+CREATES_PER_DAY = 1000
 
 
 def _parse(model: type[pydantic.BaseModel], data: pydantic.BaseModel | dict) -> pydantic.BaseModel:
@@ -78,7 +83,9 @@ def add(
 
 
 def create(*, session: Session, owner: User, data: ContactInput | dict) -> SavedContact:
-    """Add a contact typed in by its owner (emails checked, phones to E.164, links http(s))."""
+    """Add a contact typed in by its owner (emails checked, phones to E.164, links http(s)); rate-limited per owner."""
+    ratelimit.hit(f"contacts:create:{owner.id}:minute", limit=CREATES_PER_MINUTE, window=60)
+    ratelimit.hit(f"contacts:create:{owner.id}:day", limit=CREATES_PER_DAY, window=86400)
     checked = _parse(ContactInput, data)
     contact = build(owner_id=owner.id, data=checked, regions=_account_regions(owner))
     return add(session=session, contact=contact, tag_names=checked.tags)

@@ -1,15 +1,24 @@
-"""Share-back: a visitor of a card leaves their details for its owner, with recorded consent."""
+"""Share-back: a visitor of a card leaves their details for its owner, with recorded consent.
+
+The form is anonymous, so anyone can type anyone's email into it. Details for a person not yet in the book
+become a new lead; details matching a contact the owner already has are only a suggestion, shown on that
+contact's page, and change nothing until the owner adds them.
+"""
 
 from __future__ import annotations
 
-from sqlmodel import Session
+import uuid
+from datetime import datetime
+
+from sqlmodel import Session, select
 
 from metaic.auth.models import User
 from metaic.contacts import regions, store
 from metaic.contacts.enrichment import public_card
-from metaic.contacts.models import CommunicationEntry, SavedContact
+from metaic.contacts.models import CommunicationEntry, SavedContact, ShareSuggestion
+from metaic.contacts.schemas import LabeledValue, ShareSuggestionRead
 from metaic.core import clock, links, ratelimit
-from metaic.core.errors import AuthenticationFailed, ValidationError
+from metaic.core.errors import AuthenticationFailed, NotFound, ValidationError
 from metaic.core.security import sign, unsign
 from metaic.notifications.flows import notify
 
@@ -18,6 +27,8 @@ SHARE_WINDOW = 3600
 FORM_PURPOSE = "contacts.share_back_form"
 MIN_FORM_SECONDS = 3
 MAX_FORM_SECONDS = 86400
+# Suggestions kept per contact: the newest few, so strangers cannot grow a contact's page without bound.
+MAX_SUGGESTIONS = 5
 
 
 def issue_form_token(now: float | None = None) -> str:
@@ -83,7 +94,7 @@ def share_back(
     consent_text: str,
     ip: str,
 ) -> SavedContact:
-    """Add a visitor's details to the card owner's contacts (merged into an existing match) and notify them."""
+    """Add a visitor's details to the card owner's book (a suggestion when they match a contact) and notify them."""
     ratelimit.hit(f"contacts:share_back:{ip}", limit=SHARE_LIMIT, window=SHARE_WINDOW)
     card = public_card(session, slug, None)
     owner = session.get(User, card.owner_id)
@@ -105,13 +116,21 @@ def share_back(
             card_id=None,
             created_at=now,
         )
+        _apply(session, owner, contact, consent_row, details["note"], card.slug, now)
     else:
-        contact.emails = store.union_lists(contact.emails, details["emails"])
-        contact.phones = store.union_lists(contact.phones, details["phones"])
-        contact.full_name = contact.full_name or details["name"]
-        contact.company = contact.company or details["company"]
-        if details["note"]:
-            contact.notes = f"{contact.notes}\n\n{details['note']}".strip()
+        _suggest(session, contact, details, consent_row, card.slug, now)
+    notify(
+        session=session,
+        user=owner,
+        kind="contact_shared",
+        data={"name": contact.full_name, "company": contact.company, "url": links.contact(contact.id)},
+    )
+    session.flush()
+    return contact
+
+
+def _apply(session: Session, owner: User, contact: SavedContact, consent_row: dict, note: str, slug: str, at) -> None:
+    """Store the contact with the visitor's consent, and put the share on its timeline."""
     contact.consents = [*contact.consents, consent_row]
     store.refresh_derived(contact)
     session.add(contact)
@@ -123,16 +142,92 @@ def share_back(
             owner_id=owner.id,
             channel="share_back",
             direction="inbound",
-            subject=f"Shared their details on /c/{card.slug}",
-            body=details["note"],
-            created_at=now,
+            subject=f"Shared their details on /c/{slug}",
+            body=note,
+            created_at=at,
         )
     )
-    notify(
-        session=session,
-        user=owner,
-        kind="contact_shared",
-        data={"name": contact.full_name, "company": contact.company, "url": links.contact(contact.id)},
+
+
+def _suggest(
+    session: Session, contact: SavedContact, details: dict, consent_row: dict, slug: str, at: datetime
+) -> None:
+    """Keep what the visitor sent beside the matching contact for the owner to add or ignore (newest few only)."""
+    session.add(
+        ShareSuggestion(
+            contact_id=contact.id,
+            owner_id=contact.owner_id,
+            full_name=details["name"],
+            company=details["company"],
+            emails=details["emails"],
+            phones=details["phones"],
+            note=details["note"],
+            consent=consent_row,
+            card_slug=slug,
+            created_at=at,
+        )
     )
     session.flush()
+    for old in _pending(session, contact.owner_id, contact.id)[MAX_SUGGESTIONS:]:
+        session.delete(old)
+
+
+def _pending(session: Session, owner_id: uuid.UUID, contact_id: uuid.UUID) -> list[ShareSuggestion]:
+    """A contact's waiting suggestions, newest first."""
+    query = select(ShareSuggestion).where(
+        ShareSuggestion.owner_id == owner_id, ShareSuggestion.contact_id == contact_id
+    )
+    return list(session.exec(query.order_by(ShareSuggestion.created_at.desc(), ShareSuggestion.id)))
+
+
+def suggestions(*, session: Session, owner: User, contact_id: uuid.UUID) -> list[ShareSuggestionRead]:
+    """What visitors shared for one of the owner's contacts and the owner has not decided on, newest first."""
+    contact = store.require_contact(session=session, owner_id=owner.id, contact_id=contact_id)
+    return [
+        ShareSuggestionRead(
+            id=row.id,
+            contact_id=row.contact_id,
+            full_name=row.full_name,
+            company=row.company,
+            emails=[LabeledValue(**e) for e in row.emails],
+            phones=[LabeledValue(**p) for p in row.phones],
+            note=row.note,
+            card_slug=row.card_slug,
+            created_at=clock.as_utc(row.created_at),
+        )
+        for row in _pending(session, owner.id, contact.id)
+    ]
+
+
+def _own_suggestion(session: Session, owner: User, suggestion_id: uuid.UUID | str) -> ShareSuggestion:
+    """One of the owner's suggestions; NotFound for anyone else's or a malformed id."""
+    try:
+        key = suggestion_id if isinstance(suggestion_id, uuid.UUID) else uuid.UUID(str(suggestion_id))
+    except ValueError:
+        raise NotFound("Suggestion not found.") from None
+    row = session.get(ShareSuggestion, key)
+    if row is None or row.owner_id != owner.id:
+        raise NotFound("Suggestion not found.")
+    return row
+
+
+def accept_suggestion(*, session: Session, owner: User, suggestion_id: uuid.UUID | str) -> SavedContact:
+    """Add a suggestion's details to its contact (new emails and phones, empty name/company filled, note appended)."""
+    row = _own_suggestion(session, owner, suggestion_id)
+    contact = store.require_contact(session=session, owner_id=owner.id, contact_id=row.contact_id)
+    contact.emails = store.union_lists(contact.emails, row.emails)
+    contact.phones = store.union_lists(contact.phones, row.phones)
+    contact.full_name = contact.full_name or row.full_name
+    contact.company = contact.company or row.company
+    if row.note:
+        contact.notes = f"{contact.notes}\n\n{row.note}".strip()
+    _apply(session, owner, contact, row.consent, row.note, row.card_slug, row.created_at)
+    session.delete(row)
+    session.flush()
     return contact
+
+
+def ignore_suggestion(*, session: Session, owner: User, suggestion_id: uuid.UUID | str) -> None:
+    """Drop a suggestion (and the visitor's details with it); the contact stays as it was."""
+    session.delete(_own_suggestion(session, owner, suggestion_id))
+    session.flush()

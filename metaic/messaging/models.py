@@ -10,6 +10,9 @@ from sqlmodel import Field, SQLModel
 
 from metaic.core.models import created_at_field, utc_column, uuid_pk
 
+OPEN, REQUESTED, DECLINED = "open", "requested", "declined"
+STATUSES = (OPEN, REQUESTED, DECLINED)
+
 
 class Conversation(SQLModel, table=True):
     """A 1:1 conversation; `pair_key` ("smaller-uuid:larger-uuid") keeps it unique per pair of users."""
@@ -19,6 +22,10 @@ class Conversation(SQLModel, table=True):
 
     id: uuid.UUID = uuid_pk()
     pair_key: str = Field(max_length=80)
+    # "requested": a message request from `requested_by` the other member has not accepted yet; only open
+    # conversations take messages, and the requester sees nothing of a request (not even that it exists).
+    status: str = Field(default=OPEN, max_length=16, sa_column_kwargs={"server_default": OPEN})
+    requested_by: uuid.UUID | None = Field(default=None)
     created_at: datetime = created_at_field()
     last_message_at: datetime | None = utc_column(default=None)
 

@@ -12,6 +12,8 @@ class ConversationRead(BaseModel):
     """A conversation as its member sees it: the other person, the last message, how many are unread."""
 
     id: uuid.UUID
+    # "open", or "requested": someone asked to talk and waits for the viewer to accept (only they see it).
+    status: str = "open"
     other_user_id: uuid.UUID
     other_name: str
     other_initials: str

@@ -1,4 +1,11 @@
-"""In-app messages between MetaIC users: 1:1 conversations, unread counts, and the contacts' timelines."""
+"""In-app messages between MetaIC users: 1:1 conversations, message requests, unread counts, contact timelines.
+
+Who may write to whom: a conversation opens at once only when the other person has you in their contacts
+(they saved your card, or added you themselves). Anyone else gets a message request: one intro message the
+other person accepts or declines. A request is answered the same whether or not an account exists behind
+the id or email, and the requester sees nothing of it until it is accepted, so the app never tells a
+stranger who is on MetaIC.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,6 @@ import uuid
 
 from sqlalchemy import and_, func, or_
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from metaic.auth.models import User
@@ -17,16 +23,31 @@ from metaic.contacts.models import ContactIdentity, SavedContact
 from metaic.core import clock, links, ratelimit
 from metaic.core.errors import NotFound, PermissionDenied, ValidationError
 from metaic.core.ids import parse_id
-from metaic.messaging.models import Conversation, ConversationMember, DirectMessage
+from metaic.messaging import queries
+from metaic.messaging.models import DECLINED, OPEN, REQUESTED, Conversation, ConversationMember, DirectMessage
+from metaic.messaging.queries import (  # noqa: F401  (re-exported: the read side is service.get, service.messages, ...)
+    MAX_PAGE,
+    activity_marker,
+    get,
+    list_conversations,
+    messages,
+    unread_total,
+)
 from metaic.messaging.schemas import ConversationRead, MessageRead
 from metaic.notifications import service as notification_service
 from metaic.notifications.flows import notify
 
 MAX_BODY = 5000
-PREVIEW = 140
-MAX_PAGE = 200
 # Enough for a lively chat, too few for a spam script.
 MESSAGES_PER_MINUTE = 30
+# Starting conversations and sending requests: plenty for a person, too few to probe or spam the user base.
+STARTS_PER_HOUR = 60
+REQUESTS_PER_DAY = 20
+NOT_CONNECTED = (
+    "You can message people who saved your card or have you in their contacts. Send anyone else a message request."
+)
+REACH_OPEN, REACH_REQUEST = "open", "request"
+REQUEST_SENT = "Request sent. If they accept, the conversation appears in Messages."
 
 
 def conversation_url(conversation_id: uuid.UUID) -> str:
@@ -39,26 +60,13 @@ def _pair_key(first: uuid.UUID, second: uuid.UUID) -> str:
     return ":".join(sorted((str(first), str(second))))
 
 
-def _display_name(name: str, email: str) -> str:
-    """A user's name, or the local part of their email."""
-    return name.strip() or email.split("@")[0]
-
-
-def _initials(name: str) -> str:
-    """Up to two initials for an avatar."""
-    words = name.replace(".", " ").replace("_", " ").split()
-    return "".join(w[0] for w in words[:2]).upper() or "?"
-
-
-def _preview(text: str) -> str:
-    """The message on one line, cut to about PREVIEW characters."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= PREVIEW else flat[: PREVIEW - 1].rstrip() + "…"
-
-
-def _page(limit: int) -> int:
-    """A page size within bounds."""
-    return max(1, min(int(limit), MAX_PAGE))
+def _message_note(sender: User, text: str, conversation_id: uuid.UUID) -> dict:
+    """What the recipient's "new message" notification says and where it leads."""
+    return {
+        "sender": sender.name or sender.email,
+        "preview": queries.preview(text),
+        "url": conversation_url(conversation_id),
+    }
 
 
 def _clean_body(body: str) -> str:
@@ -69,104 +77,21 @@ def _clean_body(body: str) -> str:
     return text
 
 
-def _reads(
-    session: Session, user: User, *, conversation_id: uuid.UUID | None = None, limit: int = 50
-) -> list[ConversationRead]:
-    """The user's conversations as read models, newest activity first, in one query."""
-    me, other = aliased(ConversationMember), aliased(ConversationMember)
-    latest = (
-        select(DirectMessage)
-        .where(DirectMessage.conversation_id == Conversation.id)
-        .order_by(DirectMessage.created_at.desc(), DirectMessage.id.desc())
-        .limit(1)
-    )
-    last_body = latest.with_only_columns(func.substr(DirectMessage.body, 1, PREVIEW * 4)).scalar_subquery()
-    last_sender = latest.with_only_columns(DirectMessage.sender_id).scalar_subquery()
-    unread = (
-        select(func.count())
-        .select_from(DirectMessage)
-        .where(
-            DirectMessage.conversation_id == Conversation.id,
-            DirectMessage.sender_id != user.id,
-            or_(me.last_read_at.is_(None), DirectMessage.created_at > me.last_read_at),
-        )
-        .scalar_subquery()
-    )
-    query = (
-        select(
-            Conversation.id,
-            Conversation.last_message_at,
-            User.id,
-            User.name,
-            User.email,
-            last_body,
-            last_sender,
-            unread,
-        )
-        .join(me, and_(me.conversation_id == Conversation.id, me.user_id == user.id))
-        .join(other, and_(other.conversation_id == Conversation.id, other.user_id != user.id))
-        .join(User, User.id == other.user_id)
-    )
-    if conversation_id is not None:
-        query = query.where(Conversation.id == conversation_id)
-    query = query.order_by(
-        func.coalesce(Conversation.last_message_at, Conversation.created_at).desc(), Conversation.id
-    ).limit(_page(limit))
-    return [_conversation_read(user, row) for row in session.exec(query).all()]
+def _find(session: Session, first: uuid.UUID, second: uuid.UUID) -> Conversation | None:
+    """The pair's conversation in any state, if there is one."""
+    return session.exec(select(Conversation).where(Conversation.pair_key == _pair_key(first, second))).first()
 
 
-def _conversation_read(user: User, row) -> ConversationRead:
-    """One row of `_reads` as a read model."""
-    conversation_id, last_at, other_id, name, email, body, sender_id, unread = row
-    other_name = _display_name(name, email)
-    return ConversationRead(
-        id=conversation_id,
-        other_user_id=other_id,
-        other_name=other_name,
-        other_initials=_initials(other_name),
-        last_message=_preview(body or ""),
-        last_message_mine=sender_id is not None and str(sender_id) == str(user.id),
-        last_at=clock.as_utc(last_at) if last_at else None,
-        unread=unread or 0,
-    )
-
-
-def _message_read(message: DirectMessage, viewer_id: uuid.UUID) -> MessageRead:
-    """A message as the viewer sees it."""
-    return MessageRead(
-        id=message.id,
-        conversation_id=message.conversation_id,
-        sender_id=message.sender_id,
-        mine=message.sender_id == viewer_id,
-        body=message.body,
-        created_at=clock.as_utc(message.created_at),
-    )
-
-
-def _membership(
-    session: Session, user: User, conversation_id: uuid.UUID | str
-) -> tuple[Conversation, ConversationMember]:
-    """The conversation and the user's membership of it; NotFound for anyone else."""
-    key = parse_id(conversation_id, "Conversation")
-    row = session.exec(
-        select(Conversation, ConversationMember)
-        .join(ConversationMember, ConversationMember.conversation_id == Conversation.id)
-        .where(Conversation.id == key, ConversationMember.user_id == user.id)
-    ).first()
-    if row is None:
-        raise NotFound("Conversation not found.")
-    return row[0], row[1]
-
-
-def _get_or_create(session: Session, first: uuid.UUID, second: uuid.UUID) -> Conversation:
-    """The pair's conversation, created with both members when there is none."""
+def _get_or_create(session: Session, first: uuid.UUID, second: uuid.UUID, *, status: str = OPEN) -> Conversation:
+    """The pair's conversation, created with both members when there is none (`first` asks when it is a request)."""
     key = _pair_key(first, second)
-    found = session.exec(select(Conversation).where(Conversation.pair_key == key)).first()
+    found = _find(session, first, second)
     if found is not None:
         return found
     try:
         with session.begin_nested():
-            conversation = Conversation(pair_key=key)
+            asker = first if status == REQUESTED else None
+            conversation = Conversation(pair_key=key, status=status, requested_by=asker)
             session.add(conversation)
             session.flush()
             session.add_all(
@@ -207,10 +132,23 @@ def _resolves_to(owner_id: uuid.UUID, target: User):
     return and_(SavedContact.owner_id == owner_id, or_(SavedContact.card_id.in_(cards), SavedContact.id.in_(by_email)))
 
 
-def _connected(session: Session, user: User, other: User) -> bool:
-    """Whether either of the two has the other in their contacts (a saved card, a shared form, their email)."""
-    query = select(SavedContact.id).where(or_(_resolves_to(user.id, other), _resolves_to(other.id, user)))
-    return session.exec(query.limit(1)).first() is not None
+def _saved_by(session: Session, user: User, other: User) -> bool:
+    """Whether `other` has `user` in their contacts by their own choice (saved their card, added or imported them).
+
+    A contact that arrived through the anonymous share-back form does not count: anyone can fill that form
+    with their own email on someone's card, which would let them write to its owner unasked.
+    """
+    chosen = and_(_resolves_to(other.id, user), SavedContact.source != "share_back")
+    return session.exec(select(SavedContact.id).where(chosen).limit(1)).first() is not None
+
+
+def _may_open(session: Session, user: User, other: User, conversation: Conversation | None) -> bool:
+    """Whether `user` may talk to `other` now: an open conversation, a request from them, or they saved `user`."""
+    if conversation is not None and conversation.status == OPEN:
+        return True
+    if conversation is not None and conversation.status == REQUESTED and conversation.requested_by == other.id:
+        return True  # answering their request accepts it
+    return _saved_by(session, user, other)
 
 
 def _log_history(session: Session, *, sender: User, recipient: User, body: str, message: DirectMessage) -> None:
@@ -232,44 +170,152 @@ def _log_history(session: Session, *, sender: User, recipient: User, body: str, 
         )
 
 
-def start_with_user(*, session: Session, user: User, other_user_id: uuid.UUID | str) -> ConversationRead:
-    """The conversation with another user, started if needed (only between people linked by a contact).
+def _open(session: Session, conversation: Conversation) -> None:
+    """Open a requested conversation: it takes messages now, and its intro goes on both sides' timelines."""
+    if conversation.status == OPEN:
+        return
+    conversation.status = OPEN
+    session.add(conversation)
+    members = session.exec(
+        select(User)
+        .join(ConversationMember, ConversationMember.user_id == User.id)
+        .where(ConversationMember.conversation_id == conversation.id)
+    ).all()
+    by_id = {m.id: m for m in members}
+    intro = session.exec(select(DirectMessage).where(DirectMessage.conversation_id == conversation.id)).all()
+    for message in intro:
+        recipient = next((m for m in members if m.id != message.sender_id), None)
+        if recipient is not None and message.sender_id in by_id:
+            _log_history(
+                session, sender=by_id[message.sender_id], recipient=recipient, body=message.body, message=message
+            )
+    session.flush()
 
-    NotFound for an unknown or inactive user; PermissionDenied for a stranger, so ids alone cannot be spammed.
+
+def _start(session: Session, user: User, other_id: uuid.UUID | None) -> ConversationRead:
+    """The open conversation with another account; one PermissionDenied for "no such account" and "not linked"."""
+    other = session.get(User, other_id) if other_id is not None and other_id != user.id else None
+    conversation = _find(session, user.id, other.id) if other is not None else None
+    if other is None or not other.is_active or not _may_open(session, user, other, conversation):
+        raise PermissionDenied(NOT_CONNECTED)
+    conversation = conversation or _get_or_create(session, user.id, other.id)
+    _open(session, conversation)
+    return queries.get(session=session, user=user, conversation_id=conversation.id)
+
+
+def start_with_user(*, session: Session, user: User, other_user_id: uuid.UUID | str) -> ConversationRead:
+    """The conversation with another user, opened when they have the user in their contacts (or asked first).
+
+    PermissionDenied, with the same words, for an unknown, inactive or unlinked account: send a request instead.
     """
     other_id = parse_id(other_user_id, "User")
     if other_id == user.id:
         raise ValidationError("You cannot message yourself.", field="user_id")
-    other = session.get(User, other_id)
-    if other is None or not other.is_active:
-        raise NotFound("User not found.")
-    started = session.exec(select(Conversation.id).where(Conversation.pair_key == _pair_key(user.id, other_id)))
-    if started.first() is None and not _connected(session, user, other):
-        raise PermissionDenied("You can message people in your contacts, and people who saved your card.")
-    conversation = _get_or_create(session, user.id, other_id)
-    return get(session=session, user=user, conversation_id=conversation.id)
+    ratelimit.hit(f"chat:start:{user.id}", limit=STARTS_PER_HOUR, window=3600)
+    return _start(session, user, other_id)
 
 
 def start_with_contact(*, session: Session, user: User, contact_id: uuid.UUID | str) -> ConversationRead:
-    """The conversation with the MetaIC account behind one of the user's contacts."""
+    """The conversation with the MetaIC account behind one of the user's contacts (same rule and answer)."""
+    contact = contact_store.require_contact(session=session, owner_id=user.id, contact_id=contact_id)
+    ratelimit.hit(f"chat:start:{user.id}", limit=STARTS_PER_HOUR, window=3600)
+    return _start(session, user, _contact_user(session, contact))
+
+
+def contact_reach(*, session: Session, user: User, contact_id: uuid.UUID | str) -> str:
+    """How the user can write to a contact in the app: "open", "request", or "" (nothing to reach them by).
+
+    "request" is the answer for every contact with an email or a card that is not open to the user, whether
+    or not an account is behind it.
+    """
     contact = contact_store.require_contact(session=session, owner_id=user.id, contact_id=contact_id)
     other_id = _contact_user(session, contact)
-    if other_id is None:
-        raise ValidationError("This contact is not on MetaIC yet.", field="contact_id")
-    return start_with_user(session=session, user=user, other_user_id=other_id)
+    other = session.get(User, other_id) if other_id is not None and other_id != user.id else None
+    if other is not None and _may_open(session, user, other, _find(session, user.id, other.id)):
+        return REACH_OPEN
+    return REACH_REQUEST if contact.emails or contact.card_id else ""
 
 
-def contact_user_id(*, session: Session, user: User, contact_id: uuid.UUID | str) -> uuid.UUID | None:
-    """The account a contact can be messaged at (never the user's own), without starting anything."""
-    contact = contact_store.require_contact(session=session, owner_id=user.id, contact_id=contact_id)
-    found = _contact_user(session, contact)
-    return found if found != user.id else None
+def request(
+    *,
+    session: Session,
+    user: User,
+    body: str,
+    other_user_id: uuid.UUID | str | None = None,
+    contact_id: uuid.UUID | str | None = None,
+) -> None:
+    """Ask to talk, with one intro message; nothing comes back, whether or not anyone is behind the id or contact.
+
+    An existing open conversation (or one the other side may open) simply gets the message; a request the
+    user already sent, or one that was declined, stays as it is; a request from the other side is accepted.
+    """
+    text = _clean_body(body)
+    if contact_id is not None:
+        contact = contact_store.require_contact(session=session, owner_id=user.id, contact_id=contact_id)
+        other_id = _contact_user(session, contact)
+    else:
+        other_id = parse_id(other_user_id, "User")
+        if other_id == user.id:
+            raise ValidationError("You cannot message yourself.", field="user_id")
+    ratelimit.hit(f"chat:request:{user.id}", limit=REQUESTS_PER_DAY, window=86400)
+    other = session.get(User, other_id) if other_id is not None and other_id != user.id else None
+    if other is None or not other.is_active:
+        return
+    conversation = _find(session, user.id, other.id)
+    if _may_open(session, user, other, conversation):
+        conversation = conversation or _get_or_create(session, user.id, other.id)
+        _open(session, conversation)
+        send(session=session, user=user, conversation_id=conversation.id, body=text)
+        return
+    if conversation is not None:
+        return  # one intro per request; a declined request stays declined
+    conversation = _get_or_create(session, user.id, other.id, status=REQUESTED)
+    if conversation.requested_by != user.id:
+        return  # the other side asked at the same moment: theirs stands
+    message = DirectMessage(conversation_id=conversation.id, sender_id=user.id, body=text, created_at=clock.now())
+    conversation.last_message_at = message.created_at
+    session.add_all([message, conversation])
+    session.flush()
+    notify(
+        session=session,
+        user=other,
+        kind="message",
+        data=_message_note(user, text, conversation.id),
+    )
+
+
+def _incoming_request(session: Session, user: User, conversation_id: uuid.UUID | str) -> Conversation:
+    """A request someone sent the user, still waiting; NotFound otherwise."""
+    conversation, _ = queries.membership(session, user, conversation_id)
+    if conversation.status != REQUESTED:
+        raise NotFound("Message request not found.")
+    return conversation
+
+
+def accept(*, session: Session, user: User, conversation_id: uuid.UUID | str) -> ConversationRead:
+    """Accept a message request: the conversation opens for both."""
+    conversation = _incoming_request(session, user, conversation_id)
+    _open(session, conversation)
+    return queries.get(session=session, user=user, conversation_id=conversation.id)
+
+
+def decline(*, session: Session, user: User, conversation_id: uuid.UUID | str) -> None:
+    """Decline a message request: it leaves the user's list, and the sender is never told or let back in."""
+    conversation = _incoming_request(session, user, conversation_id)
+    conversation.status = DECLINED
+    session.add(conversation)
+    notification_service.mark_read_for_url(
+        session=session, user=user, kind="message", url=conversation_url(conversation.id)
+    )
+    session.flush()
 
 
 def send(*, session: Session, user: User, conversation_id: uuid.UUID | str, body: str) -> MessageRead:
     """Send a message: store it, notify the other person, and log it on both sides' contact timelines."""
-    conversation, member = _membership(session, user, conversation_id)
+    conversation, member = queries.membership(session, user, conversation_id)
     text = _clean_body(body)
+    if conversation.status != OPEN:
+        raise ValidationError("Accept this message request to reply.", field="body")
     ratelimit.hit(f"chat:{user.id}", limit=MESSAGES_PER_MINUTE, window=60)
     recipient = session.exec(
         select(User)
@@ -286,55 +332,15 @@ def send(*, session: Session, user: User, conversation_id: uuid.UUID | str, body
         session=session,
         user=recipient,
         kind="message",
-        data={"sender": user.name or user.email, "preview": _preview(text), "url": conversation_url(conversation.id)},
+        data=_message_note(user, text, conversation.id),
     )
     _log_history(session, sender=user, recipient=recipient, body=text, message=message)
-    return _message_read(message, user.id)
-
-
-def list_conversations(*, session: Session, user: User, limit: int = 50) -> list[ConversationRead]:
-    """The user's conversations, newest activity first (one query however many there are)."""
-    return _reads(session, user, limit=limit)
-
-
-def get(*, session: Session, user: User, conversation_id: uuid.UUID | str) -> ConversationRead:
-    """One of the user's conversations; NotFound for anyone else's or a malformed id."""
-    found = _reads(session, user, conversation_id=parse_id(conversation_id, "Conversation"), limit=1)
-    if not found:
-        raise NotFound("Conversation not found.")
-    return found[0]
-
-
-def messages(
-    *,
-    session: Session,
-    user: User,
-    conversation_id: uuid.UUID | str,
-    limit: int = 50,
-    before: uuid.UUID | str | None = None,
-) -> list[MessageRead]:
-    """The last `limit` messages (or those before message `before`), oldest first."""
-    conversation, _ = _membership(session, user, conversation_id)
-    query = select(DirectMessage).where(DirectMessage.conversation_id == conversation.id)
-    if before is not None:
-        anchor = session.get(DirectMessage, parse_id(before, "Message"))
-        if anchor is None or anchor.conversation_id != conversation.id:
-            raise NotFound("Message not found.")
-        query = query.where(
-            or_(
-                DirectMessage.created_at < anchor.created_at,
-                and_(DirectMessage.created_at == anchor.created_at, DirectMessage.id < anchor.id),
-            )
-        )
-    rows = session.exec(
-        query.order_by(DirectMessage.created_at.desc(), DirectMessage.id.desc()).limit(_page(limit))
-    ).all()
-    return [_message_read(m, user.id) for m in reversed(rows)]
+    return queries.message_read(message, user.id)
 
 
 def mark_read(*, session: Session, user: User, conversation_id: uuid.UUID | str) -> None:
     """Mark every message of the conversation read for the user."""
-    conversation, member = _membership(session, user, conversation_id)
+    conversation, member = queries.membership(session, user, conversation_id)
     now = clock.now()
     last = clock.as_utc(conversation.last_message_at) if conversation.last_message_at else now
     member.last_read_at = max(now, last)
@@ -344,39 +350,3 @@ def mark_read(*, session: Session, user: User, conversation_id: uuid.UUID | str)
         session=session, user=user, kind="message", url=conversation_url(conversation.id)
     )
     session.flush()
-
-
-def _unread_query(user: User):
-    """SELECT count of messages from others the user has not read."""
-    return (
-        select(func.count())
-        .select_from(DirectMessage)
-        .join(
-            ConversationMember,
-            and_(
-                ConversationMember.conversation_id == DirectMessage.conversation_id,
-                ConversationMember.user_id == user.id,
-            ),
-        )
-        .where(
-            DirectMessage.sender_id != user.id,
-            or_(ConversationMember.last_read_at.is_(None), DirectMessage.created_at > ConversationMember.last_read_at),
-        )
-    )
-
-
-def unread_total(*, session: Session, user: User) -> int:
-    """How many messages from others the user has not read, across conversations."""
-    return int(session.exec(_unread_query(user)).one())
-
-
-def activity_marker(*, session: Session, user: User) -> str:
-    """A short text that changes when any of the user's conversations starts, gets a message or is read."""
-    unread = _unread_query(user).correlate(None).scalar_subquery()
-    latest, count, total = session.exec(
-        select(func.max(Conversation.last_message_at), func.count(), unread)
-        .select_from(ConversationMember)
-        .join(Conversation, Conversation.id == ConversationMember.conversation_id)
-        .where(ConversationMember.user_id == user.id)
-    ).one()
-    return f"{latest or ''}|{count}|{total}"

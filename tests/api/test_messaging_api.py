@@ -1,4 +1,4 @@
-"""The messaging HTTP edge: start, send, read, unread counts; members only; bad input as problem details."""
+"""The messaging HTTP edge: start, requests, send, read, unread counts; members only; bad input as problem details."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def account(email: str, name: str = "") -> tuple[dict, str]:
 
 
 def knows(client: TestClient, headers: dict, email: str) -> None:
-    """Save someone as a contact (people may message those they are linked to by a contact)."""
+    """Save someone as a contact (then they may write to the one who saved them, and back)."""
     saved = client.post("/api/v1/contacts", json={"full_name": email, "emails": [{"value": email}]}, headers=headers)
     assert saved.status_code == 201, saved.text
 
@@ -32,7 +32,7 @@ def test_a_conversation_round_trip(client):
     """Start (201), send (201), list, unread, read (204), then nothing unread."""
     ada, ada_id = account("ada@example.com", "Ada Lovelace")
     grace, grace_id = account("grace@example.com", "Grace Hopper")
-    knows(client, ada, "grace@example.com")
+    knows(client, grace, "ada@example.com")
     started = client.post(BASE, json={"user_id": grace_id}, headers=ada)
     assert started.status_code == 201, started.text
     chat = started.json()
@@ -56,9 +56,9 @@ def test_a_conversation_round_trip(client):
 
 def test_a_third_user_cannot_see_or_write_the_conversation(client):
     ada, _ = account("ada@example.com")
-    _, grace_id = account("grace@example.com")
+    grace, grace_id = account("grace@example.com")
     eve, _ = account("eve@example.com")
-    knows(client, ada, "grace@example.com")
+    knows(client, grace, "ada@example.com")
     chat = client.post(BASE, json={"user_id": grace_id}, headers=ada).json()
     problem(client.post(BASE, json={"user_id": grace_id}, headers=eve), 403)  # a stranger to both
     client.post(f"{BASE}/{chat['id']}/messages", json={"body": "secret"}, headers=ada)
@@ -72,30 +72,36 @@ def test_a_third_user_cannot_see_or_write_the_conversation(client):
 
 def test_start_with_a_contact(client):
     ada, _ = account("ada@example.com")
-    _, alan_id = account("alan@example.com", "Alan Turing")
+    alan, alan_id = account("alan@example.com", "Alan Turing")
+    account("bob@example.com", "Bob")
+    knows(client, alan, "ada@example.com")
     made = client.post(
         "/api/v1/contacts", json={"full_name": "Alan", "emails": [{"value": "alan@example.com"}]}, headers=ada
     ).json()
     offline = client.post(
         "/api/v1/contacts", json={"full_name": "Off", "emails": [{"value": "off@example.com"}]}, headers=ada
     ).json()
+    unlinked = client.post(
+        "/api/v1/contacts", json={"full_name": "Bob", "emails": [{"value": "bob@example.com"}]}, headers=ada
+    ).json()
     started = client.post(BASE, json={"contact_id": made["id"]}, headers=ada)
     assert started.status_code == 201 and started.json()["other_user_id"] == alan_id
-    body = problem(client.post(BASE, json={"contact_id": offline["id"]}, headers=ada), 422)
-    assert "not on MetaIC yet" in body["detail"]
+    no_account = problem(client.post(BASE, json={"contact_id": offline["id"]}, headers=ada), 403)
+    not_linked = problem(client.post(BASE, json={"contact_id": unlinked["id"]}, headers=ada), 403)
+    assert no_account == not_linked and "message request" in no_account["detail"]
     problem(client.post(BASE, json={"contact_id": str(uuid.uuid4())}, headers=ada), 404)
 
 
 def test_bad_input_is_a_problem(client):
     ada, ada_id = account("ada@example.com")
-    _, grace_id = account("grace@example.com")
-    knows(client, ada, "grace@example.com")
+    grace, grace_id = account("grace@example.com")
+    knows(client, grace, "ada@example.com")
     chat = client.post(BASE, json={"user_id": grace_id}, headers=ada).json()
     assert problem(client.post(BASE, json={"user_id": ada_id}, headers=ada), 422)["errors"]["user_id"]
     problem(client.post(BASE, json={}, headers=ada), 422)
     problem(client.post(BASE, json={"user_id": grace_id, "contact_id": str(uuid.uuid4())}, headers=ada), 422)
     problem(client.post(BASE, json={"user_id": "not-a-uuid"}, headers=ada), 422)
-    problem(client.post(BASE, json={"user_id": str(uuid.uuid4())}, headers=ada), 404)
+    problem(client.post(BASE, json={"user_id": str(uuid.uuid4())}, headers=ada), 403)
     url = f"{BASE}/{chat['id']}/messages"
     assert problem(client.post(url, json={"body": "   "}, headers=ada), 422)["errors"]["body"]
     problem(client.post(url, json={"body": "x" * 5001}, headers=ada), 422)
@@ -109,8 +115,8 @@ def test_bad_input_is_a_problem(client):
 
 def test_messages_page_with_before(client):
     ada, _ = account("ada@example.com")
-    _, grace_id = account("grace@example.com")
-    knows(client, ada, "grace@example.com")
+    grace, grace_id = account("grace@example.com")
+    knows(client, grace, "ada@example.com")
     chat = client.post(BASE, json={"user_id": grace_id}, headers=ada).json()
     url = f"{BASE}/{chat['id']}/messages"
     for i in range(5):
@@ -119,3 +125,31 @@ def test_messages_page_with_before(client):
     assert [m["body"] for m in last] == ["m3", "m4"]
     older = client.get(url, params={"limit": 2, "before": last[0]["id"]}, headers=ada).json()
     assert [m["body"] for m in older] == ["m1", "m2"]
+
+
+def test_a_message_request_round_trip(client):
+    """202 with the same body whoever is asked; the recipient sees it, accepts (200) or declines (204)."""
+    ada, ada_id = account("ada@example.com", "Ada Lovelace")
+    eve, _ = account("eve@example.com", "Eve")
+    mallory, _ = account("mallory@example.com", "Mallory")
+    sent = client.post(f"{BASE}/requests", json={"user_id": ada_id, "body": "Hi Ada"}, headers=eve)
+    nobody = client.post(f"{BASE}/requests", json={"user_id": str(uuid.uuid4()), "body": "Hi"}, headers=eve)
+    assert sent.status_code == nobody.status_code == 202
+    assert sent.json() == nobody.json() == {"status": "sent", "detail": sent.json()["detail"]}
+    assert client.get(BASE, headers=eve).json() == []
+    [incoming] = client.get(BASE, headers=ada).json()
+    assert incoming["status"] == "requested" and incoming["last_message"] == "Hi Ada"
+    reply = client.post(f"{BASE}/{incoming['id']}/messages", json={"body": "Who?"}, headers=ada)
+    assert problem(reply, 422)["errors"]["body"]
+    problem(client.post(f"{BASE}/{incoming['id']}/accept", headers=eve), 404)
+    accepted = client.post(f"{BASE}/{incoming['id']}/accept", headers=ada)
+    assert accepted.status_code == 200 and accepted.json()["status"] == "open"
+    assert client.post(f"{BASE}/{incoming['id']}/messages", json={"body": "Hi Eve"}, headers=ada).status_code == 201
+    assert [c["status"] for c in client.get(BASE, headers=eve).json()] == ["open"]
+    client.post(f"{BASE}/requests", json={"user_id": ada_id, "body": "Buy now"}, headers=mallory)
+    spam = next(c for c in client.get(BASE, headers=ada).json() if c["status"] == "requested")
+    declined = client.post(f"{BASE}/{spam['id']}/decline", headers=ada)
+    assert declined.status_code == 204 and declined.content == b""
+    assert [c["status"] for c in client.get(BASE, headers=ada).json()] == ["open"]
+    problem(client.post(f"{BASE}/requests", json={"user_id": ada_id}, headers=eve), 422)
+    problem(client.post(f"{BASE}/requests", json={"body": "hi"}, headers=eve), 422)

@@ -147,6 +147,10 @@ def test_share_back_creates_a_lead_with_consent_and_merges_a_repeat(session):
     again = _share(session, card.slug, email="LEAD@example.com", phone="+1 202 555 0143", note="Second visit")
     assert again.id == lead.id
     read = service.get(session=session, owner=owner, contact_id=lead.id)
+    assert read.phones == [] and len(read.consents) == 1  # a suggestion until the owner adds it
+    [suggestion] = sharing.suggestions(session=session, owner=owner, contact_id=lead.id)
+    sharing.accept_suggestion(session=session, owner=owner, suggestion_id=suggestion.id)
+    read = service.get(session=session, owner=owner, contact_id=lead.id)
     assert [p.value for p in read.phones] == ["+12025550143"] and len(read.consents) == 2
     assert read.notes == "Let's talk\n\nSecond visit"
     assert session.get(SavedContact, lead.id).owner_id == owner.id

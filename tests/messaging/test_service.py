@@ -22,13 +22,13 @@ TABLES = ("conversations", "conversation_members", "direct_messages")
 
 
 def _pair(session):
-    """Two accounts, Ada and Grace; Grace is in Ada's contacts (so they may talk)."""
+    """Two accounts, Ada and Grace; Ada is in Grace's contacts (so Ada may write to Grace, and Grace to Ada)."""
     ada, grace = (
         make_user(session, "ada@example.com", "Ada Lovelace"),
         make_user(session, "grace@example.com", "Grace Hopper"),
     )
     contact_service.create(
-        session=session, owner=ada, data={"full_name": "Grace Hopper", "emails": [{"value": "grace@example.com"}]}
+        session=session, owner=grace, data={"full_name": "Ada Lovelace", "emails": [{"value": "ada@example.com"}]}
     )
     return ada, grace
 
@@ -62,32 +62,55 @@ def test_one_conversation_per_pair_whoever_starts_it(session):
     assert [c.id for c in service.list_conversations(session=session, user=ada)] == [first.id]
 
 
-def test_no_conversation_with_yourself_or_with_nobody(session):
+def _refusal(session, user, other_id) -> str:
+    """The words of the refusal to start a conversation."""
+    with pytest.raises(PermissionDenied) as exc:
+        service.start_with_user(session=session, user=user, other_user_id=other_id)
+    return exc.value.message
+
+
+def test_no_conversation_with_yourself_and_nobody_looks_like_a_stranger(session):
     ada, grace = _pair(session)
+    eve = make_user(session, "eve@example.com", "Eve")
     with pytest.raises(ValidationError) as exc:
         service.start_with_user(session=session, user=ada, other_user_id=ada.id)
     assert exc.value.field == "user_id"
-    for nobody in (uuid.uuid4(), "not-a-uuid"):
-        with pytest.raises(NotFound):
-            service.start_with_user(session=session, user=ada, other_user_id=nobody)
+    with pytest.raises(NotFound):
+        service.start_with_user(session=session, user=ada, other_user_id="not-a-uuid")
+    stranger = _refusal(session, ada, eve.id)
+    assert _refusal(session, ada, uuid.uuid4()) == stranger  # no account: the very same answer
     grace.is_active = False
     session.add(grace)
     session.flush()
-    with pytest.raises(NotFound):
-        service.start_with_user(session=session, user=ada, other_user_id=grace.id)
+    assert _refusal(session, ada, grace.id) == stranger
 
 
-def test_strangers_cannot_start_a_conversation(session):
+def test_only_the_person_who_saved_you_may_be_written_to_at_once(session):
     ada, grace = _pair(session)
     eve = make_user(session, "eve@example.com", "Eve")
-    with pytest.raises(PermissionDenied):
-        service.start_with_user(session=session, user=eve, other_user_id=ada.id)
-    with pytest.raises(PermissionDenied):
-        service.start_with_user(session=session, user=ada, other_user_id=eve.id)
-    # Grace has not saved Ada, but Ada saved Grace: either of them may start.
-    chat = service.start_with_user(session=session, user=grace, other_user_id=ada.id)
-    assert chat.other_user_id == ada.id
-    assert service.list_conversations(session=session, user=eve) == []
+    # Eve types Ada's address into her own book: that is Eve's doing, not Ada's, so it opens nothing.
+    contact_service.create(session=session, owner=eve, data={"emails": [{"value": "ada@example.com"}]})
+    _refusal(session, eve, ada.id)
+    assert service.list_conversations(session=session, user=ada) == []
+    # Grace saved Ada: Ada may write to her, and Grace (who chose to save Ada) may write to Ada.
+    chat = service.start_with_user(session=session, user=ada, other_user_id=grace.id)
+    assert service.start_with_user(session=session, user=grace, other_user_id=ada.id).id == chat.id
+    # Ada saved Eve back: now Eve may write to Ada.
+    contact_service.create(session=session, owner=ada, data={"emails": [{"value": "eve@example.com"}]})
+    assert service.start_with_user(session=session, user=eve, other_user_id=ada.id).other_user_id == ada.id
+    assert service.list_conversations(session=session, user=eve)[0].status == "open"
+
+
+def test_starting_conversations_is_rate_limited(session, monkeypatch):
+    from metaic.core.errors import RateLimited
+
+    monkeypatch.setattr(service, "STARTS_PER_HOUR", 3)
+    ada, grace = _pair(session)
+    for _ in range(2):
+        service.start_with_user(session=session, user=ada, other_user_id=grace.id)
+    _refusal(session, ada, uuid.uuid4())
+    with pytest.raises(RateLimited):
+        service.start_with_user(session=session, user=ada, other_user_id=grace.id)
 
 
 def test_send_counts_unread_for_the_recipient_until_read(session):
@@ -186,6 +209,7 @@ def test_message_body_must_be_1_to_5000_characters(session, body):
 def test_start_with_contact_finds_the_account_by_card_or_email(session):
     ada, grace = _pair(session)
     alan = make_user(session, "alan@example.com", "Alan Turing")
+    contact_service.create(session=session, owner=alan, data={"emails": [{"value": "ada@example.com"}]})
     card = publish_card(session, grace, card_doc(name="Grace Hopper", email="hopper@navy.example.com"))
     by_card = enrichment.save_from_card(session=session, saver=ada, slug=card.slug)
     by_email = contact_service.create(
@@ -194,14 +218,24 @@ def test_start_with_contact_finds_the_account_by_card_or_email(session):
     offline = contact_service.create(
         session=session, owner=ada, data={"full_name": "Offline Person", "emails": [{"value": "off@example.com"}]}
     )
-    assert service.contact_user_id(session=session, user=ada, contact_id=by_card.id) == grace.id
-    assert service.contact_user_id(session=session, user=ada, contact_id=by_email.id) == alan.id
-    assert service.contact_user_id(session=session, user=ada, contact_id=offline.id) is None
+    stranger = make_user(session, "turing@example.com", "Not Alan")
+    unlinked = contact_service.create(session=session, owner=ada, data={"emails": [{"value": stranger.email}]})
+    phone_only = contact_service.create(session=session, owner=ada, data={"phones": [{"value": "+34612345678"}]})
+    reach = {c.id: service.contact_reach(session=session, user=ada, contact_id=c.id) for c in (by_card, by_email)}
+    assert set(reach.values()) == {"open"}  # both have Ada in their contacts
+    # With or without an account behind it, a contact who did not save Ada can only get a request.
+    assert service.contact_reach(session=session, user=ada, contact_id=offline.id) == "request"
+    assert service.contact_reach(session=session, user=ada, contact_id=unlinked.id) == "request"
+    assert service.contact_reach(session=session, user=ada, contact_id=phone_only.id) == ""
     assert service.list_conversations(session=session, user=ada) == []  # looking up starts nothing
     assert service.start_with_contact(session=session, user=ada, contact_id=by_card.id).other_user_id == grace.id
     assert service.start_with_contact(session=session, user=ada, contact_id=by_email.id).other_user_id == alan.id
-    with pytest.raises(ValidationError, match="not on MetaIC yet"):
-        service.start_with_contact(session=session, user=ada, contact_id=offline.id)
+    refusals = set()
+    for contact in (offline, unlinked, phone_only):
+        with pytest.raises(PermissionDenied) as exc:
+            service.start_with_contact(session=session, user=ada, contact_id=contact.id)
+        refusals.add(exc.value.message)
+    assert len(refusals) == 1  # no account and an account that did not save Ada: one answer
     with pytest.raises(NotFound):  # someone else's contact
         service.start_with_contact(session=session, user=grace, contact_id=by_email.id)
 
@@ -228,7 +262,7 @@ def test_listing_conversations_takes_the_same_queries_for_1_or_5(session):
         return len(statements), len(found)
 
     others = [make_user(session, f"u{i}@example.com", f"User {i}") for i in range(5)]
-    for other in others:
+    for other in others:  # Ada saved them, so they may write to her
         contact_service.create(session=session, owner=ada, data={"emails": [{"value": other.email}]})
     _talk(session, others[0], ada, "hi")
     one = queries()

@@ -159,7 +159,8 @@ def _import(session, owner):
 def _direct_message(session, owner):
     """Another MetaIC user writes to the owner in the app."""
     other = make_user(session, "grace@example.com", name="Grace")
-    contact_service.create(session=session, owner=other, data={"full_name": "Ada", "emails": [{"value": owner.email}]})
+    # The owner saved Grace, so Grace may write to them.
+    contact_service.create(session=session, owner=owner, data={"emails": [{"value": other.email}]})
     chat = messaging.start_with_user(session=session, user=other, other_user_id=owner.id)
     messaging.send(session=session, user=other, conversation_id=chat.id, body="Lunch on Friday?")
     return {"c": [str(chat.id)]}

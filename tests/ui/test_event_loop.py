@@ -155,7 +155,7 @@ def _slow_database(latency: float) -> Iterator[list[str]]:
 def test_sending_a_message_keeps_the_loop_free(db, outbox):
     ada_token, ada = signed_in("ada@example.com", "Ada")
     _, bob = signed_in("bob@example.com", "Bob")
-    contact(ada, full_name="Bob", emails=[{"label": "", "value": "bob@example.com"}])  # people you know only
+    contact(bob, full_name="Ada", emails=[{"label": "", "value": "ada@example.com"}])  # Bob saved Ada: she may write
     with session_scope() as s:
         conversation = messaging.start_with_user(session=s, user=s.merge(ada), other_user_id=bob.id)
     tab = state(MessagesState, ada_token, "/messages", f"c={conversation.id}")

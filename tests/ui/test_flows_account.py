@@ -73,7 +73,7 @@ def test_changing_the_password_on_the_page_signs_out_other_sessions_and_tells_th
 def test_sending_a_message_on_the_page_notifies_the_recipient(db, outbox):
     ada_token, ada = signed_in("ada@example.com", "Ada")
     _, bob = signed_in("bob@example.com", "Bob")
-    contact(ada, full_name="Bob", emails=[{"label": "", "value": "bob@example.com"}])
+    contact(bob, full_name="Ada", emails=[{"label": "", "value": "ada@example.com"}])  # Bob saved Ada: she may write
     with session_scope() as s:
         conversation = messaging.start_with_user(session=s, user=s.merge(ada), other_user_id=bob.id)
     page = state(MessagesState, ada_token, "/messages", f"c={conversation.id}")

@@ -6,10 +6,10 @@ import reflex as rx
 
 from metaic.communication.templates import VARIABLES
 from metaic.ui import styles
+from metaic.ui.components.contact_details import inapp_button
 from metaic.ui.components.forms import field_error
 from metaic.ui.state.compose import ComposeState as M
 from metaic.ui.state.contacts import ContactState as C
-from metaic.ui.state.messages import MessagesState
 
 TICK_MS = 3000
 
@@ -63,16 +63,7 @@ def reach_out() -> rx.Component:
                 id="compose-whatsapp",
                 disabled=C.phones.length() == 0,
             ),
-            rx.cond(
-                C.on_metaic,
-                rx.button(
-                    rx.icon("messages-square", size=14),
-                    "Message",
-                    variant="soft",
-                    on_click=MessagesState.start_with_contact(C.contact_id),
-                    id="compose-inapp",
-                ),
-            ),
+            inapp_button(),
             rx.link("Templates", href="/templates", size="2", id="manage-templates", margin_left="auto"),
             spacing="2",
             align="center",

@@ -8,6 +8,7 @@ from metaic.contacts.models import STAGES
 from metaic.ui import styles
 from metaic.ui.components.forms import field
 from metaic.ui.state.contacts import ContactState as C
+from metaic.ui.state.messages import MessagesState
 
 
 def _value(item: rx.Var, icon: str) -> rx.Component:
@@ -216,4 +217,131 @@ def delete_bar() -> rx.Component:
         ),
         justify="end",
         width="100%",
+    )
+
+
+def suggestion_card(x: rx.Var) -> rx.Component:
+    """What one visitor shared for this contact, with Add and Ignore."""
+    return rx.vstack(
+        rx.text("Shared on ", rx.link(x["card"], href=x["card"], is_external=True), " · ", x["when"], size="1"),
+        rx.cond(x["name"] != "", rx.text(x["name"], rx.cond(x["company"] != "", " · " + x["company"], ""), size="2")),
+        rx.cond(x["values"] != "", rx.text(x["values"], size="2", weight="medium", word_break="break-word")),
+        rx.cond(x["note"] != "", rx.text(x["note"], size="2", white_space="pre-wrap", word_break="break-word")),
+        rx.hstack(
+            rx.button("Add these details", size="1", on_click=C.add_suggestion(x["id"]), class_name="suggestion-add"),
+            rx.button(
+                "Ignore",
+                size="1",
+                variant="soft",
+                color_scheme="gray",
+                on_click=C.ignore_suggestion(x["id"]),
+                class_name="suggestion-ignore",
+            ),
+            spacing="2",
+            wrap="wrap",
+        ),
+        spacing="1",
+        width="100%",
+        padding_y="8px",
+        border_top=styles.BORDER,
+        class_name="suggestion",
+    )
+
+
+def suggestions_panel() -> rx.Component:
+    """Details visitors shared through the card form that match this contact: nothing changes until added."""
+    return rx.cond(
+        C.suggestions.length() > 0,
+        rx.vstack(
+            rx.hstack(rx.icon("inbox", size=16), rx.heading("Shared with you", size="4"), align="center"),
+            rx.text(
+                "Someone left these details on your card for this contact. Anyone can fill in that form, "
+                "so check them before you add them.",
+                size="2",
+                color=styles.MUTED,
+            ),
+            rx.foreach(C.suggestions, suggestion_card),
+            style=styles.card_style,
+            border_color="var(--amber-7)",
+            spacing="2",
+            width="100%",
+            id="share-suggestions",
+        ),
+    )
+
+
+def request_dialog() -> rx.Component:
+    """Ask the contact to talk in the app, with one intro message."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Send a message request"),
+            rx.dialog.description(
+                "They see your request with your first message and can accept or decline it. "
+                "Until they accept, you cannot send more.",
+                size="2",
+            ),
+            rx.form(
+                rx.vstack(
+                    rx.text_area(
+                        name="body",
+                        placeholder="Hi! We met at …",
+                        rows="4",
+                        max_length=5000,
+                        width="100%",
+                        id="request-body",
+                    ),
+                    rx.cond(C.errors.contains("body"), rx.text(C.errors["body"], size="1", color=styles.DANGER)),
+                    rx.hstack(
+                        rx.button(
+                            "Cancel",
+                            type="button",
+                            variant="soft",
+                            color_scheme="gray",
+                            on_click=C.set_requesting(False),
+                        ),
+                        rx.button("Send request", type="submit", id="request-send"),
+                        justify="end",
+                        width="100%",
+                        spacing="2",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=C.send_request,
+                reset_on_submit=False,
+            ),
+        ),
+        open=C.requesting,
+        on_open_change=C.set_requesting,
+    )
+
+
+def inapp_button() -> rx.Component:
+    """Message (when they have you in their contacts) or Request to message (anyone else with an email or card)."""
+    return rx.match(
+        C.reach,
+        (
+            "open",
+            rx.button(
+                rx.icon("messages-square", size=14),
+                "Message",
+                variant="soft",
+                on_click=MessagesState.start_with_contact(C.contact_id),
+                id="compose-inapp",
+            ),
+        ),
+        (
+            "request",
+            rx.fragment(
+                rx.button(
+                    rx.icon("message-square-plus", size=14),
+                    "Request to message",
+                    variant="soft",
+                    on_click=C.set_requesting(True),
+                    id="compose-request",
+                ),
+                request_dialog(),
+            ),
+        ),
+        rx.fragment(),
     )

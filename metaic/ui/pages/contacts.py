@@ -11,6 +11,7 @@ from metaic.ui.components.contact_details import (
     edit_identity,
     follow_up_panel,
     meeting_form,
+    suggestions_panel,
     tags_panel,
     timeline_panel,
     value_list,
@@ -190,6 +191,7 @@ def contact_view() -> rx.Component:
                 rx.flex(
                     _identity_card(),
                     rx.vstack(
+                        suggestions_panel(),
                         reach_out(),
                         follow_up_panel(),
                         rx.vstack(rx.heading("Meeting and notes", size="4"), meeting_form(), style=styles.card_style),

@@ -8,21 +8,20 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from metaic.contacts import enrichment, history, reminders
+from metaic.contacts import enrichment, history, reminders, sharing
 from metaic.contacts import service as contact_service
 from metaic.contacts import tags as tag_service
 from metaic.contacts.models import SOURCES, STAGES
-from metaic.contacts.schemas import ContactRead
 from metaic.core.errors import DomainError
 from metaic.messaging import service as messaging
 from metaic.ui.state.auth import FormState
+from metaic.ui.state.contact_rows import flagged, list_row, reminder_row, suggestion_row, timeline_row
 
 PAGE_SIZE = 25
 FIELD_ALIASES = {"emails.0": "email", "emails.0.value": "email", "phones.0": "phone", "phones.0.value": "phone"}
 SORTS = ("name", "-created", "-last_contacted")
 # The list's filters as they appear in the address (/contacts?q=ada&stage=warm), so a reload shows the same.
 FILTER_PARAMS = {"q": "query", "event": "event", "stage": "stage", "source": "source", "tag": "tag_id"}
-FLAG_BADGES = {"kept": "kept as written", "shortened": "check this"}
 
 
 class _ContactBase(FormState):
@@ -78,19 +77,7 @@ class ContactsState(_ContactBase):
             session=session, owner=user, filters=filters, sort=self.sort, limit=PAGE_SIZE, offset=self.page * PAGE_SIZE
         )
         self.total = result.total
-        self.rows = [
-            {
-                "id": str(c.id),
-                "name": c.full_name or "(no name)",
-                "subtitle": " · ".join(filter(None, (c.title, c.company))),
-                "email": c.emails[0].value if c.emails else "",
-                "phone": c.phones[0].value if c.phones else "",
-                "stage": c.stage,
-                "source": c.source.replace("_", "-"),
-                "tags": ", ".join(t.name for t in c.tags),
-            }
-            for c in result.items
-        ]
+        self.rows = [list_row(c) for c in result.items]
         self.tag_options = [
             {"id": str(t.id), "name": t.name} for t in tag_service.list_tags(session=session, owner=user)
         ]
@@ -203,19 +190,6 @@ class ContactsState(_ContactBase):
         return await self._act_off_loop(action)
 
 
-def _flagged(c: ContactRead, field: str, values: list[str]) -> list[dict[str, str]]:
-    """Each value with its badge ("kept as written", "check this") and why, when it is flagged."""
-    flags = {f.value: f for f in c.flags if f.field == field}
-    return [
-        {
-            "value": value,
-            "badge": FLAG_BADGES.get(flags[value].kind, "") if value in flags else "",
-            "why": flags[value].note if value in flags else "",
-        }
-        for value in values
-    ]
-
-
 class ContactState(_ContactBase):
     """/contacts/view?id=…: one contact, its tags, meeting context, reminders and timeline."""
 
@@ -242,7 +216,11 @@ class ContactState(_ContactBase):
     notes: str = ""
     tags: list[str] = []
     linked_card: bool = False
-    on_metaic: bool = False
+    # How to write to the contact in the app: "open", "request" (whether or not they are on MetaIC), or "".
+    reach: str = ""
+    requesting: bool = False
+    # Details visitors shared for this contact through the card form, waiting for "Add" or "Ignore".
+    suggestions: list[dict[str, str]] = []
     card_slug: str = ""
     card_headline: str = ""
     reminder_rows: list[dict[str, str]] = []
@@ -264,8 +242,8 @@ class ContactState(_ContactBase):
         self.subtitle = " · ".join(filter(None, (c.title, c.company)))
         for name in ("emails", "phones", "links", "addresses"):
             values = [item.value for item in getattr(c, name)]
-            setattr(self, name, _flagged(c, name, values))
-        self.birthday = _flagged(c, "birthday", [c.birthday] if c.birthday else [])
+            setattr(self, name, flagged(c, name, values))
+        self.birthday = flagged(c, "birthday", [c.birthday] if c.birthday else [])
         self.emails_text = "\n".join(e.value for e in c.emails)
         self.phones_text = "\n".join(p.value for p in c.phones)
         self.links_text = "\n".join(link.value for link in c.links)
@@ -275,20 +253,15 @@ class ContactState(_ContactBase):
         card = enrichment.card_details(session=session, owner=user, contact_id=self._cid()) if c.card_id else None
         self.card_slug = card.slug if card else ""
         self.card_headline = card.content.headline if card else ""
-        self.on_metaic = messaging.contact_user_id(session=session, user=user, contact_id=self._cid()) is not None
+        self.reach = messaging.contact_reach(session=session, user=user, contact_id=self._cid())
+        self.suggestions = [
+            suggestion_row(x) for x in sharing.suggestions(session=session, owner=user, contact_id=self._cid())
+        ]
         self.reminder_rows = [
-            {"id": str(r.id), "due": r.due_at.strftime("%a %d %b %Y %H:%M UTC"), "note": r.note, "status": r.status}
-            for r in reminders.list_for(session=session, owner=user, contact_id=self._cid())
+            reminder_row(r) for r in reminders.list_for(session=session, owner=user, contact_id=self._cid())
         ]
         self.timeline_rows = [
-            {
-                "when": h.created_at.strftime("%d %b %Y %H:%M"),
-                "channel": h.channel.replace("_", "-"),
-                "direction": h.direction,
-                "subject": h.subject,
-                "body": h.body,
-            }
-            for h in history.timeline(session=session, owner=user, contact_id=self._cid(), limit=50)
+            timeline_row(h) for h in history.timeline(session=session, owner=user, contact_id=self._cid(), limit=50)
         ]
 
     async def _do(self, action, success: str = ""):
@@ -395,6 +368,36 @@ class ContactState(_ContactBase):
         """Mark a reminder done."""
         return await self._do(
             lambda s, u: reminders.done(session=s, owner=u, reminder_id=uuid.UUID(reminder_id)), "Reminder done."
+        )
+
+    @rx.event
+    def set_requesting(self, value: bool):
+        """Open or close the message request dialog."""
+        self.requesting, self.errors = value, {}
+
+    @rx.event
+    async def send_request(self, form: dict):
+        """Ask the contact to talk in the app, with one intro; the same toast whether or not they are on MetaIC."""
+        body = str(form.get("body", ""))
+
+        def action(s, u):
+            messaging.request(session=s, user=u, contact_id=self._cid(), body=body)
+            self.requesting = False
+
+        return await self._do(action, messaging.REQUEST_SENT)
+
+    @rx.event
+    async def add_suggestion(self, suggestion_id: str):
+        """Add what a visitor shared to this contact."""
+        return await self._do(
+            lambda s, u: sharing.accept_suggestion(session=s, owner=u, suggestion_id=suggestion_id), "Details added."
+        )
+
+    @rx.event
+    async def ignore_suggestion(self, suggestion_id: str):
+        """Drop what a visitor shared; the contact stays as it was."""
+        return await self._do(
+            lambda s, u: sharing.ignore_suggestion(session=s, owner=u, suggestion_id=suggestion_id), "Ignored."
         )
 
     @rx.event
