@@ -86,3 +86,31 @@ def test_share_back_suggestions_are_shown_and_added_or_ignored(db):
     run(page.add_suggestion(oldest["id"]))
     assert [p["value"] for p in page.phones] == ["+34612345678"] and page.suggestions == []
     assert page.notes == "new number"
+
+
+def test_the_recipient_accepts_or_declines_a_request_on_the_messages_page(db):
+    from metaic.ui.state.messages import MessagesState
+
+    ada_token, ada = signed_in("ada@example.com", "Ada")
+    _, eve = signed_in("eve@example.com", "Eve")
+    _, mallory = signed_in("mallory@example.com", "Mallory")
+    with session_scope() as s:
+        messaging.request(session=s, user=s.merge(eve), other_user_id=ada.id, body="Hi Ada, we met at PyCon")
+    with session_scope() as s:
+        messaging.request(session=s, user=s.merge(mallory), other_user_id=ada.id, body="Buy my course")
+        [spam, hello] = messaging.list_conversations(session=s, user=s.merge(ada))
+    page = state(MessagesState, ada_token, "/messages", f"c={hello.id}")
+    run(page.load())
+    assert [c["status"] for c in page.conversations] == ["requested", "requested"]
+    assert (page.active_status, page.active_name) == ("requested", "Eve")
+    assert [m["body"] for m in page.thread] == ["Hi Ada, we met at PyCon"]
+    run(page.send({"body": "Who is this?"}))  # refused until accepted
+    assert [m["body"] for m in page.thread] == ["Hi Ada, we met at PyCon"]
+    run(page.accept())
+    assert page.active_status == "open"
+    run(page.send({"body": "Hello Eve"}))
+    assert [m["body"] for m in page.thread] == ["Hi Ada, we met at PyCon", "Hello Eve"]
+    run(page.open(str(spam.id)))
+    assert page.active_status == "requested"
+    run(page.decline())
+    assert page.active_id == "" and [c["name"] for c in page.conversations] == ["Eve"]

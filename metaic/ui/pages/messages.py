@@ -48,6 +48,10 @@ def conversation_item(c: rx.Var) -> rx.Component:
                 ),
                 rx.spacer(),
                 rx.cond(
+                    c["status"] == "requested",
+                    rx.badge("Request", color_scheme="amber", variant="soft", size="1", class_name="request-badge"),
+                ),
+                rx.cond(
                     c["unread"] != "",
                     rx.badge(
                         c["unread"],
@@ -96,7 +100,7 @@ def conversation_list(hide_on_phone: bool) -> rx.Component:
                     rx.icon("messages-square", size=32, color=styles.MUTED),
                     rx.text("No conversations yet", weight="bold"),
                     rx.text(
-                        "Open a contact who is on MetaIC and choose Message.",
+                        "Open a contact and choose Message, or send them a message request.",
                         size="2",
                         color=styles.MUTED,
                         text_align="center",
@@ -175,27 +179,7 @@ def thread() -> rx.Component:
                 padding="16px",
                 id="thread",
             ),
-            rx.form(
-                rx.hstack(
-                    rx.input(
-                        name="body",
-                        placeholder="Write a message",
-                        size="3",
-                        flex="1",
-                        auto_complete="off",
-                        max_length=5000,
-                        id="message-input",
-                    ),
-                    rx.button(rx.icon("send", size=16), "Send", type="submit", size="3", id="message-send"),
-                    width="100%",
-                    spacing="2",
-                ),
-                on_submit=M.send,
-                reset_on_submit=True,
-                padding="12px 16px",
-                border_top=styles.BORDER,
-                width="100%",
-            ),
+            rx.cond(M.active_status == "requested", request_bar(), composer()),
             direction="column",
             flex="1",
             min_width="0",
@@ -212,6 +196,61 @@ def thread() -> rx.Component:
             display=rx.breakpoints(initial="none", md="flex"),
             height=PANE_HEIGHT,
         ),
+    )
+
+
+def request_bar() -> rx.Component:
+    """A message request: nothing can be written until it is accepted; declining removes it quietly."""
+    return rx.vstack(
+        rx.text(
+            rx.text.strong(M.active_name),
+            " wants to message you. Accept to reply; if you decline, they are not told.",
+            size="2",
+        ),
+        rx.hstack(
+            rx.button(rx.icon("check", size=16), "Accept", on_click=M.accept, id="request-accept"),
+            rx.button(
+                rx.icon("x", size=16),
+                "Decline",
+                variant="soft",
+                color_scheme="gray",
+                on_click=M.decline,
+                id="request-decline",
+            ),
+            spacing="2",
+            wrap="wrap",
+        ),
+        spacing="2",
+        padding="12px 16px",
+        border_top=styles.BORDER,
+        background="var(--amber-a2)",
+        width="100%",
+        id="request-bar",
+    )
+
+
+def composer() -> rx.Component:
+    """The message box and Send."""
+    return rx.form(
+        rx.hstack(
+            rx.input(
+                name="body",
+                placeholder="Write a message",
+                size="3",
+                flex="1",
+                auto_complete="off",
+                max_length=5000,
+                id="message-input",
+            ),
+            rx.button(rx.icon("send", size=16), "Send", type="submit", size="3", id="message-send"),
+            width="100%",
+            spacing="2",
+        ),
+        on_submit=M.send,
+        reset_on_submit=True,
+        padding="12px 16px",
+        border_top=styles.BORDER,
+        width="100%",
     )
 
 

@@ -19,6 +19,7 @@ def conversation_row(c: ConversationRead) -> dict[str, str]:
     last = ("You: " if c.last_message_mine else "") + c.last_message if c.last_message else "No messages yet"
     return {
         "id": str(c.id),
+        "status": c.status,
         "name": c.other_name,
         "initials": c.other_initials,
         "last": last,
@@ -68,6 +69,8 @@ class MessagesState(FormState):
     conversations: list[dict[str, str]] = []
     active_id: str = ""
     active_name: str = ""
+    # "requested" while the open conversation is a message request waiting for this user's answer.
+    active_status: str = ""
     thread: list[dict[str, str]] = []
     unread_total: int = 0
     marker: str = ""
@@ -94,14 +97,14 @@ class MessagesState(FormState):
     def _open(self, session, user: User, conversation_id: str) -> None:
         """Show one conversation (NotFound for anyone else's)."""
         found = messaging.get(session=session, user=user, conversation_id=conversation_id)
-        self.active_id, self.active_name = str(found.id), found.other_name
+        self.active_id, self.active_name, self.active_status = str(found.id), found.other_name, found.status
         self._refresh(session, user)
 
     @rx.event
     async def load(self):
         """on_load: the list, and the conversation named in `?c=` if any."""
         wanted = self.router.url.query_parameters.get("c", "")
-        self.active_id, self.active_name, self.thread = "", "", []
+        self.active_id, self.active_name, self.active_status, self.thread = "", "", "", []
 
         def action(session, user):
             if wanted:
@@ -120,7 +123,7 @@ class MessagesState(FormState):
     @rx.event
     def close(self):
         """Back to the list (phones show one pane at a time)."""
-        self.active_id, self.active_name, self.thread = "", "", []
+        self.active_id, self.active_name, self.active_status, self.thread = "", "", "", []
         return rx.call_script("history.replaceState(null, '', '/messages')")
 
     @rx.event
@@ -133,6 +136,30 @@ class MessagesState(FormState):
         def action(session, user):
             messaging.send(session=session, user=user, conversation_id=self.active_id, body=body)
             self._refresh(session, user)
+
+        return await self._run(action)
+
+    @rx.event
+    async def accept(self):
+        """Accept the open message request: the conversation opens for both."""
+        conversation_id = self.active_id
+
+        def action(session, user):
+            messaging.accept(session=session, user=user, conversation_id=conversation_id)
+            self._open(session, user, conversation_id)
+
+        return await self._transact_off_loop(action, back="/messages", success="Request accepted.")
+
+    @rx.event
+    async def decline(self):
+        """Decline the open message request: it leaves the list, and its sender is not told."""
+        conversation_id = self.active_id
+
+        def action(session, user):
+            messaging.decline(session=session, user=user, conversation_id=conversation_id)
+            self.active_id, self.active_name, self.active_status, self.thread = "", "", "", []
+            self._refresh(session, user)
+            return rx.call_script("history.replaceState(null, '', '/messages')")
 
         return await self._run(action)
 
