@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
+import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,6 +28,7 @@ from metaic.db import get_engine, session_scope
 from metaic.messaging import service as messaging
 from metaic.ui.state.auth import SignInState
 from metaic.ui.state.messages import MessagesState
+from metaic.ui.state.offload import password_work
 from metaic.ui.state.templates import TemplatesState
 from tests.conftest import PRODUCTION_HASH_COST
 from tests.notifications.conftest import PASSWORD, make_user
@@ -186,3 +189,23 @@ def test_saving_a_template_keeps_the_loop_free(db):
     assert not tab.editing and not tab.errors and "Thanks 3" in [r["name"] for r in tab.rows]
     assert len(statements) * STATEMENT_LATENCY > 2 * MAX_GAP, statements
     measured.assert_loop_free("template save")
+
+
+def test_password_work_queues_hashes_on_one_low_priority_thread():
+    """Sign-ins hash one at a time per process, at a lower CPU priority than the loop (so five cannot starve it)."""
+    normal = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    def hash_like() -> tuple[int, str]:
+        """Stand-in for an argon2 check: 50 ms of work; reports the thread's niceness and name."""
+        time.sleep(0.05)
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id()), threading.current_thread().name
+
+    async def five_at_once():
+        """Five sign-ins arriving together."""
+        return await asyncio.gather(*(password_work(hash_like) for _ in range(5)))
+
+    began = time.perf_counter()
+    seen = asyncio.run(five_at_once())
+    assert time.perf_counter() - began >= 5 * 0.05  # queued behind each other, not five lanes at once
+    assert {name for _, name in seen} == {seen[0][1]} and seen[0][1].startswith("password-hashing")
+    assert all(nice > normal for nice, _ in seen), (normal, seen)

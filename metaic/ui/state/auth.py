@@ -14,6 +14,7 @@ from metaic.config import get_settings
 from metaic.core.errors import AuthenticationFailed, DomainError
 from metaic.core.security import new_token
 from metaic.db import session_scope
+from metaic.ui.state.offload import password_work
 from metaic.ui.state.session import SessionState
 
 NONCE_COOKIE = "metaic_login_nonce"
@@ -107,7 +108,7 @@ class SignInState(FormState):
         self.remember = bool(form.get("remember"))
         try:
             # argon2 at the production cost takes ~150 ms of CPU: never on the event loop every tab shares.
-            redirect = await asyncio.to_thread(self._check_password, form)
+            redirect = await password_work(self._check_password, form)
         except DomainError as exc:
             self._fail(exc)
             return
@@ -204,7 +205,7 @@ class SignUpState(FormState):
             self.errors, self.busy = {"terms": "Please accept the terms to continue."}, False
             return
         try:
-            self.done_email = await asyncio.to_thread(self._sign_up, form)
+            self.done_email = await password_work(self._sign_up, form)
             self.busy = False
         except DomainError as exc:
             self._fail(exc)
@@ -276,7 +277,7 @@ class ResetPasswordState(FormState):
             self.errors, self.busy = {"confirm": "The two passwords do not match."}, False
             return
         try:
-            await asyncio.to_thread(self._reset, str(form.get("password", "")))
+            await password_work(self._reset, str(form.get("password", "")))
         except DomainError as exc:
             exc.errors = {"password": exc.errors.pop("new_password")} if "new_password" in exc.errors else exc.errors
             self._fail(exc)
