@@ -11,6 +11,7 @@ from metaic.auth import sessions
 from metaic.cards import service as card_service
 from metaic.cards.public import get_public
 from metaic.contacts import search, sharing
+from metaic.contacts import service as contact_service
 from metaic.contacts.sharing import MAX_FORM_SECONDS, issue_form_token
 from metaic.core import clock
 from metaic.db import session_scope
@@ -75,6 +76,24 @@ def test_share_back_creates_a_lead_with_consent_and_thanks_the_visitor(client, p
     assert consent["text"] == CONSENT and consent["ip"] == "testclient" and consent["at"]
     thanks = client.get(response.headers["location"]).text
     assert "Thank you!" in thanks and 'name="form_token"' not in thanks
+
+
+def test_a_stranger_naming_a_known_contact_changes_nothing_until_the_owner_adds_it(client, publish, owner):
+    """The form is anonymous: typing the email of someone in the owner's book must not edit that contact."""
+    with session_scope() as s:
+        known = contact_service.create(
+            session=s,
+            owner=s.merge(owner),
+            data={"full_name": "Lead Person", "emails": [{"value": "lead@example.com"}]},
+        )
+    slug = publish()
+    form = _form(name="Impostor", phone="+34 612 345 678", note="New number, call me here")
+    assert client.post(f"/c/{slug}/share-back", data=form, follow_redirects=False).status_code == 303
+    [lead] = _contacts(owner)
+    assert (lead.id, lead.full_name, lead.phones, lead.notes, lead.consents) == (known.id, "Lead Person", [], "", [])
+    with session_scope() as s:
+        [suggestion] = sharing.suggestions(session=s, owner=s.merge(owner), contact_id=known.id)
+    assert [p.value for p in suggestion.phones] == ["+34612345678"] and suggestion.note == "New number, call me here"
 
 
 def test_consent_text_follows_the_card_language(client, publish, owner):
