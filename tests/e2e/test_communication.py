@@ -82,23 +82,30 @@ def test_saved_card_notifies_live_then_a_templated_email_and_a_live_chat(app_ser
     entry = ann.locator(".timeline-entry", has_text="Nice to meet you, Ben")
     expect(entry).to_contain_text("email · outbound", timeout=LIVE)
 
-    # Ben is on MetaIC, so Ann can chat with him; he sees the unread message arrive live.
-    ann.click("#compose-inapp")
-    ann.wait_for_url(re.compile(r".*/messages\?c="))
-    ann.fill("#message-input", "Coffee next week?")
-    ann.keyboard.press("Enter")
-    expect(ann.locator(".bubble-mine")).to_have_text(re.compile("Coffee next week?"))
+    # Ben has not saved Ann, so she can only ask to chat: one intro, answered alike whether or not he is here.
+    ann.click("#compose-request")
+    ann.fill("#request-body", "Coffee next week?")
+    ann.click("#request-send")
+    expect(ann.get_by_text("Request sent.")).to_be_visible(timeout=LIVE)
     expect(ben_page.locator("#nav-messages-count")).to_have_text("1", timeout=LIVE)
 
+    # Ben sees the request arrive, reads it, accepts it and answers.
     ben_page.click("#nav-messages")
     ben_page.locator(".conversation-item", has_text="Ann Lee").click()
     expect(ben_page.locator(".bubble-theirs")).to_contain_text("Coffee next week?")
-    expect(ben_page.locator("#nav-messages-count")).to_have_count(0, timeout=LIVE)
+    expect(ben_page.locator("#message-input")).to_have_count(0)  # nothing to write until accepted
+    ben_page.click("#request-accept")
     ben_page.fill("#message-input", "Sure, Tuesday at 10?")
     ben_page.click("#message-send")
+    expect(ben_page.locator(".bubble-mine")).to_contain_text("Sure, Tuesday at 10?")
+    expect(ben_page.locator("#nav-messages-count")).to_have_count(0, timeout=LIVE)
 
-    # Ann's open thread shows the reply without a reload; both messages are on her timeline for Ben.
+    # Now Message opens the conversation for Ann, with the reply; both are on her timeline for Ben.
+    ann.reload()
+    ann.click("#compose-inapp")
+    ann.wait_for_url(re.compile(r".*/messages\?c="))
     expect(ann.locator(".bubble-theirs")).to_contain_text("Sure, Tuesday at 10?", timeout=LIVE)
+    expect(ann.locator(".bubble-mine")).to_contain_text("Coffee next week?")
     ann.go_back()
     ann.wait_for_url(re.compile(r".*/contacts/view/?\?id="))
     expect(ann.locator(".timeline-entry", has_text="Sure, Tuesday at 10?")).to_contain_text("inbound", timeout=LIVE)
