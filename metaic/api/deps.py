@@ -9,7 +9,6 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 
 from metaic.auth import api_tokens, sessions
-from metaic.auth import service as user_service
 from metaic.auth.models import User
 from metaic.config import get_settings
 from metaic.core import net
@@ -40,11 +39,8 @@ def current_user(request: Request, session: Session = Depends(db_session)) -> Us
     """The user behind a bearer access token, or else the session cookie; 401 otherwise."""
     token = _bearer(request)
     if token:
-        user = user_service.get(session=session, user_id=api_tokens.user_id_from_access(token))
-        if user is None or not user.is_active:
-            # A dead credential is a 401 (sign in again), not a 404 about some resource.
-            raise AuthenticationFailed("The account is not active.")
-        return user
+        # Also refuses a token issued before the last password change, reset, sign-out everywhere or MFA change.
+        return api_tokens.user_for_access(session=session, token=token)
     found = sessions.resolve(session=session, token=request.cookies.get(sessions.COOKIE_NAME))
     if found is None:
         raise AuthenticationFailed("Sign in first.")

@@ -13,6 +13,8 @@ from metaic.core.errors import AuthenticationFailed
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
+SIGNUP_SENT = "Check your email: we sent a message to finish signing up."
+
 
 class SignupBody(BaseModel):
     """Sign-up request."""
@@ -56,13 +58,17 @@ def _pair(pair: api_tokens.TokenPair) -> TokenResponse:
     return TokenResponse(access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in)
 
 
-@router.post("/auth/signup", status_code=201)
-def signup(body: SignupBody, request: Request, session: Session = Depends(db_session)) -> UserRead:
-    """Create an account; a verification email is sent."""
-    user = flows.signup(
-        session=session, email=body.email, password=body.password, name=body.name, ip=client_ip(request)
-    )
-    return UserRead.of(user)
+class SignupAccepted(BaseModel):
+    """The answer to every well-formed sign-up: whether the address already had an account is told by email only."""
+
+    detail: str
+
+
+@router.post("/auth/signup", status_code=202)
+def signup(body: SignupBody, request: Request, session: Session = Depends(db_session)) -> SignupAccepted:
+    """Start an account: the address gets a verification link (or, if it has an account, a note saying so)."""
+    flows.signup(session=session, email=body.email, password=body.password, name=body.name, ip=client_ip(request))
+    return SignupAccepted(detail=SIGNUP_SENT)
 
 
 @router.post("/auth/token")

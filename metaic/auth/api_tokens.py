@@ -1,4 +1,9 @@
-"""API credentials: 15-minute JWT access tokens and rotating refresh tokens with reuse detection."""
+"""API credentials: 15-minute JWT access tokens and rotating refresh tokens with reuse detection.
+
+An access token carries the account's credential version (`cv`); every bearer request compares it with
+the account's current one, so a password change, a reset, signing out everywhere or an MFA change ends
+the access tokens already handed out, not only the refresh tokens.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import jwt
-from sqlmodel import Session, select
+from sqlmodel import Session, select, update
 
 from metaic.auth.models import RefreshToken, User
 from metaic.config import get_settings
@@ -36,6 +41,7 @@ def _access_token(user: User) -> tuple[str, int]:
     now = clock.now()
     claims = {
         "sub": str(user.id),
+        "cv": user.credential_version,
         "role": user.role,
         "aud": AUDIENCE,
         "iat": now,
@@ -61,8 +67,8 @@ def issue(*, session: Session, user: User, family_id: uuid.UUID | None = None) -
     return TokenPair(access_token=access, refresh_token=refresh, expires_in=lifetime)
 
 
-def user_id_from_access(token: str) -> uuid.UUID:
-    """Validate an access token and return its user id."""
+def _claims(token: str) -> dict:
+    """The claims of a valid, unexpired access token."""
     try:
         claims = jwt.decode(
             token,
@@ -76,11 +82,30 @@ def user_id_from_access(token: str) -> uuid.UUID:
         # and an `iat` a moment ahead of this host's clock must not void a token issued by another host).
         if claims["exp"] <= clock.now().timestamp():
             raise jwt.ExpiredSignatureError
-        return uuid.UUID(claims["sub"])
+        claims["sub"] = uuid.UUID(claims["sub"])
+        return claims
     except jwt.ExpiredSignatureError as exc:
         raise AuthenticationFailed("The access token has expired; refresh it.") from exc
-    except (jwt.InvalidTokenError, ValueError) as exc:
+    except (jwt.InvalidTokenError, ValueError, TypeError, AttributeError) as exc:
         raise AuthenticationFailed("The access token is not valid.") from exc
+
+
+def user_id_from_access(token: str) -> uuid.UUID:
+    """Validate an access token's signature and lifetime and return its user id."""
+    return _claims(token)["sub"]
+
+
+def user_for_access(*, session: Session, token: str) -> User:
+    """The active account an access token was issued to, under its current credentials; 401 otherwise."""
+    claims = _claims(token)
+    user = session.get(User, claims["sub"])
+    if user is None or not user.is_active:
+        # A dead credential is a 401 (sign in again), not a 404 about some resource.
+        raise AuthenticationFailed("The account is not active.")
+    version = claims.get("cv")
+    if type(version) is not int or version != user.credential_version:
+        raise AuthenticationFailed("The access token was revoked; sign in again.")
+    return user
 
 
 def rotate(*, session: Session, refresh_token: str) -> TokenPair:
@@ -115,7 +140,12 @@ def revoke_family(*, session: Session, family_id: uuid.UUID) -> int:
 
 
 def revoke_all(*, session: Session, user_id: uuid.UUID) -> int:
-    """Revoke every refresh token of a user (password change, sign out everywhere)."""
+    """End every API token of a user: refresh tokens revoked, access tokens voided by a new credential version.
+
+    Returns how many refresh tokens were live. Password changes and resets, signing out everywhere, MFA
+    changes and a provider taking over an account all call this.
+    """
+    bump_credential_version(session=session, user_id=user_id)
     count = 0
     live = select(RefreshToken).where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
     for row in session.exec(live):
@@ -123,3 +153,12 @@ def revoke_all(*, session: Session, user_id: uuid.UUID) -> int:
         session.add(row)
         count += 1
     return count
+
+
+def bump_credential_version(*, session: Session, user_id: uuid.UUID) -> None:
+    """Void every access token issued so far to a user (the counter goes up in SQL, so concurrent bumps add up)."""
+    session.exec(update(User).where(User.id == user_id).values(credential_version=User.credential_version + 1))
+    user = session.get(User, user_id)
+    if user is not None:
+        # Read the new value back, so tokens issued later in this transaction carry it.
+        session.refresh(user, ["credential_version"])

@@ -15,6 +15,7 @@ SUBJECTS = {
     "verify_email": "Verify your email for MetaIC",
     "reset_password": "Reset your MetaIC password",
     "password_changed": "Your MetaIC password was changed",
+    "account_exists": "You already have a MetaIC account",
 }
 
 

@@ -12,16 +12,23 @@ from metaic.auth import jobs as auth_jobs
 from metaic.auth import service as user_service
 from metaic.auth.models import User
 from metaic.core import links, ratelimit
-from metaic.core.errors import AuthenticationFailed, ValidationError
-from metaic.core.security import sign, unsign
+from metaic.core.errors import AuthenticationFailed, RateLimited, ValidationError
+from metaic.core.security import check_password_strength, hash_password, sign, unsign
+from metaic.db import after_commit
 from metaic.jobs import enqueue
 
-# (limit, window seconds): failures per account, attempts per IP.
-LOGIN_ACCOUNT = (5, 300)
-LOGIN_IP = (30, 300)
+# Wrong passwords slow down where they come from and never lock the owner out from elsewhere:
+# each (account, address) pair and each address wait longer after every failure past their free ones;
+# an account failing from everywhere only leaves one free try to addresses that already failed on it.
+LOGIN_PAIR = ratelimit.Backoff(free=5, base=2, cap=900, forget=86400)
+LOGIN_ADDRESS = ratelimit.Backoff(free=20, base=1, cap=300, forget=3600)
+LOGIN_ACCOUNT = ratelimit.Backoff(free=20, base=2, cap=900, forget=3600)  # past `free`: under attack
+UNDER_ATTACK_FREE = 1
+# (limit, window seconds)
 RESET_IP = (5, 900)
 RESET_ACCOUNT = (3, 900)
 SIGNUP_IP = (10, 3600)
+EXISTING_NOTICE = (3, 3600)
 PHONE_SEND = (3, 600)
 CODE_CHECK = (5, 600)
 MFA_CHALLENGE_SECONDS = 300
@@ -47,12 +54,34 @@ def _send_email(template: str, user: User, **context) -> None:
     )
 
 
-def signup(*, session: Session, email: str, password: str, name: str, ip: str = "") -> User:
-    """Create an account and send the verification email."""
+def signup(*, session: Session, email: str, password: str, name: str, ip: str = "") -> str:
+    """Start an account and email the address; returns the normalised address.
+
+    The answer and the work are the same whether or not the address already has an account (so
+    sign-up cannot tell who is on MetaIC): the password is hashed either way, and the address gets
+    one email, a verification link or a "you already have an account" notice.
+    """
     ratelimit.hit(f"signup:ip:{ip}", limit=SIGNUP_IP[0], window=SIGNUP_IP[1])
-    user = user_service.create(session=session, email=email, password=password, name=name)
-    send_verification(user=user)
-    return user
+    address = user_service.normalize_email(email)
+    user_service.clean_name(name)
+    check_password_strength(password, email=address)
+    existing = user_service.get_by_email(session=session, email=address)
+    if existing is None:
+        send_verification(user=user_service.create(session=session, email=address, password=password, name=name))
+        return address
+    hash_password(password)  # the argon2 work a new account costs, so the timing does not tell either
+    _notify_existing_owner(existing)
+    return address
+
+
+def _notify_existing_owner(user: User) -> None:
+    """Tell an account's owner someone signed up with their address (a few times an hour at most, silently)."""
+    try:
+        ratelimit.hit(f"signup-existing:{user.id}", limit=EXISTING_NOTICE[0], window=EXISTING_NOTICE[1])
+    except RateLimited:
+        return
+    if user.is_active:
+        _send_email("account_exists", user, login=links.absolute("/login"))
 
 
 def send_verification(*, user: User) -> None:
@@ -64,16 +93,21 @@ def send_verification(*, user: User) -> None:
 
 
 def check_password(*, session: Session, email: str, password: str, ip: str = "") -> LoginStep:
-    """First sign-in step: rate limits, then the password, then an MFA challenge if on."""
-    account_key = f"login:acct:{(email or '').strip().lower()}"
-    ip_key = f"login:ip:{ip}"
-    ratelimit.check(account_key, limit=LOGIN_ACCOUNT[0])
-    ratelimit.hit(ip_key, limit=LOGIN_IP[0], window=LOGIN_IP[1])
+    """First sign-in step: the slow-downs, then the password, then an MFA challenge if on."""
+    account = (email or "").strip().lower()
+    pair, address, everywhere = f"login:pair:{ip} {account}", f"login:ip:{ip}", f"login:acct:{account}"
+    under_attack = ratelimit.failures(everywhere, LOGIN_ACCOUNT) >= LOGIN_ACCOUNT.free
+    # Checked before the password: a waiting address learns nothing, not even from the right password.
+    ratelimit.check_backoff(
+        (pair, LOGIN_PAIR, UNDER_ATTACK_FREE if under_attack else None), (address, LOGIN_ADDRESS, None)
+    )
     user = user_service.authenticate(session=session, email=email, password=password)
     if user is None:
-        ratelimit.hit(account_key, limit=LOGIN_ACCOUNT[0] + 1, window=LOGIN_ACCOUNT[1])
+        for key, rule in ((pair, LOGIN_PAIR), (address, LOGIN_ADDRESS), (everywhere, LOGIN_ACCOUNT)):
+            ratelimit.fail(key, rule)
         raise AuthenticationFailed("The email or password is not correct.")
-    ratelimit.clear(account_key)
+    # Only this pair starts afresh: a success on one's own account must not reset an address's spraying count.
+    ratelimit.forget(pair)
     if user.mfa_enabled_at is not None:
         challenge = sign("mfa-challenge", {"u": str(user.id)})
         return LoginStep(user=user, mfa_challenge=challenge)
@@ -94,18 +128,23 @@ def check_mfa(*, session: Session, challenge: str, code: str) -> User:
 
 
 def request_password_reset(*, session: Session, email: str, ip: str = "") -> None:
-    """Email a reset link if the account exists; never reveals whether it does."""
+    """Email a reset link if the account exists; never reveals whether it does.
+
+    The lookup, the link and the email all happen in the job, queued for any well-formed address:
+    the request does the same work, in the same time, for a known and an unknown one.
+    """
     ratelimit.hit(f"reset:ip:{ip}", limit=RESET_IP[0], window=RESET_IP[1])
     try:
         address = user_service.normalize_email(email)
     except ValidationError:
         return
     ratelimit.hit(f"reset:acct:{address}", limit=RESET_ACCOUNT[0], window=RESET_ACCOUNT[1])
-    user = user_service.get_by_email(session=session, email=address)
-    if user is not None and user.is_active:
-        _send_email(
-            "reset_password", user, link=verification.password_reset_link(user), minutes=verification.RESET_LINK_MINUTES
-        )
+    after_commit(session, lambda: _queue_reset(address))
+
+
+def _queue_reset(address: str) -> None:
+    """Queue the reset job (it looks the address up itself)."""
+    enqueue(auth_jobs.send_password_reset, address, title="password reset request", queue_name="high")
 
 
 def reset_password(*, session: Session, token: str, new_password: str, ip: str = "") -> User:
@@ -129,10 +168,16 @@ def change_password(
 
 
 def _after_password_change(*, session: Session, user: User, keep_token: str | None) -> int:
-    """Revoke other sessions and API tokens, and tell the owner by email."""
+    """Sign out everywhere else (API tokens included), and tell the owner by email."""
+    revoked = sign_out_everywhere(session=session, user=user, keep_token=keep_token)
+    _send_email("password_changed", user, link=links.absolute(links.forgot_password()))
+    return revoked
+
+
+def sign_out_everywhere(*, session: Session, user: User, keep_token: str | None) -> int:
+    """End every browser session but `keep_token`'s, and every API token; returns how many sessions."""
     revoked = sessions.revoke_all(session=session, user_id=user.id, except_token=keep_token)
     api_tokens.revoke_all(session=session, user_id=user.id)
-    _send_email("password_changed", user, link=links.absolute(links.forgot_password()))
     return revoked
 
 

@@ -8,6 +8,7 @@ import pyotp
 import segno
 from sqlmodel import Session, select
 
+from metaic.auth import api_tokens
 from metaic.auth.models import RecoveryCode, User
 from metaic.core import clock
 from metaic.core.errors import Conflict, ValidationError
@@ -52,6 +53,8 @@ def confirm_enrolment(*, session: Session, user: User, code: str) -> list[str]:
         raise ValidationError("That code is not right. Check your phone's clock and try the newest code.", field="code")
     user.mfa_enabled_at = clock.now()
     session.add(user)
+    # API tokens from before were issued without the second step: they end here.
+    api_tokens.revoke_all(session=session, user_id=user.id)
     return regenerate_recovery_codes(session=session, user=user)
 
 
@@ -98,3 +101,4 @@ def disable(*, session: Session, user: User, password: str | None, code: str) ->
     session.add(user)
     for old in session.exec(select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
         session.delete(old)
+    api_tokens.revoke_all(session=session, user_id=user.id)

@@ -35,6 +35,8 @@ class User(SQLModel, table=True):
     language: str = Field(default="en", max_length=8)
     created_at: datetime = created_at_field()
     last_login_at: datetime | None = utc_column(default=None)
+    # In every access token; bumped when the password, MFA or sign-outs change, which voids the older tokens.
+    credential_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class UserRead(BaseModel):

@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import select
 from starlette.routing import Match
@@ -67,10 +68,16 @@ def _pages() -> dict[str, frozenset[str]]:
     return pages
 
 
+def _http_app() -> FastAPI:
+    """The HTTP app mounted over Reflex's routes (the first of the app's transformers; the rest are middleware)."""
+    [api] = [t for t in _app().api_transformer if isinstance(t, FastAPI)]
+    return api
+
+
 def _http_route(path: str) -> bool:
     """Whether one of the app's HTTP routes answers GET on this path."""
     scope = {"type": "http", "path": path, "method": "GET", "root_path": ""}
-    return any(route.matches(scope)[0] == Match.FULL for route in _app().api_transformer.router.routes)
+    return any(route.matches(scope)[0] == Match.FULL for route in _http_app().router.routes)
 
 
 def follow(url: str, hops: int = 0) -> tuple[str, dict[str, list[str]]]:
@@ -86,7 +93,7 @@ def follow(url: str, hops: int = 0) -> tuple[str, dict[str, list[str]]]:
         assert not unread, f"{url}: the page {path} never reads {sorted(unread)}"
         return path, query
     assert _http_route(path), f"{url}: no page and no HTTP route at {path}"
-    response = TestClient(_app().api_transformer).get(url if parts.scheme else base + url, follow_redirects=False)
+    response = TestClient(_http_app()).get(url if parts.scheme else base + url, follow_redirects=False)
     assert response.status_code < 400, f"{url} answered {response.status_code}"
     if response.is_redirect:
         assert hops < 5, f"{url} redirects in a loop"
@@ -311,6 +318,12 @@ def _forgot(session):
     auth_flows.request_password_reset(session=session, email="new@example.com")
 
 
+def _known(session):
+    """A sign-up with an address that has an account: the "you already have one" notice."""
+    make_user(session, "new@example.com")
+    auth_flows.signup(session=session, email="new@example.com", password=PASSWORD, name="New")
+
+
 def _changed(session):
     """A password change: the warning email."""
     user = make_user(session, "new@example.com")
@@ -324,6 +337,7 @@ ACCOUNT_EMAILS = {
     "verify_email": (_signup, "/email-verified", {"status": ["ok"]}),
     "reset_password": (_forgot, "/reset-password", None),
     "password_changed": (_changed, "/forgot-password", {}),
+    "account_exists": (_known, "/login", {}),
 }
 
 

@@ -120,13 +120,13 @@ def signup() -> rx.Component:
     )
     done = rx.vstack(
         rx.callout(
-            "Account created. We sent a verification link to " + U.done_email + ".",
+            "Check your email: we sent a message to " + U.done_email + " to finish signing up.",
             icon="mail-check",
             color_scheme="green",
             width="100%",
             id="signup-done",
         ),
-        rx.text("Open the email and click the link to verify your address, then sign in.", color=styles.MUTED),
+        rx.text("Open it and follow the link, then sign in.", color=styles.MUTED),
         rx.button("Go to sign in", on_click=rx.redirect("/login"), size="3", width="100%"),
         spacing="4",
         width="100%",

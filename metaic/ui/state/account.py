@@ -207,7 +207,7 @@ class AccountState(FormState):
     async def revoke_others(self):
         """Sign out every other session."""
         return await self._run(
-            lambda s, u: sessions.revoke_all(session=s, user_id=u.id, except_token=self._token()),
+            lambda s, u: flows.sign_out_everywhere(session=s, user=u, keep_token=self._token()),
             "All other sessions were signed out.",
         )
 

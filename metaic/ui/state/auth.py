@@ -211,16 +211,19 @@ class SignUpState(FormState):
             self._fail(exc)
 
     def _sign_up(self, form: dict) -> str:
-        """Create the account (hashing the password) in one transaction; its email address."""
+        """Start the account (hashing the password) in one transaction; the address it emailed.
+
+        The same for an address that already has an account (its owner is told by email), so the page
+        never says who is on MetaIC.
+        """
         with session_scope() as session:
-            user = flows.signup(
+            return flows.signup(
                 session=session,
                 email=str(form.get("email", "")),
                 password=str(form.get("password", "")),
                 name=str(form.get("name", "")),
                 ip=self._client_ip(),
             )
-            return user.email
 
 
 class ForgotPasswordState(FormState):
