@@ -112,14 +112,18 @@ test: lint ## lint, then run the test suite (PYTEST_ARGS="-k name -x" to narrow)
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests; that counts as a failure." >&2; fi; \
 	exit $$rc
 
-bench: $(DEV_STAMP) ## run the benchmarks (bench/README.md; needs local Redis)
+bench: $(DEV_STAMP) ## run the benchmarks (bench/README.md; needs local Redis; installs wrk and nginx when missing)
 	bash scripts/services.sh ensure
+	@command -v wrk >/dev/null 2>&1 && test -x /usr/sbin/nginx || { sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$sudo apt-get update && $$sudo apt-get install -y wrk nginx-light; }
 	$(PY) bench/jobs_bench.py
 	$(PY) bench/public_card_bench.py
 	$(PY) bench/contacts_bench.py
 	$(PY) bench/contacts_bench.py --database-url '$(TEST_DATABASE_URL)'
 	$(PY) bench/messaging_bench.py
 	$(PY) bench/messaging_bench.py --database-url '$(TEST_DATABASE_URL)'
+	$(PY) bench/http_bench.py
+	$(PY) bench/stall_bench.py
 
 lint: $(DEV_STAMP) ## ruff check + ruff format --check (part of make test, so CI keeps the code formatted)
 	$(VENV_DIR)/bin/ruff check .
