@@ -31,6 +31,7 @@ from metaic.contacts.schemas import (
     TagRead,
 )
 from metaic.core.errors import ValidationError
+from metaic.core.times import UtcDatetime
 from metaic.files.images import FileTooLarge
 
 router = APIRouter(prefix="/api/v1/contacts", tags=["contacts"])
@@ -136,8 +137,8 @@ class ImportJobRead(BaseModel):
     processed: int
     error: str
     report: ImportReport | None
-    created_at: datetime
-    finished_at: datetime | None
+    created_at: UtcDatetime
+    finished_at: UtcDatetime | None
 
 
 def filters(

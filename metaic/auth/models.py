@@ -10,6 +10,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from metaic.core.models import created_at_field, utc_column, uuid_pk
+from metaic.core.times import UtcDatetime
 
 ROLE_USER = "user"
 ROLE_ADMIN = "admin"
@@ -53,7 +54,7 @@ class UserRead(BaseModel):
     has_password: bool
     timezone: str
     language: str
-    created_at: datetime
+    created_at: UtcDatetime
 
     @classmethod
     def of(cls, user: User) -> UserRead:
@@ -95,9 +96,9 @@ class SessionRead(BaseModel):
     """A session as shown on the security page."""
 
     id: str
-    created_at: datetime
-    last_seen_at: datetime
-    expires_at: datetime
+    created_at: UtcDatetime
+    last_seen_at: UtcDatetime
+    expires_at: UtcDatetime
     ip: str
     device: str
     current: bool = False

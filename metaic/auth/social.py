@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
@@ -13,6 +11,7 @@ from metaic.auth.models import RecoveryCode, SocialAccount, User
 from metaic.config import Settings
 from metaic.core import clock
 from metaic.core.errors import AuthenticationFailed, Conflict, NotFound, ValidationError
+from metaic.core.times import UtcDatetime
 
 PROVIDERS = {"google": "Google", "apple": "Apple", "wechat": "WeChat"}
 
@@ -31,7 +30,7 @@ class SocialAccountRead(BaseModel):
     provider: str
     label: str
     email: str | None
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 def enabled_providers(settings: Settings) -> list[tuple[str, str]]:

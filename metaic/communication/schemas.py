@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
-from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict
 
-from metaic.core import clock
-
-
-def _utc(value: datetime) -> datetime:
-    """A stored time as an aware UTC datetime (SQLite gives it back naive)."""
-    return clock.as_utc(value).astimezone(UTC)
-
-
-UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+from metaic.core.times import UtcDatetime
 
 
 class TemplateRead(BaseModel):

@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from metaic.core.times import UtcDatetime
+
 
 class LabeledValue(BaseModel):
     """One email, phone, address or link with its label (work, home, mobile, …)."""
@@ -127,11 +129,11 @@ class ContactRead(BaseModel):
     notes: str
     stage: str
     strength: int
-    last_contacted_at: datetime | None
+    last_contacted_at: UtcDatetime | None
     consents: list[dict]
     flags: list[ValueFlag] = Field(default_factory=list)
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
     tags: list[TagRead] = Field(default_factory=list)
 
 
@@ -193,10 +195,10 @@ class ReminderRead(BaseModel):
 
     id: uuid.UUID
     contact_id: uuid.UUID
-    due_at: datetime
+    due_at: UtcDatetime
     note: str
     status: str
-    notified_at: datetime | None
+    notified_at: UtcDatetime | None
 
 
 class HistoryRead(BaseModel):
@@ -207,7 +209,7 @@ class HistoryRead(BaseModel):
     direction: str
     subject: str
     body: str
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class ShareSuggestionRead(BaseModel):
@@ -221,4 +223,4 @@ class ShareSuggestionRead(BaseModel):
     phones: list[LabeledValue]
     note: str
     card_slug: str
-    created_at: datetime
+    created_at: UtcDatetime

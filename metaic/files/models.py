@@ -10,6 +10,7 @@ from sqlalchemy import JSON, BigInteger
 from sqlmodel import Field, SQLModel
 
 from metaic.core.models import created_at_field, uuid_pk
+from metaic.core.times import UtcDatetime
 
 PURPOSES = ("avatar", "cover", "logo", "work")
 STATUS_PROCESSING = "processing"
@@ -50,7 +51,7 @@ class FileRead(BaseModel):
     total_bytes: int
     urls: dict[int, str]
     original_url: str
-    created_at: datetime
+    created_at: UtcDatetime
 
     def best_url(self, width: int) -> str:
         """The smallest ready variant at least `width` wide, else the largest one, else the original."""

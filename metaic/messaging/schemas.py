@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from pydantic import BaseModel
+
+from metaic.core.times import UtcDatetime
 
 
 class ConversationRead(BaseModel):
@@ -19,7 +20,7 @@ class ConversationRead(BaseModel):
     other_initials: str
     last_message: str = ""
     last_message_mine: bool = False
-    last_at: datetime | None = None
+    last_at: UtcDatetime | None = None
     unread: int = 0
 
 
@@ -31,4 +32,4 @@ class MessageRead(BaseModel):
     sender_id: uuid.UUID
     mine: bool
     body: str
-    created_at: datetime
+    created_at: UtcDatetime

@@ -11,6 +11,7 @@ from sqlalchemy import JSON, Index, Text, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
 from metaic.core.models import created_at_field, utc_column, uuid_pk
+from metaic.core.times import UtcDatetime
 
 IN_APP = "in_app"
 EMAIL = "email"
@@ -131,8 +132,8 @@ class DeliveryRead(BaseModel):
     status: str
     attempts: int
     last_error: str
-    deliver_after: datetime | None
-    updated_at: datetime
+    deliver_after: UtcDatetime | None
+    updated_at: UtcDatetime
 
     @classmethod
     def of(cls, delivery: NotificationDelivery) -> DeliveryRead:
@@ -155,8 +156,8 @@ class NotificationRead(BaseModel):
     title: str
     body: str
     url: str
-    created_at: datetime
-    send_at: datetime
+    created_at: UtcDatetime
+    send_at: UtcDatetime
     read: bool
     deliveries: list[DeliveryRead] = []
 
