@@ -2,14 +2,38 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from metaic.core.errors import DomainError, RateLimited
 
 PROBLEM = "application/problem+json"
+PROBLEM_REF = "#/components/schemas/ProblemDetails"
+# What each status means on this API; every one is answered as a ProblemDetails.
+PROBLEM_STATUSES = {
+    401: "Not signed in, or the token expired or was revoked.",
+    403: "Signed in, but not allowed to do this.",
+    404: "Not found (also for something that belongs to someone else).",
+    409: "Clashes with existing data (a taken name, a message already sent).",
+    422: "The input was refused; `errors` names each field.",
+    429: "Too many attempts; wait the seconds in Retry-After.",
+}
+
+
+class ProblemDetails(BaseModel):
+    """An RFC 9457 problem: every 4xx answer of the API, with one message per refused field in `errors`."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: dict[str, str] | None = None
 
 
 def problem(
@@ -52,8 +76,60 @@ async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONRes
     )
 
 
+def _statuses(path: str, method: str) -> list[str]:
+    """The problem statuses an operation documents: 401, 403, 422 and 429 always, 404 with an id in the path,
+    409 for writes."""
+    statuses = [401, 403, 422, 429]
+    statuses += [404] if "{" in path else []
+    statuses += [409] if method in ("post", "put", "patch") else []
+    return [str(s) for s in sorted(statuses)]
+
+
+def _problem_response(status: str, existing: dict[str, Any] | None) -> dict[str, Any]:
+    """A documented problem answer, keeping a route's own description (FastAPI's default 422 is replaced)."""
+    own = (existing or {}).get("description")
+    answer: dict[str, Any] = {
+        "description": own if own and own != "Validation Error" else PROBLEM_STATUSES.get(int(status), "Refused."),
+        "content": {PROBLEM: {"schema": {"$ref": PROBLEM_REF}}},
+    }
+    if status == "429":
+        answer["headers"] = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
+    return answer
+
+
+def _add_problems(schema: dict[str, Any]) -> dict[str, Any]:
+    """Document the problem answers of every /api/v1 operation (and any 4xx a route names) as ProblemDetails."""
+    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+    schemas["ProblemDetails"] = ProblemDetails.model_json_schema(ref_template="#/components/schemas/{model}")
+    for path, operations in schema.get("paths", {}).items():
+        if not path.startswith("/api/v1/"):
+            continue
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            named = [s for s in responses if s.startswith("4")]  # a route's own 4xx (413, ...) is a problem too
+            for status in {*_statuses(path, method), *named}:
+                responses[status] = _problem_response(status, responses.get(status))
+            operation["responses"] = dict(sorted(responses.items()))
+    for unused in ("HTTPValidationError", "ValidationError"):  # FastAPI's 422 body, which this API never sends
+        if f"#/components/schemas/{unused}" not in json.dumps(schema):
+            schemas.pop(unused, None)
+    return schema
+
+
+def _document_problems(app: FastAPI) -> None:
+    """Make /api/v1/openapi.json list the problem answers with their schema (FastAPI's documented override)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        """FastAPI's document, with the problem answers added."""
+        return _add_problems(build())
+
+    app.openapi = openapi
+
+
 def install(app: FastAPI) -> None:
-    """Register the handlers on an app."""
+    """Register the handlers on an app, and document the problem answers they give."""
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    _document_problems(app)
