@@ -6,10 +6,8 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import Session
 
 from metaic import migrations
-from metaic.auth.models import User
 from metaic.communication import templates
 from metaic.contacts import service as contact_service
 from metaic.contacts import tags
@@ -73,13 +71,16 @@ def _old_rows(url: str) -> uuid.UUID:
     """At the revision before the keys: one owner with tags and templates that differ only in case."""
     migrations.downgrade(url, "0011_msg_requests_suggestions")
     engine = sa.create_engine(url)
-    with Session(engine) as session:
-        user = User(email="old@example.com", name="Old")
-        session.add(user)
-        session.commit()
-        owner = user.id
+    owner = uuid.uuid4()
     now = "2026-01-01 00:00:00+00:00"
     with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO users (id, email, name, role, is_active, timezone, language, created_at) "
+                "VALUES (:id, 'old@example.com', 'Old', 'user', TRUE, 'UTC', 'en', :now)"
+            ),
+            {"id": _id(url, owner), "now": now},
+        )
         for name in ("Ölmez", "ölmez", "Ölmez (2)"):
             conn.execute(
                 sa.text("INSERT INTO tags (id, owner_id, name, color, created_at) VALUES (:id, :o, :n, 'gray', :now)"),
