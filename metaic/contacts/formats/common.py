@@ -54,6 +54,12 @@ _FIELD_NAMES = {
     "label": "label",
     "value": "value",
 }
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets (OWASP's list):
+# `=HYPERLINK(...)` from an anonymous share-back would run in the owner's spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A phone number ("+34 612 345 678", "-0143") is only digits and punctuation: as a formula it can compute
+# nothing but a number, so it is written as it is and stays a phone number in every program.
+_PHONE = re.compile(r"\+?[\d\s().\-/]*\d[\d\s().\-/]*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 EMPTY_REASON = "This contact has no name, email address or phone number, so there is nothing to import."
 
@@ -82,8 +88,31 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
+def escape_cell(value: str, *, phone: bool = False) -> str:
+    """A cell a spreadsheet shows as text: a formula-like value gets a leading `'` (OWASP's rule).
+
+    A value that already starts with `'` before a formula character or another `'` gets one more, so
+    `unescape_cell` gives back exactly what was written. A phone number in a phone column is left alone.
+    """
+    if not value or (phone and _PHONE.fullmatch(value)):
+        return value
+    if value.startswith(FORMULA_STARTS) or (value[0] == "'" and value[1:2] in (*FORMULA_STARTS, "'")):
+        return "'" + value
+    return value
+
+
+def unescape_cell(value: str) -> str:
+    """A cell as written before `escape_cell` (also Excel's own `'` for "this is text": `'+34 612` is `+34 612`)."""
+    if value[:1] == "'" and value[1:2] and value[1:2] in (*FORMULA_STARTS, "'"):
+        return value[1:]
+    return value
+
+
 def read_csv(text: str) -> tuple[list[str], list[list[str]]]:
-    """(header, records) of a CSV text; separators and line ends are detected, blank lines skipped."""
+    """(header, records) of a CSV text; separators and line ends are detected, blank lines skipped.
+
+    A cell `escape_cell` protected is given back as it was (`'=1+1` reads `=1+1`).
+    """
     text = text.lstrip("\ufeff").replace("\x00", "")
     first = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first))
@@ -95,15 +124,21 @@ def read_csv(text: str) -> tuple[list[str], list[list[str]]]:
         ) from exc
     if not rows:
         return [], []
-    return [cell.strip() for cell in rows[0]], rows[1:]
+    return [cell.strip() for cell in rows[0]], [[unescape_cell(cell) for cell in row] for row in rows[1:]]
 
 
-def write_csv(header: list[str], rows: list[list[str]]) -> str:
-    """A CSV text with CRLF line ends, quoting only where needed."""
+def write_csv(header: list[str], rows: list[list[str]], *, phone_columns: frozenset[str] = frozenset()) -> str:
+    """A CSV text with CRLF line ends, quoting only where needed, every cell safe to open in a spreadsheet.
+
+    Every spreadsheet-bound file goes through here: formula-like cells are escaped (`escape_cell`), except
+    phone numbers in `phone_columns`.
+    """
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    phone = [name in phone_columns for name in header]
+    for row in rows:
+        writer.writerow([escape_cell(cell, phone=is_phone) for cell, is_phone in zip(row, phone, strict=False)])
     return out.getvalue()
 
 

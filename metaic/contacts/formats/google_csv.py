@@ -163,4 +163,5 @@ def export(drafts: list[ContactDraft]) -> bytes:
             row[f"Address {n} - Label"] = display_label(item.label)
             row[f"Address {n} - Formatted"] = row[f"Address {n} - Street"] = item.value
         rows.append([row[name] for name in header])
-    return write_csv(header, rows).encode("utf-8")
+    phones = frozenset(name for name in header if name.startswith("Phone ") and name.endswith(" - Value"))
+    return write_csv(header, rows, phone_columns=phones).encode("utf-8")

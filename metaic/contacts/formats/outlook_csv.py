@@ -143,4 +143,4 @@ def export(drafts: list[ContactDraft]) -> bytes:
         other = [link.value for link in draft.links if link.label != "home"]
         row["Personal Web Page"], row["Web Page"] = (home or [""])[0], (other or [""])[0]
         rows.append([row[name] for name in HEADER])
-    return b"\xef\xbb\xbf" + write_csv(HEADER, rows).encode("utf-8")
+    return b"\xef\xbb\xbf" + write_csv(HEADER, rows, phone_columns=frozenset(PHONES)).encode("utf-8")
