@@ -82,7 +82,7 @@ def test_the_sessions_list_records_the_forwarded_client(sqlite_db, outbox, behin
     tab = _tab(SignInState, PROXY, {"x-forwarded-for": ALICE, "user-agent": "Mozilla/5.0 (iPhone)"})
     script = json.dumps([str(e) for e in run(tab.submit({"email": "ada@example.com", "password": PASSWORD}))])
     ticket = re.search(r"/auth/session\?ticket=([^&]+)&", script).group(1)
-    nonce = re.search(r"metaic_login_nonce=(\w+)", script).group(1)
+    nonce = re.search(r"metaic_login_nonce=([\w-]+)", script).group(1)  # URL-safe base64
     with session_scope() as s:
         sessions.redeem_ticket(session=s, ticket=ticket, nonce=nonce)  # what /auth/session does with the cookie
         [row] = sessions.list_for_user(session=s, user_id=user_id)
