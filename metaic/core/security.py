@@ -18,8 +18,18 @@ from metaic.core.errors import AuthenticationFailed, ValidationError
 
 @functools.cache
 def _context(time_cost: int, memory_kib: int) -> CryptContext:
-    """The argon2id hasher at a cost (a hash records its own cost, so any cost verifies any hash)."""
-    return CryptContext(schemes=["argon2"], deprecated="auto", argon2__rounds=time_cost, argon2__memory_cost=memory_kib)
+    """The argon2id hasher at a cost (a hash records its own cost, so any cost verifies any hash).
+
+    One lane (parallelism 1, as OWASP's settings have it): passlib's default of four starts four hashing
+    threads per sign-in, so a few sign-ins at once took every core from the event loop serving everyone else.
+    """
+    return CryptContext(
+        schemes=["argon2"],
+        deprecated="auto",
+        argon2__rounds=time_cost,
+        argon2__memory_cost=memory_kib,
+        argon2__parallelism=1,
+    )
 
 
 def _passwords() -> CryptContext:

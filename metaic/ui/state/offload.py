@@ -1,36 +1,27 @@
-"""Where password hashing runs: one low-priority thread per process, never the event loop and never every core.
+"""Where password hashing runs: one thread per process, never the event loop and never every core.
 
-argon2id at the production cost takes ~150 ms of CPU, 64 MiB and four lanes (threads) per hash. Run from
-the default thread pool, five sign-ins at once put twenty hashing threads against the event loop on a
-two-core machine, and every tab and /c/ page of that worker slows down tenfold even though nothing blocks
-the loop. Here hashes queue behind each other (a sign-in waits for the one before it) and run at a lower
-CPU priority, which Linux applies per thread and passes on to the lanes argon2 starts, so the loop that
-serves everyone else gets the CPU first.
+argon2id at the production cost takes ~150-200 ms of CPU and 64 MiB per hash. Run from the default thread
+pool, five sign-ins at once competed with the event loop for both cores, and every tab and /c/ page of that
+worker slowed down although nothing blocked the loop. Here hashes queue behind each other (a sign-in waits
+for the one before it) and each uses one lane (core/security.py), so at most one core per process hashes.
+
+The thread is not given a lower CPU priority: it also runs the Python around the hash (queries), and a
+descheduled low-priority thread holding the GIL made the loop wait for it (measured: keystroke p95 673 ms).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
-import os
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
-NICENESS = 10  # 0 is normal, 19 the lowest; high enough that the loop and request threads win the CPU
-
-
-def _lower_priority() -> None:
-    """Make the calling thread (and the threads it starts) yield the CPU to everything at normal priority."""
-    with contextlib.suppress(OSError, AttributeError):  # not Linux, or not allowed: run at normal priority
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)
 
 
 # Threads start on first use, so a server that forks its workers after import gets one pool per process.
-_HASHING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="password-hashing", initializer=_lower_priority)
+_HASHING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="password-hashing")
 
 
 async def password_work(fn: Callable[..., T], *args) -> T:
