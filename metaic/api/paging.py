@@ -6,8 +6,7 @@ from typing import Any
 
 from fastapi import Query
 
-# Far beyond any real book or inbox, far below the 2^63 the databases overflow at.
-MAX_OFFSET = 10_000_000
+from metaic.contacts.search import MAX_OFFSET  # the service refuses past it too (a page number in an address)
 
 
 def offset_query() -> Any:

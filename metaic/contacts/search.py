@@ -24,6 +24,8 @@ SORTS = {
     "-last_contacted": (nulls_last(SavedContact.last_contacted_at.desc()), SavedContact.id.desc()),
 }
 MAX_LIMIT = 200
+# Far past any real book and far below the 2^63 the databases overflow at (a page number from an address).
+MAX_OFFSET = 10_000_000
 
 
 def _escape_like(text: str) -> str:
@@ -70,8 +72,8 @@ def list_(
         raise ValidationError(f"Sort by one of: {', '.join(SORTS)}.", field="sort")
     if not 1 <= limit <= MAX_LIMIT:
         raise ValidationError(f"Show between 1 and {MAX_LIMIT} contacts a page.", field="limit")
-    if offset < 0:
-        raise ValidationError("The offset cannot be negative.", field="offset")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise ValidationError(f"Skip between 0 and {MAX_OFFSET:,} contacts.", field="offset")
     checked = filters if isinstance(filters, ContactFilters) else ContactFilters.model_validate(filters or {})
     where = conditions(owner_id=owner.id, filters=checked)
     rows = session.exec(select(SavedContact).where(*where).order_by(*SORTS[sort]).limit(limit).offset(offset)).all()

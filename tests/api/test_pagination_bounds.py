@@ -8,7 +8,10 @@ import pytest
 
 from metaic.api.app import build_api
 from metaic.api.paging import MAX_OFFSET
+from metaic.contacts import search
+from metaic.core.errors import ValidationError
 from tests.api.test_contacts_api import bearer
+from tests.contacts.helpers import make_user
 from tests.support.http import problem
 
 HUGE = "9223372036854775808"  # 2^63: one past a signed 64-bit integer
@@ -57,3 +60,12 @@ def test_the_largest_offset_allowed_is_an_empty_page(client, path):
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["items"] == []
+
+
+def test_the_contact_service_refuses_a_huge_offset_from_any_edge(session):
+    """The contacts page takes its page number from the address: the service itself refuses past MAX_OFFSET."""
+    owner = make_user(session)
+    assert search.list_(session=session, owner=owner, offset=MAX_OFFSET).items == []
+    with pytest.raises(ValidationError) as info:
+        search.list_(session=session, owner=owner, offset=int(HUGE) * 50)
+    assert info.value.field == "offset"
