@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from email.parser import HeaderParser
 from email.utils import parseaddr
 from typing import Literal
 
+import phonenumbers
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -39,17 +41,44 @@ class ReplyTooLarge(DomainError):
     code = "payload_too_large"
 
 
-def normalize_sender(channel: Channel, sender: str) -> str:
-    """The sender as our messages address it (E.164 phone or lower-cased email); empty when unusable."""
+def normalize_sender(channel: Channel, sender: str, regions: Sequence[str] = ()) -> str:
+    """The sender as our messages address it (E.164 phone or lower-cased email); empty when unusable.
+
+    A number without its country code is read in the first of `regions` where it is valid."""
     raw = (sender or "").strip()
     try:
         if channel == "email":
             return contact_store.clean_value("emails", parseaddr(raw)[1], field="from")
         if raw.lower().startswith("whatsapp:"):
             raw = raw[len("whatsapp:") :]
-        return contact_store.clean_value("phones", raw, field="from")
+        return contact_store.clean_value("phones", raw, field="from", regions=regions)
     except ValidationError:
         return ""
+
+
+def reply_regions(session: Session, channel: Channel) -> list[str]:
+    """Countries a reply without a country code most likely comes from: those of the numbers we last wrote to.
+
+    Providers send E.164, so this only matters for a sender written the national way; the reply is matched
+    to a message we sent, so the countries we sent to are the candidates (newest first)."""
+    if channel == "email":
+        return []
+    recent = session.exec(
+        select(ScheduledMessage.to)
+        .where(ScheduledMessage.channel.in_(PHONE_CHANNELS))
+        .order_by(ScheduledMessage.send_at.desc())
+        .limit(50)
+    ).all()
+    regions = (phonenumbers.region_code_for_number(_parsed(number)) for number in recent)
+    return list(dict.fromkeys(region for region in regions if region and region != "ZZ"))
+
+
+def _parsed(number: str) -> phonenumbers.PhoneNumber:
+    """An E.164 number we sent to, parsed (an unreadable one parses as nothing)."""
+    try:
+        return phonenumbers.parse(number)
+    except phonenumbers.NumberParseException:
+        return phonenumbers.PhoneNumber()
 
 
 def fingerprint(*parts: str) -> str:
@@ -131,6 +160,8 @@ def record_reply(
     if channel not in (*PHONE_CHANNELS, "email"):
         raise ValidationError("Choose whatsapp, sms or email.", field="channel")
     address = normalize_sender(channel, sender)
+    if not address and channel != "email":  # written without a country code: try where we sent to
+        address = normalize_sender(channel, sender, reply_regions(session, channel))
     key = _provider_key(provider_id or fingerprint(channel, sender, subject, body))
     message = _last_sent(session, channel, address) if address else None
     if message is None:
