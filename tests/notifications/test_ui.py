@@ -131,9 +131,22 @@ class _Tab:
         return getattr(self.state, name)
 
 
-def test_live_loop_pushes_new_counts_and_stops_when_signed_out(db, outbox, monkeypatch):
+@pytest.fixture
+def connected_tabs(monkeypatch):
+    """Tabs with an open websocket, which a unit test cannot have: the loop is told which ones are connected.
+
+    Otherwise the result would depend on test order: once a test imports metaic.metaic, Reflex's registry
+    holds a real app whose namespace knows no tab, and a live loop ends at once for a tab it does not see
+    connected (as it should in production)."""
+    connected: set[str] = set()
+    monkeypatch.setattr(ui, "tab_connected", lambda client_token: client_token in connected)
+    return connected.update
+
+
+def test_live_loop_pushes_new_counts_and_stops_when_signed_out(db, outbox, monkeypatch, connected_tabs):
     """The loop sends the count when it changes (only then), and ends once the session is revoked."""
     monkeypatch.setattr(ui, "LIVE_POLL_SECONDS", 0.05)
+    connected_tabs({"tab-live"})
     token, ada = _signed_in()
     tab = _Tab(_state(token, tab="tab-live"))
 
@@ -167,9 +180,10 @@ def test_live_loop_pushes_new_counts_and_stops_when_signed_out(db, outbox, monke
     asyncio.run(scenario())
 
 
-def test_live_loop_is_time_bounded(db, monkeypatch):
+def test_live_loop_is_time_bounded(db, monkeypatch, connected_tabs):
     """Even with nobody signing out, a loop ends after LIVE_MAX_SECONDS."""
     monkeypatch.setattr(ui, "LIVE_POLL_SECONDS", 0.05)
+    connected_tabs({"tab-b"})
     monkeypatch.setattr(ui, "LIVE_MAX_SECONDS", 0.2)
     token, _ada = _signed_in()
     asyncio.run(asyncio.wait_for(NotificationsState.live.fn(_Tab(_state(token, tab="tab-b"))), 2))
