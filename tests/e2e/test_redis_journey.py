@@ -17,6 +17,7 @@ from PIL import Image
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
+from metaic.cards.models import Card
 from metaic.db import engine_for
 from metaic.files import service as file_service
 from metaic.files.models import File
@@ -95,3 +96,26 @@ def test_publish_share_back_and_live_notification_with_redis_and_a_worker(app_se
     # ... and the RQ worker delivered the email notification (the app processes only queue it).
     mail = smtp_mail(app, EMAIL, "shared their details")
     assert "Claudette Colvin" in mail["Subject"]
+
+    # Every server process has the card cached now; a republish must reach all of them at once (Redis pub/sub).
+    for _ in range(30):
+        assert "Seamstress and organiser" in httpx.get(f"{base}/c/{slug}").text
+    owner.goto(f"{base}/cards")
+    owner.goto(f"{base}/cards/edit?id={owner_card_id(app)}")
+    owner.locator("#f-headline").fill("Civil rights activist")
+    expect(owner.locator("#card-preview")).to_contain_text("Civil rights activist")
+    publish(owner)
+    with httpx.Client() as client:  # new connections, spread over the server processes
+        pages = [httpx.get(f"{base}/c/{slug}").text for _ in range(30)]
+        pages += [client.get(f"{base}/c/{slug}").text for _ in range(30)]
+    assert all("Civil rights activist" in page for page in pages)
+
+    # Several server processes forked after the app had used its database: none shares the parent's connections.
+    log = (app.data_dir / "app.log").read_text()
+    assert "server closed the connection unexpectedly" not in log
+
+
+def owner_card_id(app) -> str:
+    """The id of the only card in the app's database."""
+    with Session(engine_for(app.database_url)) as session:
+        return str(session.exec(select(Card.id)).one())
