@@ -52,11 +52,17 @@ def _section(title: str, *children: rx.Component, show: rx.Var) -> rx.Component:
 
 def _contact(item: rx.Var) -> rx.Component:
     """One contact line with its icon."""
-    icon = rx.match(item["kind"], ("phone", "phone"), ("email", "mail"), "map-pin")
+    # A match over fixed icons, not rx.icon(<var>): a computed icon name pulls in lucide's 240 KB dynamic icon map.
+    icon = rx.match(
+        item["kind"],
+        ("phone", rx.icon("phone", size=14, color=B.color)),
+        ("email", rx.icon("mail", size=14, color=B.color)),
+        rx.icon("map-pin", size=14, color=B.color),
+    )
     return rx.cond(
         item["value"],
         rx.hstack(
-            rx.icon(icon, size=14, color=B.color),
+            icon,
             rx.text(item["value"], size="2", word_break="break-all"),
             rx.cond(item["label"], rx.text(item["label"], size="1", color=styles.MUTED)),
             spacing="2",

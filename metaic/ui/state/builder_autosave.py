@@ -86,10 +86,13 @@ class BuilderAutosave(rx.State, mixin=True):
         """Note an edit (clearing the marks on the edited fields); returns the autosave event, if one must start."""
         if any(k in self.errors for k in error_keys):
             self.errors = {k: v for k, v in self.errors.items() if k not in error_keys}
-        self.dirty = True
+        # Set only what changes: every var set goes to the browser, and after the first keystroke of a burst a
+        # keystroke's update should carry the edited field alone (the live preview waits for it).
+        if not self.dirty:
+            self.dirty = True
         self._edits += 1
         self._edited_at = time.time()
-        if self.save_status != "saving":
+        if self.save_status not in ("saving", "unsaved"):
             self.save_status = "unsaved"
         if self._autosaving:
             return None
