@@ -12,6 +12,8 @@ same browser revalidating a page it already has (documented in README, "Public c
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gzip
 import time
 import uuid
@@ -38,6 +40,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 TRACKING_PARAMS = frozenset({"src", "ref", "fbclid", "gclid"})
 _COOKIE = COOKIE_NAME.encode() + b"="
 GZIP_MIN_BYTES = 1024
+FILL_WAIT_SECONDS = 5.0  # how long a request waits for another's render of the same page before rendering itself
 
 
 def page_key(path: str, query: str) -> str | None:
@@ -143,6 +146,8 @@ def _matches(if_none_match: bytes, etag: bytes) -> bool:
 def public_card_fastpath(app: ASGIApp) -> ASGIApp:
     """Wrap the app so cached public card answers skip routing, dependencies and the database."""
 
+    filling: dict[str, asyncio.Event] = {}  # keys being rendered by a request of this process right now
+
     async def asgi(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or not scope["path"].startswith("/c/"):
             await app(scope, receive, send)
@@ -150,17 +155,42 @@ def public_card_fastpath(app: ASGIApp) -> ASGIApp:
         ensure_listener()
         query = scope.get("query_string", b"").decode("latin-1")
         key = page_key(scope["path"], query)
-        entry = cache.get(key) if key is not None else None
-        if entry is None:
+        if key is None:
             await app(scope, receive, send)
             return
         cookie, inm, enc, ua, ref = _request_headers(scope)
         if _COOKIE in cookie:
             await app(scope, receive, send)  # a signed-in visitor: their page differs, never shared
             return
+        entry = cache.get(key)
+        if entry is None and key in filling:
+            # A crowd arriving at a cold cache waits for the one render already under way, instead of
+            # each rendering (and counting against the address's limit for misses) on its own.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(filling[key].wait(), FILL_WAIT_SECONDS)
+            entry = cache.get(key)
+        if entry is None:
+            await _fill(app, filling, key, scope, receive, send)
+            return
         await _answer(scope, send, entry, query, inm, enc, ua, ref)
 
     return asgi
+
+
+async def _fill(
+    app: ASGIApp, filling: dict[str, asyncio.Event], key: str, scope: Scope, receive: Receive, send: Send
+) -> None:
+    """Let the routes render a miss (they fill the cache); requests for the same key meanwhile wait for it."""
+    done = filling.get(key)
+    owner = done is None
+    if owner:
+        done = filling[key] = asyncio.Event()
+    try:
+        await app(scope, receive, send)
+    finally:
+        if owner:
+            filling.pop(key, None)
+            done.set()
 
 
 async def _answer(

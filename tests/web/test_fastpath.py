@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import os
 import subprocess
@@ -10,6 +11,7 @@ import time
 import uuid
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -19,7 +21,7 @@ from metaic.auth import sessions
 from metaic.cards import flows, service
 from metaic.cards.models import Card
 from metaic.db import session_scope
-from metaic.web import card_cache
+from metaic.web import card_cache, responses
 from metaic.web.card_cache import CardCache, Entry, cache
 from metaic.web.fastpath import page_key, public_card_fastpath
 from tests.cards.fixtures import BROWSER
@@ -208,3 +210,27 @@ def test_cached_answers_carry_the_security_headers(fast, publish):
     for name in ("x-content-type-options", "referrer-policy", "x-frame-options", "content-security-policy"):
         assert cached.headers.get(name), name
     assert cached.headers["content-security-policy"] == rendered.headers["content-security-policy"]
+
+
+def test_a_crowd_at_a_cold_cache_waits_for_one_render(db, publish, monkeypatch):
+    slug = publish()
+    monkeypatch.setattr(responses, "PUBLIC_LIMIT", (3, 60))  # a handful of renders would already be limited
+    api = build_api()
+    renders = []
+
+    async def counting(scope, receive, send):
+        """The routes behind the fast path, counting what reaches them."""
+        if scope["type"] == "http":
+            renders.append(scope["path"])
+        await api(scope, receive, send)
+
+    async def crowd() -> list[int]:
+        transport = httpx.ASGITransport(app=public_card_fastpath(counting))
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            answers = await asyncio.gather(
+                *(client.get(f"/c/{slug}", headers={"user-agent": BROWSER}) for _ in range(40))
+            )
+        return [a.status_code for a in answers]
+
+    assert asyncio.run(crowd()) == [200] * 40
+    assert renders.count(f"/c/{slug}") == 1
