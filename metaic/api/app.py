@@ -16,7 +16,7 @@ from metaic.api import (
     session_routes,
     v1_auth,
 )
-from metaic.web import public
+from metaic.web import public, responses
 from metaic.wiring import wire
 
 
@@ -30,7 +30,7 @@ def build_api() -> FastAPI:
         docs_url="/api/v1/docs",
         redoc_url=None,
     )
-    errors.install(api)
+    errors.install(api, unavailable_page=responses.unavailable)
     api.include_router(session_routes.router)
     api.include_router(v1_auth.router)
     api.include_router(files_routes.router)

@@ -89,6 +89,13 @@ def too_many(exc: RateLimited, *, html: bool) -> Response:
     return message_page(429, strings.for_language("en")["too_many"], exc.message, headers)
 
 
+def unavailable(retry_after: int) -> HTMLResponse:
+    """The 503 page while the database or Redis is briefly unreachable (never cached)."""
+    headers = {"Retry-After": str(retry_after), "Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+    message = "This page is briefly unavailable. Please try again in a few seconds."
+    return message_page(503, "Briefly unavailable", message, headers)
+
+
 def redirect(request: Request, path: str) -> RedirectResponse:
     """301 to a card's current address, keeping the query (such as `?src=qr`)."""
     query = request.url.query
