@@ -186,7 +186,7 @@ def duplicates(
     return dedupe.find_duplicates(session=session, owner=user, limit=limit)
 
 
-@router.post("/merge")
+@router.post("/merge", responses={404: {"description": "A contact to merge is not the caller's."}})
 def merge_contacts(
     body: MergeBody, user: User = Depends(current_user), session: Session = Depends(db_session)
 ) -> MergeResult:
@@ -239,7 +239,7 @@ def create_tag(body: TagBody, user: User = Depends(current_user), session: Sessi
     return tags.create_tag(session=session, owner=user, name=body.name, color=body.color)
 
 
-@router.post("/tags/merge")
+@router.post("/tags/merge", responses={404: {"description": "A tag to merge is not the caller's."}})
 def merge_tags(
     body: TagMergeBody, user: User = Depends(current_user), session: Session = Depends(db_session)
 ) -> TagRead:
@@ -307,7 +307,11 @@ def get_import(
     return ImportJobRead.model_validate(job, from_attributes=True)
 
 
-@router.get("/export")
+# The body is a file, so the document names its media types (FastAPI alone would promise JSON).
+_EXPORT_TYPES = {media.split(";")[0]: {"schema": {"type": "string"}} for media in formats.MEDIA_TYPES.values()}
+
+
+@router.get("/export", response_class=Response, responses={200: {"content": _EXPORT_TYPES}})
 def export_contacts(
     format: ExportFormat = "vcard",
     where: ContactFilters = Depends(filters),

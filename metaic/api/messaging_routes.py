@@ -66,7 +66,14 @@ def list_conversations(
     return service.list_conversations(session=session, user=user, limit=limit)
 
 
-@router.post("", status_code=201, responses={403: {"description": "Not linked yet: send a message request"}})
+@router.post(
+    "",
+    status_code=201,
+    responses={
+        403: {"description": "Not linked yet: send a message request"},
+        404: {"description": "The contact or user to write to was not found."},
+    },
+)
 def start(
     body: StartBody, response: Response, user: User = Depends(current_user), session: Session = Depends(db_session)
 ) -> ConversationRead:

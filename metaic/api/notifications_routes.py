@@ -155,7 +155,11 @@ def add_subscription(
     return SubscriptionRead(id=row.id, type=row.kind)
 
 
-@router.post("/api/v1/push/subscriptions/delete", status_code=204)
+@router.post(
+    "/api/v1/push/subscriptions/delete",
+    status_code=204,
+    responses={404: {"description": "No such subscription for this account."}},
+)
 def delete_subscription(
     body: SubscriptionBody, user: User = Depends(current_user), session: Session = Depends(db_session)
 ) -> Response:
