@@ -84,6 +84,8 @@ run: $(RUN_STAMP) ## migrate and serve pages + API on one port (PORT=3000)
 	if [ -n "$$redis_url" ]; then \
 	  echo "REDIS_URL is set (environment or .env): starting one RQ worker (python -m metaic worker)"; \
 	  $(PY) -m metaic worker & worker=$$!; \
+	  export GRANIAN_WORKERS="$${GRANIAN_WORKERS:-$$(nproc)}"; \
+	  echo "$$GRANIAN_WORKERS server processes (GRANIAN_WORKERS; one per core serves cached cards fastest)"; \
 	fi; \
 	echo "MetaIC on http://127.0.0.1:$(PORT)"; \
 	reflex run --env prod --single-port --frontend-port $(PORT) --backend-port $(PORT) --backend-host $(HOST)
