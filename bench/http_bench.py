@@ -186,6 +186,7 @@ def app_environment(mode: str, data_dir: Path, port: int) -> tuple[dict[str, str
         client = redis.Redis.from_url(redis_url)
         client.flushdb()
         env.update({"DATABASE_URL": url, "REDIS_URL": redis_url})
+        env.setdefault("GRANIAN_WORKERS", str(os.cpu_count() or 1))  # as `make run` sets it with Redis
         cleanups += [drop, client.flushdb]
     return env, cleanups
 
