@@ -1,4 +1,9 @@
-"""Rate limits, Redis when configured, process memory otherwise: fixed windows, and failure backoffs."""
+"""Rate limits, Redis when configured, process memory otherwise: fixed windows, and failure backoffs.
+
+When Redis is configured but unreachable, every call falls back to the in-process counters (logged once
+per outage, metaic/core/kv.py) and tries Redis again a few seconds later: a stopped Redis slows nobody
+down and never turns into a server error. Counts made in memory during an outage stay in this process.
+"""
 
 from __future__ import annotations
 
@@ -6,35 +11,35 @@ import hashlib
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from metaic.core import clock
+from metaic.core import clock, kv
 from metaic.core.errors import RateLimited
-from metaic.core.kv import get_redis
 
+T = TypeVar("T")
 _lock = threading.Lock()
 _memory: dict[str, tuple[int, float]] = {}
 
 
 def hit(key: str, *, limit: int, window: int) -> None:
     """Count one attempt for `key`; raise RateLimited when over `limit` in `window` seconds."""
-    count, retry_after = _hit_redis(key, window) if get_redis() else _hit_memory(key, window)
+    count, retry_after = _redis_or_memory(lambda c: _hit_redis(c, key, window), lambda: _hit_memory(key, window))
     if count > limit:
         raise RateLimited(max(1, retry_after))
 
 
 def check(key: str, *, limit: int) -> None:
     """Raise RateLimited when `key` is already over its limit, without counting."""
-    count, retry_after = _peek_redis(key) if get_redis() else _peek_memory(key)
+    count, retry_after = _redis_or_memory(lambda c: _peek_redis(c, key), lambda: _peek_memory(key))
     if count >= limit:
         raise RateLimited(max(1, retry_after))
 
 
 def clear(key: str) -> None:
     """Forget the attempts for a key (after a success)."""
-    client = get_redis()
-    if client:
-        client.delete(_redis_key(key))
+    _redis_or_memory(lambda c: c.delete(_redis_key(key)), lambda: None)
     with _lock:
         _memory.pop(key, None)
 
@@ -44,6 +49,21 @@ def reset_all() -> None:
     with _lock:
         _memory.clear()
         _backoffs.clear()
+    kv.reset()
+
+
+def _redis_or_memory(on_redis: Callable[[kv.redis.Redis], T], in_memory: Callable[[], T]) -> T:
+    """Run `on_redis` with the client when Redis is configured and reachable, else `in_memory`."""
+    client = kv.usable_redis()
+    if client is not None:
+        try:
+            result = on_redis(client)
+        except kv.REDIS_DOWN as exc:
+            kv.mark_down(exc)
+        else:
+            kv.mark_up()
+            return result
+    return in_memory()
 
 
 def _redis_key(key: str) -> str:
@@ -51,9 +71,8 @@ def _redis_key(key: str) -> str:
     return f"metaic:rl:{key}"
 
 
-def _hit_redis(key: str, window: int) -> tuple[int, int]:
+def _hit_redis(client, key: str, window: int) -> tuple[int, int]:
     """Increment a Redis counter that expires with its window."""
-    client = get_redis()
     name = _redis_key(key)
     pipe = client.pipeline()
     pipe.incr(name)
@@ -63,9 +82,8 @@ def _hit_redis(key: str, window: int) -> tuple[int, int]:
     return int(count), int(ttl if ttl and ttl > 0 else window)
 
 
-def _peek_redis(key: str) -> tuple[int, int]:
+def _peek_redis(client, key: str) -> tuple[int, int]:
     """Read a Redis counter without changing it."""
-    client = get_redis()
     name = _redis_key(key)
     count = client.get(name)
     ttl = client.ttl(name)
@@ -138,15 +156,17 @@ def _backoff_key(name: str) -> str:
 
 def _backoff_read(name: str, rule: Backoff) -> tuple[int, float]:
     """(failures, time of the last one) for a key; (0, 0) once forgotten."""
-    client = get_redis()
-    if client is not None:
-        count, last = client.hmget(_backoff_key(name), "c", "t")
-        count, last = int(count or 0), float(last or 0)
-    else:
-        with _lock:
-            count, last, _ = _backoffs.get(_backoff_key(name), (0, 0.0, 0))
+    count, last = _redis_or_memory(lambda c: c.hmget(_backoff_key(name), "c", "t"), lambda: _memory_backoff(name))
+    count, last = int(count or 0), float(last or 0)
     if clock.now().timestamp() - last > rule.forget:
         return 0, 0.0
+    return count, last
+
+
+def _memory_backoff(name: str) -> tuple[int, float]:
+    """(failures, time of the last one) counted in this process."""
+    with _lock:
+        count, last, _ = _backoffs.get(_backoff_key(name), (0, 0.0, 0))
     return count, last
 
 
@@ -173,9 +193,13 @@ def fail(name: str, rule: Backoff) -> int:
     """Count one failure for a key; returns its recent failure count."""
     now = clock.now().timestamp()
     key = _backoff_key(name)
-    client = get_redis()
-    if client is not None:
-        return int(client.eval(_FAIL_SCRIPT, 1, key, now, rule.forget))
+    return int(
+        _redis_or_memory(lambda c: c.eval(_FAIL_SCRIPT, 1, key, now, rule.forget), lambda: _fail_memory(key, now, rule))
+    )
+
+
+def _fail_memory(key: str, now: float, rule: Backoff) -> int:
+    """Count one failure in this process."""
     with _lock:
         count, last, _ = _backoffs.get(key, (0, 0.0, 0))
         count = 1 if now - last > rule.forget else count + 1
@@ -198,8 +222,6 @@ def _sweep_backoffs(now: float) -> None:
 def forget(name: str) -> None:
     """Forget a key's failures (after a success)."""
     key = _backoff_key(name)
-    client = get_redis()
-    if client is not None:
-        client.delete(key)
+    _redis_or_memory(lambda c: c.delete(key), lambda: None)
     with _lock:
         _backoffs.pop(key, None)

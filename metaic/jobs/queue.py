@@ -1,5 +1,11 @@
 """Every background job goes through `enqueue` (or `enqueue_at` / `enqueue_in`): RQ with Redis, a thread without.
 
+When Redis is configured but unreachable, a job is not lost: it runs in this process on the same
+in-process worker used without Redis (metaic/jobs/local.py), with the same retries. Jobs already in
+Redis wait there and the workers drain them when it is back; new jobs go to RQ again as soon as Redis
+answers (tried again a few seconds after each failure, metaic/core/kv.py). A job timed for later
+that falls back this way waits on an in-process timer, so it lasts only as long as this process.
+
 Each job gets a title and the ids it works on (shown to admins), a queue (`high`, `default`,
 `low`), and retries with backoff for transient errors (metaic/jobs/policy.py). Job functions take
 ids, not objects, open their own `session_scope()`, and must be idempotent: a job can run twice
@@ -18,7 +24,7 @@ from rq import Callback, Queue, Retry
 from rq.job import Job
 
 from metaic.config import get_settings
-from metaic.core import clock
+from metaic.core import clock, kv
 from metaic.jobs.local import LocalJob, drain_local, local_worker
 from metaic.jobs.policy import BACKOFF, DEFAULT_RETRIES, FAILURE_TTL, QUEUES, RESULT_TTL, retry_intervals
 
@@ -162,7 +168,7 @@ def _submit(
     backoff: Sequence[int],
     job_timeout: int | None,
 ) -> Job | LocalJob:
-    """Check the options, then hand the job to RQ or to the in-process worker."""
+    """Check the options, then hand the job to RQ, or to the in-process worker without (or while without) Redis."""
     if queue_name not in QUEUES:
         raise ValueError(f"unknown queue {queue_name!r}")
     if not isinstance(title, str) or not title.strip():
@@ -171,19 +177,44 @@ def _submit(
     intervals = retry_intervals(retries, backoff)
     job_ids = [str(item) for item in ids] if ids is not None else job_ids_of(args, kwargs)
     url = get_settings().redis_url
-    if not url:
-        job = LocalJob(
-            title=title,
-            func=func,
-            args=args,
-            kwargs=kwargs,
-            queue=queue_name,
-            ids=job_ids,
-            intervals=intervals,
-            retries_left=retries,
-        )
-        local_worker().submit(job, delay)
-        return job
+    if url and kv.usable_redis() is not None:
+        try:
+            found = _submit_rq(
+                url, func, args, kwargs, delay, title, queue_name, job_ids, intervals, retries, job_timeout
+            )
+        except kv.REDIS_DOWN as exc:
+            kv.mark_down(exc)
+        else:
+            kv.mark_up()
+            return found
+    job = LocalJob(
+        title=title,
+        func=func,
+        args=args,
+        kwargs=kwargs,
+        queue=queue_name,
+        ids=job_ids,
+        intervals=intervals,
+        retries_left=retries,
+    )
+    local_worker().submit(job, delay)
+    return job
+
+
+def _submit_rq(
+    url: str,
+    func: Callable,
+    args: tuple,
+    kwargs: dict,
+    delay: float,
+    title: str,
+    queue_name: str,
+    job_ids: list[str],
+    intervals: list[int],
+    retries: int,
+    job_timeout: int | None,
+) -> Job:
+    """Hand a job to RQ (raises a Redis connection error when Redis cannot be reached)."""
     queue = Queue(queue_name, connection=rq_connection(url))
     job = queue.create_job(
         func,

@@ -15,6 +15,7 @@ from metaic.cards.flows import Visitor
 from metaic.cards.schemas import PublicCard, SlugRedirect
 from metaic.core import ratelimit
 from metaic.core.errors import RateLimited
+from metaic.core.kv import REDIS_DOWN
 from metaic.web import render, strings
 
 PUBLIC_LIMIT = (120, 60)  # requests per IP per window (seconds), across every public card route
@@ -34,7 +35,10 @@ def visitor_of(request: Request, session: Session) -> Visitor:
     user_id = None
     token = request.cookies.get(sessions.COOKIE_NAME)
     if token:
-        found = sessions.resolve(session=session, token=token)
+        try:
+            found = sessions.resolve(session=session, token=token)
+        except REDIS_DOWN:  # sessions live in Redis: while it is down the card still shows, to a stranger
+            found = None
         user_id = found[0].id if found else None
     return Visitor(
         user_agent=request.headers.get("user-agent", ""),
