@@ -89,7 +89,9 @@ def start(
     return found
 
 
-@router.post("/requests", status_code=202)
+@router.post(
+    "/requests", status_code=202, responses={404: {"description": "The contact or user to write to was not found."}}
+)
 def send_request(
     body: RequestBody, user: User = Depends(current_user), session: Session = Depends(db_session)
 ) -> RequestSent:
