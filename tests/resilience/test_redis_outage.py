@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from rq import Queue, SimpleWorker
 from rq.job import Job
 
 from metaic.api.app import build_api
+from metaic.api.session_routes import NONCE_COOKIE
 from metaic.auth import sessions
 from metaic.cards import flows, service
 from metaic.config import get_settings
@@ -120,3 +122,28 @@ def test_jobs_run_in_process_while_redis_is_down_and_queued_ones_drain_after(
     worker = SimpleWorker([Queue(name, connection=connection) for name in QUEUES], connection=connection)
     worker.work(burst=True)
     assert sorted(log.read_text().splitlines()) == ["after", "before", "during"]
+
+
+def test_cookie_sign_in_fails_cleanly_while_redis_holds_the_sessions(pg_db, redis_proxy):
+    """Browser sessions live in Redis: redeeming a login ticket while it is down is a 503 page, not a 500."""
+    with session_scope() as s:
+        owner = make_user(s)
+        token = sessions.create(session=s, user=owner, remember=False)
+    ticket = sessions.issue_ticket(token, "nonce-1")
+    client = TestClient(build_api(), raise_server_exceptions=False, follow_redirects=False)
+    client.cookies.set(NONCE_COOKIE, "nonce-1")
+
+    redis_proxy.cut()
+    down = client.get("/auth/session", params={"ticket": ticket}, headers=HTML)
+    assert down.status_code == 503 and int(down.headers["retry-after"]) > 0
+    assert down.headers["content-type"].startswith("text/html") and "try again" in down.text.lower()
+
+
+def test_card_changes_are_logged_not_raised_while_redis_is_down(pg_db, redis_proxy, caplog):
+    """Publishing while Redis is cut succeeds; the lost broadcast is a warning (other processes expire their copy)."""
+    with session_scope() as s:
+        owner = make_user(s)
+    redis_proxy.cut()
+    with caplog.at_level(logging.WARNING, logger="metaic.core.card_changes"):
+        slug = _published(owner)
+    assert slug and "could not broadcast" in caplog.text
