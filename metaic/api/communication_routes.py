@@ -62,14 +62,19 @@ class SendBody(BaseModel):
 
 
 @router.get("/api/v1/templates")
-def list_templates(user: User = Depends(current_user), session: Session = Depends(db_session)) -> list[TemplateRead]:
+def list_templates(
+    user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
+) -> list[TemplateRead]:
     """The caller's templates by name (three defaults appear on first use)."""
     return [TemplateRead.model_validate(t) for t in templates.list_(session=session, owner=user)]
 
 
 @router.post("/api/v1/templates", status_code=201)
 def create_template(
-    body: TemplateBody, response: Response, user: User = Depends(current_user), session: Session = Depends(db_session)
+    body: TemplateBody,
+    response: Response,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session, scope="function"),
 ) -> TemplateRead:
     """Save a template (409 when the name is taken, 422 when it does not render)."""
     template = templates.create(
@@ -81,7 +86,7 @@ def create_template(
 
 @router.get("/api/v1/templates/{template_id}")
 def get_template(
-    template_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+    template_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
 ) -> TemplateRead:
     """One of the caller's templates."""
     return TemplateRead.model_validate(templates.get(session=session, owner=user, template_id=template_id))
@@ -92,7 +97,7 @@ def update_template(
     template_id: uuid.UUID,
     body: TemplateChange,
     user: User = Depends(current_user),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> TemplateRead:
     """Change the fields given; the others stay."""
     template = templates.update(
@@ -109,7 +114,7 @@ def update_template(
 
 @router.delete("/api/v1/templates/{template_id}", status_code=204)
 def delete_template(
-    template_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+    template_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
 ) -> Response:
     """Delete a template."""
     templates.delete(session=session, owner=user, template_id=template_id)
@@ -118,7 +123,10 @@ def delete_template(
 
 @router.post("/api/v1/contacts/{contact_id}/messages/preview")
 def preview_message(
-    contact_id: uuid.UUID, body: PreviewBody, user: User = Depends(current_user), session: Session = Depends(db_session)
+    contact_id: uuid.UUID,
+    body: PreviewBody,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session, scope="function"),
 ) -> PreviewRead:
     """The subject and body filled in for this contact, from a template or from the given text."""
     subject, text = templates.preview(
@@ -138,7 +146,7 @@ def send_message(
     body: SendBody,
     response: Response,
     user: User = Depends(current_user),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> MessageRead:
     """Fill the text's `{{ variables }}` for the contact and queue it, now or at `send_at` (as the compose dialog does).
 
@@ -161,7 +169,7 @@ def contact_messages(
     contact_id: uuid.UUID,
     limit: int = Query(100, ge=1, le=500),
     user: User = Depends(current_user),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> list[MessageRead]:
     """The messages to one contact, newest first."""
     rows = service.list_(session=session, owner=user, contact_id=contact_id, limit=limit)
@@ -170,7 +178,9 @@ def contact_messages(
 
 @router.get("/api/v1/messages")
 def list_messages(
-    limit: int = Query(100, ge=1, le=500), user: User = Depends(current_user), session: Session = Depends(db_session)
+    limit: int = Query(100, ge=1, le=500),
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session, scope="function"),
 ) -> list[MessageRead]:
     """All the caller's messages, newest first."""
     return [MessageRead.model_validate(m) for m in service.list_(session=session, owner=user, limit=limit)]
@@ -178,7 +188,7 @@ def list_messages(
 
 @router.get("/api/v1/messages/{message_id}")
 def get_message(
-    message_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+    message_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
 ) -> MessageRead:
     """One of the caller's messages and its delivery status."""
     return MessageRead.model_validate(service.get(session=session, owner=user, message_id=message_id))
@@ -186,7 +196,7 @@ def get_message(
 
 @router.post("/api/v1/messages/{message_id}/cancel")
 def cancel_message(
-    message_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+    message_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
 ) -> MessageRead:
     """Cancel a message that is still queued (409 once it is being sent or was sent)."""
     return MessageRead.model_validate(service.cancel(session=session, owner=user, message_id=message_id))

@@ -162,7 +162,7 @@ def list_contacts(
     limit: int = Query(50, ge=1, le=search.MAX_LIMIT),
     offset: int = offset_query(),
     user: User = Depends(current_user),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> ContactPage:
     """A page of the caller's contacts (sort: name, created, last_contacted; `-` for descending)."""
     return service.list_(session=session, owner=user, filters=where, sort=sort, limit=limit, offset=offset)
@@ -170,7 +170,10 @@ def list_contacts(
 
 @router.post("", status_code=201)
 def create_contact(
-    body: ContactInput, response: Response, user: User = Depends(current_user), session: Session = Depends(db_session)
+    body: ContactInput,
+    response: Response,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session, scope="function"),
 ) -> ContactRead:
     """Add a contact."""
     contact = service.create(session=session, owner=user, data=body)
@@ -180,7 +183,9 @@ def create_contact(
 
 @router.get("/duplicates")
 def duplicates(
-    limit: int = Query(50, ge=1, le=200), user: User = Depends(current_user), session: Session = Depends(db_session)
+    limit: int = Query(50, ge=1, le=200),
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session, scope="function"),
 ) -> list[DuplicatePair]:
     """Likely duplicates among the caller's contacts, best first."""
     return dedupe.find_duplicates(session=session, owner=user, limit=limit)
@@ -188,7 +193,7 @@ def duplicates(
 
 @router.post("/merge", responses={404: {"description": "A contact to merge is not the caller's."}})
 def merge_contacts(
-    body: MergeBody, user: User = Depends(current_user), session: Session = Depends(db_session)
+    body: MergeBody, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
 ) -> MergeResult:
     """Merge two of the caller's contacts; the answer's `merge_id` undoes it."""
     record = dedupe.merge(session=session, owner=user, keep_id=body.keep_id, drop_id=body.drop_id, choices=body.choices)
@@ -197,7 +202,7 @@ def merge_contacts(
 
 @router.post("/merges/{merge_id}/undo")
 def undo_merge(
-    merge_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+    merge_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
 ) -> UndoResult:
     """Put both contacts of a merge back as they were."""
     kept, restored = dedupe.undo_merge(session=session, owner=user, merge_id=merge_id)
@@ -209,7 +214,7 @@ def undo_merge(
 
 @router.post("/reminders/{reminder_id}/done")
 def reminder_done(
-    reminder_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+    reminder_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
 ) -> ReminderRead:
     """Mark a reminder done."""
     return reminders.done(session=session, owner=user, reminder_id=reminder_id)
@@ -217,7 +222,10 @@ def reminder_done(
 
 @router.post("/reminders/{reminder_id}/snooze")
 def reminder_snooze(
-    reminder_id: uuid.UUID, body: SnoozeBody, user: User = Depends(current_user), session: Session = Depends(db_session)
+    reminder_id: uuid.UUID,
+    body: SnoozeBody,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session, scope="function"),
 ) -> ReminderRead:
     """Move a reminder to a later time (the same rule as the contact page's Snooze button for `days`)."""
     if (body.until is None) == (body.days is None):
@@ -228,20 +236,24 @@ def reminder_snooze(
 
 
 @router.get("/tags")
-def list_tags(user: User = Depends(current_user), session: Session = Depends(db_session)) -> list[TagRead]:
+def list_tags(
+    user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
+) -> list[TagRead]:
     """The caller's tags, by name."""
     return tags.list_tags(session=session, owner=user)
 
 
 @router.post("/tags", status_code=201)
-def create_tag(body: TagBody, user: User = Depends(current_user), session: Session = Depends(db_session)) -> TagRead:
+def create_tag(
+    body: TagBody, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
+) -> TagRead:
     """A new tag (409 when the name is taken)."""
     return tags.create_tag(session=session, owner=user, name=body.name, color=body.color)
 
 
 @router.post("/tags/merge", responses={404: {"description": "A tag to merge is not the caller's."}})
 def merge_tags(
-    body: TagMergeBody, user: User = Depends(current_user), session: Session = Depends(db_session)
+    body: TagMergeBody, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
 ) -> TagRead:
     """Merge one tag into another."""
     return tags.merge_tags(session=session, owner=user, keep_id=body.keep_id, drop_id=body.drop_id)
@@ -249,7 +261,10 @@ def merge_tags(
 
 @router.patch("/tags/{tag_id}")
 def update_tag(
-    tag_id: uuid.UUID, body: TagChange, user: User = Depends(current_user), session: Session = Depends(db_session)
+    tag_id: uuid.UUID,
+    body: TagChange,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session, scope="function"),
 ) -> TagRead:
     """Rename or recolour a tag."""
     return tags.update_tag(session=session, owner=user, tag_id=tag_id, name=body.name, color=body.color)
@@ -257,7 +272,7 @@ def update_tag(
 
 @router.delete("/tags/{tag_id}", status_code=204)
 def delete_tag(
-    tag_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+    tag_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
 ) -> Response:
     """Delete a tag; its contacts stay."""
     tags.delete_tag(session=session, owner=user, tag_id=tag_id)
@@ -271,7 +286,10 @@ def _too_large() -> FileTooLarge:
 
 @router.post("/imports", status_code=202, openapi_extra=_IMPORT_BODY)
 async def start_import(
-    request: Request, response: Response, user: User = Depends(current_user), session: Session = Depends(db_session)
+    request: Request,
+    response: Response,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session, scope="function"),
 ) -> ImportStarted:
     """Upload a contact file (multipart `file`, `format` auto|vcard|google|outlook) to import in the background."""
     body = await uploads.read_capped(request, imports.MAX_IMPORT_BYTES + ENVELOPE_BYTES, _too_large)
@@ -300,7 +318,7 @@ async def start_import(
 
 @router.get("/imports/{job_id}")
 def get_import(
-    job_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+    job_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
 ) -> ImportJobRead:
     """An import's status, progress and report."""
     job = imports.get_job(session=session, owner=user, job_id=job_id)
@@ -316,7 +334,7 @@ def export_contacts(
     format: ExportFormat = "vcard",
     where: ContactFilters = Depends(filters),
     user: User = Depends(current_user),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     """Download the caller's contacts (those matching the filters) as vCard, Google CSV or Outlook CSV."""
     drafts = imports.export_drafts(session=session, owner=user, filters=where)
@@ -329,7 +347,7 @@ def export_contacts(
 
 @router.get("/{contact_id}")
 def get_contact(
-    contact_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+    contact_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
 ) -> ContactRead:
     """One of the caller's contacts."""
     return service.get(session=session, owner=user, contact_id=contact_id)
@@ -340,7 +358,7 @@ def update_contact(
     contact_id: uuid.UUID,
     body: ContactUpdate,
     user: User = Depends(current_user),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> ContactRead:
     """Change the fields given; the others stay."""
     service.update(session=session, owner=user, contact_id=contact_id, changes=body)
@@ -349,7 +367,7 @@ def update_contact(
 
 @router.delete("/{contact_id}", status_code=204)
 def delete_contact(
-    contact_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+    contact_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
 ) -> Response:
     """Delete a contact with its tags, history and reminders."""
     service.delete(session=session, owner=user, contact_id=contact_id)
@@ -361,7 +379,7 @@ def timeline(
     contact_id: uuid.UUID,
     limit: int = Query(100, ge=1, le=500),
     user: User = Depends(current_user),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> list[HistoryRead]:
     """A contact's communication history, newest first."""
     return history.timeline(session=session, owner=user, contact_id=contact_id, limit=limit)
@@ -372,7 +390,7 @@ def list_reminders(
     contact_id: uuid.UUID,
     include_done: bool = False,
     user: User = Depends(current_user),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> list[ReminderRead]:
     """A contact's reminders, soonest first."""
     return reminders.list_for(session=session, owner=user, contact_id=contact_id, include_done=include_done)
@@ -383,7 +401,7 @@ def set_reminder(
     contact_id: uuid.UUID,
     body: ReminderBody,
     user: User = Depends(current_user),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> ReminderRead:
     """Remind the caller to follow up (`due_at`, or `quick`: tomorrow | next_week)."""
     return reminders.set_reminder(

@@ -17,7 +17,11 @@ from metaic.db import session_scope
 
 
 def db_session() -> Iterator[Session]:
-    """One transaction per request."""
+    """One transaction per request.
+
+    Always `Depends(db_session, scope="function")`: FastAPI's default runs the code after `yield` (the
+    commit) once the answer is sent, so a commit lost with the connection was answered 201 and never stored.
+    """
     with session_scope() as session:
         yield session
 
@@ -35,7 +39,7 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def current_user(request: Request, session: Session = Depends(db_session)) -> User:
+def current_user(request: Request, session: Session = Depends(db_session, scope="function")) -> User:
     """The user behind a bearer access token, or else the session cookie; 401 otherwise."""
     token = _bearer(request)
     if token:

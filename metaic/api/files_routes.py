@@ -59,7 +59,10 @@ def _too_large(limit_mb: int) -> FileTooLarge:
 
 @router.post("/api/v1/files", status_code=201, response_model=FileRead, openapi_extra=_UPLOAD_BODY)
 async def upload_file(
-    request: Request, response: Response, user: User = Depends(current_user), session: Session = Depends(db_session)
+    request: Request,
+    response: Response,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session, scope="function"),
 ) -> FileRead:
     """Upload an image (multipart fields `file` and `purpose`); variants are made in the background."""
     limit_mb = get_settings().max_upload_mb
@@ -88,14 +91,18 @@ async def upload_file(
 
 @router.get("/api/v1/files", response_model=list[FileRead])
 def list_files(
-    purpose: str | None = None, user: User = Depends(current_user), session: Session = Depends(db_session)
+    purpose: str | None = None,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session, scope="function"),
 ) -> list[FileRead]:
     """The caller's images, newest first."""
     return file_service.list_(session=session, owner=user, purpose=purpose)
 
 
 @router.get("/api/v1/files/usage", response_model=Usage)
-def storage_usage(user: User = Depends(current_user), session: Session = Depends(db_session)) -> Usage:
+def storage_usage(
+    user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
+) -> Usage:
     """Bytes used and allowed."""
     used, quota = file_service.usage(session=session, owner=user)
     return Usage(used_bytes=used, quota_bytes=quota)
@@ -103,7 +110,7 @@ def storage_usage(user: User = Depends(current_user), session: Session = Depends
 
 @router.get("/api/v1/files/{file_id}", response_model=FileRead)
 def get_file(
-    file_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+    file_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
 ) -> FileRead:
     """One of the caller's images, with its variant addresses once ready."""
     return file_service.get(session=session, owner=user, file_id=file_id)
@@ -111,7 +118,7 @@ def get_file(
 
 @router.delete("/api/v1/files/{file_id}", status_code=204)
 def delete_file(
-    file_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+    file_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
 ) -> Response:
     """Delete one of the caller's images and its stored variants."""
     file_service.delete(session=session, owner=user, file_id=file_id)

@@ -53,7 +53,7 @@ def _twilio_reply(params: dict[str, str]) -> dict:
 
 
 @router.post("/hooks/twilio/inbound", include_in_schema=False)
-async def twilio_inbound(request: Request, session: Session = Depends(db_session)) -> Response:
+async def twilio_inbound(request: Request, session: Session = Depends(db_session, scope="function")) -> Response:
     """Twilio incoming SMS/WhatsApp: verify X-Twilio-Signature, put the reply on the contact's timeline."""
     params = await _fields(request, MAX_TWILIO_BYTES, max_files=0, max_fields=200)
     if not hooks.twilio_signed(request, params):
@@ -76,7 +76,9 @@ def _email_reply(form: dict[str, str]) -> dict:
 
 
 @router.post("/hooks/sendgrid/inbound/{token}", include_in_schema=False)
-async def sendgrid_inbound(token: str, request: Request, session: Session = Depends(db_session)) -> Response:
+async def sendgrid_inbound(
+    token: str, request: Request, session: Session = Depends(db_session, scope="function")
+) -> Response:
     """SendGrid Inbound Parse (unsigned, so the URL carries a secret): put the email reply on the timeline."""
     if not _token_ok(token):
         return problem(404, "Not Found", "Not Found", code="http_404")

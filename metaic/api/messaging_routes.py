@@ -60,7 +60,7 @@ class UnreadCount(BaseModel):
 def list_conversations(
     limit: int = Query(50, ge=1, le=service.MAX_PAGE),
     user: User = Depends(current_user),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> list[ConversationRead]:
     """The caller's conversations, newest activity first."""
     return service.list_conversations(session=session, user=user, limit=limit)
@@ -75,7 +75,10 @@ def list_conversations(
     },
 )
 def start(
-    body: StartBody, response: Response, user: User = Depends(current_user), session: Session = Depends(db_session)
+    body: StartBody,
+    response: Response,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session, scope="function"),
 ) -> ConversationRead:
     """Open the conversation with a user or a contact's account who has the caller in their contacts.
 
@@ -93,7 +96,7 @@ def start(
     "/requests", status_code=202, responses={404: {"description": "The contact or user to write to was not found."}}
 )
 def send_request(
-    body: RequestBody, user: User = Depends(current_user), session: Session = Depends(db_session)
+    body: RequestBody, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
 ) -> RequestSent:
     """Ask a user or a contact to talk, with one intro message; the same answer whether or not they are on MetaIC."""
     service.request(session=session, user=user, other_user_id=body.user_id, contact_id=body.contact_id, body=body.body)
@@ -102,7 +105,9 @@ def send_request(
 
 @router.post("/{conversation_id}/accept")
 def accept(
-    conversation_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+    conversation_id: uuid.UUID,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session, scope="function"),
 ) -> ConversationRead:
     """Accept a message request someone sent the caller: the conversation opens."""
     return service.accept(session=session, user=user, conversation_id=conversation_id)
@@ -110,7 +115,9 @@ def accept(
 
 @router.post("/{conversation_id}/decline", status_code=204)
 def decline(
-    conversation_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+    conversation_id: uuid.UUID,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     """Decline a message request: it goes away, and its sender is not told."""
     service.decline(session=session, user=user, conversation_id=conversation_id)
@@ -118,14 +125,16 @@ def decline(
 
 
 @router.get("/unread")
-def unread(user: User = Depends(current_user), session: Session = Depends(db_session)) -> UnreadCount:
+def unread(user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")) -> UnreadCount:
     """How many messages the caller has not read, across conversations."""
     return UnreadCount(unread=service.unread_total(session=session, user=user))
 
 
 @router.get("/{conversation_id}")
 def get_conversation(
-    conversation_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+    conversation_id: uuid.UUID,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session, scope="function"),
 ) -> ConversationRead:
     """One of the caller's conversations."""
     return service.get(session=session, user=user, conversation_id=conversation_id)
@@ -137,7 +146,7 @@ def list_messages(
     limit: int = Query(50, ge=1, le=service.MAX_PAGE),
     before: uuid.UUID | None = None,
     user: User = Depends(current_user),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> list[MessageRead]:
     """The latest messages (or those before message `before`), oldest first."""
     return service.messages(session=session, user=user, conversation_id=conversation_id, limit=limit, before=before)
@@ -148,7 +157,7 @@ def send(
     conversation_id: uuid.UUID,
     body: MessageBody,
     user: User = Depends(current_user),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> MessageRead:
     """Send a message."""
     return service.send(session=session, user=user, conversation_id=conversation_id, body=body.body)
@@ -156,7 +165,9 @@ def send(
 
 @router.post("/{conversation_id}/read", status_code=204)
 def mark_read(
-    conversation_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+    conversation_id: uuid.UUID,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     """Mark the conversation read."""
     service.mark_read(session=session, user=user, conversation_id=conversation_id)

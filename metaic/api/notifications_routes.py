@@ -77,7 +77,7 @@ def list_notifications(
     offset: int = offset_query(),
     unread_only: bool = False,
     user: User = Depends(current_user),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> NotificationPage:
     """The signed-in user's notifications, newest first."""
     items = service.list_(session=session, user=user, limit=limit, offset=offset, unread_only=unread_only)
@@ -87,26 +87,32 @@ def list_notifications(
 
 
 @router.get("/api/v1/notifications/unread-count")
-def unread_count(user: User = Depends(current_user), session: Session = Depends(db_session)) -> UnreadCount:
+def unread_count(
+    user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
+) -> UnreadCount:
     """How many notifications the signed-in user has not read."""
     return UnreadCount(unread=service.unread_count(session=session, user=user))
 
 
 @router.post("/api/v1/notifications/read-all")
-def read_all(user: User = Depends(current_user), session: Session = Depends(db_session)) -> Updated:
+def read_all(user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")) -> Updated:
     """Mark every notification read."""
     return Updated(updated=service.mark_all_read(session=session, user=user))
 
 
 @router.get("/api/v1/notifications/preferences")
-def get_preferences(user: User = Depends(current_user), session: Session = Depends(db_session)) -> PreferencesRead:
+def get_preferences(
+    user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
+) -> PreferencesRead:
     """The kind × channel switches and quiet hours."""
     return preferences.read(session=session, user=user)
 
 
 @router.put("/api/v1/notifications/preferences")
 def put_preferences(
-    body: PreferencesUpdate, user: User = Depends(current_user), session: Session = Depends(db_session)
+    body: PreferencesUpdate,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session, scope="function"),
 ) -> PreferencesRead:
     """Change switches (only those given) and quiet hours ("HH:MM" each, or both null for none)."""
     return preferences.update(
@@ -116,7 +122,9 @@ def put_preferences(
 
 @router.get("/api/v1/notifications/{notification_id}")
 def get_notification(
-    notification_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+    notification_id: uuid.UUID,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session, scope="function"),
 ) -> NotificationRead:
     """One notification with the status of each channel's delivery."""
     return service.read_view(session=session, user=user, notification_id=notification_id)
@@ -124,7 +132,9 @@ def get_notification(
 
 @router.post("/api/v1/notifications/{notification_id}/read")
 def read_one(
-    notification_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session)
+    notification_id: uuid.UUID,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session, scope="function"),
 ) -> NotificationRead:
     """Mark one notification read."""
     return NotificationRead.of(service.mark_read(session=session, user=user, notification_id=notification_id))
@@ -139,7 +149,10 @@ def vapid_public_key() -> dict:
 
 @router.post("/api/v1/push/subscriptions", status_code=201)
 def add_subscription(
-    body: SubscriptionBody, request: Request, user: User = Depends(current_user), session: Session = Depends(db_session)
+    body: SubscriptionBody,
+    request: Request,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session, scope="function"),
 ) -> SubscriptionRead:
     """Register this browser (Web Push) or app install (FCM token) for push messages."""
     kind = FCM if body.type == "fcm" else WEBPUSH
@@ -161,7 +174,7 @@ def add_subscription(
     responses={404: {"description": "No such subscription for this account."}},
 )
 def delete_subscription(
-    body: SubscriptionBody, user: User = Depends(current_user), session: Session = Depends(db_session)
+    body: SubscriptionBody, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
 ) -> Response:
     """Stop push messages to this browser or app install."""
     kind = FCM if body.type == "fcm" else WEBPUSH
@@ -172,7 +185,7 @@ def delete_subscription(
 
 
 @router.post("/hooks/sendgrid", include_in_schema=False)
-async def sendgrid_hook(request: Request, session: Session = Depends(db_session)) -> Response:
+async def sendgrid_hook(request: Request, session: Session = Depends(db_session, scope="function")) -> Response:
     """SendGrid Event Webhook: verify the ECDSA signature over timestamp + raw body, then apply the events."""
     payload = await request.body()
     key = get_settings().sendgrid_webhook_public_key
@@ -195,7 +208,7 @@ async def sendgrid_hook(request: Request, session: Session = Depends(db_session)
 
 
 @router.post("/hooks/twilio", include_in_schema=False)
-async def twilio_hook(request: Request, session: Session = Depends(db_session)) -> Response:
+async def twilio_hook(request: Request, session: Session = Depends(db_session, scope="function")) -> Response:
     """Twilio status callback: verify X-Twilio-Signature against the URL Twilio was given, then apply it."""
     form = await request.form()
     params = {key: str(value) for key, value in form.items()}
@@ -235,14 +248,16 @@ def _unsubscribe(session: Session, token: str) -> HTMLResponse:
 
 
 @router.get("/notifications/unsubscribe", include_in_schema=False)
-def unsubscribe_link(token: str = Query("", max_length=1000), session: Session = Depends(db_session)) -> HTMLResponse:
+def unsubscribe_link(
+    token: str = Query("", max_length=1000), session: Session = Depends(db_session, scope="function")
+) -> HTMLResponse:
     """The link in every notification email: switches that kind's emails off."""
     return _unsubscribe(session, token)
 
 
 @router.post("/notifications/unsubscribe", include_in_schema=False)
 def unsubscribe_one_click(
-    token: str = Query("", max_length=1000), session: Session = Depends(db_session)
+    token: str = Query("", max_length=1000), session: Session = Depends(db_session, scope="function")
 ) -> HTMLResponse:
     """RFC 8058 one-click unsubscribe (mail clients POST `List-Unsubscribe=One-Click` here)."""
     return _unsubscribe(session, token)

@@ -38,7 +38,10 @@ def set_session_cookie(response: RedirectResponse, token: str, max_age: int | No
 
 @router.get("/session")
 def start_session(
-    request: Request, ticket: str = "", next: str = "/dashboard", session: Session = Depends(db_session)
+    request: Request,
+    ticket: str = "",
+    next: str = "/dashboard",
+    session: Session = Depends(db_session, scope="function"),
 ) -> RedirectResponse:
     """Exchange a one-time login ticket (bound to this browser's nonce cookie) for the session cookie."""
     try:
@@ -64,7 +67,7 @@ def signed_out() -> RedirectResponse:
 
 
 @router.post("/logout")
-def logout(request: Request, session: Session = Depends(db_session)) -> RedirectResponse:
+def logout(request: Request, session: Session = Depends(db_session, scope="function")) -> RedirectResponse:
     """Revoke this browser's session and clear its cookie (same-site POSTs only: no forced sign-out)."""
     require_same_origin(request)
     sessions.revoke_token(session=session, token=request.cookies.get(sessions.COOKIE_NAME))
@@ -74,7 +77,7 @@ def logout(request: Request, session: Session = Depends(db_session)) -> Redirect
 
 
 @router.get("/verify-email")
-def verify_email(token: str = "", session: Session = Depends(db_session)) -> RedirectResponse:
+def verify_email(token: str = "", session: Session = Depends(db_session, scope="function")) -> RedirectResponse:
     """Land from the verification email, then show the result page."""
     try:
         verification.verify_email(session=session, token=token)

@@ -65,14 +65,16 @@ class SignupAccepted(BaseModel):
 
 
 @router.post("/auth/signup", status_code=202)
-def signup(body: SignupBody, request: Request, session: Session = Depends(db_session)) -> SignupAccepted:
+def signup(
+    body: SignupBody, request: Request, session: Session = Depends(db_session, scope="function")
+) -> SignupAccepted:
     """Start an account: the address gets a verification link (or, if it has an account, a note saying so)."""
     flows.signup(session=session, email=body.email, password=body.password, name=body.name, ip=client_ip(request))
     return SignupAccepted(detail=SIGNUP_SENT)
 
 
 @router.post("/auth/token")
-def token(body: TokenBody, request: Request, session: Session = Depends(db_session)) -> TokenResponse:
+def token(body: TokenBody, request: Request, session: Session = Depends(db_session, scope="function")) -> TokenResponse:
     """Sign in with email and password (and an MFA code when on)."""
     step = flows.check_password(session=session, email=body.email, password=body.password, ip=client_ip(request))
     user = step.user
@@ -84,13 +86,13 @@ def token(body: TokenBody, request: Request, session: Session = Depends(db_sessi
 
 
 @router.post("/auth/refresh")
-def refresh(body: RefreshBody, session: Session = Depends(db_session)) -> TokenResponse:
+def refresh(body: RefreshBody, session: Session = Depends(db_session, scope="function")) -> TokenResponse:
     """Rotate a refresh token; reusing an old one revokes the whole family."""
     return _pair(api_tokens.rotate(session=session, refresh_token=body.refresh_token))
 
 
 @router.post("/auth/password-reset", status_code=202)
-def password_reset(body: ResetBody, request: Request, session: Session = Depends(db_session)) -> dict:
+def password_reset(body: ResetBody, request: Request, session: Session = Depends(db_session, scope="function")) -> dict:
     """Email a reset link if the account exists; the answer is the same either way."""
     flows.request_password_reset(session=session, email=body.email, ip=client_ip(request))
     return {"detail": "If an account uses this address, we sent it a reset link."}

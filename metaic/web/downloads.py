@@ -56,7 +56,7 @@ def stylesheet(digest: str) -> Response:
 
 
 @router.api_route("/c/{slug}.vcf", methods=["GET", "HEAD"])
-def card_vcard(slug: str, request: Request, session: Session = Depends(db_session)) -> Response:
+def card_vcard(slug: str, request: Request, session: Session = Depends(db_session, scope="function")) -> Response:
     """The card as a vCard 3.0 download (UTF-8, CRLF, photo inline when the card has one)."""
     try:
         limit(request)  # only misses get here (web/fastpath.py answers cached copies)
@@ -157,7 +157,10 @@ def _qr_params(
 
 @router.api_route("/c/{slug}/qr.svg", methods=["GET", "HEAD"])
 def card_qr_svg(
-    slug: str, request: Request, params: dict = Depends(_qr_params), session: Session = Depends(db_session)
+    slug: str,
+    request: Request,
+    params: dict = Depends(_qr_params),
+    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     """The card's QR code as SVG."""
     return _qr(request, session, slug, "svg", params)
@@ -165,14 +168,17 @@ def card_qr_svg(
 
 @router.api_route("/c/{slug}/qr.png", methods=["GET", "HEAD"])
 def card_qr_png(
-    slug: str, request: Request, params: dict = Depends(_qr_params), session: Session = Depends(db_session)
+    slug: str,
+    request: Request,
+    params: dict = Depends(_qr_params),
+    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     """The card's QR code as PNG."""
     return _qr(request, session, slug, "png", params)
 
 
 @router.api_route("/c/{slug}/preview.png", methods=["GET", "HEAD"])
-def card_preview(slug: str, request: Request, session: Session = Depends(db_session)) -> Response:
+def card_preview(slug: str, request: Request, session: Session = Depends(db_session, scope="function")) -> Response:
     """The Open Graph preview image."""
     try:
         limit(request)

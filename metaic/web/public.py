@@ -35,7 +35,7 @@ def card_page(
     src: str = "",
     shared: str = "",
     saved: str = "",
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     """The public card page, rendered on the server from the published snapshot."""
     try:

@@ -26,7 +26,9 @@ SHARE_LIMIT = (20, 60)  # share counts per IP and card
 
 
 @router.get("/c/{slug}/share/{channel}")
-def card_share_link(slug: str, channel: str, request: Request, session: Session = Depends(db_session)) -> Response:
+def card_share_link(
+    slug: str, channel: str, request: Request, session: Session = Depends(db_session, scope="function")
+) -> Response:
     """Count a share and send the visitor on to WhatsApp, their mail app or LinkedIn (works without JavaScript)."""
     try:
         limit(request)
@@ -47,7 +49,7 @@ def card_share_link(slug: str, channel: str, request: Request, session: Session 
 
 @router.post("/c/{slug}/share")
 def card_share_count(
-    slug: str, request: Request, channel: str = Form(...), session: Session = Depends(db_session)
+    slug: str, request: Request, channel: str = Form(...), session: Session = Depends(db_session, scope="function")
 ) -> Response:
     """Count a share made in the browser (copy link, native share sheet).
 
@@ -83,7 +85,7 @@ def card_share_back(
     consent: str = Form(""),
     form_token: str = Form(""),
     website: str = Form(""),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     """An anonymous visitor leaves their details for the card's owner (a plain form post).
 
@@ -129,7 +131,7 @@ def card_share_back(
 
 
 @router.post("/c/{slug}/save")
-def card_save(slug: str, request: Request, session: Session = Depends(db_session)) -> Response:
+def card_save(slug: str, request: Request, session: Session = Depends(db_session, scope="function")) -> Response:
     """Save the card to the signed-in visitor's contacts (cookie-authenticated, so same-origin only)."""
     try:
         limit(request)

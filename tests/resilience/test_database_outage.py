@@ -7,11 +7,13 @@ import time
 
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
 from metaic.api.app import build_api
 from metaic.auth import api_tokens
 from metaic.auth import service as user_service
 from metaic.cards import flows, service
+from metaic.contacts.models import SavedContact
 from metaic.db import get_engine, session_scope
 from tests.cards.fixtures import BROWSER
 from tests.cards.helpers import make_user, rich
@@ -120,3 +122,33 @@ def _assert_whole_rows(*, created: set[int], tried: set[int]) -> None:
     stored = {int(name.removeprefix("Load ")) for name, _, _ in rows}
     assert created <= stored <= created | tried
     assert all(identities == 2 and tags == 1 for _, identities, tags in rows), rows
+
+
+def test_a_commit_that_fails_is_never_answered_as_a_success(pg_proxy):
+    """The request's transaction commits before the answer is sent: a commit lost with the connection is a 503.
+
+    (Committed after the response, a client got 201 for a contact that was never stored.)
+    """
+    headers = _bearer("commit@example.com")
+    client = TestClient(build_api(), raise_server_exceptions=False)
+
+    def connection_lost(session) -> None:
+        """The server goes away just as the request commits."""
+        if session.info.get("contact_posted") and not session.in_nested_transaction():  # not a savepoint
+            raise sa.exc.OperationalError("COMMIT", {}, Exception("server closed the connection unexpectedly"))
+
+    def mark(session, _flush_context, _instances) -> None:
+        """Only the session that stores the contact loses its commit."""
+        if any(isinstance(row, SavedContact) for row in session.new):
+            session.info["contact_posted"] = True
+
+    sa.event.listen(Session, "before_commit", connection_lost)
+    sa.event.listen(Session, "before_flush", mark)
+    try:
+        response = client.post(CONTACTS, json=_contact(7), headers=headers)
+    finally:
+        sa.event.remove(Session, "before_commit", connection_lost)
+        sa.event.remove(Session, "before_flush", mark)
+    _assert_unavailable(response, html=False)
+    with get_engine().connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM saved_contacts")).scalar() == 0
