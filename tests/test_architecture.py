@@ -189,3 +189,14 @@ def test_edges_hold_no_sql():
                     if used:
                         offenders.append(f"{path.relative_to(PACKAGE)} imports {sorted(used)}")
     assert offenders == []
+
+
+def test_request_sessions_commit_before_the_answer_is_sent():
+    """`Depends(db_session)` commits after the response went out (FastAPI runs teardown late): a failed commit
+    would have been answered 201. Every use says `scope="function"`, which commits before the answer."""
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if "Depends(db_session" in line and 'scope="function"' not in line:
+                offenders.append(f"{path.relative_to(PACKAGE)}:{number}")
+    assert offenders == []
