@@ -5,9 +5,14 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+import pytest
+
 from metaic.cards import service as card_service
 from metaic.db import session_scope
+from metaic.ui.pages.account import account
 from metaic.ui.pages.builder import builder
+from metaic.ui.pages.contacts import contact_view
+from metaic.ui.pages.templates import templates_page
 from metaic.ui.state.builder import BuilderState
 from tests.cards.helpers import rich
 from tests.ui.support import signed_in, state
@@ -58,3 +63,10 @@ def test_the_generated_components_are_memoized_by_the_react_compiler():
     from rxconfig import config
 
     assert config.react_compiler is True
+
+
+@pytest.mark.parametrize("page", [account, contact_view, templates_page], ids=lambda p: p.__name__)
+def test_other_pages_use_no_dynamic_icon_either(page):
+    imports = page()._get_all_imports()
+    tags = {imp.tag for lib, found in imports.items() if lib.startswith("lucide-react") for imp in found}
+    assert "DynamicIcon" not in tags

@@ -17,8 +17,11 @@ TICK_MS = 3000
 def message_row(m: rx.Var) -> rx.Component:
     """One message sent or scheduled to the contact."""
     return rx.hstack(
-        rx.icon(
-            rx.cond(m["channel"] == "Email", "mail", "message-circle"), size=16, color=styles.MUTED, flex_shrink="0"
+        # Two fixed icons, not rx.icon(<computed name>), which ships lucide's whole 240 KB icon map to the page.
+        rx.cond(
+            m["channel"] == "Email",
+            rx.icon("mail", size=16, color=styles.MUTED, flex_shrink="0"),
+            rx.icon("message-circle", size=16, color=styles.MUTED, flex_shrink="0"),
         ),
         rx.vstack(
             rx.text(m["subject"], size="2", weight="medium", trim="both"),

@@ -80,10 +80,10 @@ def session_row(row: rx.Var) -> rx.Component:
     """One signed-in device: what, where, when, and a way to sign it out."""
     return rx.hstack(
         rx.center(
-            rx.icon(
-                rx.cond(row["device"].contains("iPhone") | row["device"].contains("Android"), "smartphone", "monitor"),
-                size=18,
-                color=styles.MUTED,
+            rx.cond(  # fixed icons: a computed icon name ships lucide's whole icon map
+                row["device"].contains("iPhone") | row["device"].contains("Android"),
+                rx.icon("smartphone", size=18, color=styles.MUTED),
+                rx.icon("monitor", size=18, color=styles.MUTED),
             ),
             width="40px",
             height="40px",

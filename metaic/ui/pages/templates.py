@@ -15,7 +15,11 @@ def template_row(t: rx.Var) -> rx.Component:
     """One template: name, channel, the start of its text, edit and delete."""
     return rx.hstack(
         rx.center(
-            rx.icon(rx.cond(t["channel"] == "Email", "mail", "message-circle"), size=18, color=styles.ACCENT),
+            rx.cond(  # fixed icons: a computed icon name ships lucide's whole icon map
+                t["channel"] == "Email",
+                rx.icon("mail", size=18, color=styles.ACCENT),
+                rx.icon("message-circle", size=18, color=styles.ACCENT),
+            ),
             width="40px",
             height="40px",
             border_radius="10px",
