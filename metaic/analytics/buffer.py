@@ -22,9 +22,10 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from metaic.analytics.models import KINDS, SHARE_CHANNELS, AnalyticsEvent
-from metaic.analytics.service import agent_class, is_bot, referrer_host
+from metaic.analytics.models import AnalyticsEvent
+from metaic.analytics.service import event_row
 from metaic.core import clock
+from metaic.core.errors import ValidationError
 from metaic.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -90,20 +91,18 @@ def _put_back(batch: list[PendingEvent]) -> None:
 
 def _row(event: PendingEvent) -> dict | None:
     """The table row for an event, or None when it is not recorded (a bot, an unknown kind or channel)."""
-    if event.kind not in KINDS or is_bot(event.user_agent):
+    try:
+        return event_row(
+            card_id=event.card_id,
+            kind=event.kind,
+            user_agent=event.user_agent,
+            referrer=event.referrer,
+            channel=event.channel,
+            at=event.at,
+            event_id=event.id,
+        )
+    except ValidationError:
         return None
-    channel = event.channel if event.kind == "share" else None
-    if event.kind == "share" and channel not in SHARE_CHANNELS:
-        return None
-    return {
-        "id": event.id,
-        "card_id": event.card_id,
-        "kind": event.kind,
-        "channel": channel,
-        "referrer": referrer_host(event.referrer),
-        "agent": agent_class(event.user_agent),
-        "created_at": event.at,
-    }
 
 
 def _insert_ignoring_duplicates(session: Session, rows: list[dict]) -> None:

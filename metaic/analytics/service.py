@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
+from datetime import datetime
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -73,7 +74,29 @@ def record(
     referrer: str | None = None,
     channel: str | None = None,
 ) -> AnalyticsEvent | None:
-    """Store one event; returns None (and stores nothing) for bots."""
+    """Store one event at once; returns None (and stores nothing) for bots. Visitors' events go through buffer.py."""
+    row = event_row(card_id=card_id, kind=kind, user_agent=user_agent, referrer=referrer, channel=channel)
+    if row is None:
+        return None
+    event = AnalyticsEvent(**row)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def event_row(
+    *,
+    card_id: uuid.UUID,
+    kind: str,
+    user_agent: str | None,
+    referrer: str | None = None,
+    channel: str | None = None,
+    at: datetime | None = None,
+    event_id: uuid.UUID | None = None,
+) -> dict | None:
+    """The stored columns of an event, or None for a bot; ValidationError for an unknown kind or channel.
+
+    The one place the rules live, for events stored at once (`record`) and in batches (buffer.py)."""
     if kind not in KINDS:
         raise ValidationError("Unknown event kind.", field="kind")
     if kind == "share":
@@ -83,17 +106,15 @@ def record(
         channel = None
     if is_bot(user_agent):
         return None
-    event = AnalyticsEvent(
-        card_id=card_id,
-        kind=kind,
-        channel=channel,
-        referrer=referrer_host(referrer),
-        agent=agent_class(user_agent),
-        created_at=clock.now(),
-    )
-    session.add(event)
-    session.flush()
-    return event
+    return {
+        "id": event_id or uuid.uuid4(),
+        "card_id": card_id,
+        "kind": kind,
+        "channel": channel,
+        "referrer": referrer_host(referrer),
+        "agent": agent_class(user_agent),
+        "created_at": at or clock.now(),
+    }
 
 
 def view_counts(*, session: Session, card_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
