@@ -1,4 +1,4 @@
-"""`/api/v1/contacts`: the contact book, tags, reminders, timeline, duplicates and merges, import and export."""
+"""`/api/v1/contacts`: the book, reminders, timeline, duplicates, merges, import, export (tags: contact_tags_routes)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from metaic.api import uploads
+from metaic.api import contact_tags_routes, uploads
 from metaic.api.deps import current_user, db_session
 from metaic.api.paging import offset_query
 from metaic.auth.models import User
-from metaic.contacts import dedupe, formats, history, imports, reminders, search, service, tags
+from metaic.contacts import dedupe, formats, history, imports, reminders, search, service
 from metaic.contacts import flows as contact_flows
 from metaic.contacts.schemas import (
     ContactFilters,
@@ -28,13 +28,14 @@ from metaic.contacts.schemas import (
     HistoryRead,
     ImportReport,
     ReminderRead,
-    TagRead,
 )
 from metaic.core.errors import ValidationError
 from metaic.core.times import UtcDatetime
 from metaic.files.images import FileTooLarge
 
 router = APIRouter(prefix="/api/v1/contacts", tags=["contacts"])
+# "/tags..." before "/{contact_id}", which would otherwise take "tags" for a contact id.
+router.include_router(contact_tags_routes.router)
 
 # Room for the multipart envelope (boundaries, part headers, the format field) on top of the file.
 ENVELOPE_BYTES = 64 * 1024
@@ -96,27 +97,6 @@ class UndoResult(BaseModel):
 
     kept: ContactRead
     restored: ContactRead
-
-
-class TagBody(BaseModel):
-    """A new tag."""
-
-    name: str = Field(max_length=100)
-    color: str = Field(default="gray", max_length=20)
-
-
-class TagChange(BaseModel):
-    """A rename and/or recolour."""
-
-    name: str | None = Field(default=None, max_length=100)
-    color: str | None = Field(default=None, max_length=20)
-
-
-class TagMergeBody(BaseModel):
-    """Move every contact of `drop_id` onto `keep_id`, then delete `drop_id`."""
-
-    keep_id: uuid.UUID
-    drop_id: uuid.UUID
 
 
 class ImportStarted(BaseModel):
@@ -233,50 +213,6 @@ def reminder_snooze(
     if body.days is not None:
         return reminders.snooze_for(session=session, owner=user, reminder_id=reminder_id, days=body.days)
     return reminders.snooze(session=session, owner=user, reminder_id=reminder_id, until=body.until)
-
-
-@router.get("/tags")
-def list_tags(
-    user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
-) -> list[TagRead]:
-    """The caller's tags, by name."""
-    return tags.list_tags(session=session, owner=user)
-
-
-@router.post("/tags", status_code=201)
-def create_tag(
-    body: TagBody, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
-) -> TagRead:
-    """A new tag (409 when the name is taken)."""
-    return tags.create_tag(session=session, owner=user, name=body.name, color=body.color)
-
-
-@router.post("/tags/merge", responses={404: {"description": "A tag to merge is not the caller's."}})
-def merge_tags(
-    body: TagMergeBody, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
-) -> TagRead:
-    """Merge one tag into another."""
-    return tags.merge_tags(session=session, owner=user, keep_id=body.keep_id, drop_id=body.drop_id)
-
-
-@router.patch("/tags/{tag_id}")
-def update_tag(
-    tag_id: uuid.UUID,
-    body: TagChange,
-    user: User = Depends(current_user),
-    session: Session = Depends(db_session, scope="function"),
-) -> TagRead:
-    """Rename or recolour a tag."""
-    return tags.update_tag(session=session, owner=user, tag_id=tag_id, name=body.name, color=body.color)
-
-
-@router.delete("/tags/{tag_id}", status_code=204)
-def delete_tag(
-    tag_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
-) -> Response:
-    """Delete a tag; its contacts stay."""
-    tags.delete_tag(session=session, owner=user, tag_id=tag_id)
-    return Response(status_code=204)
 
 
 def _too_large() -> FileTooLarge:
