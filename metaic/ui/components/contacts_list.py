@@ -39,7 +39,7 @@ def _select(name: str, options: list[tuple[str, str]], value: rx.Var) -> rx.Comp
 
 def filters_bar() -> rx.Component:
     """Search box, filters and sort; applied together. They show the state's (the address's) filters: the form
-    is keyed by the address, so it is redrawn with them whenever they change, a reload included."""
+    is keyed by the loads of the address, so a reload or a link redraws it with their filters."""
     return rx.form(
         rx.flex(
             rx.input(
@@ -90,7 +90,7 @@ def filters_bar() -> rx.Component:
         ),
         on_submit=L.search,
         reset_on_submit=False,
-        key=L.address,
+        key=L.filters_drawn,
         width="100%",
     )
 

@@ -48,6 +48,9 @@ class ContactsState(_ContactBase):
     source: str = ""
     tag_id: str = ""
     due_only: bool = False
+    # Keys the filter form: bumped when filters come from the address (a load), not when the user applies
+    # them, so a search typed while the last one is applied is never wiped by a redraw.
+    filters_drawn: int = 0
     sort: str = "name"
     tag_options: list[dict[str, str]] = []
     adding: bool = False
@@ -85,6 +88,7 @@ class ContactsState(_ContactBase):
     def _from_address(self) -> None:
         """Filters, sort and page from the address: what the page shows always matches the URL."""
         params = self.router.url.query_parameters
+        self.filters_drawn += 1
         for key, name in FILTER_PARAMS.items():
             setattr(self, name, str(params.get(key, "")))
         self.stage = self.stage if self.stage in STAGES else ""
@@ -93,11 +97,6 @@ class ContactsState(_ContactBase):
         self.sort = params.get("sort", "") if params.get("sort", "") in SORTS else "name"
         page = str(params.get("page", ""))
         self.page = int(page) - 1 if page.isdigit() and int(page) > 0 else 0
-
-    @rx.var
-    def address(self) -> str:
-        """The address of the filters shown (keys the filter form, so it is redrawn when they change)."""
-        return self._address()
 
     def _address(self) -> str:
         """The address of the current filters, sort and page (empty ones left out)."""
