@@ -37,12 +37,27 @@ class Settings(BaseSettings):
     smtp_password: str = Field("", validation_alias="SMTP_PASSWORD")
     smtp_starttls: bool = Field(False, validation_alias="SMTP_STARTTLS")
     # Only the backends that exist are accepted, so a typo or an unbuilt provider fails at start-up.
-    # OpenAI (LLM) joins these lists with the issue that builds it.
     sms_backend: Literal["console", "twilio"] = Field("console", validation_alias="SMS_BACKEND")
     whatsapp_backend: Literal["console", "twilio"] = Field("console", validation_alias="WHATSAPP_BACKEND")
     # Storage: `local` keeps files in `{data_dir}/files`; `s3` uses the S3_* settings below (boto3).
     storage_backend: Literal["local", "s3"] = Field("local", validation_alias="STORAGE_BACKEND")
-    llm_backend: Literal["local"] = Field("local", validation_alias="LLM_BACKEND")
+    # The assistant: `local` is the offline engine (metaic/ai/offline.py); `openai` any OpenAI-compatible endpoint.
+    llm_backend: Literal["local", "openai"] = Field("local", validation_alias="LLM_BACKEND")
+    openai_api_key: str = Field("", validation_alias="OPENAI_API_KEY")
+    openai_base_url: str = Field("https://api.openai.com/v1", validation_alias="OPENAI_BASE_URL")
+    openai_model: str = Field("gpt-4o-mini", validation_alias="OPENAI_MODEL")
+    openai_embedding_model: str = Field("text-embedding-3-small", validation_alias="OPENAI_EMBEDDING_MODEL")
+    openai_timeout_seconds: float = Field(20.0, gt=0, le=300, validation_alias="OPENAI_TIMEOUT_SECONDS")
+    # The SDK retries 408/409/429/5xx and timeouts with exponential backoff (honouring Retry-After).
+    openai_max_retries: int = Field(2, ge=0, le=10, validation_alias="OPENAI_MAX_RETRIES")
+    # Per user and day, external provider only (the offline engine is free).
+    ai_daily_tokens: int = Field(50_000, ge=0, validation_alias="AI_DAILY_TOKENS")
+    ai_daily_requests: int = Field(200, ge=0, validation_alias="AI_DAILY_REQUESTS")
+    # US dollars per million tokens, for the admin's cost estimate.
+    ai_price_input_per_mtok: float = Field(0.15, ge=0, validation_alias="AI_PRICE_INPUT_PER_MTOK")
+    ai_price_output_per_mtok: float = Field(0.60, ge=0, validation_alias="AI_PRICE_OUTPUT_PER_MTOK")
+    # The default of each user's "strip emails and phone numbers from prompts" setting.
+    ai_strip_contact_details: bool = Field(True, validation_alias="AI_STRIP_CONTACT_DETAILS")
 
     google_client_id: str = Field("", validation_alias="GOOGLE_CLIENT_ID")
     google_client_secret: str = Field("", validation_alias="GOOGLE_CLIENT_SECRET")
@@ -184,6 +199,8 @@ def _check_providers(settings: Settings) -> None:
         raise ValueError("SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM")
     if settings.whatsapp_backend == "twilio" and not (all(twilio) and settings.twilio_whatsapp_from):
         raise ValueError("WHATSAPP_BACKEND=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_WHATSAPP_FROM")
+    if settings.llm_backend == "openai" and not settings.openai_api_key:
+        raise ValueError("LLM_BACKEND=openai needs OPENAI_API_KEY (any value for a server that ignores it)")
     if 0 < len(settings.sendgrid_inbound_token) < 16:
         raise ValueError("SENDGRID_INBOUND_TOKEN must be at least 16 characters (it is the webhook's only secret)")
 

@@ -1,0 +1,189 @@
+"""Networking suggestions: rank the owner's contacts by how what they offer meets what the owner looks for.
+
+Offline: BM25 over each contact's offer text (their published card's "what I offer" and services, their
+title, company and the owner's notes), with the owner's "looking for" widened by a small table of related
+words ("investors" also finds "seed funding"). With the provider allowed, stored embeddings add a
+semantic score. Each suggestion says why, quoting both sides.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlmodel import Session, select
+
+from metaic.ai import embeddings, engine, usage
+from metaic.ai.providers import ProviderError
+from metaic.ai.schemas import ConnectionSuggestion
+from metaic.ai.text import BM25, sentences, shorten, tokens
+from metaic.auth.models import User
+from metaic.cards import service as card_service
+from metaic.cards.models import Card, CardVersion
+from metaic.cards.schemas import CardContent
+from metaic.contacts.models import SavedContact
+from metaic.core.errors import ValidationError
+
+MAX_CONTACTS = 2000
+RELATED: list[str] = [
+    "fund funding invest investor investment seed capital vc venture angel raise raising fundraise fundraising round",
+    "hire hiring recruit recruiter recruiting talent candidate job jobs headhunter staffing",
+    "design designer ux ui branding brand graphic logo",
+    "legal lawyer attorney contract contracts law counsel compliance",
+    "marketing growth seo ads advertising campaign campaigns content social",
+    "sales lead leads customer customers client clients business development distribution",
+    "software developer developers engineer engineering code coding programming app apps web",
+    "mentor mentoring mentorship advice advisor adviser coaching coach guidance",
+    "manufacture manufacturing factory production supplier suppliers sourcing",
+    "retail reseller resellers wholesale distributor distributors stores shop",
+    "accounting accountant bookkeeping tax taxes finance financial cfo",
+    "cloud aws azure infrastructure devops hosting kubernetes",
+    "data analytics analysis machine learning ml ai model models",
+    "office space coworking property real estate",
+    "translation translator localization languages",
+    "photo photography photographer video videographer film",
+    "partner partners partnership partnerships collaboration cofounder co-founder",
+    "event events speaker speaking conference venue",
+]
+_GROUPS = [set(tokens(line)) for line in RELATED]
+
+
+def widen(query: list[str]) -> list[str]:
+    """The query with the related words of each of its terms added."""
+    out = list(query)
+    for term in query:
+        for group in _GROUPS:
+            if term in group:
+                out.extend(sorted(group - set(out)))
+    return list(dict.fromkeys(out))
+
+
+def _owner_wants(session: Session, owner: User, card_id: uuid.UUID | None) -> str:
+    """The owner's "looking for" (and open-to choices) from the given card or their latest one."""
+    if card_id is not None:
+        content = card_service.get_content(session=session, owner=owner, card_id=card_id)
+    else:
+        card = session.exec(select(Card).where(Card.owner_id == owner.id).order_by(Card.updated_at.desc())).first()
+        if card is None:
+            raise ValidationError("Create a card and say what you are looking for first.", field="looking_for")
+        content = card_service.get_content(session=session, owner=owner, card_id=card.id)
+    wants = " ".join([content.networking.looking_for, *content.networking.open_to]).strip()
+    if not wants:
+        raise ValidationError("Say what you are looking for on your card first.", field="looking_for")
+    return wants
+
+
+def _offers(session: Session, contacts: list[SavedContact]) -> dict[uuid.UUID, str]:
+    """Each contact's offer text: their live card's offer and services, title, company, meeting and notes."""
+    card_ids = {c.card_id for c in contacts if c.card_id}
+    published: dict[uuid.UUID, CardContent] = {}
+    if card_ids:
+        rows = session.exec(
+            select(Card.id, CardVersion.content)
+            .join(CardVersion, CardVersion.id == Card.published_version_id)
+            .where(Card.id.in_(card_ids))
+        ).all()
+        published = {card_id: CardContent.model_validate(content) for card_id, content in rows}
+    texts = {}
+    for contact in contacts:
+        card = published.get(contact.card_id)
+        card_part = [card.networking.offer, *(s.title for s in card.services)] if card else []
+        texts[contact.id] = ". ".join(
+            p for p in (*card_part, contact.title, contact.company, contact.how_we_met, contact.notes) if p
+        )
+    return texts
+
+
+def _reason(offer_text: str, matched: list[str], wants: str) -> str:
+    """ "offers seed funding for B2B startups; you are looking for investors" """
+    best = max(sentences(offer_text) or [offer_text], key=lambda s: len(set(tokens(s)) & set(matched)))
+    return f"offers {shorten(best[:1].lower() + best[1:], 90)}; you are looking for {shorten(wants, 60)}"
+
+
+def rank(wants: str, offers: dict[uuid.UUID, str]) -> list[tuple[uuid.UUID, float, list[str]]]:
+    """Contacts by BM25 score of their offer against the widened wants: (id, score, matched terms), best first."""
+    ids = list(offers)
+    model = BM25([tokens(offers[i]) for i in ids])
+    own = tokens(wants)
+    query = widen(own)
+    scored = []
+    for index, contact_id in enumerate(ids):
+        # The owner's own words count double against the related ones.
+        score = model.score(query, index) + model.score(own, index)
+        if score > 0:
+            scored.append((contact_id, score, model.matched(query, index)))
+    return sorted(scored, key=lambda item: -item[1])
+
+
+def _semantic(session: Session, owner: User, wants: str, offers: dict[uuid.UUID, str]) -> dict[uuid.UUID, float]:
+    """Cosine of each contact's offer to the wants with provider embeddings (stored, re-embedded when changed)."""
+    provider, _ = engine.provider_for(session=session, user_id=owner.id)
+    if provider is None:
+        return {}
+    known = embeddings.stored_hashes(session=session, owner_id=owner.id, kind="contact", model=provider.embedding_model)
+    stale = [i for i, text in offers.items() if known.get(i) != embeddings.text_hash(text)]
+    try:
+        vectors, cost = provider.embed([wants] + [offers[i] for i in stale])
+    except ProviderError as exc:
+        usage.record(session=session, user_id=owner.id, feature="embedding", source="offline", failure=exc.reason)
+        return {}
+    usage.record(
+        session=session,
+        user_id=owner.id,
+        feature="embedding",
+        source="provider",
+        model=provider.embedding_model,
+        prompt_tokens=cost,
+    )
+    for contact_id, vector in zip(stale, vectors[1:], strict=True):
+        embeddings.store(
+            session=session,
+            owner_id=owner.id,
+            kind="contact",
+            ref_id=contact_id,
+            model=provider.embedding_model,
+            vector=vector,
+            text=offers[contact_id],
+        )
+    found = embeddings.index_for(session).nearest(
+        session=session,
+        owner_id=owner.id,
+        kind="contact",
+        model=provider.embedding_model,
+        vector=vectors[0],
+        k=len(offers),
+    )
+    return {ref: score for ref, score in found if ref in offers}
+
+
+def suggest(
+    *, session: Session, owner: User, card_id: uuid.UUID | None = None, limit: int = 10
+) -> list[ConnectionSuggestion]:
+    """The owner's contacts whose offers best meet what the owner's card is looking for, each with a reason."""
+    wants = _owner_wants(session, owner, card_id)
+    contacts = list(
+        session.exec(select(SavedContact).where(SavedContact.owner_id == owner.id).limit(MAX_CONTACTS)).all()
+    )
+    offers = {cid: text for cid, text in _offers(session, contacts).items() if text}
+    if not offers:
+        return []
+    ranked = rank(wants, offers)
+    semantic = _semantic(session, owner, wants, offers)
+    if semantic:
+        top = max((s for _, s, _ in ranked), default=1.0) or 1.0
+        lexical = {cid: (score / top, matched) for cid, score, matched in ranked}
+        blended = [
+            (cid, lexical.get(cid, (0.0, []))[0] + max(0.0, sim), lexical.get(cid, (0.0, []))[1])
+            for cid, sim in semantic.items()
+        ]
+        ranked = sorted(blended, key=lambda item: -item[1])
+    names = {c.id: c.full_name or c.company or "" for c in contacts}
+    return [
+        ConnectionSuggestion(
+            contact_id=cid,
+            name=names[cid],
+            score=round(score, 4),
+            reason=_reason(offers[cid], matched, wants),
+            matched=matched[:8],
+        )
+        for cid, score, matched in ranked[:limit]
+    ]
