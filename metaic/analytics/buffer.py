@@ -8,6 +8,13 @@ Each event gets its id when it is tracked, and the INSERT skips ids already stor
 retried after a failure (the batch goes back into the buffer) never counts an event twice. A crash loses
 at most the events of the last few seconds; the buffer is bounded, so a database that stays down cannot
 eat the process's memory (the oldest events are dropped first, and counted in the log).
+
+The client address and the full user agent live only here, in memory, until the flush turns them into
+the day's visitor hash and a device class and browser family (visitors.py, dimensions.py).
+
+A "beacon" is not an event: the page's script reports the browser's time zone, and the flush sets the
+country of that visitor's views of the card in the last half hour (a time zone names a country more
+reliably than the Accept-Language region).
 """
 
 from __future__ import annotations
@@ -15,16 +22,19 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from metaic.analytics.models import AnalyticsEvent
-from metaic.analytics.service import event_row
-from metaic.core import clock
+from metaic.analytics import dimensions, visitors
+from metaic.analytics.models import VIEW_KINDS, AnalyticsEvent
+from metaic.analytics.service import event_row, is_bot
+from metaic.config import get_settings
+from metaic.core import clock, net
 from metaic.core.errors import ValidationError
 from metaic.db import session_scope
 
@@ -32,6 +42,8 @@ log = logging.getLogger(__name__)
 
 MAX_PENDING = 200_000  # about 40 MB of pending events; past this the oldest are dropped
 FLUSH_BATCH = 5_000  # rows per INSERT statement
+BEACON = "beacon"
+BEACON_WINDOW = timedelta(minutes=30)  # a time zone report sets the country of views this recent
 
 _lock = threading.Lock()
 _pending: list[PendingEvent] = []
@@ -49,14 +61,46 @@ class PendingEvent:
     user_agent: str
     referrer: str
     at: datetime
+    target: str = ""
+    query: str = ""
+    accept_language: str = ""
+    address: str = ""  # the direct peer, or the client a trusted proxy named (resolved at flush)
+    forwarded: tuple[tuple[str, str], ...] = ()  # X-Forwarded-For / Forwarded as received
+    private: bool = False  # DNT or Sec-GPC: counted, never hashed
 
 
 def track(
-    *, card_id: uuid.UUID, kind: str, user_agent: str | None, referrer: str | None = None, channel: str | None = None
+    *,
+    card_id: uuid.UUID,
+    kind: str,
+    user_agent: str | None,
+    referrer: str | None = None,
+    channel: str | None = None,
+    target: str = "",
+    query: str = "",
+    accept_language: str | None = None,
+    address: str | None = None,
+    forwarded: tuple[tuple[str, str], ...] = (),
+    private: bool = False,
 ) -> None:
-    """Queue one event for the next flush (cheap: no I/O; unknown kinds and bots are dropped at flush)."""
+    """Queue one event for the next flush: the one way every edge records analytics (views, scans, saves,
+    shares, leads, link clicks, custom events named by `target`, and the time zone beacon).
+
+    Cheap: no I/O and no parsing; unknown kinds and bots are dropped at flush."""
     event = PendingEvent(
-        uuid.uuid4(), card_id, kind, channel, (user_agent or "")[:512], (referrer or "")[:512], clock.now()
+        uuid.uuid4(),
+        card_id,
+        kind,
+        channel,
+        (user_agent or "")[:512],
+        (referrer or "")[:512],
+        clock.now(),
+        target[:512],
+        query[:1024],
+        (accept_language or "")[:128],
+        address or "",
+        forwarded,
+        private,
     )
     global _dropped
     with _lock:
@@ -89,7 +133,17 @@ def _put_back(batch: list[PendingEvent]) -> None:
             del _pending[:overflow]
 
 
-def _row(event: PendingEvent) -> dict | None:
+def _visitor(event: PendingEvent, salts: Mapping[date, str]) -> str | None:
+    """The event's visitor hash for its day, None for a browser that opted out or an unknown address."""
+    if event.private or not event.address:
+        return None
+    address = event.address
+    if event.forwarded:
+        address = net.client_address(address, dict(event.forwarded), get_settings().trusted_proxies)
+    return visitors.visitor_hash(salts[event.at.date()], address, event.user_agent)
+
+
+def _row(event: PendingEvent, salts: Mapping[date, str] | None = None) -> dict | None:
     """The table row for an event, or None when it is not recorded (a bot, an unknown kind or channel)."""
     try:
         return event_row(
@@ -100,9 +154,55 @@ def _row(event: PendingEvent) -> dict | None:
             channel=event.channel,
             at=event.at,
             event_id=event.id,
+            target=event.target,
+            query=event.query,
+            accept_language=event.accept_language,
+            visitor=_visitor(event, salts) if salts is not None else None,
         )
     except ValidationError:
         return None
+
+
+def _rows(session: Session, batch: list[PendingEvent]) -> tuple[list[dict], list[dict]]:
+    """Rows to insert, and the beacons' country updates, for a batch (salts fetched once per day)."""
+    salts = {day: visitors.salt_for(session, day) for day in {event.at.date() for event in batch}}
+    rows, beacons = [], []
+    for event in batch:
+        if event.kind == BEACON:
+            beacon = _beacon(event, salts)
+            if beacon is not None:
+                beacons.append(beacon)
+            continue
+        row = _row(event, salts)
+        if row is not None:
+            rows.append(row)
+    return rows, beacons
+
+
+def _beacon(event: PendingEvent, salts: Mapping[date, str]) -> dict | None:
+    """The country update a time zone report makes, or None (an opted-out browser, a zone of no country, a bot)."""
+    country = dimensions.country_of_zone(event.target)
+    visitor = _visitor(event, salts)
+    if not country or visitor is None or is_bot(event.user_agent):
+        return None
+    return {"b_card": event.card_id, "b_visitor": visitor, "b_country": country, "b_since": event.at - BEACON_WINDOW}
+
+
+def _apply_beacons(session: Session, beacons: list[dict]) -> None:
+    """Set the country of the beaconing visitors' recent views (one statement, many parameter sets)."""
+    table = AnalyticsEvent.__table__
+    c = table.c
+    statement = (
+        sa.update(table)
+        .where(
+            c.card_id == sa.bindparam("b_card"),
+            c.visitor == sa.bindparam("b_visitor"),
+            c.created_at >= sa.bindparam("b_since"),
+            c.kind.in_(VIEW_KINDS),
+        )
+        .values(country=sa.bindparam("b_country"))
+    )
+    session.connection().execute(statement, beacons)
 
 
 def _insert_ignoring_duplicates(session: Session, rows: list[dict]) -> None:
@@ -117,7 +217,7 @@ def _insert_ignoring_duplicates(session: Session, rows: list[dict]) -> None:
         if chunk:
             # One statement with many parameter sets: compiled once (a multi-VALUES literal of thousands
             # of rows took seconds to compile), and SQLAlchemy batches the rows into few round trips.
-            session.execute(module.insert(table).on_conflict_do_nothing(index_elements=["id"]), chunk)
+            session.execute(module.insert(table).on_conflict_do_nothing(index_elements=["id", "created_at"]), chunk)
 
 
 def _live_cards(session: Session, card_ids: set[uuid.UUID]) -> set[uuid.UUID]:
@@ -136,12 +236,15 @@ def flush() -> int:
     if _dropped:
         log.warning("analytics buffer overflowed: %d events dropped", _dropped)
         _dropped = 0
-    rows = [row for row in map(_row, batch) if row is not None]
-    if not rows:
+    if not batch:
         return 0
     try:
         with session_scope() as session:
-            _insert_ignoring_duplicates(session, rows)
+            rows, beacons = _rows(session, batch)
+            if rows:
+                _insert_ignoring_duplicates(session, rows)
+            if beacons:
+                _apply_beacons(session, beacons)
     except Exception:
         _put_back(batch)
         raise

@@ -7,16 +7,17 @@ import uuid
 from collections import defaultdict
 from datetime import datetime
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 import crawleruseragents
 from sqlmodel import Session, func, select
 
-from metaic.analytics.models import KINDS, SHARE_CHANNELS, AnalyticsEvent
+from metaic.analytics import dimensions
+from metaic.analytics.models import KINDS, SHARE_CHANNELS, VIEW_KINDS, AnalyticsEvent
+from metaic.config import get_settings
 from metaic.core import clock
 from metaic.core.errors import ValidationError
 
-VIEW_KINDS = ("view", "qr_scan")
+__all__ = ["VIEW_KINDS", "agent_class", "card_stats", "event_row", "is_bot", "record", "referrer_host", "view_counts"]
 # Clients that are not people but are missing from the crawler list (link unfurlers, HTTP libraries, headless).
 _EXTRA_BOTS = re.compile(
     r"headless|preview|unfurl|embedly|whatsapp/|telegrambot|slackbot|discordbot|skypeuripreview|"
@@ -58,11 +59,7 @@ def agent_class(user_agent: str | None) -> str:
 
 def referrer_host(referrer: str | None) -> str:
     """Only the host of a referring page (no path or query, which may carry personal data)."""
-    try:
-        host = urlsplit((referrer or "").strip()).hostname or ""
-    except ValueError:
-        return ""
-    return host.lower()[:255]
+    return dimensions.host_of(referrer)
 
 
 def record(
@@ -93,6 +90,10 @@ def event_row(
     channel: str | None = None,
     at: datetime | None = None,
     event_id: uuid.UUID | None = None,
+    target: str = "",
+    query: str = "",
+    accept_language: str = "",
+    visitor: str | None = None,
 ) -> dict | None:
     """The stored columns of an event, or None for a bot; ValidationError for an unknown kind or channel.
 
@@ -104,17 +105,40 @@ def event_row(
             raise ValidationError(f"Choose one of: {', '.join(SHARE_CHANNELS)}.", field="channel")
     else:
         channel = None
+    if kind == "custom" and not target.strip():
+        raise ValidationError("Name the custom event.", field="target")
     if is_bot(user_agent):
         return None
+    host = referrer_host(referrer)
+    params = dimensions.query_params(query)
+    source, variant = dimensions.source_of(params=params, referrer_host=host, own_host=_own_host())
+    utm_source, utm_medium, utm_campaign = dimensions.utm_of(params)
+    language, country = dimensions.language_and_region(accept_language)
     return {
         "id": event_id or uuid.uuid4(),
         "card_id": card_id,
         "kind": kind,
         "channel": channel,
-        "referrer": referrer_host(referrer),
+        "referrer": host,
         "agent": agent_class(user_agent),
+        "browser": dimensions.browser_family(user_agent or ""),
+        "source": source,
+        "variant": variant,
+        "utm_source": utm_source,
+        "utm_medium": utm_medium,
+        "utm_campaign": utm_campaign,
+        "target": target.strip()[:200],
+        "country": country,
+        "language": language,
+        "visitor": visitor,
         "created_at": at or clock.now(),
     }
+
+
+@lru_cache(maxsize=1)
+def _own_host() -> str:
+    """This site's host: a visitor coming from another page of ours is direct traffic, not a referral."""
+    return dimensions.host_of(get_settings().public_base_url)
 
 
 def view_counts(*, session: Session, card_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
