@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     storage_backend: Literal["local", "s3"] = Field("local", validation_alias="STORAGE_BACKEND")
     # The assistant: `local` is the offline engine (metaic/ai/offline.py); `openai` any OpenAI-compatible endpoint.
     llm_backend: Literal["local", "openai"] = Field("local", validation_alias="LLM_BACKEND")
+    # Search: `whoosh` keeps its indexes in `{data_dir}/search`; the SearchBackend protocol
+    # (metaic/search/backend.py) is where an OpenSearch or Meilisearch adapter would plug in.
+    search_backend: Literal["whoosh"] = Field("whoosh", validation_alias="SEARCH_BACKEND")
     openai_api_key: str = Field("", validation_alias="OPENAI_API_KEY")
     openai_base_url: str = Field("https://api.openai.com/v1", validation_alias="OPENAI_BASE_URL")
     openai_model: str = Field("gpt-4o-mini", validation_alias="OPENAI_MODEL")
@@ -146,6 +149,11 @@ class Settings(BaseSettings):
     def redis_enabled(self) -> bool:
         """True when a Redis server is configured."""
         return bool(self.redis_url)
+
+    @property
+    def search_dir(self) -> Path:
+        """Folder holding the search indexes (one sub-folder per index)."""
+        return self.data_dir / "search"
 
     @property
     def outbox_dir(self) -> Path:

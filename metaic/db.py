@@ -119,6 +119,10 @@ def _hooks(session: Session) -> dict[str, list[Callable[[], None]]]:
 
 def _run_hooks(session: Session, outcome: str) -> None:
     """Run the actions for how the transaction ended and drop the others (a failing action is logged)."""
+    if session.in_nested_transaction():
+        # SQLAlchemy also fires after_commit/after_rollback when a SAVEPOINT ends: only the real transaction counts,
+        # or a job would look for rows not committed yet (and a refused import row would drop earlier jobs).
+        return
     hooks = session.info.get(_HOOKS) or {"commit": [], "rollback": []}
     actions = hooks[outcome]
     hooks["commit"], hooks["rollback"] = [], []

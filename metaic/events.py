@@ -29,6 +29,11 @@ EVENTS: dict[str, frozenset[str]] = {
     "card.changed": frozenset({"card_id"}),
     "card.deleted": frozenset({"card_id"}),
     "account.deleted": frozenset({"user_id"}),
+    # The contact book and messages changed (the search indexes follow; metaic/search/jobs.py).
+    "contact.changed": frozenset({"contact_id"}),
+    "contact.deleted": frozenset({"contact_id"}),
+    "contacts.changed": frozenset({"owner_id"}),  # many of one owner's contacts at once (an import, a tag rename)
+    "message.sent": frozenset({"message_id"}),
 }
 
 

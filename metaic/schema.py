@@ -10,5 +10,6 @@ from metaic.contacts import models as contact_models  # noqa: F401
 from metaic.files import models as files_models  # noqa: F401
 from metaic.messaging import models as messaging_models  # noqa: F401
 from metaic.notifications import models as notification_models  # noqa: F401
+from metaic.search import models as search_models  # noqa: F401
 
 metadata = SQLModel.metadata

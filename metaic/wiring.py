@@ -13,6 +13,7 @@ from metaic import events
 from metaic.contacts import jobs as contacts_jobs
 from metaic.core import card_changes
 from metaic.jobs import enqueue
+from metaic.search import jobs as search_jobs
 
 
 def refresh_contacts_saved_from(*, card_id: uuid.UUID) -> None:
@@ -35,10 +36,42 @@ def drop_cached_cards_of(*, user_id: uuid.UUID) -> None:
     card_changes.announce(None)
 
 
+def reindex_card(*, card_id: uuid.UUID) -> None:
+    """A card went live, off line, changed its listing or was deleted: the directory follows within seconds."""
+    search_jobs.queue(search_jobs.index_cards, card_id, title=f"search: index card {card_id}")
+
+
+def reindex_contact(*, contact_id: uuid.UUID) -> None:
+    """A contact was added, edited, merged or deleted: the contacts index follows."""
+    search_jobs.queue(search_jobs.index_contacts, contact_id, title=f"search: index contact {contact_id}")
+
+
+def reindex_owner_contacts(*, owner_id: uuid.UUID) -> None:
+    """Many contacts of one owner changed at once (an import, a tag renamed)."""
+    search_jobs.queue(search_jobs.index_owner_contacts, owner_id, title=f"search: index contacts of {owner_id}")
+
+
+def index_message(*, message_id: uuid.UUID) -> None:
+    """A direct message was sent: its conversation's members can find it."""
+    search_jobs.queue(search_jobs.index_messages, message_id, title=f"search: index message {message_id}")
+
+
+def unindex_account(*, user_id: uuid.UUID) -> None:
+    """An account is gone: its cards, contacts and notes leave the indexes."""
+    search_jobs.queue(search_jobs.remove_user, user_id, title=f"search: remove account {user_id}")
+
+
 def wire(bus: events.EventBus = events.BUS) -> None:
     """Subscribe every reaction to its event and mark the process wired (safe to call again)."""
     bus.subscribe("card.published", refresh_contacts_saved_from)
     for name in ("card.published", "card.unpublished", "card.changed", "card.deleted"):
         bus.subscribe(name, drop_cached_public_card)
     bus.subscribe("account.deleted", drop_cached_cards_of)
+    for name in ("card.published", "card.unpublished", "card.changed", "card.deleted"):
+        bus.subscribe(name, reindex_card)
+    bus.subscribe("contact.changed", reindex_contact)
+    bus.subscribe("contact.deleted", reindex_contact)
+    bus.subscribe("contacts.changed", reindex_owner_contacts)
+    bus.subscribe("message.sent", index_message)
+    bus.subscribe("account.deleted", unindex_account)
     bus.mark_wired()

@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 from metaic.core.models import created_at_field, utc_column, uuid_pk
 
 VISIBILITIES = ("public", "unlisted", "private")
+DIRECTORY_LISTINGS = ("off", "members", "public")
 
 
 class Card(SQLModel, table=True):
@@ -33,6 +34,8 @@ class Card(SQLModel, table=True):
     theme_color: str = Field(default="indigo", max_length=16)
     theme_font: str = Field(default="system", max_length=32)
     visibility: str = Field(default="public", max_length=16)
+    # People directory opt-in: "off", "members" (signed-in users) or "public" (also anonymous, /directory).
+    directory_listing: str = Field(default="off", max_length=8, sa_column_kwargs={"server_default": "off"})
     content_hash: str = Field(default="", max_length=64)
     published_version_id: uuid.UUID | None = Field(default=None)
     published_hash: str = Field(default="", max_length=64)

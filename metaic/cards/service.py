@@ -10,7 +10,7 @@ from metaic import events
 from metaic.analytics import service as analytics_service
 from metaic.auth.models import User
 from metaic.cards import themes
-from metaic.cards.models import VISIBILITIES, Card
+from metaic.cards.models import DIRECTORY_LISTINGS, VISIBILITIES, Card
 from metaic.cards.normalize import clean_line, normalize_draft
 from metaic.cards.public import get_public
 from metaic.cards.schemas import CardContent, CardSummary, ContactItem, ThemeChoice
@@ -34,6 +34,7 @@ __all__ = [
     "restore_version",
     "save_draft",
     "set_avatar",
+    "set_directory_listing",
     "set_slug",
     "set_visibility",
     "status_of",
@@ -163,6 +164,21 @@ def set_visibility(*, session: Session, owner: User, card_id: uuid.UUID, visibil
     session.flush()
     events.emit(session, "card.changed", card_id=card.id)
     return visibility
+
+
+def set_directory_listing(*, session: Session, owner: User, card_id: uuid.UUID, value: str) -> Card:
+    """Opt a card in or out of the people directory: "off", "members" (signed-in users) or "public" (anyone).
+
+    Only a published, public card is ever listed, from its published version; search re-indexes it after commit.
+    """
+    if value not in DIRECTORY_LISTINGS:
+        raise ValidationError("Choose off, members or public.", field="directory_listing")
+    card = require_card(session=session, owner=owner, card_id=card_id)
+    card.directory_listing = value
+    session.add(card)
+    session.flush()
+    events.emit(session, "card.changed", card_id=card.id)
+    return card
 
 
 def set_avatar(

@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select, update
 
+from metaic import events
 from metaic.auth.models import User
 from metaic.contacts import store, tags
 from metaic.contacts.models import CommunicationEntry, ContactIdentity, MergeRecord, Reminder, SavedContact
@@ -175,6 +176,8 @@ def merge(
     session.flush()
     store.sync_identities(session=session, contact=keep)
     tags.set_ids(session=session, contact_id=keep.id, tag_ids=[*keep_tags, *drop_tags])
+    events.emit(session, "contact.changed", contact_id=keep.id)
+    events.emit(session, "contact.deleted", contact_id=drop.id)
     return record
 
 
@@ -211,4 +214,6 @@ def undo_merge(*, session: Session, owner: User, merge_id: uuid.UUID) -> tuple[S
     record.undone_at = clock.now()
     session.add(record)
     session.flush()
+    events.emit(session, "contact.changed", contact_id=keep.id)
+    events.emit(session, "contact.changed", contact_id=drop.id)
     return keep, drop

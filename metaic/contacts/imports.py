@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from sqlmodel import Session, select
 
+from metaic import events
 from metaic.auth.models import User
 from metaic.contacts import regions, service, store, tags
 from metaic.contacts.models import ImportJob, SavedContact
@@ -147,7 +148,7 @@ def _import_one(session: Session, owner: User, parsed: ParsedRow, source: str, b
     )
     contact = _match(session, owner, book, draft, incoming)
     if contact is None:
-        service.add(session=session, contact=incoming, tag_names=draft.tags)
+        service.add(session=session, contact=incoming, tag_names=draft.tags, announce=False)
         book.remember(incoming.id, incoming.full_name, incoming.company)
         status, contact, changes = "created", incoming, []
     else:
@@ -200,6 +201,7 @@ def import_drafts(
         report.flagged += bool(result.flags)
         if progress is not None:
             progress(done, total)
+    events.emit(session, "contacts.changed", owner_id=owner.id)  # once for the whole import (search re-indexes)
     return report
 
 

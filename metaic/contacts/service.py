@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import pydantic
 from sqlmodel import Session
 
+from metaic import events
 from metaic.auth.models import User
 from metaic.contacts import enrichment, regions, store, tags
 from metaic.contacts.models import SavedContact
@@ -69,11 +70,21 @@ def build(
 
 
 def add(
-    *, session: Session, contact: SavedContact, tag_names: list[str] | None = None, enrich: bool = True
+    *,
+    session: Session,
+    contact: SavedContact,
+    tag_names: list[str] | None = None,
+    enrich: bool = True,
+    announce: bool = True,
 ) -> SavedContact:
-    """Store a built contact with its identities and tags, linking it to a MetaIC card when its email matches."""
+    """Store a built contact with its identities and tags, linking it to a MetaIC card when its email matches.
+
+    `announce=False` (imports) skips the per-contact event: the import announces the whole book once at its end.
+    """
     session.add(contact)
     session.flush()
+    if announce:
+        events.emit(session, "contact.changed", contact_id=contact.id)
     store.sync_identities(session=session, contact=contact)
     if tag_names:
         tags.set_names(session=session, owner_id=contact.owner_id, contact_id=contact.id, names=tag_names)
@@ -130,6 +141,7 @@ def update(*, session: Session, owner: User, contact_id: uuid.UUID, changes: Con
     store.sync_identities(session=session, contact=contact)
     if "tags" in given:
         tags.set_names(session=session, owner_id=owner.id, contact_id=contact.id, names=given["tags"] or [])
+    events.emit(session, "contact.changed", contact_id=contact.id)
     return contact
 
 
@@ -138,3 +150,4 @@ def delete(*, session: Session, owner: User, contact_id: uuid.UUID) -> None:
     contact = store.require_contact(session=session, owner_id=owner.id, contact_id=contact_id)
     session.delete(contact)
     session.flush()
+    events.emit(session, "contact.deleted", contact_id=contact_id)

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from metaic import events
 from metaic.auth.models import User
 from metaic.contacts import regions, store
 from metaic.contacts.enrichment import public_card
@@ -135,6 +136,7 @@ def _apply(session: Session, owner: User, contact: SavedContact, consent_row: di
     store.refresh_derived(contact)
     session.add(contact)
     session.flush()
+    events.emit(session, "contact.changed", contact_id=contact.id)
     store.sync_identities(session=session, contact=contact)
     session.add(
         CommunicationEntry(

@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, delete, select
 
+from metaic import events
 from metaic.auth.models import User
 from metaic.contacts.models import ContactTag, Tag
 from metaic.contacts.schemas import TagRead
@@ -98,6 +99,8 @@ def update_tag(
             session.add(tag)
     except IntegrityError:
         raise Conflict("Another tag has this name; merge the two tags instead.", field="name") from None
+    if name is not None:
+        events.emit(session, "contacts.changed", owner_id=owner.id)
     return TagRead(id=tag.id, name=tag.name, color=tag.color)
 
 
@@ -114,6 +117,7 @@ def merge_tags(*, session: Session, owner: User, keep_id: uuid.UUID, drop_id: uu
     session.flush()
     session.delete(drop)
     session.flush()
+    events.emit(session, "contacts.changed", owner_id=owner.id)
     return TagRead(id=keep.id, name=keep.name, color=keep.color)
 
 
@@ -121,6 +125,7 @@ def delete_tag(*, session: Session, owner: User, tag_id: uuid.UUID) -> None:
     """Delete a tag; contacts lose it and stay."""
     session.delete(_require(session=session, owner_id=owner.id, tag_id=tag_id))
     session.flush()
+    events.emit(session, "contacts.changed", owner_id=owner.id)
 
 
 def tag_ids_of(*, session: Session, contact_id: uuid.UUID) -> list[uuid.UUID]:

@@ -15,6 +15,7 @@ from sqlalchemy import and_, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from metaic import events
 from metaic.auth.models import User
 from metaic.cards.models import Card
 from metaic.contacts import history
@@ -276,6 +277,7 @@ def request(
     conversation.last_message_at = message.created_at
     session.add_all([message, conversation])
     session.flush()
+    events.emit(session, "message.sent", message_id=message.id)
     notify(
         session=session,
         user=other,
@@ -328,6 +330,7 @@ def send(*, session: Session, user: User, conversation_id: uuid.UUID | str, body
     conversation.last_message_at = member.last_read_at = message.created_at
     session.add_all([message, conversation, member])
     session.flush()
+    events.emit(session, "message.sent", message_id=message.id)
     notify(
         session=session,
         user=recipient,

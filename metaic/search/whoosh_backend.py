@@ -1,0 +1,259 @@
+"""The Whoosh backend: schemas of the three indexes, query shaping, facets from a column, writes under the lock.
+
+Query shaping keeps two-word AND queries cheap at 100k cards: every word must match the one catch-all
+`text` field (an intersection of two posting lists), and the name/company/title fields only add score
+to those matches (AndMaybe); typo expansion (FuzzyTerm) is only tried when the plain words found too
+little (the caller's second Shape), and a prefix only for the last word past a minimum length.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from whoosh import columns
+from whoosh import index as whoosh_index
+from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, Schema
+from whoosh.query import And, AndMaybe, Every, FuzzyTerm, Or, Phrase, Prefix, Query, Term
+
+from metaic.search import whoosh_store as store
+from metaic.search.analyzers import DigitsTokenizer, FoldingTokenizer, ParsedQuery, QueryWord, fold, max_edits
+from metaic.search.backend import Found, Shape, Unavailable
+
+FACET_CAP = 20_000  # facet counts look at this many matches at most (the total stays exact)
+SEP, LIST_SEP = "\x1e", "\x1f"
+
+
+def _text(**kwargs) -> TEXT:
+    """A text field with the folding analyzer."""
+    return TEXT(analyzer=FoldingTokenizer(), **kwargs)
+
+
+def schemas() -> dict[str, Schema]:
+    """The schema of each index."""
+    return {
+        "cards": Schema(
+            id=ID(stored=True, unique=True),
+            owner=ID(),
+            listing=ID(),
+            name=_text(phrase=False),
+            company=_text(phrase=False),
+            title=_text(phrase=False),
+            text=_text(phrase=True),
+            industry=KEYWORD(commas=True),
+            industry_ac=KEYWORD(commas=True),
+            city=ID(),
+            country=ID(),
+            open_to=KEYWORD(commas=True),
+            facets=COLUMN(columns.VarBytesColumn()),
+        ),
+        "contacts": Schema(
+            id=ID(stored=True, unique=True),
+            owner=ID(),
+            name=_text(phrase=False),
+            company=_text(phrase=False),
+            title=_text(phrase=False),
+            text=_text(phrase=True),
+            digits=TEXT(analyzer=DigitsTokenizer(), phrase=False),
+        ),
+        "messages": Schema(
+            id=ID(stored=True, unique=True),
+            kind=ID(stored=True),
+            owners=KEYWORD(),
+            ref=ID(stored=True),
+            text=_text(phrase=True),
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Per index: score boosts of the structured fields, the digits field, the shortest prefix expanded."""
+
+    boosts: tuple[tuple[str, float], ...] = ()
+    digits: str = ""
+    prefix_min: int = 2
+
+
+SPECS = {
+    "cards": Spec(boosts=(("name", 4.0), ("company", 3.0), ("title", 1.5)), prefix_min=3),
+    "contacts": Spec(boosts=(("name", 4.0), ("company", 3.0), ("title", 1.5)), digits="digits", prefix_min=1),
+    "messages": Spec(),
+}
+
+
+def _clean(value: str) -> str:
+    """A keyword value without the list separator."""
+    return " ".join(str(value).replace(",", " ").split())
+
+
+def to_whoosh(index: str, doc: dict) -> dict:
+    """A plain document as Whoosh field values (lists joined, the facet column packed)."""
+    fields = dict(doc)
+    if index == "cards":
+        industries = [_clean(v) for v in doc.get("industry", [])]
+        open_to = [_clean(v) for v in doc.get("open_to", [])]
+        fields["industry"] = ",".join(industries)
+        fields["industry_ac"] = ",".join(f"{fold(v)}|{v}" for v in industries)
+        fields["open_to"] = ",".join(open_to)
+        place = [doc.get("city", ""), doc.get("country", "")]
+        packed = SEP.join([LIST_SEP.join(industries), *place, LIST_SEP.join(open_to)])
+        fields["facets"] = packed.encode()
+        for key in ("city", "country"):
+            fields[key] = doc.get(key) or ""
+    if index == "messages":
+        fields["owners"] = " ".join(doc.get("owners", []))
+    return {k: v for k, v in fields.items() if v not in ("", None)}
+
+
+def _word(spec: Spec, word: QueryWord, *, last: bool, shape: Shape) -> Query:
+    """The alternatives one query word may match in the catch-all field."""
+    if word.digits and spec.digits:
+        return Or([Term(spec.digits, word.digits), Term("text", word.term)])
+    if word.cjk:
+        grams = [word.term] if len(word.term) == 1 else [word.term[i : i + 2] for i in range(len(word.term) - 1)]
+        return And([Term(shape.field, g) for g in grams])
+    alternatives: list[Query] = [Term(shape.field, word.term)]
+    if shape.prefix and last and len(word.term) >= spec.prefix_min:
+        alternatives.append(Prefix(shape.field, word.term))
+    if shape.fuzzy and max_edits(word.term):
+        alternatives.append(FuzzyTerm(shape.field, word.term, maxdist=max_edits(word.term), prefixlength=1))
+    return alternatives[0] if len(alternatives) == 1 else Or(alternatives)
+
+
+def build_query(index: str, parsed: ParsedQuery, filters: dict[str, str], shape: Shape) -> tuple[Query, Query]:
+    """(matching query, scored query): every word AND the filters; name/company/title matches score higher."""
+    spec = SPECS[index]
+    last = len(parsed.words) - 1
+    required: list[Query] = [_word(spec, w, last=i == last, shape=shape) for i, w in enumerate(parsed.words)]
+    required += [Phrase("text", list(p)) for p in parsed.phrases]
+    required += [Term(k, v) for k, v in filters.items()]
+    matching = required[0] if len(required) == 1 else And(required)
+    boosts: list[Query] = []
+    for i, w in enumerate(parsed.words):
+        if w.cjk or w.digits:
+            continue
+        for name, boost in spec.boosts:
+            boosts.append(Term(name, w.term, boost=boost))
+            if shape.fuzzy and max_edits(w.term):
+                boosts.append(FuzzyTerm(name, w.term, boost=boost / 2, maxdist=max_edits(w.term), prefixlength=1))
+            if i == last and shape.prefix and len(w.term) >= max(spec.prefix_min, 2):
+                boosts.append(Prefix(name, w.term, boost=boost / 2))
+    return matching, (AndMaybe(matching, Or(boosts)) if boosts else matching)
+
+
+def _match_all(filters: dict[str, str]) -> Query:
+    """Every document matching the filters (an empty query with filters)."""
+    terms = [Term(k, v) for k, v in filters.items()]
+    if not terms:
+        return Every()
+    return terms[0] if len(terms) == 1 else And(terms)
+
+
+class WhooshBackend:
+    """SearchBackend over local Whoosh indexes (metaic/search/whoosh_store.py)."""
+
+    def _searcher(self, index: str):
+        """This thread's warm searcher, or Unavailable."""
+        try:
+            return store.searcher(index)
+        except store.IndexUnavailable as exc:
+            raise Unavailable(index, str(exc)) from exc
+
+    def search(self, index, parsed, *, filters, limit, shape) -> list[Found]:
+        """The best `limit` matches (scored; no full count)."""
+        searcher = self._searcher(index)
+        query = _match_all(filters) if parsed.empty else build_query(index, parsed, filters, shape)[1]
+        try:
+            results = searcher.search(query, limit=limit, terms=False)
+            return [Found(id=hit["id"], score=hit.score or 0.0, stored=dict(hit.fields())) for hit in results]
+        except Exception as exc:  # a segment file vanished under us: repair, fall back
+            raise Unavailable(index, f"search index {index!r} failed: {exc}") from exc
+
+    def facets(self, index, parsed, *, filters, fields, shape) -> tuple[int, dict[str, dict[str, int]]]:
+        """Exact number of matches, and counts per facet value over the first FACET_CAP of them."""
+        searcher = self._searcher(index)
+        query = _match_all(filters) if parsed.empty else build_query(index, parsed, filters, shape)[0]
+        try:
+            docs = searcher.docs_for_query(query)
+            column = searcher.reader().column_reader("facets")
+        except Exception as exc:
+            raise Unavailable(index, f"search index {index!r} failed: {exc}") from exc
+        positions = {"industry": 0, "city": 1, "country": 2, "open_to": 3}
+        counts: dict[str, Counter] = {name: Counter() for name in fields}
+        total = 0
+        for docnum in docs:
+            total += 1
+            if total > FACET_CAP:
+                continue
+            parts = column[docnum].decode().split(SEP)
+            for name in fields:
+                for value in parts[positions[name]].split(LIST_SEP):
+                    if value:
+                        counts[name][value] += 1
+        return total, {name: dict(c) for name, c in counts.items()}
+
+    def complete(self, index, field_name, prefix, *, limit) -> list[str]:
+        """Keyword values starting with `prefix` (from the `<field>_ac` lexicon), most documents first."""
+        reader = self._searcher(index).reader()
+        found: dict[str, int] = {}
+        for raw in reader.expand_prefix(f"{field_name}_ac", fold(prefix)):
+            term = raw.decode() if isinstance(raw, bytes) else raw
+            label = term.split("|", 1)[-1]
+            found[label] = found.get(label, 0) + reader.doc_frequency(f"{field_name}_ac", term)
+            if len(found) >= 200:
+                break
+        return [label for label, _ in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+
+    def upsert(self, index, docs) -> bool:
+        """Add or replace documents under the writer lock."""
+        with store.writer(index) as writer:
+            if writer is None:
+                return False
+            for doc in docs:
+                writer.update_document(**to_whoosh(index, doc))
+        return True
+
+    def remove(self, index, ids, *, field_name="id") -> bool:
+        """Delete documents by a field's value under the writer lock."""
+        with store.writer(index) as writer:
+            if writer is None:
+                return False
+            for value in ids:
+                writer.delete_by_term(field_name, value)
+        return True
+
+    def rebuild(self, index, docs: Iterable[dict], progress: Callable[[int], None] | None = None) -> int:
+        """Write every document into a new generation and swap it in (writes wait meanwhile)."""
+        with store.write_lock(index, timeout=store.LOCK_TIMEOUT * 10):
+            path = store.new_generation(index, schemas()[index])
+            writer = whoosh_index.open_dir(str(path)).writer(limitmb=256)
+            written = 0
+            try:
+                for doc in docs:
+                    writer.add_document(**to_whoosh(index, doc))
+                    written += 1
+                    if progress is not None and written % 500 == 0:
+                        progress(written)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            store.swap(index, path)
+        if progress is not None:
+            progress(written)
+        return written
+
+    def status(self, index) -> dict:
+        """Whether the index exists and reads, its document count and last write."""
+        found = {"exists": store.current_generation(index) is not None, "documents": 0, "readable": False}
+        found["last_change"] = store.last_change(index)
+        try:
+            found["documents"] = self._searcher(index).doc_count()
+            found["readable"] = True
+        except Unavailable:
+            pass
+        found["checked_at"] = time.time()
+        return found
