@@ -74,13 +74,16 @@ dev: $(DEV_STAMP) ## create .venv with the runtime + test requirements
 # `reflex run --env prod` serves the built pages, /_event, /api/v1 and /c/ on ONE
 # port (it rebuilds the frontend at each start). With REDIS_URL set (in the
 # environment or .env, as the app reads it), a worker runs beside it and is
-# stopped when the app exits.
+# stopped when the app exits. Every process writes its Prometheus samples to
+# data/metrics (PROMETHEUS_MULTIPROC_DIR); /metrics adds them up.
 run: $(RUN_STAMP) ## migrate and serve pages + API on one port (PORT=3000)
 	$(PY) -m metaic migrate
 	@worker=""; \
 	stop_worker() { if [ -n "$$worker" ]; then kill -TERM "$$worker" 2>/dev/null || true; wait "$$worker" 2>/dev/null || true; fi; }; \
 	trap stop_worker EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
 	redis_url="$$($(PY) -c 'from metaic.config import get_settings; print(get_settings().redis_url)')"; \
+	metrics_dir="$${PROMETHEUS_MULTIPROC_DIR:-$$($(PY) -c 'from metaic.config import get_settings; print(get_settings().data_dir.resolve())')/metrics}"; \
+	rm -rf "$$metrics_dir" && mkdir -p "$$metrics_dir" && export PROMETHEUS_MULTIPROC_DIR="$$metrics_dir"; \
 	if [ -n "$$redis_url" ]; then \
 	  echo "REDIS_URL is set (environment or .env): starting one RQ worker (python -m metaic worker)"; \
 	  $(PY) -m metaic worker & worker=$$!; \

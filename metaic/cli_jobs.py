@@ -6,10 +6,9 @@ Heavy modules (RQ, the worker) are imported inside the commands so `--help` stay
 from __future__ import annotations
 
 import argparse
-import logging
-import sys
 
 from metaic.cli_base import EXIT_OK, CliError, UsageError, load_settings
+from metaic.core.logs import configure_from_settings
 
 
 def _queue_names(raw: str | None) -> list[str] | None:
@@ -57,7 +56,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         "REDIS_URL is not set: the worker needs Redis. Without Redis, background jobs "
         "run inside the app process and no worker is needed.",
     )
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_from_settings(load_settings())
     from metaic.jobs.worker import run_worker
 
     run_worker(

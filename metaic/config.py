@@ -114,6 +114,12 @@ class Settings(BaseSettings):
     # Reverse proxies (CIDRs, comma-separated) whose X-Forwarded-For / Forwarded headers are believed:
     # behind a proxy every visitor has the proxy's address, which would put everyone in one rate limit.
     trusted_proxies: str = Field("", validation_alias="TRUSTED_PROXIES")
+    # Observability: `auto` writes JSON log lines in production and readable ones elsewhere.
+    log_format: Literal["auto", "json", "console"] = Field("auto", validation_alias="LOG_FORMAT")
+    log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
+    # /metrics answers these addresses (CIDRs), or anyone presenting METRICS_TOKEN as a bearer token.
+    metrics_allowed: str = Field("127.0.0.1/32,::1/128", validation_alias="METRICS_ALLOWED")
+    metrics_token: str = Field("", validation_alias="METRICS_TOKEN")
 
     session_days: int = Field(1, validation_alias="SESSION_DAYS")
     remember_days: int = Field(30, validation_alias="REMEMBER_DAYS")

@@ -11,7 +11,9 @@ from metaic.api.app import build_api
 from metaic.config import get_settings
 from metaic.ui import styles
 from metaic.ui.pages.account import account
+from metaic.ui.pages.admin_analytics import admin_analytics
 from metaic.ui.pages.admin_jobs import admin_jobs
+from metaic.ui.pages.analytics import analytics_page
 from metaic.ui.pages.auth_pages import email_verified, forgot_password, login, reset_password, signup
 from metaic.ui.pages.builder import builder
 from metaic.ui.pages.cards import cards_page
@@ -21,9 +23,12 @@ from metaic.ui.pages.duplicates import duplicates_page
 from metaic.ui.pages.landing import landing
 from metaic.ui.pages.messages import messages_page
 from metaic.ui.pages.notifications import notifications_page
+from metaic.ui.pages.privacy import privacy_page
 from metaic.ui.pages.templates import templates_page
 from metaic.ui.state.account import AccountState
+from metaic.ui.state.admin_analytics import AdminAnalyticsState
 from metaic.ui.state.admin_jobs import AdminJobsState
+from metaic.ui.state.analytics import AnalyticsState
 from metaic.ui.state.auth import EmailVerifiedState, ForgotPasswordState, ResetPasswordState, SignInState, SignUpState
 from metaic.ui.state.builder import BuilderState
 from metaic.ui.state.cards import CardsState
@@ -97,6 +102,11 @@ app.add_page(
     notifications_page, route="/notifications", title="Notifications · MetaIC", on_load=NotificationsState.load_page
 )
 app.add_page(admin_jobs, route="/admin/jobs", title="Background jobs · MetaIC", on_load=AdminJobsState.load)
+app.add_page(analytics_page, route="/analytics", title="Analytics · MetaIC", on_load=AnalyticsState.load)
+app.add_page(
+    admin_analytics, route="/admin/analytics", title="Platform analytics · MetaIC", on_load=AdminAnalyticsState.load
+)
+app.add_page(privacy_page, route="/privacy", title="Privacy · MetaIC", on_load=SessionState.load_public)
 app.add_page(contacts_page, route="/contacts", title="Contacts · MetaIC", on_load=ContactsState.load)
 app.add_page(
     contact_view,

@@ -10,6 +10,7 @@ import asyncio
 import logging
 
 from metaic.analytics import buffer as analytics_buffer
+from metaic.analytics import weekly as weekly_reports
 from metaic.communication import jobs as communication_jobs
 from metaic.contacts import jobs as contacts_jobs
 from metaic.db import session_scope
@@ -36,6 +37,7 @@ def tasks() -> list[Periodic]:
         # A restart loses in-process timers: scheduled messages are found again here.
         Periodic("deliver due messages", communication_jobs.deliver_due, every=60),
         Periodic("requeue stuck image jobs", _requeue_stuck_images, every=900),
+        Periodic("send weekly analytics reports", weekly_reports.send_due, every=900),
     ]
 
 

@@ -16,7 +16,7 @@ from metaic.api import (
     session_routes,
     v1_auth,
 )
-from metaic.web import public, responses
+from metaic.web import ops_routes, public, responses
 from metaic.wiring import wire
 
 
@@ -42,9 +42,6 @@ def build_api() -> FastAPI:
     api.include_router(public.router)
     oauth_routes.install(api)
 
-    @api.get("/healthz", include_in_schema=False)
-    def healthz() -> dict:
-        """Liveness probe."""
-        return {"status": "ok"}
+    api.include_router(ops_routes.router)  # /livez (and /healthz), /readyz, /metrics
 
     return api

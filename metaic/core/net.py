@@ -74,3 +74,8 @@ def client_address(peer: str, headers: Mapping[str, str], trusted_proxies: str) 
             return str(hop)
     # Every hop was a trusted proxy (or the header was empty): the leftmost is the best we have.
     return str(chain[0]) if chain else peer
+
+
+def is_trusted_peer(peer: str, trusted_proxies: str) -> bool:
+    """True when the direct peer is one of the trusted reverse proxies (its headers may be believed)."""
+    return _trusted(_address(peer), parse_networks(trusted_proxies))

@@ -27,7 +27,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from metaic.core import metrics
 from metaic.core.errors import NotFound
+from metaic.core.request_context import current_request_id, request_id_scope
 from metaic.jobs.policy import QUEUES, RESULT_TTL, is_transient, retry_delay, summarize
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,7 @@ class LocalJob:
     intervals: list[int] = field(default_factory=list)
     retries_left: int = 0
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    request_id: str | None = field(default_factory=current_request_id)
     status: str = "queued"
     attempts: int = 0
     error: BaseException | None = None
@@ -113,10 +116,12 @@ class LocalWorker:
     def _perform(self, job: LocalJob) -> None:
         """Run one job and record how it went."""
         try:
-            job.func(*job.args, **job.kwargs)
+            with request_id_scope(job.request_id):
+                job.func(*job.args, **job.kwargs)
         except BaseException as exc:
             self._record_failure(job, exc)
         else:
+            metrics.JOBS.labels(job.queue, "succeeded").inc()
             with self._cond:
                 job.status, job.error, job.ended_at, self._running = "finished", None, datetime.now(UTC), None
                 self._finished[job.queue].append(time.monotonic())
@@ -131,6 +136,7 @@ class LocalWorker:
             job.error = exc
             job.exc_summary = summarize("".join(traceback.format_exception_only(type(exc), exc)))
             self._running = None
+            metrics.JOBS.labels(job.queue, "retried" if retry else "failed").inc()
             if retry:
                 job.retries_left -= 1
                 self._place(job, delay)

@@ -24,7 +24,8 @@ from rq import Callback, Queue, Retry
 from rq.job import Job
 
 from metaic.config import get_settings
-from metaic.core import clock, kv
+from metaic.core import clock, kv, metrics
+from metaic.core.request_context import current_request_id
 from metaic.jobs.local import LocalJob, drain_local, local_worker
 from metaic.jobs.policy import BACKOFF, DEFAULT_RETRIES, FAILURE_TTL, QUEUES, RESULT_TTL, retry_intervals
 
@@ -186,6 +187,7 @@ def _submit(
             kv.mark_down(exc)
         else:
             kv.mark_up()
+            metrics.JOBS.labels(queue_name, "enqueued").inc()
             return found
     job = LocalJob(
         title=title,
@@ -198,6 +200,7 @@ def _submit(
         retries_left=retries,
     )
     local_worker().submit(job, delay)
+    metrics.JOBS.labels(queue_name, "enqueued").inc()
     return job
 
 
@@ -224,7 +227,7 @@ def _submit_rq(
         result_ttl=RESULT_TTL,
         failure_ttl=FAILURE_TTL,
         description=title,
-        meta={"title": title, "ids": job_ids},
+        meta={"title": title, "ids": job_ids, "request_id": current_request_id()},
         retry=Retry(max=retries, interval=intervals) if retries else None,
         on_failure=Callback("metaic.jobs.policy.on_failure"),
     )

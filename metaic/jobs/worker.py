@@ -53,6 +53,8 @@ from rq.utils import now
 from rq.worker import WorkerStatus
 
 from metaic.config import get_settings
+from metaic.core import metrics
+from metaic.core.request_context import request_id_scope
 from metaic.db import checked_out_connections, dispose_engines
 from metaic.jobs.policy import QUEUES, RESULT_TTL
 from metaic.jobs.queue import rq_connection
@@ -93,6 +95,16 @@ class _AbandonTiming:
             return max(1, ttl)
         return self.job_monitoring_interval + self.abandon_grace
 
+    def handle_job_success(self, job: Job, queue: Queue, *args, **kwargs):
+        """Count the success, then let RQ record it."""
+        metrics.JOBS.labels(queue.name, "succeeded").inc()
+        return super().handle_job_success(job, queue, *args, **kwargs)
+
+    def handle_job_failure(self, job: Job, queue: Queue, *args, **kwargs):
+        """Count a failed attempt (`retried` while retries are left, else `failed`), then let RQ record it."""
+        metrics.JOBS.labels(queue.name, "retried" if job.retries_left else "failed").inc()
+        return super().handle_job_failure(job, queue, *args, **kwargs)
+
 
 class MetaicWorker(_AbandonTiming, SimpleWorker):
     """Runs jobs in its own process (no fork), beating for each from a watch thread; starts afresh when unclean."""
@@ -117,7 +129,8 @@ class MetaicWorker(_AbandonTiming, SimpleWorker):
         execution = self.prepare_execution(job)
         self.watch.follow(job, execution)
         try:
-            self.perform_job(job, queue, execution)
+            with request_id_scope(job.meta.get("request_id")):  # the request that enqueued it, in every log line
+                self.perform_job(job, queue, execution)
         finally:
             self.watch.release()
         self.set_state(WorkerStatus.IDLE)

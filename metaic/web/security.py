@@ -22,6 +22,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 Headers = list[tuple[bytes, bytes]]
 
 EVENT_PATH = "/_event"
+# JSON and operations endpoints: they get the API's headers and policy.
+API_PREFIXES = ("/api", "/hooks", "/healthz", "/livez", "/readyz", "/metrics", "/_health", "/ping", EVENT_PATH)
 CSP = b"content-security-policy"
 FRAME = b"x-frame-options"
 # Camera for the card scanner on our own pages; the rest nobody here uses.
@@ -79,7 +81,7 @@ def _kind(path: str) -> str:
         return "card"
     if _under(path, "/files") or _under(path, "/_upload"):
         return "file"
-    if any(_under(path, prefix) for prefix in ("/api", "/hooks", "/healthz", "/_health", "/ping", EVENT_PATH)):
+    if any(_under(path, prefix) for prefix in API_PREFIXES):
         return "api"
     return "app"
 

@@ -15,6 +15,7 @@ import pytest
 from rq import Queue, SimpleWorker
 from rq.job import JobStatus
 
+from metaic.core.request_context import current_request_id, request_id_scope
 from metaic.jobs import enqueue
 from metaic.jobs.local import LocalJob, drain_local, local_worker
 from metaic.jobs.policy import FAILURE_TTL, QUEUES, RESULT_TTL, on_failure
@@ -25,6 +26,11 @@ from tests import support_jobs
 def _append(bucket: list, value: int) -> None:
     """A job that records that it ran."""
     bucket.append(value)
+
+
+def _record_request_id(bucket: list) -> None:
+    """A job that records the request id it runs under."""
+    bucket.append(current_request_id())
 
 
 def _write(path: str, text: str, *, suffix: str = "") -> str:
@@ -199,15 +205,26 @@ def test_ids_are_the_uuid_arguments_unless_given():
     assert job.ids == ["42", str(user)]
 
 
+def test_a_local_job_runs_under_the_request_id_that_enqueued_it():
+    seen: list = []
+    with request_id_scope("req-local-1"):
+        enqueue(_record_request_id, seen, title="note the id")
+    enqueue(_record_request_id, seen, title="no request")
+    drain_local()
+    assert seen[0] == "req-local-1" and seen[1] not in (None, "req-local-1")
+
+
 def test_redis_enqueue_records_title_ids_retry_and_retention(redis_url, tmp_path):
     """With Redis, a job lands on its RQ queue with title, ids, retries, TTLs and the failure rule."""
     connection = rq_connection(redis_url)
     card = uuid.uuid4()
-    job = enqueue(
-        _write, str(tmp_path / "a.txt"), "hello", suffix="?", title="  render card  ", queue_name="high", ids=[card]
-    )
+    with request_id_scope("req-from-the-page"):
+        job = enqueue(
+            _write, str(tmp_path / "a.txt"), "hello", suffix="?", title="  render card  ", queue_name="high", ids=[card]
+        )
     assert job.origin == "high" and job.description == "render card"
-    assert job.meta == {"title": "render card", "ids": [str(card)]}
+    # The request that enqueued it travels with it, so the worker's log lines carry the same id.
+    assert job.meta == {"title": "render card", "ids": [str(card)], "request_id": "req-from-the-page"}
     assert job.retries_left == 3 and job.retry_intervals == [5, 30, 120]
     assert (job.result_ttl, job.failure_ttl) == (RESULT_TTL, FAILURE_TTL)
     assert job.failure_callback is on_failure

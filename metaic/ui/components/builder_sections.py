@@ -41,7 +41,7 @@ def block(title: str, icon: str, *children: rx.Component, description: str = "",
 
 
 def text_input(
-    label: str, value: rx.Var, on_change, *, key: str, placeholder: str = "", area: bool = False
+    label: str, value: rx.Var, on_change, *, key: str, placeholder: str = "", area: bool = False, **extra
 ) -> rx.Component:
     """A labelled input that reports every keystroke (no debounce) for a live preview; its limit is the schema's."""
     widget = rx.text_area if area else rx.input
@@ -58,6 +58,7 @@ def text_input(
             rows="3" if area else None,
             color_scheme=rx.cond(B.errors.contains(key), "red", "indigo"),
             **invalid(key),
+            **extra,
         ),
         field_error(B.errors, key),
         spacing="1",
@@ -133,6 +134,21 @@ def business_block() -> rx.Component:
     def biz(label: str, key: str, **kw) -> rx.Component:
         return text_input(label, B.business[key], lambda v: B.set_business(key, v), key=f"business.{key}", **kw)
 
+    def suggested(label: str, key: str, field: str) -> rx.Component:
+        """A business field with autocomplete: the typed text is saved at once, suggestions after a pause."""
+        return rx.box(
+            text_input(
+                label,
+                B.business[key],
+                lambda v: [B.set_business(key, v), B.suggest(field, v).debounce(300)],
+                key=f"business.{key}",
+                list=f"{field}-suggestions",
+                auto_complete="off",
+            ),
+            suggestions(field),
+            width="100%",
+        )
+
     return block(
         "Business",
         "building-2",
@@ -148,8 +164,8 @@ def business_block() -> rx.Component:
             align="center",
         ),
         rx.grid(
-            biz("Company", "name"),
-            biz("Industry", "industry"),
+            suggested("Company", "name", "company"),
+            suggested("Industry", "industry", "industry"),
             columns=rx.breakpoints(initial="1", sm="2"),
             spacing="3",
             width="100%",
@@ -161,8 +177,23 @@ def business_block() -> rx.Component:
     )
 
 
+def suggestions(field: str) -> rx.Component:
+    """The datalist an input with `list="<field>-suggestions"` offers (filled by BuilderState.suggest)."""
+    return rx.el.datalist(
+        rx.foreach(getattr(B, f"{field}_suggestions"), lambda v: rx.el.option(value=v)), id=f"{field}-suggestions"
+    )
+
+
 def tag_list(
-    items: rx.Var, remove, form_handler, name: str, placeholder: str, *, error_key: str, max_length: int
+    items: rx.Var,
+    remove,
+    form_handler,
+    name: str,
+    placeholder: str,
+    *,
+    error_key: str,
+    max_length: int,
+    suggest: str = "",
 ) -> rx.Component:
     """Removable tags with an input to add more (marked tags need a fix: a repeat, an empty one)."""
     return rx.vstack(
@@ -183,7 +214,23 @@ def tag_list(
         ),
         rx.form(
             rx.hstack(
-                rx.input(name=name, placeholder=placeholder, size="2", flex="1", id=f"f-{name}", max_length=max_length),
+                rx.input(
+                    name=name,
+                    placeholder=placeholder,
+                    size="2",
+                    flex="1",
+                    id=f"f-{name}",
+                    max_length=max_length,
+                    **(
+                        {
+                            "list": f"{suggest}-suggestions",
+                            "auto_complete": "off",
+                            "on_change": lambda v: B.suggest(suggest, v).debounce(300),
+                        }
+                        if suggest
+                        else {}
+                    ),
+                ),
                 rx.button("Add", type="submit", size="2", variant="soft"),
             ),
             on_submit=form_handler,
@@ -254,6 +301,7 @@ def networking_block() -> rx.Component:
             "Fintech, healthcare…",
             error_key="networking.industries",
             max_length=INDUSTRY_CHARS,
+            suggest="industry",
         ),
         rx.hstack(
             rx.text("Preferred meeting", size="2"),

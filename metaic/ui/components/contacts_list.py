@@ -4,42 +4,42 @@ from __future__ import annotations
 
 import reflex as rx
 
-from metaic.contacts.models import STAGES
 from metaic.ui import styles
 from metaic.ui.state.contacts import ContactsState as L
 
 STAGE_COLORS = (("new", "gray"), ("warm", "amber"), ("client", "green"), ("partner", "indigo"))
-SOURCE_OPTIONS = [
-    ("", "Any source"),
-    ("card", "Saved card"),
-    ("share_back", "Shared back"),
-    ("import", "Imported"),
-    ("manual", "Added by hand"),
+SORTS = [
+    ("relevance", "Best match"),
+    ("name", "Name A–Z"),
+    ("-created", "Newest first"),
+    ("-last_contacted", "Recently contacted"),
 ]
-SORTS = [("name", "Name A–Z"), ("-created", "Newest first"), ("-last_contacted", "Recently contacted")]
+SELECT_STYLE = {
+    "padding": "6px 8px",
+    "border_radius": "8px",
+    "border": styles.BORDER,
+    "height": "36px",
+    "background": "var(--color-surface)",
+    "font_size": "14px",
+    "max_width": "100%",
+}
 
 
-def _select(name: str, options: list[tuple[str, str]], value: rx.Var) -> rx.Component:
-    """A small native select for filters."""
+def _facet_select(name: str, any_label: str, options: rx.Var, value: rx.Var, key: str = "value") -> rx.Component:
+    """A filter whose options carry their counts ("Warm (3)"); shows the address's choice when drawn."""
     return rx.el.select(
-        *(rx.el.option(label, value=key) for key, label in options),
+        rx.el.option(any_label, value=""),
+        rx.foreach(options, lambda o: rx.el.option(o["label"], value=o[key])),
         name=name,
         id=f"filter-{name}",
         default_value=value,
-        style={
-            "padding": "6px 8px",
-            "border_radius": "8px",
-            "border": styles.BORDER,
-            "height": "36px",
-            "background": "var(--color-surface)",
-            "font_size": "14px",
-        },
+        style=SELECT_STYLE,
     )
 
 
 def filters_bar() -> rx.Component:
-    """Search box, filters and sort; applied together. They show the state's (the address's) filters: the form
-    is keyed by the loads of the address, so a reload or a link redraws it with their filters."""
+    """Search box, filters (with counts) and sort; applied together. They show the state's (the address's)
+    filters: the form is keyed by the loads of the address, so a reload or a link redraws it with their filters."""
     return rx.form(
         rx.flex(
             rx.input(
@@ -58,27 +58,27 @@ def filters_bar() -> rx.Component:
                 default_value=L.event,
                 width=["100%", "160px"],
                 size="2",
+                list="event-options",
+                auto_complete="off",
             ),
-            _select("stage", [("", "Any stage"), *((s, s.title()) for s in STAGES)], L.stage),
-            _select("source", SOURCE_OPTIONS, L.source),
+            rx.el.datalist(
+                rx.foreach(L.event_options, lambda o: rx.el.option(o["label"], value=o["value"])),
+                id="event-options",
+            ),
+            _facet_select("stage", "Any stage", L.stage_options, L.stage),
+            _facet_select("source", "Any source", L.source_options, L.source),
+            _facet_select("tag_id", "Any tag", L.tag_options, L.tag_id, key="id"),
             rx.el.select(
-                rx.el.option("Any tag", value=""),
-                rx.foreach(L.tag_options, lambda t: rx.el.option(t["name"], value=t["id"])),
-                name="tag_id",
-                default_value=L.tag_id,
-                style={
-                    "padding": "6px 8px",
-                    "border_radius": "8px",
-                    "border": styles.BORDER,
-                    "height": "36px",
-                    "background": "var(--color-surface)",
-                    "font_size": "14px",
-                },
+                *(rx.el.option(label, value=key) for key, label in SORTS),
+                name="sort",
+                id="filter-sort",
+                value=L.sort,
+                on_change=L.choose_sort,
+                style=SELECT_STYLE,
             ),
-            _select("sort", SORTS, L.sort),
             rx.hstack(
                 rx.checkbox(name="due_only", default_checked=L.due_only),
-                rx.text("Reminder due", size="2"),
+                rx.text(L.due_label, size="2", id="filter-due-label"),
                 as_="label",
                 align="center",
             ),
@@ -134,9 +134,18 @@ def empty_state() -> rx.Component:
             border_radius="14px",
             background="var(--indigo-3)",
         ),
-        rx.heading("No contacts here yet", size="5"),
+        rx.cond(
+            L.query != "",
+            rx.heading("No contacts match “", L.query, "”", size="5", text_align="center", word_break="break-word"),
+            rx.heading("No contacts here yet", size="5"),
+        ),
         rx.text(
-            "People who share their details on your card, cards you save, and contacts you import or add appear here.",
+            rx.cond(
+                L.query != "",
+                "Try fewer words or another spelling, or clear the filters.",
+                "People who share their details on your card, cards you save, and contacts you import or add "
+                "appear here.",
+            ),
             color=styles.MUTED,
             text_align="center",
             max_width="460px",

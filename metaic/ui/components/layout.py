@@ -6,8 +6,9 @@ import reflex as rx
 
 from metaic.ui import styles
 from metaic.ui.components.bell import bell
+from metaic.ui.components.search_box import search_box
 from metaic.ui.state.messages import MessagesState
-from metaic.ui.state.session import SessionState
+from metaic.ui.state.session import SessionState, go_to
 
 
 def logo() -> rx.Component:
@@ -46,13 +47,25 @@ def user_menu() -> rx.Component:
         rx.menu.content(
             rx.menu.item(rx.icon("layout-dashboard", size=14), "Dashboard", on_click=rx.redirect("/dashboard")),
             rx.menu.item(rx.icon("id-card", size=14), "Your cards", on_click=rx.redirect("/cards")),
+            rx.menu.item(rx.icon("chart-line", size=14), "Analytics", on_click=rx.redirect("/analytics")),
             rx.menu.item(rx.icon("users", size=14), "Contacts", on_click=rx.redirect("/contacts")),
             rx.menu.item(rx.icon("messages-square", size=14), "Messages", on_click=rx.redirect("/messages")),
             rx.menu.item(rx.icon("file-text", size=14), "Message templates", on_click=rx.redirect("/templates")),
+            rx.menu.item(rx.icon("book-user", size=14), "Directory", on_click=go_to("/directory")),
             rx.menu.item(rx.icon("settings", size=14), "Account settings", on_click=rx.redirect("/account")),
             rx.cond(
                 SessionState.is_admin,
                 rx.menu.item(rx.icon("server-cog", size=14), "Background jobs", on_click=rx.redirect("/admin/jobs")),
+            ),
+            rx.cond(
+                SessionState.is_admin,
+                rx.menu.item(
+                    rx.icon("chart-area", size=14), "Platform analytics", on_click=rx.redirect("/admin/analytics")
+                ),
+            ),
+            rx.cond(
+                SessionState.is_admin,
+                rx.menu.item(rx.icon("chart-bar", size=14), "Search analytics", on_click=rx.redirect("/admin/search")),
             ),
             rx.menu.separator(),
             rx.menu.item(
@@ -71,6 +84,7 @@ def app_nav() -> rx.Component:
     return rx.hstack(
         rx.link("Dashboard", href="/dashboard", style=styles.nav_link, underline="none"),
         rx.link("Cards", href="/cards", style=styles.nav_link, underline="none", id="nav-cards"),
+        rx.link("Analytics", href="/analytics", style=styles.nav_link, underline="none", id="nav-analytics"),
         rx.link("Contacts", href="/contacts", style=styles.nav_link, underline="none", id="nav-contacts"),
         rx.link(
             rx.hstack(
@@ -94,6 +108,9 @@ def app_nav() -> rx.Component:
             underline="none",
             id="nav-messages",
         ),
+        rx.el.a(
+            "Directory", href="/directory", style={**styles.nav_link, "text_decoration": "none"}, id="nav-directory"
+        ),
         spacing="5",
         margin_left="32px",
         display=["none", "none", "flex"],
@@ -109,7 +126,7 @@ def top_bar() -> rx.Component:
             rx.spacer(),
             rx.cond(
                 SessionState.signed_in,
-                rx.hstack(bell(), user_menu(), align="center", spacing="3"),
+                rx.hstack(search_box(), bell(), user_menu(), align="center", spacing="3"),
                 rx.hstack(
                     rx.link("Sign in", href="/login", style=styles.nav_link, underline="none"),
                     rx.button("Get started", on_click=rx.redirect("/signup"), size="2"),
@@ -138,6 +155,7 @@ def footer() -> rx.Component:
     return rx.hstack(
         rx.text("© 2026 MetaIC", size="1", color=styles.MUTED),
         rx.spacer(),
+        rx.el.a(rx.text("Privacy", size="1", color=styles.MUTED), href="/privacy", id="footer-privacy"),
         rx.el.a(rx.text("API", size="1", color=styles.MUTED), href="/api/v1/docs"),
         max_width=styles.CONTENT_WIDTH,
         margin="0 auto",

@@ -8,6 +8,7 @@ from metaic.cards.schemas import max_chars
 from metaic.ui import styles
 from metaic.ui.components import builder_lists as lists
 from metaic.ui.components import builder_sections as sec
+from metaic.ui.components.builder_directory import directory_block
 from metaic.ui.components.builder_header import header, not_found_block
 from metaic.ui.components.card_preview import card_preview
 from metaic.ui.components.forms import field_error
@@ -150,6 +151,7 @@ def share_tab() -> rx.Component:
                 on_change=B.set_visibility,
             ),
         ),
+        directory_block(),
         sec.block(
             "QR code",
             "qr-code",

@@ -20,6 +20,7 @@ from metaic.files import service as file_service
 from metaic.ui.state.auth import FormState
 from metaic.ui.state.builder_autosave import BuilderAutosave, Snapshot, save_document, save_snapshot
 from metaic.ui.state.builder_fields import BLANK, BuilderFields, _strings
+from metaic.ui.state.builder_suggest import BuilderSuggest
 
 log = logging.getLogger(__name__)
 # Loads assets/builder.js once: the leave warning and moving the page to a field that needs a fix.
@@ -33,13 +34,15 @@ PAGE_ORDER = ("name", "headline", "bio", "avatar_url", "cover_url", "language", 
 PAGE_ORDER += ("services", "works", "interests", "networking", "theme", "slug", "visibility")
 
 
-class BuilderState(BuilderAutosave, BuilderFields, FormState):
+class BuilderState(BuilderAutosave, BuilderSuggest, BuilderFields, FormState):
     """One card's draft being edited; every handler that touches the database runs it in a worker thread."""
 
     card_id: str = ""
     missing: bool = False
     slug: str = ""
     visibility: str = "public"
+    # Whether the published card is listed in the MetaIC directory: "off", "members" or "public".
+    directory_listing: str = "off"
     status: str = "draft"
     public_url: str = ""
     tab: str = "content"
@@ -56,6 +59,7 @@ class BuilderState(BuilderAutosave, BuilderFields, FormState):
         card = card_service.get_owned(session=session, owner=user, card_id=self._card_uuid())
         self.slug, self.slug_input = card.slug, card.slug
         self.status, self.visibility = card_service.status_of(card), card.visibility
+        self.directory_listing = card.directory_listing or "off"
         self.public_url = f"{get_settings().public_base_url}/c/{card.slug}"
         self.versions = [
             {"number": str(v.number), "published": v.published_at.strftime("%d %b %Y %H:%M"), "name": v.name}
@@ -245,6 +249,14 @@ class BuilderState(BuilderAutosave, BuilderFields, FormState):
         return await self._act(
             lambda s, u: card_service.set_visibility(session=s, owner=u, card_id=self._card_uuid(), visibility=value),
             "Visibility updated.",
+        )
+
+    @rx.event
+    async def set_directory_listing(self, value: str):
+        """Off, members or public: who can find the published card in the MetaIC directory."""
+        return await self._act(
+            lambda s, u: card_service.set_directory_listing(session=s, owner=u, card_id=self._card_uuid(), value=value),
+            "Directory listing updated.",
         )
 
     @rx.event

@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from urllib.parse import urlencode
 
 import reflex as rx
 
-from metaic.contacts import enrichment, history, reminders, sharing
+from metaic.contacts import enrichment, history, reminders, sharing, store
 from metaic.contacts import service as contact_service
 from metaic.contacts import tags as tag_service
-from metaic.contacts.models import SOURCES, STAGES
 from metaic.core.errors import DomainError
 from metaic.messaging import service as messaging
+from metaic.search import service as search_service
 from metaic.ui.state.auth import FormState
+from metaic.ui.state.contact_filters import PAGE_SIZE, ContactListFilters
 from metaic.ui.state.contact_rows import flagged, list_row, reminder_row, suggestion_row, timeline_row
 
-PAGE_SIZE = 25
 FIELD_ALIASES = {"emails.0": "email", "emails.0.value": "email", "phones.0": "phone", "phones.0.value": "phone"}
-SORTS = ("name", "-created", "-last_contacted")
-# The list's filters as they appear in the address (/contacts?q=ada&stage=warm), so a reload shows the same.
-FILTER_PARAMS = {"q": "query", "event": "event", "stage": "stage", "source": "source", "tag": "tag_id"}
 
 
 class _ContactBase(FormState):
@@ -36,23 +32,11 @@ class _ContactBase(FormState):
         return await asyncio.to_thread(self._act, action, success, back)
 
 
-class ContactsState(_ContactBase):
-    """/contacts: the list with search, filters, sort and paging, and the add dialog."""
+class ContactsState(ContactListFilters, _ContactBase):
+    """/contacts: the list with search (typo-tolerant, best match first), faceted filters, sort and paging."""
 
     rows: list[dict[str, str]] = []
     total: int = 0
-    page: int = 0
-    query: str = ""
-    event: str = ""
-    stage: str = ""
-    source: str = ""
-    tag_id: str = ""
-    due_only: bool = False
-    # Keys the filter form: bumped when filters come from the address (a load), not when the user applies
-    # them, so a search typed while the last one is applied is never wiped by a redraw.
-    filters_drawn: int = 0
-    sort: str = "name"
-    tag_options: list[dict[str, str]] = []
     adding: bool = False
     managing_tags: bool = False
 
@@ -67,48 +51,20 @@ class ContactsState(_ContactBase):
         return max(1, -(-self.total // PAGE_SIZE))
 
     def _reload(self, session, user) -> None:
-        """Fetch the current page."""
-        filters = {
-            "query": self.query,
-            "event": self.event,
-            "stage": self.stage or None,
-            "source": self.source or None,
-            "tag_id": self.tag_id or None,
-            "reminder_due": self.due_only,
-        }
-        result = contact_service.list_(
-            session=session, owner=user, filters=filters, sort=self.sort, limit=PAGE_SIZE, offset=self.page * PAGE_SIZE
+        """Fetch the current page and the facet counts."""
+        found = search_service.find_contacts(
+            session=session,
+            owner=user,
+            query=self.query,
+            filters=self._filters(),
+            sort=self.sort,
+            limit=PAGE_SIZE,
+            offset=self.page * PAGE_SIZE,
         )
-        self.total = result.total
-        self.rows = [list_row(c) for c in result.items]
-        self.tag_options = [
-            {"id": str(t.id), "name": t.name} for t in tag_service.list_tags(session=session, owner=user)
-        ]
-
-    def _from_address(self) -> None:
-        """Filters, sort and page from the address: what the page shows always matches the URL."""
-        params = self.router.url.query_parameters
-        self.filters_drawn += 1
-        for key, name in FILTER_PARAMS.items():
-            setattr(self, name, str(params.get(key, "")))
-        self.stage = self.stage if self.stage in STAGES else ""
-        self.source = self.source if self.source in SOURCES else ""
-        self.due_only = params.get("due", "") == "1"
-        self.sort = params.get("sort", "") if params.get("sort", "") in SORTS else "name"
-        page = str(params.get("page", ""))
-        self.page = int(page) - 1 if page.isdigit() and int(page) > 0 else 0
-
-    def _address(self) -> str:
-        """The address of the current filters, sort and page (empty ones left out)."""
-        params = {key: getattr(self, name) for key, name in FILTER_PARAMS.items() if getattr(self, name)}
-        params |= {"due": "1"} if self.due_only else {}
-        params |= {"sort": self.sort} if self.sort != "name" else {}
-        params |= {"page": str(self.page + 1)} if self.page else {}
-        return "/contacts" + (f"?{urlencode(params)}" if params else "")
-
-    def _show_address(self, _result=None):
-        """Put the filters in the address bar without a new page load, so a reload keeps them."""
-        return rx.call_script(f"window.history.replaceState(window.history.state, '', {self._address()!r})")
+        self.total = found.total
+        tag_map = store.tags_for(session=session, contact_ids=[c.id for c in found.items])
+        self.rows = [list_row(store.to_read(c, tag_map.get(c.id, []))) for c in found.items]
+        self._show_facets(found.facets, tag_service.list_tags(session=session, owner=user))
 
     @rx.event
     async def load(self):
@@ -120,10 +76,7 @@ class ContactsState(_ContactBase):
     @rx.event
     async def search(self, form: dict):
         """Apply the search box and filters (the domain checks their lengths), and show them in the address."""
-        self.query, self.event = str(form.get("query", "")).strip(), str(form.get("event", "")).strip()
-        self.stage, self.source = str(form.get("stage", "")), str(form.get("source", ""))
-        self.tag_id, self.due_only = str(form.get("tag_id", "")), bool(form.get("due_only"))
-        self.sort, self.page = str(form.get("sort", "name")), 0
+        self._from_form(form)
         failed = await self._act_off_loop(self._reload)
         return failed or self._show_address()
 

@@ -1,0 +1,45 @@
+"""Readiness of this process: the database answers and is at the migration head, Redis answers when configured.
+
+Behind `/readyz` (a load balancer or Kubernetes asks every few seconds), so it uses the app's pooled
+engine and reads the migration heads of this build once.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from metaic.admin.checks import head_revisions
+from metaic.config import get_settings
+from metaic.core import kv
+from metaic.db import get_engine
+
+
+@lru_cache(maxsize=1)
+def _expected_heads() -> frozenset[str]:
+    """The migration heads of this build (the scripts do not change while the process runs)."""
+    return frozenset(head_revisions())
+
+
+def readiness() -> dict[str, str]:
+    """Each dependency's state: `ok`, or what is wrong with it (never a secret or an address)."""
+    checks: dict[str, str] = {}
+    try:
+        with get_engine().connect() as connection:
+            connection.execute(text("SELECT 1"))
+            current = set(MigrationContext.configure(connection).get_current_heads())
+        missing = _expected_heads() - current
+        checks["database"] = "ok"
+        checks["migrations"] = "ok" if not missing else f"not at head (missing {', '.join(sorted(missing))})"
+    except Exception as exc:  # any failure means "not ready"; the name says which
+        checks["database"] = f"unreachable: {type(exc).__name__}"
+        checks["migrations"] = "unknown"
+    if get_settings().redis_url:
+        try:
+            kv.get_redis().ping()
+            checks["redis"] = "ok"
+        except Exception as exc:
+            checks["redis"] = f"unreachable: {type(exc).__name__}"
+    return checks
