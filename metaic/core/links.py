@@ -62,6 +62,11 @@ def public_card(slug: str) -> str:
     return f"/c/{quote(slug, safe='')}"
 
 
+def analytics(period: str = "") -> str:
+    """The owner's analytics page, optionally on a period ("7d", "30d", ...)."""
+    return _page("/analytics", period=period)
+
+
 def messages() -> str:
     """The list of conversations."""
     return "/messages"

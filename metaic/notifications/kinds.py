@@ -79,6 +79,13 @@ KINDS: dict[str, Kind] = {
             frozenset({EMAIL}),
             links.notifications(),
         ),
+        # Opt-in: nothing is sent until the owner switches it on (account page or notification settings).
+        Kind(
+            "weekly_report",
+            {"en": "Weekly card report", "zh": "名片每周报告", "es": "Informe semanal de tu tarjeta"},
+            frozenset(),
+            links.analytics(),
+        ),
         # In-app is always on; a push tells a user away from the page.
         Kind(
             "message",
@@ -123,6 +130,15 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "announcement": ("{{ title }}", "{{ body }}"),
         "message": ("New message from {{ sender or 'someone' }}", "{{ preview or '' }}"),
+        "weekly_report": (
+            "Your week on MetaIC: {{ views or 0 }} views, {{ saves or 0 }} saves",
+            "Week of {{ week or '' }}\n"
+            "Views: {{ views or 0 }}{% if views_change %} ({{ views_change }} on the week before){% endif %}\n"
+            "Unique visitors: {{ visitors or 0 }}\n"
+            "Saves: {{ saves or 0 }}\n"
+            "New leads: {{ leads or 0 }}\n"
+            "Top source: {{ top_source or 'none yet' }}",
+        ),
         "test": ("Test notification from MetaIC", "{{ text or 'It works.' }}"),
     },
     "zh": {
@@ -139,6 +155,15 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "security": ("安全提醒：{{ event or '账户变更' }}", "{{ detail or '如果这不是您本人操作，请立即修改密码。' }}"),
         "announcement": ("{{ title }}", "{{ body }}"),
         "message": ("来自 {{ sender or '某人' }} 的新消息", "{{ preview or '' }}"),
+        "weekly_report": (
+            "您本周的 MetaIC：{{ views or 0 }} 次浏览，{{ saves or 0 }} 次保存",
+            "{{ week or '' }} 这一周\n"
+            "浏览：{{ views or 0 }}{% if views_change %}（比前一周 {{ views_change }}）{% endif %}\n"
+            "独立访客：{{ visitors or 0 }}\n"
+            "保存：{{ saves or 0 }}\n"
+            "新线索：{{ leads or 0 }}\n"
+            "主要来源：{{ top_source or '暂无' }}",
+        ),
         "test": ("来自 MetaIC 的测试通知", "{{ text or '一切正常。' }}"),
     },
     "es": {
@@ -159,6 +184,16 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "announcement": ("{{ title }}", "{{ body }}"),
         "message": ("Nuevo mensaje de {{ sender or 'alguien' }}", "{{ preview or '' }}"),
+        "weekly_report": (
+            "Tu semana en MetaIC: {{ views or 0 }} visitas, {{ saves or 0 }} guardados",
+            "Semana del {{ week or '' }}\n"
+            "Visitas: {{ views or 0 }}"
+            "{% if views_change %} ({{ views_change }} frente a la semana anterior){% endif %}\n"
+            "Visitantes únicos: {{ visitors or 0 }}\n"
+            "Guardados: {{ saves or 0 }}\n"
+            "Nuevos contactos: {{ leads or 0 }}\n"
+            "Fuente principal: {{ top_source or 'ninguna todavía' }}",
+        ),
         "test": ("Notificación de prueba de MetaIC", "{{ text or 'Funciona.' }}"),
     },
 }

@@ -24,6 +24,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 from starlette.routing import Match
 
+from metaic.analytics import weekly
 from metaic.auth import flows as auth_flows
 from metaic.communication import inbound
 from metaic.communication.models import SENT, ScheduledMessage
@@ -207,6 +208,12 @@ def _notify(kind: str, data: dict):
     return produce
 
 
+def _weekly_report(session, owner):
+    """The weekly analytics report of an owner who switched it on."""
+    weekly.send_one(session=session, user=owner, now=clock.now() + timedelta(days=7))
+    return {"period": ["7d"]}
+
+
 PRODUCERS = {
     "share_back": ("contact_shared", _share_back),
     "card_saved": ("contact_shared", _card_saved),
@@ -218,6 +225,7 @@ PRODUCERS = {
     "card_activity": ("card_activity", _notify("card_activity", {"card": "Main", "action": "viewed"})),
     "announcement": ("announcement", _notify("announcement", {"title": "New", "body": "Themes are here."})),
     "test": ("test", _notify("test", {"text": "It works."})),
+    "weekly_report": ("weekly_report", _weekly_report),
 }
 
 

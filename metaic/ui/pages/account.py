@@ -46,6 +46,7 @@ def profile_tab() -> rx.Component:
             ),
             key=A.name,
         ),
+        weekly_report_section(),
         section(
             "Email address",
             "We send sign-in links and notifications here.",
@@ -73,6 +74,30 @@ def profile_tab() -> rx.Component:
         ),
         spacing="4",
         width="100%",
+    )
+
+
+def weekly_report_section() -> rx.Component:
+    """The opt-in switch for the weekly analytics email."""
+    return section(
+        "Weekly report",
+        "Every Monday morning, an email with last week's views, saves, new leads and top source. Off until you "
+        "switch it on; every email has a one-click unsubscribe link.",
+        rx.hstack(
+            rx.switch(checked=A.weekly_report, on_change=A.set_weekly_report, id="weekly-report-switch"),
+            rx.text(
+                rx.cond(A.weekly_report, "On: sent to ", "Off"),
+                rx.cond(A.weekly_report, A.user_email, ""),
+                size="2",
+                weight="medium",
+            ),
+            align="center",
+            spacing="3",
+        ),
+        rx.cond(
+            A.weekly_report & ~A.email_verified,
+            rx.text("Verify your email address to receive it.", size="1", color="var(--amber-11)"),
+        ),
     )
 
 

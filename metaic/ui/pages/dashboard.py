@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from metaic.ui import styles
+from metaic.ui.components.charts import sparkline
 from metaic.ui.components.layout import loading_block, page
 from metaic.ui.state.account import AccountState
 from metaic.ui.state.dashboard import DashboardState as D
@@ -93,30 +94,101 @@ def stat_tile(
     )
 
 
+def recent_number(label: str, value: rx.Var, number_id: str) -> rx.Component:
+    """One figure of the last 30 days."""
+    return rx.vstack(
+        rx.text(label, size="1", weight="medium", color=styles.MUTED, white_space="nowrap"),
+        rx.text(value, size="6", weight="bold", color="var(--gray-12)", id=number_id, line_height="1.1"),
+        spacing="1",
+    )
+
+
+def recent_activity() -> rx.Component:
+    """Views, saves and leads of the last 30 days with a sparkline of daily views, linking to /analytics."""
+    return rx.link(
+        rx.flex(
+            rx.vstack(
+                rx.hstack(
+                    rx.center(
+                        rx.icon("chart-line", size=18, color=styles.ACCENT),
+                        width="36px",
+                        height="36px",
+                        border_radius="10px",
+                        background="var(--indigo-3)",
+                    ),
+                    rx.text("Last 30 days", size="2", weight="medium", color=styles.MUTED),
+                    rx.spacer(),
+                    rx.text(
+                        "Analytics",
+                        rx.icon("arrow-right", size=14),
+                        size="2",
+                        color=styles.ACCENT,
+                        display="flex",
+                        align_items="center",
+                        gap="4px",
+                    ),
+                    align="center",
+                    spacing="3",
+                    width="100%",
+                ),
+                rx.hstack(
+                    recent_number("Card views", D.views_30d, "stat-views"),
+                    recent_number("Saves", D.saves_30d, "stat-saves"),
+                    recent_number("New leads", D.leads_30d, "stat-leads"),
+                    spacing="6",
+                ),
+                spacing="3",
+                flex="1",
+                min_width="0",
+                width="100%",
+            ),
+            rx.box(
+                sparkline(D.spark, "v", height=64),
+                width=["100%", "100%", "340px"],
+                flex_shrink="0",
+                id="dashboard-sparkline",
+            ),
+            direction=rx.breakpoints(initial="column", md="row"),
+            gap="16px",
+            align=rx.breakpoints(initial="stretch", md="end"),
+            style={**styles.card_style, "padding": ["14px", "20px"]},
+            _hover={"border_color": "var(--indigo-7)"},
+        ),
+        href="/analytics",
+        underline="none",
+        width="100%",
+        id="dashboard-analytics",
+    )
+
+
 def stats() -> rx.Component:
-    """Cards, views, contacts, follow-ups due and unread messages at a glance."""
-    return rx.grid(
-        stat_tile("id-card", "Card views", D.card_views, "All your cards, QR scans included", "/cards", "stat-views"),
-        stat_tile("users", "Contacts", D.contacts, "People you met and saved", "/contacts", "stat-contacts"),
-        stat_tile(
-            "alarm-clock",
-            "Follow-ups due",
-            D.follow_ups_due,
-            "Reminders that have come due",
-            "/contacts",
-            "stat-follow-ups",
-            alert=D.follow_ups_due > 0,
+    """Recent card activity, then contacts, follow-ups due and unread messages at a glance."""
+    return rx.vstack(
+        recent_activity(),
+        rx.grid(
+            stat_tile("users", "Contacts", D.contacts, "People you met and saved", "/contacts", "stat-contacts"),
+            stat_tile(
+                "alarm-clock",
+                "Follow-ups due",
+                D.follow_ups_due,
+                "Reminders that have come due",
+                "/contacts",
+                "stat-follow-ups",
+                alert=D.follow_ups_due > 0,
+            ),
+            stat_tile(
+                "messages-square",
+                "Unread messages",
+                D.unread_messages,
+                "From people on MetaIC",
+                "/messages",
+                "stat-unread",
+                alert=D.unread_messages > 0,
+            ),
+            columns=rx.breakpoints(initial="1", sm="3"),
+            spacing=rx.breakpoints(initial="3", sm="4"),
+            width="100%",
         ),
-        stat_tile(
-            "messages-square",
-            "Unread messages",
-            D.unread_messages,
-            "From people on MetaIC",
-            "/messages",
-            "stat-unread",
-            alert=D.unread_messages > 0,
-        ),
-        columns=rx.breakpoints(initial="2", md="4"),
         spacing=rx.breakpoints(initial="3", sm="4"),
         width="100%",
     )

@@ -13,8 +13,12 @@ from metaic.auth import social as social_service
 from metaic.config import get_settings
 from metaic.core.errors import AuthenticationFailed, DomainError
 from metaic.db import session_scope
+from metaic.notifications import preferences
+from metaic.notifications.models import EMAIL
 from metaic.ui.state.auth import FormState, oauth_error_text
 from metaic.ui.state.session import go_to
+
+WEEKLY_REPORT = "weekly_report"  # the notification kind of metaic/analytics/weekly.py
 
 
 class AccountState(FormState):
@@ -37,6 +41,7 @@ class AccountState(FormState):
     linked: list[dict[str, str]] = []
     providers: list[dict[str, str]] = []
     confirm_delete: bool = False
+    weekly_report: bool = False
 
     def _refresh(self, session, user) -> None:
         """Copy the account's current values into the page."""
@@ -61,6 +66,7 @@ class AccountState(FormState):
             for a in social_service.list_for_user(session=session, user=user)
         ]
         self.providers = [{"key": k, "label": v} for k, v in social_service.enabled_providers(get_settings())]
+        self.weekly_report = preferences.is_enabled(session=session, user=user, kind=WEEKLY_REPORT, channel=EMAIL)
 
     async def _run(self, action, success: str = ""):
         """`action(session, user)` in one transaction, in a worker thread; errors by field, success as a banner."""
@@ -216,6 +222,14 @@ class AccountState(FormState):
         """Remove a social sign-in."""
         return await self._run(
             lambda s, u: social_service.unlink(session=s, user=u, provider=provider), "Sign-in method removed."
+        )
+
+    @rx.event
+    async def set_weekly_report(self, enabled: bool):
+        """Switch the weekly analytics email on or off (it stays a notification preference)."""
+        return await self._run(
+            lambda s, u: preferences.set_channel(session=s, user=u, kind=WEEKLY_REPORT, channel=EMAIL, enabled=enabled),
+            "Weekly report switched on." if enabled else "Weekly report switched off.",
         )
 
     @rx.event

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
+from metaic.analytics import reports
 from metaic.cards import service as card_service
 from metaic.contacts import service as contact_service
 from metaic.messaging import service as messaging
+from metaic.ui.state.analytics_shape import fmt_int
 from metaic.ui.state.auth import FormState
+
+SPARK_DAYS = 30
 
 
 class DashboardState(FormState):
@@ -18,6 +22,10 @@ class DashboardState(FormState):
     contacts: int = 0
     follow_ups_due: int = 0
     unread_messages: int = 0
+    views_30d: str = "0"
+    saves_30d: str = "0"
+    leads_30d: str = "0"
+    spark: list[dict[str, int]] = []
 
     def _summary(self, session, user) -> None:
         """Read the counts (a handful of cheap queries)."""
@@ -29,6 +37,10 @@ class DashboardState(FormState):
             session=session, owner=user, limit=1, filters={"reminder_due": True}
         ).total
         self.unread_messages = messaging.unread_total(session=session, user=user)
+        recent = reports.sparkline(session=session, owner=user, days=SPARK_DAYS)
+        self.views_30d, self.saves_30d = fmt_int(recent["total_views"]), fmt_int(recent["saves"])
+        self.leads_30d = fmt_int(recent["leads"])
+        self.spark = [{"d": day, "v": int(count)} for day, count in enumerate(recent["views"])]
 
     @rx.event
     async def load(self):
