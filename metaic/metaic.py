@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import logging
-
 import reflex as rx
 
 from metaic import migrations
 from metaic.api.app import build_api
 from metaic.config import get_settings
+from metaic.core.logs import configure_from_settings
 from metaic.ui import styles
 from metaic.ui.pages.account import account
 from metaic.ui.pages.admin_analytics import admin_analytics
 from metaic.ui.pages.admin_jobs import admin_jobs
+from metaic.ui.pages.admin_search import admin_search
 from metaic.ui.pages.analytics import analytics_page
 from metaic.ui.pages.auth_pages import email_verified, forgot_password, login, reset_password, signup
 from metaic.ui.pages.builder import builder
@@ -28,6 +28,7 @@ from metaic.ui.pages.templates import templates_page
 from metaic.ui.state.account import AccountState
 from metaic.ui.state.admin_analytics import AdminAnalyticsState
 from metaic.ui.state.admin_jobs import AdminJobsState
+from metaic.ui.state.admin_search import AdminSearchState
 from metaic.ui.state.analytics import AnalyticsState
 from metaic.ui.state.auth import EmailVerifiedState, ForgotPasswordState, ResetPasswordState, SignInState, SignUpState
 from metaic.ui.state.builder import BuilderState
@@ -43,9 +44,10 @@ from metaic.ui.state.templates import TemplatesState
 from metaic.upkeep import analytics_flush_loop, upkeep_loop
 from metaic.web import security
 from metaic.web.fastpath import public_card_fastpath
+from metaic.web.observe import RequestObserver, metrics_sync_loop
 from metaic.wiring import wire
 
-logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+configure_from_settings(get_settings())  # JSON lines in production, readable lines elsewhere
 wire()  # domain events reach their subscribers (metaic/wiring.py)
 
 if not get_settings().is_production:
@@ -58,6 +60,7 @@ if not get_settings().is_production:
 api_transformers = [
     build_api(),
     *security.transformers(upload_client_known=security.reflex_client_check(lambda: app)),
+    RequestObserver,
     public_card_fastpath,
 ]
 app = rx.App(
@@ -74,6 +77,7 @@ app = rx.App(
 )
 app.register_lifespan_task(upkeep_loop)
 app.register_lifespan_task(analytics_flush_loop)
+app.register_lifespan_task(metrics_sync_loop)
 
 app.add_page(
     landing,
@@ -107,6 +111,7 @@ app.add_page(
     admin_analytics, route="/admin/analytics", title="Platform analytics · MetaIC", on_load=AdminAnalyticsState.load
 )
 app.add_page(privacy_page, route="/privacy", title="Privacy · MetaIC", on_load=SessionState.load_public)
+app.add_page(admin_search, route="/admin/search", title="Search analytics · MetaIC", on_load=AdminSearchState.load)
 app.add_page(contacts_page, route="/contacts", title="Contacts · MetaIC", on_load=ContactsState.load)
 app.add_page(
     contact_view,
