@@ -39,6 +39,7 @@ from metaic.ui.state.dashboard import DashboardState
 from metaic.ui.state.duplicates import DuplicatesState
 from metaic.ui.state.messages import MessagesState
 from metaic.ui.state.notifications import NotificationsState
+from metaic.ui.state.privacy import PrivacyState
 from metaic.ui.state.session import SessionState
 from metaic.ui.state.templates import TemplatesState
 from metaic.upkeep import analytics_flush_loop, upkeep_loop
@@ -110,7 +111,7 @@ app.add_page(analytics_page, route="/analytics", title="Analytics · MetaIC", on
 app.add_page(
     admin_analytics, route="/admin/analytics", title="Platform analytics · MetaIC", on_load=AdminAnalyticsState.load
 )
-app.add_page(privacy_page, route="/privacy", title="Privacy · MetaIC", on_load=SessionState.load_public)
+app.add_page(privacy_page, route="/privacy", title="Privacy · MetaIC", on_load=PrivacyState.load)
 app.add_page(admin_search, route="/admin/search", title="Search analytics · MetaIC", on_load=AdminSearchState.load)
 app.add_page(contacts_page, route="/contacts", title="Contacts · MetaIC", on_load=ContactsState.load)
 app.add_page(

@@ -6,6 +6,7 @@ import reflex as rx
 
 from metaic.ui import styles
 from metaic.ui.components.layout import page
+from metaic.ui.state.privacy import PrivacyState as P
 
 POINTS = (
     (
@@ -50,17 +51,23 @@ POINTS = (
         "We do not look IP addresses up in a location database. The country is a best guess from the region in "
         "the browser's language setting and its time zone, so it can be wrong for travellers.",
     ),
-    (
-        "calendar-clock",
-        "How long we keep it",
-        "Individual events are deleted after the retention period set for this site; daily totals per card "
-        "are kept so your charts stay complete. Card owners can export their numbers as CSV, without any "
-        "identifiers.",
-    ),
 )
 
 
-def point(icon: str, title: str, text: str) -> rx.Component:
+def retention_text() -> rx.Component:
+    """How long raw events are kept, from this site's settings."""
+    return rx.text(
+        "Individual events are deleted after ",
+        rx.el.strong(P.retention_days, " days", id="retention-days"),
+        " (this site's retention setting); the daily totals per card are kept, so charts stay complete. "
+        "Card owners can export their numbers as CSV, without any identifiers.",
+        size="2",
+        color="var(--gray-11)",
+        line_height="1.6",
+    )
+
+
+def point(icon: str, title: str, text: str | rx.Component) -> rx.Component:
     """One plain statement with its icon."""
     return rx.hstack(
         rx.center(
@@ -73,7 +80,7 @@ def point(icon: str, title: str, text: str) -> rx.Component:
         ),
         rx.vstack(
             rx.heading(title, size="3", as_="h2"),
-            rx.text(text, size="2", color="var(--gray-11)", line_height="1.6"),
+            rx.text(text, size="2", color="var(--gray-11)", line_height="1.6") if isinstance(text, str) else text,
             spacing="1",
         ),
         align="start",
@@ -99,6 +106,7 @@ def privacy_page() -> rx.Component:
             ),
             rx.vstack(
                 *[point(icon, title, text) for icon, title, text in POINTS],
+                point("calendar-clock", "How long we keep it", retention_text()),
                 spacing="6",
                 style=styles.card_style,
             ),
