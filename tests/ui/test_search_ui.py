@@ -30,6 +30,8 @@ def test_the_top_bar_has_the_search_box_and_its_shortcuts():
     rendered = json.dumps(bar.render(), default=str)
     assert "global-search" in rendered and "search-open-mobile" in rendered
     assert any("metaicSearchKeys" in hook for hook in bar._get_all_hooks())
+    # Matched runs are React text children: a name like "<img onerror=…>" is shown, never parsed.
+    assert "dangerouslySetInnerHTML" not in str(bar) and "mark" in str(bar)
 
 
 def test_typing_shows_my_matches_grouped_and_highlighted_never_someone_elses(fresh_index):
@@ -135,3 +137,23 @@ def test_the_directory_setting_is_saved_for_the_card(db):
         )
     run(page.set_directory_listing("everyone"))
     assert page.directory_listing == "members" and page.errors
+
+
+def test_the_builder_suggests_industries_and_companies_as_you_type(fresh_index):
+    token, ada = signed_in("ada@example.com", "Ada")
+    contact(ada, full_name="Grace Hopper", company="Fintech Partners")
+    with session_scope() as s:
+        card_id = str(card_service.create(session=s, owner=s.merge(ada), name="Ada Lovelace").id)
+    fresh_index()
+    page = state(BuilderState, token, "/cards/edit", f"id={card_id}")
+    run(page.load())
+    page.set_business("industry", "Financial technology")
+    run(page.save())
+    run(page.suggest("industry", "fin"))
+    assert page.industry_suggestions == ["Financial technology"]
+    run(page.suggest("company", "fint"))
+    assert page.company_suggestions == ["Fintech Partners"]
+    # One letter asks for nothing; an unknown field is ignored.
+    run(page.suggest("industry", "f"))
+    run(page.suggest("password", "fin"))
+    assert page.industry_suggestions == []
