@@ -91,6 +91,8 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(10, validation_alias="MAX_UPLOAD_MB")
     max_image_pixels: int = Field(40_000_000, validation_alias="MAX_IMAGE_PIXELS")
     storage_quota_mb: int = Field(200, validation_alias="STORAGE_QUOTA_MB")
+    # Analytics: raw visitor events older than this are deleted once rolled up (daily rollups are kept).
+    analytics_raw_retention_days: int = Field(180, ge=1, validation_alias="ANALYTICS_RAW_RETENTION_DAYS")
 
     # Notifications: SendGrid email, Twilio SMS/WhatsApp, Web Push (VAPID) and FCM for mobile apps.
     sendgrid_api_key: str = Field("", validation_alias="SENDGRID_API_KEY")

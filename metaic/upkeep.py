@@ -10,6 +10,7 @@ import asyncio
 import logging
 
 from metaic.analytics import buffer as analytics_buffer
+from metaic.analytics import jobs as analytics_jobs
 from metaic.analytics import weekly as weekly_reports
 from metaic.communication import jobs as communication_jobs
 from metaic.contacts import jobs as contacts_jobs
@@ -38,6 +39,9 @@ def tasks() -> list[Periodic]:
         Periodic("deliver due messages", communication_jobs.deliver_due, every=60),
         Periodic("requeue stuck image jobs", _requeue_stuck_images, every=900),
         Periodic("send weekly analytics reports", weekly_reports.send_due, every=900),
+        # Finished days into daily rollups; partitions ahead, raw-event retention and old salts.
+        Periodic("roll up analytics", analytics_jobs.roll_up, every=600),
+        Periodic("analytics upkeep", analytics_jobs.maintain, every=3600),
     ]
 
 

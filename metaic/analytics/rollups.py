@@ -87,6 +87,14 @@ def unique_visitors(label: sa.ColumnElement, where: list[sa.ColumnElement]) -> s
     )
 
 
+def claim(session: Session, day: date) -> bool:
+    """Take the day's rollup for this transaction (False: another process is rolling it up right now)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True  # SQLite has one writer at a time anyway
+    key = 0x616E0000 + day.toordinal()  # "an" + the day: a key of its own among advisory locks
+    return bool(session.execute(sa.select(sa.func.pg_try_advisory_xact_lock(key))).scalar())
+
+
 def rollup_day(*, session: Session, day: date) -> int:
     """Replace the day's rollup rows with counts of its raw events; returns the number of raw events."""
     start, end = day_bounds(day)

@@ -31,6 +31,11 @@ class Visitor:
     referrer: str = ""
     user_id: uuid.UUID | None = None
     count: bool = True  # False for HEAD requests and other looks that are not visits
+    # For analytics' dimensions and daily visitor hash, never stored as such (see metaic/analytics/visitors.py).
+    address: str = ""
+    accept_language: str = ""
+    query: str = ""
+    private: bool = False  # DNT or Sec-GPC: counted, not identified
 
 
 def publish(*, session: Session, owner: User, card_id: uuid.UUID) -> VersionRead:
@@ -72,7 +77,7 @@ def bulk(*, session: Session, owner: User, card_ids: list[uuid.UUID], action: Bu
     return len(cards)
 
 
-def _record(card: PublicCard, visitor: Visitor, kind: str, channel: str | None = None) -> None:
+def record(card: PublicCard, visitor: Visitor, kind: str, channel: str | None = None, target: str = "") -> None:
     """Count an event unless the visitor is the card's owner; it is written with the next batch (bots dropped then)."""
     if not visitor.count or (visitor.user_id is not None and visitor.user_id == card.owner_id):
         return
@@ -82,6 +87,11 @@ def _record(card: PublicCard, visitor: Visitor, kind: str, channel: str | None =
         channel=channel,
         user_agent=visitor.user_agent,
         referrer=visitor.referrer,
+        target=target,
+        query=visitor.query,
+        accept_language=visitor.accept_language,
+        address=visitor.address,
+        private=visitor.private,
     )
 
 
@@ -89,7 +99,7 @@ def view(*, session: Session, slug: str, visitor: Visitor, scan: bool = False) -
     """Open a public card and count the view (`scan`: it came from the QR code, `?src=qr`)."""
     found = get_public(session=session, slug=slug, viewer_id=visitor.user_id)
     if isinstance(found, PublicCard):
-        _record(found, visitor, "qr_scan" if scan else "view")
+        record(found, visitor, "qr_scan" if scan else "view")
     return found
 
 
@@ -97,7 +107,7 @@ def download_vcard(*, session: Session, slug: str, visitor: Visitor) -> PublicCa
     """Fetch a public card for its vCard and count the download."""
     found = get_public(session=session, slug=slug, viewer_id=visitor.user_id)
     if isinstance(found, PublicCard):
-        _record(found, visitor, "vcard_download")
+        record(found, visitor, "vcard_download")
     return found
 
 
@@ -105,5 +115,5 @@ def share(*, session: Session, slug: str, channel: str, visitor: Visitor) -> Pub
     """Count a share of a public card on a channel (copy, whatsapp, email, linkedin, native)."""
     found = get_public(session=session, slug=slug, viewer_id=visitor.user_id)
     if isinstance(found, PublicCard):
-        _record(found, visitor, "share", channel)
+        record(found, visitor, "share", channel)
     return found

@@ -2,7 +2,8 @@
 
 Payloads:
 - `url` (default): `{PUBLIC_BASE_URL}/c/{slug}?src=qr`. The `?src=qr` tail (7 bytes) lets a scan count as a scan;
-  the address printed as text beside a code stays the short `/c/{slug}`.
+  the address printed as text beside a code stays the short `/c/{slug}`. `variant=badge` makes it
+  `?src=qr-badge`, so each printed code (badge, flyer, ...) is counted on its own.
 - `vcard`: a compact vCard 3.0 (name, organisation, title, one phone, one email, page URL) that works offline.
 - `mecard`: the same in MECARD form, shorter still.
 
@@ -34,6 +35,7 @@ MIN_PRINT_MM, MAX_PRINT_MM = 10.0, 1000.0
 MAX_PX = 4096
 MAX_SCALE = 64
 PAYLOADS = ("url", "vcard", "mecard")
+_VARIANT = re.compile(r"^[a-z0-9][a-z0-9-]{0,23}$")
 _HEX = re.compile(r"^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 
 
@@ -49,6 +51,12 @@ class QrOptions:
     border: int = 4
     error: Literal["L", "M", "Q", "H"] = "M"
     print_mm: float = DEFAULT_PRINT_MM
+    variant: str = ""  # a printed code's name: its scans count as `?src=qr-<variant>`
+
+
+def source_query(variant: str) -> str:
+    """The query a URL payload carries so its scans are counted (per printed variant when named)."""
+    return f"src=qr-{variant}" if variant else "src=qr"
 
 
 def _color(value: str, field: str, *, allow_transparent: bool) -> str | None:
@@ -80,6 +88,7 @@ def options(
     border: int = 4,
     error: str = "M",
     print_mm: float | None = None,
+    variant: str = "",
 ) -> QrOptions:
     """Check raw query options; raises ValidationError naming the bad option."""
     if payload not in PAYLOADS:
@@ -104,8 +113,18 @@ def options(
             "The dark colour must be clearly darker than the light colour, or scanners cannot read the code.",
             field="dark",
         )
+    if variant and not _VARIANT.match(variant):
+        raise ValidationError("Name the variant with up to 24 letters, digits or dashes.", field="variant")
     return QrOptions(
-        payload=payload, scale=scale, size=size, dark=dark_hex, light=light_hex, border=border, error=level, print_mm=mm
+        payload=payload,
+        scale=scale,
+        size=size,
+        dark=dark_hex,
+        light=light_hex,
+        border=border,
+        error=level,
+        print_mm=mm,
+        variant=variant,
     )
 
 

@@ -113,7 +113,7 @@ def _qr(request: Request, session: Session, slug: str, kind: str, params: dict) 
             return Response(status_code=304, headers=headers)
         page = render.public_url(card.slug)
         data = {
-            "url": f"{page}?src=qr",
+            "url": f"{page}?{qr.source_query(opts.variant)}",
             "vcard": vcard.compact(card.content, url=page),
             "mecard": vcard.mecard(card.content, url=page),
         }[opts.payload]
@@ -140,6 +140,7 @@ def _qr_params(
     error: str | None = Query(None),
     ecc: str | None = Query(None),
     print_mm: float | None = Query(None),
+    variant: str = Query(""),
 ) -> dict:
     """QR query options (`margin` is an alias of `border`, `ecc` of `error`)."""
     chosen_border = border if border is not None else margin
@@ -152,6 +153,7 @@ def _qr_params(
         "border": 4 if chosen_border is None else chosen_border,
         "error": error or ecc or "M",
         "print_mm": print_mm,
+        "variant": variant,
     }
 
 

@@ -15,9 +15,9 @@ from metaic.cards import flows
 from metaic.cards.photo import image_sources
 from metaic.cards.schemas import PublicCard
 from metaic.core.errors import RateLimited
-from metaic.web import downloads, forms, visitors
+from metaic.web import card_events, downloads, forms, visitors
 from metaic.web.card_cache import cache
-from metaic.web.fastpath import remember
+from metaic.web.fastpath import is_qr_source, remember
 from metaic.web.responses import CACHE_PUBLIC, PUBLIC_LIMIT, fresh, limit, page_headers, serve, too_many, visitor_of
 
 __all__ = ["CACHE_PUBLIC", "PUBLIC_LIMIT", "router"]
@@ -26,6 +26,7 @@ router = APIRouter(include_in_schema=False)
 # "/c/{slug}" also matches "/c/{slug}.vcf": the more specific routes go first.
 router.include_router(downloads.router)
 router.include_router(visitors.router)
+router.include_router(card_events.router)
 
 
 @router.api_route("/c/{slug}", methods=["GET", "HEAD"])
@@ -44,7 +45,7 @@ def card_page(
         return too_many(exc, html=True)
     generation = cache.generation  # before reading, so a change made meanwhile is never cached over
     visitor = visitor_of(request, session)
-    found = flows.view(session=session, slug=slug, visitor=visitor, scan=src == "qr")
+    found = flows.view(session=session, slug=slug, visitor=visitor, scan=is_qr_source(src))
     signed_in = visitor.user_id is not None
 
     def build(card: PublicCard) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -30,6 +31,19 @@ def limit(request: Request) -> None:
     ratelimit.hit(f"public:{client_ip(request)}", limit=PUBLIC_LIMIT[0], window=PUBLIC_LIMIT[1])
 
 
+def anonymous_visitor(request: Request) -> Visitor:
+    """The caller as analytics sees them, without reading any cookie (HEAD requests count nothing)."""
+    return Visitor(
+        user_agent=request.headers.get("user-agent", ""),
+        referrer=request.headers.get("referer", ""),
+        count=request.method != "HEAD",
+        address=client_ip(request),
+        accept_language=request.headers.get("accept-language", ""),
+        query=request.url.query,
+        private=request.headers.get("dnt") == "1" or request.headers.get("sec-gpc") == "1",
+    )
+
+
 def visitor_of(request: Request, session: Session) -> Visitor:
     """The caller as analytics sees them; the session cookie is read only when present."""
     user_id = None
@@ -40,12 +54,7 @@ def visitor_of(request: Request, session: Session) -> Visitor:
         except REDIS_DOWN:  # sessions live in Redis: while it is down the card still shows, to a stranger
             found = None
         user_id = found[0].id if found else None
-    return Visitor(
-        user_agent=request.headers.get("user-agent", ""),
-        referrer=request.headers.get("referer", ""),
-        user_id=user_id,
-        count=request.method == "GET",
-    )
+    return replace(anonymous_visitor(request), user_id=user_id)
 
 
 def card_headers(card: PublicCard, etag: str) -> dict[str, str]:

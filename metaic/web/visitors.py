@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
@@ -11,14 +13,22 @@ from metaic.api.deps import client_ip, db_session, require_same_origin
 from metaic.api.errors import problem
 from metaic.auth import sessions
 from metaic.cards import flows
-from metaic.cards.flows import Visitor
 from metaic.cards.photo import image_sources
 from metaic.cards.schemas import PublicCard, SlugRedirect
 from metaic.contacts import enrichment, sharing
 from metaic.core import ratelimit
 from metaic.core.errors import NotFound, PermissionDenied, RateLimited, ValidationError
 from metaic.web import forms, render, strings
-from metaic.web.responses import limit, message_page, not_found, page_headers, serve, too_many, visitor_of
+from metaic.web.responses import (
+    anonymous_visitor,
+    limit,
+    message_page,
+    not_found,
+    page_headers,
+    serve,
+    too_many,
+    visitor_of,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -62,8 +72,7 @@ def card_share_count(
         return too_many(exc, html=False)
     if channel not in SHARE_CHANNELS:
         raise ValidationError(f"Choose one of: {', '.join(SHARE_CHANNELS)}.", field="channel")
-    visitor = Visitor(user_agent=request.headers.get("user-agent", ""), referrer=request.headers.get("referer", ""))
-    found = flows.share(session=session, slug=slug, channel=channel, visitor=visitor)
+    found = flows.share(session=session, slug=slug, channel=channel, visitor=anonymous_visitor(request))
     if found is None:
         return problem(404, "Not found", "Card not found.", code="not_found")
     if isinstance(found, SlugRedirect):
@@ -127,6 +136,7 @@ def card_share_back(
         headers = page_headers(request, card, forms.etag(card, signed_in=signed_in, shared=False, saved=False))
         headers["Cache-Control"] = "no-store"  # it holds what the visitor typed
         return HTMLResponse(html, status_code=422, headers=headers)
+    flows.record(card, anonymous_visitor(request), "lead")
     return done
 
 
@@ -144,6 +154,8 @@ def card_save(slug: str, request: Request, session: Session = Depends(db_session
         # SameSite=Lax already keeps the cookie off cross-site POSTs; the Origin check is defence in depth.
         require_same_origin(request)
         enrichment.save_from_card(session=session, saver=found[0], slug=slug)
+        saved = enrichment.public_card(session, slug, found[0].id)
+        flows.record(saved, replace(anonymous_visitor(request), user_id=found[0].id), "save")
     except PermissionDenied as exc:
         return message_page(403, strings.for_language("en")["forbidden"], exc.message, {"Cache-Control": "no-store"})
     except NotFound:
