@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from metaic.cli_base import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, CliError, load_settings, upgrade_database
 from metaic.cli_contacts import add_contacts_commands
 from metaic.cli_jobs import add_jobs_commands
+from metaic.cli_search import add_search_commands
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -210,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     notify.add_argument("text", metavar="TEXT", help="the message text (passed to the kind's wording as `text`)")
 
     add_contacts_commands(commands)
+    add_search_commands(commands)
 
     add(
         "check",

@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+from metaic.ai import models as ai_models  # noqa: F401
 from metaic.analytics import models as analytics_models  # noqa: F401
 from metaic.auth import models as auth_models  # noqa: F401
 from metaic.cards import models as card_models  # noqa: F401

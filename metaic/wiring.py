@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from metaic import events
+from metaic.ai import jobs as ai_jobs
 from metaic.contacts import jobs as contacts_jobs
 from metaic.core import card_changes
 from metaic.jobs import enqueue
@@ -61,6 +62,16 @@ def unindex_account(*, user_id: uuid.UUID) -> None:
     search_jobs.queue(search_jobs.remove_user, user_id, title=f"search: remove account {user_id}")
 
 
+def summarize_published_card(*, card_id: uuid.UUID) -> None:
+    """Queue the assistant's two-line summary of a card that was just published."""
+    enqueue(ai_jobs.summarize_card, card_id, title=f"ai: summarize card {card_id}", queue_name="low")
+
+
+def plan_followup_for(*, contact_id: uuid.UUID) -> None:
+    """Queue the assistant's follow-up plan for a contact that was just saved."""
+    enqueue(ai_jobs.plan_followup, contact_id, title=f"ai: follow-up plan for contact {contact_id}", queue_name="low")
+
+
 def wire(bus: events.EventBus = events.BUS) -> None:
     """Subscribe every reaction to its event and mark the process wired (safe to call again)."""
     bus.subscribe("card.published", refresh_contacts_saved_from)
@@ -74,4 +85,6 @@ def wire(bus: events.EventBus = events.BUS) -> None:
     bus.subscribe("contacts.changed", reindex_owner_contacts)
     bus.subscribe("message.sent", index_message)
     bus.subscribe("account.deleted", unindex_account)
+    bus.subscribe("card.published", summarize_published_card)
+    bus.subscribe("contact.saved", plan_followup_for)
     bus.mark_wired()

@@ -24,6 +24,7 @@ LAYERS: list[set[str]] = [
     {"events"},  # domain events run after commit (uses db), below every domain that emits them
     {"adapters"},
     {"jobs"},
+    {"audit"},  # the audit trail: every domain below the edges records into it
     # The domains.
     {"auth"},
     {"files"},
@@ -43,11 +44,24 @@ LAYERS: list[set[str]] = [
     {"web"},  # public pages reuse the API's dependencies and problem responses
     {"api.app"},  # the HTTP app factory mounts the API's routers and the web pages' router
     {"ui"},
-    {"cli", "cli_base", "cli_jobs", "cli_contacts", "__main__"},
+    {"cli", "cli_base", "cli_jobs", "cli_contacts", "cli_search", "__main__"},
     {"metaic"},  # metaic/metaic.py, the composition root
     {"schema"},
 ]
-EDGES = ("api", "web", "api.app", "ui", "cli", "cli_base", "cli_jobs", "cli_contacts", "__main__", "metaic", "schema")
+EDGES = (
+    "api",
+    "web",
+    "api.app",
+    "ui",
+    "cli",
+    "cli_base",
+    "cli_jobs",
+    "cli_contacts",
+    "cli_search",
+    "__main__",
+    "metaic",
+    "schema",
+)
 # Plumbing built on a framework on purpose: the job queue is RQ.
 FRAMEWORK_PLUMBING = {"jobs": {"rq"}}
 FRAMEWORKS = {"reflex", "fastapi", "starlette", "rq"}

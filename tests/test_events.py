@@ -56,5 +56,8 @@ def test_publishing_through_the_flow_queues_the_contacts_refresh(db, redis_url):
         card_service.save_draft(session=session, owner=owner, card_id=card.id, content=rich())
         card_flows.publish(session=session, owner=owner, card_id=card.id)
         assert Queue("low", connection=rq_connection(redis_url)).count == 0  # nothing before the commit
-    [job] = Queue("low", connection=rq_connection(redis_url)).jobs
-    assert (job.func_name, job.args) == ("metaic.contacts.jobs.refresh_from_card", (card.id,))
+    queued = {job.func_name: job.args for job in Queue("low", connection=rq_connection(redis_url)).jobs}
+    assert queued == {
+        "metaic.contacts.jobs.refresh_from_card": (card.id,),
+        "metaic.ai.jobs.summarize_card": (card.id,),  # the assistant's two-line summary
+    }

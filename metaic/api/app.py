@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from metaic.api import (
+    ai_routes,
     communication_routes,
     contacts_routes,
     errors,
@@ -39,6 +40,7 @@ def build_api() -> FastAPI:
     api.include_router(contacts_routes.router)
     api.include_router(communication_routes.router)
     api.include_router(messaging_routes.router)
+    api.include_router(ai_routes.router)
     api.include_router(public.router)
     oauth_routes.install(api)
 

@@ -6,6 +6,7 @@ import uuid
 
 from sqlmodel import Session, func, select
 
+from metaic import events
 from metaic.auth.models import User
 from metaic.cards.models import Card, ContactInformation
 from metaic.cards.public import get_public
@@ -80,6 +81,7 @@ def save_from_card(*, session: Session, saver: User, slug: str) -> SavedContact:
     else:
         contact = SavedContact(owner_id=saver.id, source="card")
         _apply_card(session, contact, card)
+        events.emit(session, "contact.saved", contact_id=contact.id)  # the assistant proposes a follow-up
     if card.owner_id != saver.id:
         owner = session.get(User, card.owner_id)
         notify(

@@ -29,8 +29,11 @@ def card_place(content: CardContent) -> tuple[str, str]:
     texts = [c.value for c in content.contacts if c.kind == "address"] + [content.business.address]
     for text in texts:
         parts = address.split(text)
-        if parts.city or parts.country:
-            return parts.city.strip(), parts.country.strip()
+        city = parts.city.strip()
+        if not city and parts.street and not any(c.isdigit() for c in parts.street) and "\n" not in parts.street:
+            city = parts.street.strip()  # "Paris, France": a town and a country, no street
+        if city or parts.country:
+            return city, parts.country.strip()
     return "", ""
 
 
