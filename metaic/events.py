@@ -34,6 +34,8 @@ EVENTS: dict[str, frozenset[str]] = {
     "contact.deleted": frozenset({"contact_id"}),
     "contacts.changed": frozenset({"owner_id"}),  # many of one owner's contacts at once (an import, a tag rename)
     "message.sent": frozenset({"message_id"}),
+    # A person was added to an owner's book by hand or by saving a card (not imports or merges): the assistant plans a follow-up.
+    "contact.saved": frozenset({"contact_id"}),
 }
 
 

@@ -230,9 +230,10 @@ def accept_plan(*, session: Session, owner: User, plan_id: uuid.UUID) -> FollowU
     """Create the plan's reminder and return the draft for compose (never sent from here)."""
     plan = _open(session, owner, plan_id)
     contact = session.get(SavedContact, plan.contact_id)
-    if plan.remind_at > clock.now():
+    remind_at = clock.as_utc(plan.remind_at)  # SQLite hands stored times back without their zone
+    if remind_at > clock.now():
         reminder = reminders.set_reminder(
-            session=session, owner=owner, contact_id=plan.contact_id, due_at=plan.remind_at, note=plan.subject[:500]
+            session=session, owner=owner, contact_id=plan.contact_id, due_at=remind_at, note=plan.subject[:500]
         )
     else:
         reminder = reminders.set_reminder(

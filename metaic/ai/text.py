@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
 SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
@@ -35,7 +36,13 @@ def stem(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Folded, stemmed content words of a text."""
-    return [stem(w) for w in WORD.findall(fold(text)) if w not in STOPWORDS and len(w) > 1]
+    return list(_tokens(text or ""))
+
+
+@lru_cache(maxsize=20_000)
+def _tokens(text: str) -> tuple[str, ...]:
+    """tokens(), remembered: an owner's contacts are tokenised again on every ranking."""
+    return tuple(stem(w) for w in WORD.findall(fold(text)) if w not in STOPWORDS and len(w) > 1)
 
 
 def sentences(text: str) -> list[str]:
@@ -76,9 +83,23 @@ class BM25:
         self.lengths = [len(doc) for doc in documents]
         self.average = (sum(self.lengths) / len(self.lengths)) if self.lengths else 0.0
         self.k1, self.b = k1, b
-        frequency = Counter(term for doc in self.documents for term in doc)
+        self.postings: dict[str, list[tuple[int, int]]] = {}
+        for index, doc in enumerate(self.documents):
+            for term, tf in doc.items():
+                self.postings.setdefault(term, []).append((index, tf))
         n = len(self.documents)
-        self.idf = {term: math.log(1 + (n - df + 0.5) / (df + 0.5)) for term, df in frequency.items()}
+        self.idf = {term: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for term, p in self.postings.items()}
+
+    def scores(self, query: list[str]) -> dict[int, float]:
+        """BM25 score of every document sharing a term with the query (the others score 0)."""
+        totals: dict[int, float] = {}
+        average = self.average or 1
+        for term in set(query):
+            idf = self.idf.get(term, 0.0)
+            for index, tf in self.postings.get(term, ()):
+                norm = tf + self.k1 * (1 - self.b + self.b * self.lengths[index] / average)
+                totals[index] = totals.get(index, 0.0) + idf * tf * (self.k1 + 1) / norm
+        return totals
 
     def score(self, query: list[str], index: int) -> float:
         """BM25 score of document `index` for the query terms."""

@@ -99,7 +99,9 @@ def create(*, session: Session, owner: User, data: ContactInput | dict) -> Saved
     ratelimit.hit(f"contacts:create:{owner.id}:day", limit=CREATES_PER_DAY, window=86400)
     checked = _parse(ContactInput, data)
     contact = build(owner_id=owner.id, data=checked, regions=_account_regions(owner))
-    return add(session=session, contact=contact, tag_names=checked.tags)
+    add(session=session, contact=contact, tag_names=checked.tags)
+    events.emit(session, "contact.saved", contact_id=contact.id)  # the assistant proposes a follow-up
+    return contact
 
 
 def _account_regions(owner: User) -> list[str]:
