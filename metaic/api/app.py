@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from metaic.api import (
     ai_routes,
+    audit_routes,
     communication_routes,
     contacts_routes,
     errors,
@@ -41,6 +42,7 @@ def build_api() -> FastAPI:
     api.include_router(communication_routes.router)
     api.include_router(messaging_routes.router)
     api.include_router(ai_routes.router)
+    api.include_router(audit_routes.router)
     api.include_router(public.router)
     oauth_routes.install(api)
 

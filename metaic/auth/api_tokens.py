@@ -14,6 +14,7 @@ from datetime import timedelta
 import jwt
 from sqlmodel import Session, select, update
 
+from metaic.audit import service as audit
 from metaic.auth.models import RefreshToken, User
 from metaic.config import get_settings
 from metaic.core import clock
@@ -63,6 +64,8 @@ def issue(*, session: Session, user: User, family_id: uuid.UUID | None = None) -
         )
     )
     session.flush()
+    if family_id is None:  # a new sign-in through the API, not a rotation
+        audit.record(session=session, action="api_token.created", subject_id=user.id, actor_id=user.id)
     access, lifetime = _access_token(user)
     return TokenPair(access_token=access, refresh_token=refresh, expires_in=lifetime)
 
@@ -130,12 +133,17 @@ def rotate(*, session: Session, refresh_token: str) -> TokenPair:
 
 def revoke_family(*, session: Session, family_id: uuid.UUID) -> int:
     """Revoke every token of one family; returns how many were live."""
-    count = 0
+    count, owner = 0, None
     for row in session.exec(select(RefreshToken).where(RefreshToken.family_id == family_id)):
         if row.revoked_at is None:
             row.revoked_at = clock.now()
             session.add(row)
-            count += 1
+            count, owner = count + 1, row.user_id
+    if count:
+        why = "a used refresh token came back: every token of its sign-in ended"
+        audit.record(
+            session=session, action="api_token.revoked", subject_id=owner, target_id=str(family_id), detail=why
+        )
     return count
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from metaic.audit import service as audit
 from metaic.auth import api_tokens, mfa, sessions, verification
 from metaic.auth import jobs as auth_jobs
 from metaic.auth import service as user_service
@@ -105,13 +106,25 @@ def check_password(*, session: Session, email: str, password: str, ip: str = "")
     if user is None:
         for key, rule in ((pair, LOGIN_PAIR), (address, LOGIN_ADDRESS), (everywhere, LOGIN_ACCOUNT)):
             ratelimit.fail(key, rule)
+        _audit_failed_password(session=session, email=email, ip=ip)
         raise AuthenticationFailed("The email or password is not correct.")
     # Only this pair starts afresh: a success on one's own account must not reset an address's spraying count.
     ratelimit.forget(pair)
     if user.mfa_enabled_at is not None:
-        challenge = sign("mfa-challenge", {"u": str(user.id)})
+        challenge = sign("mfa-challenge", {"u": str(user.id), "ip": ip})
         return LoginStep(user=user, mfa_challenge=challenge)
+    audit.record(session=session, action="sign_in", subject_id=user.id, actor_id=user.id, ip=ip)
     return LoginStep(user=user)
+
+
+def _audit_failed_password(*, session: Session, email: str, ip: str) -> None:
+    """A wrong password on a real account goes to its security events (kept though this request fails)."""
+    try:
+        owner = user_service.get_by_email(session=session, email=user_service.normalize_email(email))
+    except ValidationError:
+        return
+    if owner is not None:
+        audit.record_apart(session, action="sign_in.failed", subject_id=owner.id, ip=ip)
 
 
 def check_mfa(*, session: Session, challenge: str, code: str) -> User:
@@ -120,10 +133,13 @@ def check_mfa(*, session: Session, challenge: str, code: str) -> User:
     user = user_service.require(session=session, user_id=uuid.UUID(str(data["u"])))
     key = f"mfa:{user.id}"
     ratelimit.check(key, limit=CODE_CHECK[0])
+    ip = str(data.get("ip", ""))
     if not mfa.verify(session=session, user=user, code=code):
         ratelimit.hit(key, limit=CODE_CHECK[0] + 1, window=CODE_CHECK[1])
+        audit.record_apart(session, action="sign_in.mfa_failed", subject_id=user.id, ip=ip)
         raise ValidationError("That code is not right.", field="code")
     ratelimit.clear(key)
+    audit.record(session=session, action="sign_in", subject_id=user.id, actor_id=user.id, ip=ip, detail="with a code")
     return user
 
 
@@ -153,6 +169,7 @@ def reset_password(*, session: Session, token: str, new_password: str, ip: str =
     user = verification.user_for_reset(session=session, token=token)
     user_service.set_password(session=session, user=user, new_password=new_password)
     _after_password_change(session=session, user=user, keep_token=None)
+    audit.record(session=session, action="password.reset", subject_id=user.id, actor_id=user.id, ip=ip)
     return user
 
 
@@ -164,17 +181,27 @@ def change_password(
     user_service.change_password(
         session=session, user=user, current_password=current_password, new_password=new_password
     )
+    audit.record(session=session, action="password.changed", subject_id=user.id, actor_id=user.id)
     return _after_password_change(session=session, user=user, keep_token=current_token)
 
 
 def _after_password_change(*, session: Session, user: User, keep_token: str | None) -> int:
     """Sign out everywhere else (API tokens included), and tell the owner by email."""
-    revoked = sign_out_everywhere(session=session, user=user, keep_token=keep_token)
+    revoked = _revoke_everything(session=session, user=user, keep_token=keep_token)
     _send_email("password_changed", user, link=links.absolute(links.forgot_password()))
     return revoked
 
 
 def sign_out_everywhere(*, session: Session, user: User, keep_token: str | None) -> int:
+    """The owner's "sign out everywhere": every other session and every API token end; returns how many sessions."""
+    revoked = _revoke_everything(session=session, user=user, keep_token=keep_token)
+    audit.record(
+        session=session, action="sessions.revoked_all", subject_id=user.id, actor_id=user.id, detail=f"{revoked} ended"
+    )
+    return revoked
+
+
+def _revoke_everything(*, session: Session, user: User, keep_token: str | None) -> int:
     """End every browser session but `keep_token`'s, and every API token; returns how many sessions."""
     revoked = sessions.revoke_all(session=session, user_id=user.id, except_token=keep_token)
     api_tokens.revoke_all(session=session, user_id=user.id)
@@ -187,6 +214,14 @@ def change_email(*, session: Session, user: User, new_email: str, password: str)
     user_service.change_email(session=session, user=user, new_email=new_email, password=password)
     if user.email != before:
         send_verification(user=user)
+        audit.record(
+            session=session,
+            action="email.changed",
+            subject_id=user.id,
+            actor_id=user.id,
+            before={"email": audit.masked_email(before)},
+            after={"email": audit.masked_email(user.email)},
+        )
     return user
 
 

@@ -8,6 +8,7 @@ import pyotp
 import segno
 from sqlmodel import Session, select
 
+from metaic.audit import service as audit
 from metaic.auth import api_tokens
 from metaic.auth.models import RecoveryCode, User
 from metaic.core import clock
@@ -55,10 +56,17 @@ def confirm_enrolment(*, session: Session, user: User, code: str) -> list[str]:
     session.add(user)
     # API tokens from before were issued without the second step: they end here.
     api_tokens.revoke_all(session=session, user_id=user.id)
-    return regenerate_recovery_codes(session=session, user=user)
+    audit.record(session=session, action="mfa.enabled", subject_id=user.id, actor_id=user.id)
+    return _new_recovery_codes(session=session, user=user)
 
 
 def regenerate_recovery_codes(*, session: Session, user: User) -> list[str]:
+    """Replace every recovery code with a new set (the owner asked); returns the plain codes."""
+    audit.record(session=session, action="mfa.recovery_codes", subject_id=user.id, actor_id=user.id)
+    return _new_recovery_codes(session=session, user=user)
+
+
+def _new_recovery_codes(*, session: Session, user: User) -> list[str]:
     """Replace every recovery code with a new set; returns the plain codes."""
     for old in session.exec(select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
         session.delete(old)
@@ -102,3 +110,4 @@ def disable(*, session: Session, user: User, password: str | None, code: str) ->
     for old in session.exec(select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
         session.delete(old)
     api_tokens.revoke_all(session=session, user_id=user.id)
+    audit.record(session=session, action="mfa.disabled", subject_id=user.id, actor_id=user.id)

@@ -7,6 +7,7 @@ import uuid
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, func, select
 
+from metaic.audit import service as audit
 from metaic.auth.models import ROLE_ADMIN, ROLE_USER, User
 from metaic.core import clock
 from metaic.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -151,17 +152,17 @@ def change_email(*, session: Session, user: User, new_email: str, password: str)
     return user
 
 
-def check_deletable(*, session: Session, user: User, password: str | None) -> None:
-    """Refuse to delete an account without its password, or the last admin."""
-    if user.password_hash and not verify_password(password or "", user.password_hash):
+def check_deletable(*, session: Session, user: User, password: str | None, by_admin: bool = False) -> None:
+    """Refuse to delete an account without its password (unless an admin erases it), or the last admin."""
+    if not by_admin and user.password_hash and not verify_password(password or "", user.password_hash):
         raise ValidationError("Your password is not correct.", field="password")
     if user.role == ROLE_ADMIN and count_admins(session=session) <= 1:
         raise PermissionDenied("You are the last admin; make someone else an admin first.")
 
 
-def delete(*, session: Session, user: User, password: str | None) -> None:
-    """Delete an account and everything it owns (rows cascade)."""
-    check_deletable(session=session, user=user, password=password)
+def delete(*, session: Session, user: User, password: str | None, by_admin: bool = False) -> None:
+    """Delete an account and everything it owns (rows cascade); `by_admin` once the caller checked the admin."""
+    check_deletable(session=session, user=user, password=password, by_admin=by_admin)
     session.delete(user)
     session.flush()
 
@@ -179,8 +180,19 @@ def set_role(*, session: Session, actor: User, user: User, role: str) -> User:
         raise ValidationError("Unknown role.", field="role")
     if user.role == ROLE_ADMIN and role != ROLE_ADMIN and count_admins(session=session) <= 1:
         raise PermissionDenied("At least one admin must remain.")
-    user.role = role
+    before, user.role = user.role, role
     session.add(user)
+    if before != role:
+        audit.record(
+            session=session,
+            action="admin.role_changed",
+            subject_id=user.id,
+            actor_id=actor.id,
+            target_type="user",
+            target_id=str(user.id),
+            before={"role": before},
+            after={"role": role},
+        )
     return user
 
 
