@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from metaic.api import (
     ai_routes,
+    analytics_routes,
     audit_routes,
     communication_routes,
     contacts_routes,
@@ -15,10 +16,11 @@ from metaic.api import (
     messaging_routes,
     notifications_routes,
     oauth_routes,
+    search_routes,
     session_routes,
     v1_auth,
 )
-from metaic.web import ops_routes, public, responses
+from metaic.web import directory, ops_routes, public, responses
 from metaic.wiring import wire
 
 
@@ -43,6 +45,9 @@ def build_api() -> FastAPI:
     api.include_router(messaging_routes.router)
     api.include_router(ai_routes.router)
     api.include_router(audit_routes.router)
+    api.include_router(search_routes.router)
+    api.include_router(directory.router)
+    api.include_router(analytics_routes.router)
     api.include_router(public.router)
     oauth_routes.install(api)
 
