@@ -6,7 +6,6 @@ from fastapi import FastAPI
 
 from metaic.api import (
     ai_routes,
-    analytics_routes,
     audit_routes,
     communication_routes,
     contacts_routes,
@@ -47,7 +46,6 @@ def build_api() -> FastAPI:
     api.include_router(audit_routes.router)
     api.include_router(search_routes.router)
     api.include_router(directory.router)
-    api.include_router(analytics_routes.router)
     api.include_router(public.router)
     oauth_routes.install(api)
 
