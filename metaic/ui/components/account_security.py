@@ -86,6 +86,36 @@ def mfa_block() -> rx.Component:
     )
 
 
+def security_activity() -> rx.Component:
+    """The account's recent sign-ins and security changes, newest first."""
+    return section(
+        "Recent security activity",
+        "Sign-ins, failed attempts and changes to how you sign in. Addresses are shown as a short code: "
+        "the same code means the same network. Not you? Change your password and sign out everywhere.",
+        rx.cond(
+            A.security_events.length() == 0,
+            rx.text("Nothing yet. Your next sign-in will appear here.", color=styles.MUTED, size="2"),
+        ),
+        rx.foreach(
+            A.security_events,
+            lambda e: rx.hstack(
+                rx.cond(  # two fixed icons: a computed icon name would load lucide's whole icon map
+                    e["warn"] == "yes",
+                    rx.icon("shield-alert", size=16, color=styles.MUTED),
+                    rx.icon("shield-check", size=16, color=styles.MUTED),
+                ),
+                rx.text(e["what"], size="2", weight="medium", flex="1"),
+                rx.cond(e["where"] != "", rx.code(e["where"], size="1", variant="ghost")),
+                rx.text(e["when"], size="1", color=styles.MUTED, white_space="nowrap"),
+                align="center",
+                spacing="3",
+                width="100%",
+                class_name="security-event",
+            ),
+        ),
+    )
+
+
 def security_tab() -> rx.Component:
     """Password, phone, MFA and linked sign-ins."""
     return rx.vstack(
@@ -140,6 +170,7 @@ def security_tab() -> rx.Component:
             ),
         ),
         mfa_block(),
+        security_activity(),
         rx.cond(
             (A.providers.length() > 0) | (A.linked.length() > 0),
             section(

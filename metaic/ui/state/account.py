@@ -7,6 +7,7 @@ import asyncio
 import reflex as rx
 
 from metaic.admin import accounts
+from metaic.audit import service as audit
 from metaic.auth import flows, mfa, sessions
 from metaic.auth import service as user_service
 from metaic.auth import social as social_service
@@ -19,6 +20,7 @@ from metaic.ui.state.auth import FormState, oauth_error_text
 from metaic.ui.state.session import go_to
 
 WEEKLY_REPORT = "weekly_report"  # the notification kind of metaic/analytics/weekly.py
+SECURITY_EVENTS_SHOWN = 20
 
 
 class AccountState(FormState):
@@ -42,6 +44,7 @@ class AccountState(FormState):
     providers: list[dict[str, str]] = []
     confirm_delete: bool = False
     weekly_report: bool = False
+    security_events: list[dict[str, str]] = []
 
     def _refresh(self, session, user) -> None:
         """Copy the account's current values into the page."""
@@ -67,6 +70,15 @@ class AccountState(FormState):
         ]
         self.providers = [{"key": k, "label": v} for k, v in social_service.enabled_providers(get_settings())]
         self.weekly_report = preferences.is_enabled(session=session, user=user, kind=WEEKLY_REPORT, channel=EMAIL)
+        self.security_events = [
+            {
+                "when": e.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+                "what": audit.label(e.action),
+                "warn": "yes" if e.action.startswith("sign_in.") else "",
+                "where": e.address_hash[:6],
+            }
+            for e in audit.for_account(session=session, user_id=user.id, limit=SECURITY_EVENTS_SHOWN)
+        ]
 
     async def _run(self, action, success: str = ""):
         """`action(session, user)` in one transaction, in a worker thread; errors by field, success as a banner."""

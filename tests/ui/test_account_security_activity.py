@@ -1,0 +1,46 @@
+"""/account's security tab lists the account's own sign-ins and security changes, newest first."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from metaic.auth import flows
+from metaic.core.errors import AuthenticationFailed
+from metaic.db import session_scope
+from metaic.ui.components.account_security import security_tab
+from metaic.ui.state.account import AccountState
+from tests.ui.support import run, signed_in, state
+
+
+def _attempt(email: str, password: str) -> None:
+    """A sign-in attempt as the sign-in page makes it."""
+    with session_scope() as s:
+        try:
+            flows.check_password(session=s, email=email, password=password, ip="198.51.100.20")
+        except AuthenticationFailed:
+            s.rollback()
+            raise
+        s.commit()
+
+
+def test_the_section_is_on_the_security_tab():
+    rendered = json.dumps(security_tab().render(), default=str)
+    assert "Recent security activity" in rendered and "security-event" in rendered
+
+
+def test_new_account_has_an_explained_empty_list_then_sees_only_its_own_events(db):
+    token, ada = signed_in("ada@example.com", "Ada")
+    _, bob = signed_in("bob@example.com", "Bob")
+    page = state(AccountState, token, "/account")
+    run(page.load())
+    assert page.security_events == []
+    with pytest.raises(AuthenticationFailed):
+        _attempt("ada@example.com", "not-the-password-1")
+    with pytest.raises(AuthenticationFailed):
+        _attempt("bob@example.com", "not-the-password-1")
+    run(page.load())
+    [event] = page.security_events
+    assert event["what"] == "Failed sign-in (wrong password)" and event["warn"] == "yes"
+    assert len(event["where"]) == 6 and "198" not in event["where"]
