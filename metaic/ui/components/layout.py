@@ -37,7 +37,7 @@ def user_menu() -> rx.Component:
         rx.menu.trigger(
             rx.button(
                 rx.avatar(fallback=SessionState.initials, size="2", radius="full"),
-                rx.text(SessionState.display_name, display=["none", "none", "block"]),
+                rx.text(SessionState.display_name, display=["none", "none", "none", "none", "none", "block"]),
                 rx.icon("chevron-down", size=14),
                 variant="ghost",
                 color_scheme="gray",

@@ -171,7 +171,7 @@ def _input(input_id: str, **props) -> rx.Component:
         on_change=S.typed,
         on_focus=S.open,
         debounce_timeout=250,
-        placeholder="Search contacts, cards, messages…",
+        placeholder="Search…  ( / )",
         id=input_id,
         type="search",
         auto_complete="off",
@@ -190,12 +190,13 @@ def _desktop() -> rx.Component:
             rx.box(position="fixed", inset="0", z_index="20", on_click=S.close, id="search-backdrop"),
         ),
         rx.box(
-            _input("global-search", width=rx.breakpoints(initial="220px", lg="300px"), size="2"),
+            _input("global-search", width=rx.breakpoints(initial="190px", xl="280px"), size="2"),
             rx.cond(showing, _results(floating=True)),
             position="relative",
             z_index="21",
         ),
-        display=["none", "none", "block"],
+        # From 1280 px; narrower screens have the icon (the nav links need the room).
+        display=["none", "none", "none", "none", "block"],
     )
 
 
@@ -208,14 +209,14 @@ def _mobile() -> rx.Component:
             color_scheme="gray",
             on_click=S.open_mobile,
             id="search-open-mobile",
-            display=["flex", "flex", "none"],
+            display=["flex", "flex", "flex", "flex", "none"],
             custom_attrs={"aria-label": "Search"},
         ),
         rx.cond(
             S.mobile_open,
             rx.flex(
                 rx.hstack(
-                    _input("global-search-mobile", flex="1", size="3"),
+                    _input("global-search-mobile", flex="1", size="3", auto_focus=True),
                     rx.button("Cancel", variant="ghost", on_click=S.close, id="search-close-mobile"),
                     align="center",
                     spacing="2",

@@ -150,9 +150,17 @@ class SearchState(SessionState):
     @rx.event
     async def pick(self, position: int, kind: str, url: str):
         """A result was chosen: record the click for the search report, then go to the thing."""
-        self.is_open, self.mobile_open = False, False
-        if self.query_id:
-            await asyncio.to_thread(_record_click, self.query_id, position, kind)
+        query_id = self.query_id
+        self.is_open, self.mobile_open, self.query, self.shown, self.groups, self.query_id = (
+            False,
+            False,
+            "",
+            "",
+            [],
+            "",
+        )
+        if query_id:
+            await asyncio.to_thread(_record_click, query_id, position, kind)
         return rx.redirect(url)
 
 
