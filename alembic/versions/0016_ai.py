@@ -68,6 +68,7 @@ def upgrade() -> None:
         sa.Column("reminder_id", sa.Uuid(), nullable=True),
         _when("created_at"),
         _when("updated_at"),
+        sa.UniqueConstraint("contact_id", "kind", name="uq_ai_suggestions_contact_kind"),
     )
     op.create_index("ix_ai_suggestions_contact_id", "ai_suggestions", ["contact_id"])
     op.create_index("ix_ai_suggestions_owner_status", "ai_suggestions", ["owner_id", "status", "created_at"])

@@ -11,6 +11,7 @@ import uuid
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from metaic.ai import engine
@@ -155,8 +156,11 @@ def plan_for_contact(*, session: Session, contact_id: uuid.UUID) -> FollowUpPlan
         source=outcome.source,
         note=outcome.note[:300],
     )
-    session.add(plan)
-    session.flush()
+    try:
+        with session.begin_nested():  # another job planned this contact meanwhile: keep theirs
+            session.add(plan)
+    except IntegrityError:
+        return session.exec(select(FollowUpPlan).where(FollowUpPlan.contact_id == contact_id)).first()
     return plan
 
 

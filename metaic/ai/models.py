@@ -53,7 +53,11 @@ class FollowUpPlan(SQLModel, table=True):
     """A proposed follow-up with a saved contact: a drafted message and a reminder date, for the owner to decide."""
 
     __tablename__ = "ai_suggestions"
-    __table_args__ = (Index("ix_ai_suggestions_owner_status", "owner_id", "status", "created_at"),)
+    __table_args__ = (
+        Index("ix_ai_suggestions_owner_status", "owner_id", "status", "created_at"),
+        # One plan of a kind per contact, even when two jobs for the same contact race.
+        UniqueConstraint("contact_id", "kind", name="uq_ai_suggestions_contact_kind"),
+    )
 
     id: uuid.UUID = uuid_pk()
     owner_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
