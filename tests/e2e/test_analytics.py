@@ -47,9 +47,13 @@ def _visit_on_a_phone(browser, base: str, slug: str) -> None:
     page.goto(f"{base}/c/{slug}?src=qr")
     link = page.locator(f'a[href="/c/{slug}/l/s0"]').first
     expect(link).to_be_visible()
-    with page.expect_response(re.compile(rf".*/c/{slug}/l/s0$")) as redirect:
+    # The link opens in a new tab: the counted redirect answers there, then the tab lands on LinkedIn.
+    counted = re.compile(rf".*/c/{slug}/l/s0$")
+    with phone.expect_event("response", lambda r: bool(counted.match(r.url))) as redirect, phone.expect_page() as tab:
         link.click()
     assert redirect.value.status == 302
+    tab.value.wait_for_url("https://www.linkedin.com/**")
+    tab.value.close()
     page.goto(f"{base}/c/{slug}")
     with page.expect_download() as saved:
         page.locator("a.save").first.click()

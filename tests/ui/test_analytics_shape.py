@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from metaic.ui.state import analytics_labels as labels
 from metaic.ui.state import analytics_shape as shape
 
 
@@ -62,3 +63,10 @@ def test_ranges_read_with_an_exclusive_end():
     start, end = datetime(2026, 11, 8, tzinfo=UTC), datetime(2026, 12, 8, tzinfo=UTC)
     assert shape.range_text(start, end) == "8 Nov 2026 – 7 Dec 2026"
     assert shape.range_text(datetime(2026, 12, 7, tzinfo=UTC), end) == "7 Dec 2026"
+
+
+def test_stored_codes_read_as_names():
+    assert labels.readable("sources", "qr") == "QR code" and labels.readable("devices", "mobile") == "Phone"
+    assert labels.readable("countries", "de") == "Germany" and labels.readable("languages", "zh") == "Chinese"
+    assert labels.readable("links", "https://www.linkedin.com/in/grace/") == "linkedin.com/in/grace"
+    assert labels.readable("countries", "") == "Unknown" and labels.readable("countries", "QQ") == "QQ"

@@ -96,10 +96,12 @@ def line_chart(data: rx.Var, series: list[tuple[str, str]], chart_id: str, heigh
                 )
                 for key, label in series
             ],
-            rx.recharts.x_axis(data_key="bucket", tick_line=False, axis_line=False, min_tick_gap=24, font_size=12),
-            rx.recharts.y_axis(allow_decimals=False, tick_line=False, axis_line=False, width=40, font_size=12),
+            rx.recharts.x_axis(
+                data_key="bucket", tick_line=False, axis_line=False, min_tick_gap=24, tick={"fontSize": 12}
+            ),
+            rx.recharts.y_axis(allow_decimals=False, tick_line=False, axis_line=False, width=40, tick={"fontSize": 12}),
             rx.recharts.graphing_tooltip(),
-            rx.recharts.legend(icon_type="circle", icon_size=8),
+            rx.recharts.legend(icon_type="circle", icon_size=8, wrapper_style={"fontSize": 13, "paddingTop": 8}),
             data=data,
             margin={"top": 8, "right": 12, "left": 0, "bottom": 0},
             height=height,

@@ -167,5 +167,4 @@ def admin_analytics() -> rx.Component:
                 loading_block(),
             ),
         ),
-        width="1180px",
     )

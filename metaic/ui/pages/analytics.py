@@ -253,5 +253,4 @@ def analytics_page() -> rx.Component:
             ),
             loading_block(),
         ),
-        width="1180px",
     )

@@ -106,51 +106,47 @@ def recent_number(label: str, value: rx.Var, number_id: str) -> rx.Component:
 def recent_activity() -> rx.Component:
     """Views, saves and leads of the last 30 days with a sparkline of daily views, linking to /analytics."""
     return rx.link(
-        rx.flex(
-            rx.vstack(
-                rx.hstack(
-                    rx.center(
-                        rx.icon("chart-line", size=18, color=styles.ACCENT),
-                        width="36px",
-                        height="36px",
-                        border_radius="10px",
-                        background="var(--indigo-3)",
-                    ),
-                    rx.text("Last 30 days", size="2", weight="medium", color=styles.MUTED),
-                    rx.spacer(),
-                    rx.text(
-                        "Analytics",
-                        rx.icon("arrow-right", size=14),
-                        size="2",
-                        color=styles.ACCENT,
-                        display="flex",
-                        align_items="center",
-                        gap="4px",
-                    ),
-                    align="center",
-                    spacing="3",
-                    width="100%",
+        rx.vstack(
+            rx.hstack(
+                rx.center(
+                    rx.icon("chart-line", size=18, color=styles.ACCENT),
+                    width="36px",
+                    height="36px",
+                    border_radius="10px",
+                    background="var(--indigo-3)",
                 ),
+                rx.text("Your cards · last 30 days", size="2", weight="medium", color=styles.MUTED),
+                rx.spacer(),
+                rx.text(
+                    "Open analytics",
+                    rx.icon("arrow-right", size=14),
+                    size="2",
+                    weight="medium",
+                    color=styles.ACCENT,
+                    display="flex",
+                    align_items="center",
+                    gap="4px",
+                    white_space="nowrap",
+                ),
+                align="center",
+                spacing="3",
+                width="100%",
+            ),
+            rx.flex(
                 rx.hstack(
                     recent_number("Card views", D.views_30d, "stat-views"),
                     recent_number("Saves", D.saves_30d, "stat-saves"),
                     recent_number("New leads", D.leads_30d, "stat-leads"),
                     spacing="6",
+                    flex_shrink="0",
                 ),
-                spacing="3",
-                flex="1",
-                min_width="0",
+                rx.box(sparkline(D.spark, "v", height=56), flex="1", min_width="0", id="dashboard-sparkline"),
+                direction=rx.breakpoints(initial="column", sm="row"),
+                gap=rx.breakpoints(initial="12px", sm="40px"),
+                align=rx.breakpoints(initial="stretch", sm="end"),
                 width="100%",
             ),
-            rx.box(
-                sparkline(D.spark, "v", height=64),
-                width=["100%", "100%", "340px"],
-                flex_shrink="0",
-                id="dashboard-sparkline",
-            ),
-            direction=rx.breakpoints(initial="column", md="row"),
-            gap="16px",
-            align=rx.breakpoints(initial="stretch", md="end"),
+            spacing="4",
             style={**styles.card_style, "padding": ["14px", "20px"]},
             _hover={"border_color": "var(--indigo-7)"},
         ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 SOURCES = {
     "qr": "QR code",
     "direct": "Direct / typed",
@@ -36,10 +38,18 @@ LANGUAGES = {
 _BY_PANEL = {"sources": SOURCES, "devices": DEVICES, "countries": COUNTRIES, "languages": LANGUAGES}
 
 
+def short_url(url: str) -> str:
+    """A link as people read it: no scheme, no "www.", no trailing slash."""
+    text = re.sub(r"^https?://(www\.)?", "", url.strip(), flags=re.IGNORECASE)
+    return text.rstrip("/") or url
+
+
 def readable(panel: str, code: str) -> str:
     """The name shown for a stored value of a top list ("linkedin" -> "LinkedIn", "DE" -> "Germany")."""
     if not code:
         return "Unknown"
+    if panel == "links":
+        return short_url(code)
     names = _BY_PANEL.get(panel)
     if names is None:
         return code
