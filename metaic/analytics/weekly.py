@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, select
 
-from metaic.analytics import reports
+from metaic.analytics import labels, reports
 from metaic.auth.models import User
 from metaic.core import clock, links
 from metaic.db import session_scope
@@ -97,7 +97,9 @@ def compose(*, session: Session, user: User, start: date, end: date) -> dict:
         "saves": value("saves"),
         "leads": value("leads"),
         "views_change": "" if change_pct is None else f"{round(change_pct):+d}%",
-        "top_source": str(sources[0]["label"]) if sources and sources[0].get("count") else "",
+        "top_source": labels.readable("sources", str(sources[0]["label"]))
+        if sources and sources[0].get("count")
+        else "",
         "url": links.analytics("7d"),
     }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from metaic.ui.state import analytics_labels as labels
+from metaic.analytics import labels
 from metaic.ui.state import analytics_shape as shape
 
 

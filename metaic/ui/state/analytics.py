@@ -10,11 +10,10 @@ from typing import Any
 
 import reflex as rx
 
-from metaic.analytics import reports
+from metaic.analytics import labels, reports
 from metaic.core import clock
 from metaic.core.errors import AuthenticationFailed, DomainError, NotFound
 from metaic.db import session_scope
-from metaic.ui.state import analytics_labels as labels
 from metaic.ui.state import analytics_shape as shape
 from metaic.ui.state.auth import FormState
 from metaic.ui.state.session import as_token_user

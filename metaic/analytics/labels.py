@@ -1,4 +1,4 @@
-"""Readable names for the codes analytics stores: sources, device classes, countries and languages."""
+"""Readable names for the codes analytics stores: sources, devices, countries, languages (for pages and emails)."""
 
 from __future__ import annotations
 
