@@ -138,6 +138,7 @@ bench: $(DEV_STAMP) ## run the benchmarks (bench/README.md; needs local Redis; i
 	$(PY) bench/stall_bench.py
 	$(PY) bench/ai_bench.py
 	$(PY) bench/ui_bench.py
+	$(PY) bench/search_bench.py --database-url '$(TEST_DATABASE_URL)'
 
 lint: $(DEV_STAMP) ## ruff check + ruff format --check (part of make test, so CI keeps the code formatted)
 	$(VENV_DIR)/bin/ruff check .

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
 
@@ -24,15 +25,18 @@ _CJK = (
 )
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 # A word: letters and digits (and marks inside them); CJK runs are cut out of it below.
-_WORD = re.compile(r"[^\W_]+(?:[''.&-][^\W_]+)*", re.UNICODE)
-_SPLIT_INNER = re.compile(r"[''.&-]")
+_WORD = re.compile(r"[^\W_]+")
 MIN_DIGITS = 3
 MAX_DIGITS = 16
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
-    """Lower-case, accent-free form of `text` ("Jürgen MÜLLER" -> "jurgen muller")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_SPELLED))
+    """Lower-case, accent-free form of `text` ("Jürgen MÜLLER" -> "jurgen muller"); cached, words repeat a lot."""
+    lowered = text.casefold().translate(_SPELLED)
+    if lowered.isascii():
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
@@ -42,13 +46,14 @@ def is_cjk(text: str) -> bool:
 
 
 def words(text: str) -> Iterator[tuple[str, int, int]]:
-    """Each word of `text` as (folded term, start, end); CJK runs come out whole, inner punctuation splits."""
+    """Each word of `text` as (folded term, start, end); CJK runs come out whole, punctuation splits."""
+    cjk = _CJK_RUN.search(text) is not None
     for match in _WORD.finditer(text):
-        start = match.start()
-        for part in _SPLIT_INNER.split(match.group()):
-            if part:
-                yield from _cut_cjk(part, start)
-            start += len(part) + 1
+        word = match.group()
+        if cjk and _CJK_RUN.search(word):
+            yield from _cut_cjk(word, match.start())
+        else:
+            yield fold(word), match.start(), match.end()
 
 
 def _cut_cjk(word: str, offset: int) -> Iterator[tuple[str, int, int]]:

@@ -23,7 +23,7 @@ from metaic.search.analyzers import ParsedQuery, fold, parse
 from metaic.search.backend import Shape, Unavailable
 from metaic.search.engine import get_backend
 
-MATCH_CAP = 5000
+MATCH_CAP = 1000  # a query matching more of one book is vague: its total shows as 1,000
 FACET_KEYS = ("stage", "source", "tag", "event", "reminder_due")
 STAGE_LABELS = {"new": "New", "warm": "Warm", "client": "Client", "partner": "Partner"}
 SOURCE_LABELS = {"card": "Saved from a card", "share_back": "Shared back", "import": "Imported", "manual": "Added"}
@@ -37,14 +37,16 @@ FILTER_OF_FACET = {
 SORTS = (*contact_search.SORTS, "relevance")
 
 
-def ranked_ids(*, owner: User, parsed: ParsedQuery, limit: int, field: str = "text") -> list[uuid.UUID]:
+def ranked_ids(
+    *, owner: User, parsed: ParsedQuery, limit: int, field: str = "text", fuzzy: bool = True
+) -> list[uuid.UUID]:
     """The owner's matching contact ids, best first: the words as typed, else with typos forgiven.
 
     Raises Unavailable when the index cannot answer (the caller falls back to the database)."""
     backend = get_backend()
     filters = {"owner": str(owner.id)}
     found = backend.search("contacts", parsed, filters=filters, limit=limit, shape=Shape(field=field))
-    if not found:
+    if not found and fuzzy:
         found = backend.search("contacts", parsed, filters=filters, limit=limit, shape=Shape(fuzzy=True, field=field))
     return [uuid.UUID(f.id) for f in found]
 
@@ -150,7 +152,7 @@ def complete(*, session: Session, owner: User, field: str, prefix: str, limit: i
     column = SavedContact.full_name if field == "name" else SavedContact.company
     wanted = fold(prefix).strip()
     try:
-        ids = ranked_ids(owner=owner, parsed=parse(prefix), limit=limit * 4, field=field)
+        ids = ranked_ids(owner=owner, parsed=parse(prefix), limit=limit * 4, field=field, fuzzy=False)
         query = select(column).where(SavedContact.owner_id == owner.id, SavedContact.id.in_(ids))
     except Unavailable:
         like = f"{contact_search._escape_like(prefix.strip().lower())}%"

@@ -8,7 +8,7 @@ job ran. Anonymous visitors see "public" listings only; signed-in users see "mem
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
@@ -24,7 +24,7 @@ from metaic.search.engine import get_backend
 FACETS = ("industry", "city", "country", "open_to")
 OPEN_TO_LABELS = {"mentoring": "Mentoring", "hiring": "Hiring", "investing": "Investing", "partnering": "Partnering"}
 MAX_PER_PAGE = 50
-MAX_PAGE = 500
+MAX_PAGE = 100  # 2,000 results at most (totals above show as 2,000, see whoosh_backend.TOTAL_CAP)
 FALLBACK_SCAN = 2000
 FACET_VALUES = 30
 
@@ -40,7 +40,6 @@ class DirectoryPage:
     per_page: int = 20
     query_id: str = ""
     fallback: bool = False
-    extra: dict = field(default_factory=dict)
 
 
 def listings_for(viewer: User | None) -> tuple[str, ...]:

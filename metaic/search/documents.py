@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from functools import lru_cache
 
 import phonenumbers
 from sqlalchemy import func
@@ -24,24 +25,34 @@ LISTINGS = ("off", "members", "public")
 BATCH = 500
 
 
-def card_place(content: CardContent) -> tuple[str, str]:
+@lru_cache(maxsize=50_000)
+def place_of(text: str) -> tuple[str, str]:
+    """(city, country) read from one free-text address (cached: rebuilding 100k cards meets the same ones often)."""
+    parts = address.split(text)
+    city = parts.city.strip()
+    if not city and parts.street and not any(c.isdigit() for c in parts.street) and "\n" not in parts.street:
+        city = parts.street.strip()  # "Paris, France": a town and a country, no street
+    return city, parts.country.strip()
+
+
+def card_place(content: CardContent | dict) -> tuple[str, str]:
     """(city, country) of a card: its first postal address, else its business address."""
-    texts = [c.value for c in content.contacts if c.kind == "address"] + [content.business.address]
-    for text in texts:
-        parts = address.split(text)
-        city = parts.city.strip()
-        if not city and parts.street and not any(c.isdigit() for c in parts.street) and "\n" not in parts.street:
-            city = parts.street.strip()  # "Paris, France": a town and a country, no street
-        if city or parts.country:
-            return city, parts.country.strip()
+    data = content if isinstance(content, dict) else content.model_dump()
+    texts = [c.get("value", "") for c in data.get("contacts", []) if c.get("kind") == "address"]
+    for text in [*texts, (data.get("business") or {}).get("address", "")]:
+        city, country = place_of(text or "")
+        if city or country:
+            return city, country
     return "", ""
 
 
-def card_industries(content: CardContent) -> list[str]:
+def card_industries(content: CardContent | dict) -> list[str]:
     """The business industry and the networking industries, without repeats (case-insensitive)."""
+    data = content if isinstance(content, dict) else content.model_dump()
+    networking = data.get("networking") or {}
     seen, found = set(), []
-    for value in [content.business.industry, *content.networking.industries]:
-        value = " ".join(value.split())
+    for value in [(data.get("business") or {}).get("industry", ""), *networking.get("industries", [])]:
+        value = " ".join(str(value).split())
         if value and value.casefold() not in seen:
             seen.add(value.casefold())
             found.append(value)
@@ -54,37 +65,38 @@ def listed(card: Card) -> bool:
 
 
 def card_doc(card: Card, version: CardVersion) -> dict:
-    """The directory document of a listed card, from its published snapshot."""
-    content = CardContent.model_validate(version.content)
+    """The directory document of a listed card, from its published snapshot (read as stored: it was validated)."""
+    content = version.content
+    business, networking = content.get("business") or {}, content.get("networking") or {}
     city, country = card_place(content)
     industries = card_industries(content)
-    services = [f"{s.title} {s.description}" for s in content.services]
+    services = [f"{s.get('title', '')} {s.get('description', '')}" for s in content.get("services", [])]
     text = [
-        content.name,
-        content.headline,
-        content.business.name,
-        content.bio,
-        content.business.description,
+        content.get("name", ""),
+        content.get("headline", ""),
+        business.get("name", ""),
+        content.get("bio", ""),
+        business.get("description", ""),
         *industries,
         city,
         country,
         *services,
-        content.networking.offer,
-        content.networking.looking_for,
-        *content.interests,
-        *(w.title for w in content.works),
+        networking.get("offer", ""),
+        networking.get("looking_for", ""),
+        *content.get("interests", []),
+        *(w.get("title", "") for w in content.get("works", [])),
     ]
     return {
         "id": str(card.id),
         "listing": card.directory_listing,
-        "name": content.name,
-        "company": content.business.name,
-        "title": content.headline,
+        "name": content.get("name", ""),
+        "company": business.get("name", ""),
+        "title": content.get("headline", ""),
         "text": "\n".join(t for t in text if t),
         "industry": industries,
         "city": city,
         "country": country,
-        "open_to": list(content.networking.open_to),
+        "open_to": list(networking.get("open_to", [])),
     }
 
 

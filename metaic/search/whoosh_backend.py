@@ -8,10 +8,11 @@ little (the caller's second Shape), and a prefix only for the last word past a m
 
 from __future__ import annotations
 
+import heapq
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from whoosh import columns
 from whoosh import index as whoosh_index
@@ -22,7 +23,9 @@ from metaic.search import whoosh_store as store
 from metaic.search.analyzers import DigitsTokenizer, FoldingTokenizer, ParsedQuery, QueryWord, fold, max_edits
 from metaic.search.backend import Found, Shape, Unavailable
 
-FACET_CAP = 20_000  # facet counts look at this many matches at most (the total stays exact)
+FACET_CAP = 1_000  # facet counts look at this many matches at most
+TOTAL_CAP = 2_000  # totals are exact up to here ("2,000+" beyond; the directory pages no further)
+BUDGET = 400  # matches of the catch-all field scored at most per search (early termination)
 SEP, LIST_SEP = "\x1e", "\x1f"
 
 
@@ -38,10 +41,8 @@ def schemas() -> dict[str, Schema]:
             id=ID(stored=True, unique=True),
             owner=ID(),
             listing=ID(),
-            name=_text(phrase=False),
-            company=_text(phrase=False),
-            title=_text(phrase=False),
-            text=_text(phrase=True),
+            head=_text(phrase=True),
+            text=_text(phrase=False),
             industry=KEYWORD(commas=True),
             industry_ac=KEYWORD(commas=True),
             city=ID(),
@@ -78,7 +79,7 @@ class Spec:
 
 
 SPECS = {
-    "cards": Spec(boosts=(("name", 4.0), ("company", 3.0), ("title", 1.5)), prefix_min=3),
+    "cards": Spec(prefix_min=3),  # name/company/title/industry rank first through the `head` pass instead
     "contacts": Spec(boosts=(("name", 4.0), ("company", 3.0), ("title", 1.5)), digits="digits", prefix_min=1),
     "messages": Spec(),
 }
@@ -101,6 +102,9 @@ def to_whoosh(index: str, doc: dict) -> dict:
         place = [doc.get("city", ""), doc.get("country", "")]
         packed = SEP.join([LIST_SEP.join(industries), *place, LIST_SEP.join(open_to)])
         fields["facets"] = packed.encode()
+        fields["head"] = "\n".join([doc.get("name", ""), doc.get("company", ""), doc.get("title", ""), *industries])
+        for key in ("name", "company", "title"):
+            fields.pop(key, None)
         for key in ("city", "country"):
             fields[key] = doc.get(key) or ""
     if index == "messages":
@@ -128,7 +132,8 @@ def build_query(index: str, parsed: ParsedQuery, filters: dict[str, str], shape:
     spec = SPECS[index]
     last = len(parsed.words) - 1
     required: list[Query] = [_word(spec, w, last=i == last, shape=shape) for i, w in enumerate(parsed.words)]
-    required += [Phrase("text", list(p)) for p in parsed.phrases]
+    if index != "cards" or shape.field == "head":  # the directory's catch-all field keeps no positions
+        required += [Phrase(shape.field, list(p)) for p in parsed.phrases]
     required += [Term(k, v) for k, v in filters.items()]
     matching = required[0] if len(required) == 1 else And(required)
     boosts: list[Query] = []
@@ -152,6 +157,26 @@ def _match_all(filters: dict[str, str]) -> Query:
     return terms[0] if len(terms) == 1 else And(terms)
 
 
+def _budgeted(searcher, query: Query, limit: int, skip: set[int]) -> list[tuple[float, int]]:
+    """The best `limit` (score, docnum) among the first BUDGET matches of `query`, leaving out `skip`."""
+    context = searcher.context()
+    best: list[tuple[float, int]] = []
+    seen = 0
+    for subsearcher, offset in searcher.leaf_searchers():
+        matcher = query.matcher(subsearcher, context)
+        while matcher.is_active() and seen < BUDGET:
+            docnum = offset + matcher.id()
+            if docnum not in skip:
+                entry = (matcher.score(), -docnum)
+                if len(best) < limit:
+                    heapq.heappush(best, entry)
+                elif entry > best[0]:
+                    heapq.heapreplace(best, entry)
+            seen += 1
+            matcher.next()
+    return [(score, -negative) for score, negative in sorted(best, reverse=True)]
+
+
 class WhooshBackend:
     """SearchBackend over local Whoosh indexes (metaic/search/whoosh_store.py)."""
 
@@ -165,16 +190,34 @@ class WhooshBackend:
     def search(self, index, parsed, *, filters, limit, shape) -> list[Found]:
         """The best `limit` matches (scored; no full count)."""
         searcher = self._searcher(index)
-        query = _match_all(filters) if parsed.empty else build_query(index, parsed, filters, shape)[1]
         try:
+            if index == "cards" and not parsed.empty and shape.field == "text":
+                return self._shaped(searcher, parsed, filters, limit, shape)
+            query = _match_all(filters) if parsed.empty else build_query(index, parsed, filters, shape)[1]
             results = searcher.search(query, limit=limit, terms=False)
             return [Found(id=hit["id"], score=hit.score or 0.0, stored=dict(hit.fields())) for hit in results]
         except Exception as exc:  # a segment file vanished under us: repair, fall back
             raise Unavailable(index, f"search index {index!r} failed: {exc}") from exc
 
+    def _shaped(self, searcher, parsed, filters, limit, shape) -> list[Found]:
+        """Directory search in two steps: every word in the name/company/title/industry (fully ranked), then
+        every word anywhere, scoring at most BUDGET matches (early termination keeps common words cheap)."""
+        head = searcher.search(
+            build_query("cards", parsed, filters, replace(shape, field="head"))[0], limit=limit, terms=False
+        )
+        found = [Found(id=hit["id"], score=1000.0 + (hit.score or 0.0)) for hit in head]
+        if len(found) < limit:
+            skip = {hit.docnum for hit in head}
+            query = build_query("cards", parsed, filters, shape)[0]
+            for score, docnum in _budgeted(searcher, query, limit - len(found), skip):
+                found.append(Found(id=searcher.stored_fields(docnum)["id"], score=score))
+        return found
+
     def facets(self, index, parsed, *, filters, fields, shape) -> tuple[int, dict[str, dict[str, int]]]:
         """Exact number of matches, and counts per facet value over the first FACET_CAP of them."""
         searcher = self._searcher(index)
+        if parsed.empty and not filters:
+            return self._all_facets(searcher, fields)
         query = _match_all(filters) if parsed.empty else build_query(index, parsed, filters, shape)[0]
         try:
             docs = searcher.docs_for_query(query)
@@ -186,6 +229,8 @@ class WhooshBackend:
         total = 0
         for docnum in docs:
             total += 1
+            if total >= TOTAL_CAP:
+                break
             if total > FACET_CAP:
                 continue
             parts = column[docnum].decode().split(SEP)
@@ -194,6 +239,19 @@ class WhooshBackend:
                     if value:
                         counts[name][value] += 1
         return total, {name: dict(c) for name, c in counts.items()}
+
+    def _all_facets(self, searcher, fields) -> tuple[int, dict[str, dict[str, int]]]:
+        """Counts over the whole index from the term statistics (no document is read)."""
+        reader = searcher.reader()
+        counts = {}
+        for name in fields:
+            counts[name] = {}
+            for raw in reader.lexicon(name):
+                term = raw.decode() if isinstance(raw, bytes) else raw
+                frequency = reader.doc_frequency(name, term)
+                if frequency:
+                    counts[name][term] = frequency
+        return searcher.doc_count(), counts
 
     def complete(self, index, field_name, prefix, *, limit) -> list[str]:
         """Keyword values starting with `prefix` (from the `<field>_ac` lexicon), most documents first."""
