@@ -214,10 +214,50 @@ def _insert_ignoring_duplicates(session: Session, rows: list[dict]) -> None:
         chunk = rows[start : start + FLUSH_BATCH]
         live = _live_cards(session, {row["card_id"] for row in chunk})
         chunk = [row for row in chunk if row["card_id"] in live]
-        if chunk:
-            # One statement with many parameter sets: compiled once (a multi-VALUES literal of thousands
-            # of rows took seconds to compile), and SQLAlchemy batches the rows into few round trips.
+        if chunk and dialect == "postgresql":
+            _insert_copy(session, chunk)
+        elif chunk:
+            # One statement with many parameter sets, compiled once (a multi-VALUES literal of thousands
+            # of rows took seconds to compile); SQLite runs them in-process.
             session.execute(module.insert(table).on_conflict_do_nothing(index_elements=["id", "created_at"]), chunk)
+
+
+_COLUMNS = tuple(column.name for column in AnalyticsEvent.__table__.columns)
+
+
+def _copy_text(value: object) -> str:
+    """One value in COPY's text format (tab-separated, backslash escapes, \\N for NULL)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+def _insert_copy(session: Session, rows: list[dict]) -> None:
+    """PostgreSQL: COPY the chunk into a temporary table, then one INSERT ... SELECT ... ON CONFLICT DO NOTHING.
+
+    psycopg's executemany ran one statement per row (~1,400 rows/s on this machine) and array parameters
+    spent seconds adapting values; COPY's text format is built with plain string joins.
+    """
+    columns = ", ".join(_COLUMNS)
+    body = "".join("\t".join(_copy_text(row[name]) for name in _COLUMNS) + "\n" for row in rows)
+    driver = session.connection().connection.dbapi_connection
+    with driver.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS analytics_events_load "
+            "(LIKE analytics_events INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+        )
+        with cursor.copy(f"COPY analytics_events_load ({columns}) FROM STDIN") as copy:
+            copy.write(body)
+        cursor.execute(
+            f"INSERT INTO analytics_events ({columns}) SELECT {columns} FROM analytics_events_load "  # noqa: S608
+            "ON CONFLICT (id, created_at) DO NOTHING"
+        )
+        cursor.execute("TRUNCATE analytics_events_load")
 
 
 def _live_cards(session: Session, card_ids: set[uuid.UUID]) -> set[uuid.UUID]:

@@ -120,13 +120,23 @@ def by_dimension(
         for kind, dim, value, count in rows:
             found[kind, dim][value] += int(count)
     if raw_start is not None:
-        where = _raw_where(card_ids, raw_start, end)
-        for spec in SPECS:
-            if spec.column is None:
-                continue
-            for _label, _card, kind, dim, value, count in session.execute(rollups.grouped(spec, sa.literal(""), where)):
-                found[kind, dim][value] += int(count)
+        _raw_dimensions(session, _raw_where(card_ids, raw_start, end), found)
     return found
+
+
+_DIM_COLUMNS = tuple(sorted({spec.column for spec in SPECS if spec.column is not None}))
+
+
+def _raw_dimensions(session: Session, where: list[sa.ColumnElement], found: dict[tuple[str, str], Counter]) -> None:
+    """Add the raw tail's dimension counts in one grouped query (the tail is a day or so of events)."""
+    c = EVENTS.c
+    columns = [c[name] for name in _DIM_COLUMNS]
+    query = sa.select(c.kind, *columns, sa.func.count()).where(*where).group_by(c.kind, *columns)
+    for kind, *values, count in session.execute(query):
+        row = dict(zip(_DIM_COLUMNS, values, strict=True))
+        for spec in SPECS:
+            if spec.column is not None and kind in spec.kinds and row[spec.column]:
+                found[kind, spec.dim][row[spec.column]] += int(count)
 
 
 def daily_rows(

@@ -109,10 +109,7 @@ def event_row(
         raise ValidationError("Name the custom event.", field="target")
     if is_bot(user_agent):
         return None
-    host = referrer_host(referrer)
-    params = dimensions.query_params(query)
-    source, variant = dimensions.source_of(params=params, referrer_host=host, own_host=_own_host())
-    utm_source, utm_medium, utm_campaign = dimensions.utm_of(params)
+    host, source, variant, utm_source, utm_medium, utm_campaign = _origin(referrer or "", query or "")
     language, country = dimensions.language_and_region(accept_language)
     return {
         "id": event_id or uuid.uuid4(),
@@ -133,6 +130,16 @@ def event_row(
         "visitor": visitor,
         "created_at": at or clock.now(),
     }
+
+
+# A batch repeats the same few referrers and query strings: their parse is remembered.
+@lru_cache(maxsize=16384)
+def _origin(referrer: str, query: str) -> tuple[str, str, str, str, str, str]:
+    """(referring host, source, QR variant, utm_source, utm_medium, utm_campaign) of a request."""
+    host = referrer_host(referrer)
+    params = dimensions.query_params(query)
+    source, variant = dimensions.source_of(params=params, referrer_host=host, own_host=_own_host())
+    return (host, source, variant, *dimensions.utm_of(params))
 
 
 @lru_cache(maxsize=1)

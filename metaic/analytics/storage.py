@@ -9,7 +9,7 @@ in it is past the raw-event retention and rolled up, which is far cheaper than d
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -70,16 +70,31 @@ def ensure_partitions(*, session: Session, start: date | None = None, ahead: int
     while month <= end:
         after = next_month(month)
         if month not in existing:
-            # Names and bounds come from dates we computed, never from input.
-            session.execute(
-                sa.text(
-                    f"CREATE TABLE IF NOT EXISTS analytics_events_p{month:%Y%m} PARTITION OF analytics_events "
-                    f"FOR VALUES FROM ('{month.isoformat()}T00:00:00+00:00') TO ('{after.isoformat()}T00:00:00+00:00')"
-                )
-            )
+            create_partition(session, month)
             created += 1
         month = after
     return created
+
+
+def create_partition(session: Session, month: date) -> None:
+    """Create one month's partition; rows of that month caught by the DEFAULT partition move into it.
+
+    Names and bounds come from dates computed here, never from input (DDL takes no bound parameters).
+    """
+    name = f"analytics_events_p{month:%Y%m}"
+    bounds = f"FROM ('{month.isoformat()}T00:00:00+00:00') TO ('{next_month(month).isoformat()}T00:00:00+00:00')"
+    low, high = datetime.combine(month, time(), UTC), datetime.combine(next_month(month), time(), UTC)
+    rows = sa.text("created_at >= :low AND created_at < :high").bindparams(low=low, high=high)
+    default = sa.table("analytics_events_default", sa.column("created_at"))
+    if session.execute(sa.select(sa.literal(1)).select_from(default).where(rows).limit(1)).first() is None:
+        session.execute(sa.text(f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF analytics_events FOR VALUES {bounds}"))
+        return
+    # Attaching checks that the default partition holds no row of the new range: move them first.
+    session.execute(sa.text(f"CREATE TABLE {name} (LIKE analytics_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"))
+    move = f"INSERT INTO {name} SELECT * FROM analytics_events_default WHERE "  # noqa: S608 (a name we computed)
+    session.execute(sa.text(move + "created_at >= :low AND created_at < :high"), {"low": low, "high": high})
+    session.execute(sa.delete(default).where(rows))
+    session.execute(sa.text(f"ALTER TABLE analytics_events ATTACH PARTITION {name} FOR VALUES {bounds}"))
 
 
 def drop_partitions_before(*, session: Session, cutoff: date) -> int:

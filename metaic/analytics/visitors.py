@@ -25,13 +25,14 @@ KEEP_SALT_DAYS = 2  # today's and yesterday's salts (a flush retried after midni
 HASH_LENGTH = 16
 
 _lock = threading.Lock()
-_salts: dict[date, str] = {}
+_salts: dict[tuple[str, date], str] = {}  # (database, day) -> salt
 
 
 def salt_for(session: Session, day: date) -> str:
     """The salt of a UTC day, created on first use (concurrent processes agree on the first one stored)."""
+    key = (str(session.get_bind().url), day)
     with _lock:
-        cached = _salts.get(day)
+        cached = _salts.get(key)
     if cached is not None:
         return cached
     module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
@@ -41,7 +42,7 @@ def salt_for(session: Session, day: date) -> str:
     )
     salt = session.execute(sa.select(table.c.salt).where(table.c.day == day)).scalar_one()
     with _lock:
-        _salts[day] = salt
+        _salts[key] = salt
     return salt
 
 
@@ -63,9 +64,9 @@ def rotate(*, session: Session) -> int:
 def forget(*, before: date | None = None) -> None:
     """Drop cached salts (all of them, or those of days before `before`)."""
     with _lock:
-        for day in list(_salts):
-            if before is None or day < before:
-                del _salts[day]
+        for key in list(_salts):
+            if before is None or key[1] < before:
+                del _salts[key]
 
 
 def opted_out(dnt: str | None, gpc: str | None) -> bool:

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from metaic.api import (
     ai_routes,
+    analytics_routes,
     audit_routes,
     communication_routes,
     contacts_routes,
@@ -49,6 +50,7 @@ def build_api() -> FastAPI:
     api.include_router(public.router)
     oauth_routes.install(api)
 
+    api.include_router(analytics_routes.router)
     api.include_router(ops_routes.router)  # /livez (and /healthz), /readyz, /metrics
 
     return api
