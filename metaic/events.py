@@ -36,6 +36,8 @@ EVENTS: dict[str, frozenset[str]] = {
     "message.sent": frozenset({"message_id"}),
     # A person was added to an owner's book by hand or by saving a card (not imports or merges): the assistant plans a follow-up.
     "contact.saved": frozenset({"contact_id"}),
+    # A visitor of a public card shared their details and became a new contact (webhooks: lead.captured).
+    "lead.captured": frozenset({"contact_id"}),
 }
 
 

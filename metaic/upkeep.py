@@ -19,6 +19,7 @@ from metaic.files import service as file_service
 from metaic.jobs.periodic import Periodic, periodic_loop
 from metaic.notifications import jobs as notification_jobs
 from metaic.search import repair as search_repair
+from metaic.webhooks import jobs as webhook_jobs
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ def tasks() -> list[Periodic]:
         Periodic("requeue stuck image jobs", _requeue_stuck_images, every=900),
         # A missing or unreadable search index is rebuilt in the background (searches use the database meanwhile).
         Periodic("repair search indexes", search_repair.check, every=300),
+        Periodic("retry due webhook deliveries", webhook_jobs.deliver_due, every=60),
+        Periodic("send card views to webhooks", webhook_jobs.batch_card_views, every=300),
         Periodic("send weekly analytics reports", weekly_reports.send_due, every=900),
         # Finished days into daily rollups; partitions ahead, raw-event retention and old salts.
         Periodic("roll up analytics", analytics_jobs.roll_up, every=600),

@@ -15,6 +15,7 @@ from metaic.contacts import jobs as contacts_jobs
 from metaic.core import card_changes
 from metaic.jobs import enqueue
 from metaic.search import jobs as search_jobs
+from metaic.webhooks import jobs as webhook_jobs
 
 
 def refresh_contacts_saved_from(*, card_id: uuid.UUID) -> None:
@@ -72,6 +73,26 @@ def plan_followup_for(*, contact_id: uuid.UUID) -> None:
     enqueue(ai_jobs.plan_followup, contact_id, title=f"ai: follow-up plan for contact {contact_id}", queue_name="low")
 
 
+def webhooks_for_card(*, card_id: uuid.UUID) -> None:
+    """card.published reaches the owner's webhook endpoints."""
+    webhook_jobs.queue_event_job(webhook_jobs.on_card_published, card_id=card_id)
+
+
+def webhooks_for_contact(*, contact_id: uuid.UUID) -> None:
+    """contact.created reaches the owner's webhook endpoints."""
+    webhook_jobs.queue_event_job(webhook_jobs.on_contact_saved, contact_id=contact_id)
+
+
+def webhooks_for_lead(*, contact_id: uuid.UUID) -> None:
+    """lead.captured reaches the owner's webhook endpoints."""
+    webhook_jobs.queue_event_job(webhook_jobs.on_lead_captured, contact_id=contact_id)
+
+
+def webhooks_for_message(*, message_id: uuid.UUID) -> None:
+    """message.received reaches the recipients' webhook endpoints."""
+    webhook_jobs.queue_event_job(webhook_jobs.on_message_sent, message_id=message_id)
+
+
 def wire(bus: events.EventBus = events.BUS) -> None:
     """Subscribe every reaction to its event and mark the process wired (safe to call again)."""
     bus.subscribe("card.published", refresh_contacts_saved_from)
@@ -87,4 +108,8 @@ def wire(bus: events.EventBus = events.BUS) -> None:
     bus.subscribe("account.deleted", unindex_account)
     bus.subscribe("card.published", summarize_published_card)
     bus.subscribe("contact.saved", plan_followup_for)
+    bus.subscribe("card.published", webhooks_for_card)
+    bus.subscribe("contact.saved", webhooks_for_contact)
+    bus.subscribe("lead.captured", webhooks_for_lead)
+    bus.subscribe("message.sent", webhooks_for_message)
     bus.mark_wired()

@@ -36,6 +36,7 @@ LAYERS: list[set[str]] = [
     {"messaging"},
     {"search"},
     {"ai"},
+    {"webhooks"},  # outgoing webhooks: payloads read cards, contacts, messages and analytics
     {"admin"},
     # Composition above the domains: upkeep tasks and event subscriptions.
     {"upkeep", "wiring"},

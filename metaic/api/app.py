@@ -19,6 +19,7 @@ from metaic.api import (
     search_routes,
     session_routes,
     v1_auth,
+    webhook_routes,
 )
 from metaic.web import directory, ops_routes, public, responses
 from metaic.wiring import wire
@@ -45,6 +46,7 @@ def build_api() -> FastAPI:
     api.include_router(messaging_routes.router)
     api.include_router(ai_routes.router)
     api.include_router(audit_routes.router)
+    api.include_router(webhook_routes.router)
     api.include_router(search_routes.router)
     api.include_router(directory.router)
     api.include_router(public.router)

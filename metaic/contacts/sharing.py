@@ -118,6 +118,8 @@ def share_back(
             created_at=now,
         )
         _apply(session, owner, contact, consent_row, details["note"], card.slug, now)
+        session.flush()
+        events.emit(session, "lead.captured", contact_id=contact.id)
     else:
         _suggest(session, contact, details, consent_row, card.slug, now)
     notify(
