@@ -34,7 +34,8 @@ EVENTS: dict[str, frozenset[str]] = {
     "contact.deleted": frozenset({"contact_id"}),
     "contacts.changed": frozenset({"owner_id"}),  # many of one owner's contacts at once (an import, a tag rename)
     "message.sent": frozenset({"message_id"}),
-    # A person was added to an owner's book by hand or by saving a card (not imports or merges): the assistant plans a follow-up.
+    # A person was added to an owner's book by hand or by saving a card (not imports or merges):
+    # the assistant plans a follow-up.
     "contact.saved": frozenset({"contact_id"}),
     # A visitor of a public card shared their details and became a new contact (webhooks: lead.captured).
     "lead.captured": frozenset({"contact_id"}),

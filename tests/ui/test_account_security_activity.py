@@ -31,8 +31,8 @@ def test_the_section_is_on_the_security_tab():
 
 
 def test_new_account_has_an_explained_empty_list_then_sees_only_its_own_events(db):
-    token, ada = signed_in("ada@example.com", "Ada")
-    _, bob = signed_in("bob@example.com", "Bob")
+    token, _ = signed_in("ada@example.com", "Ada")
+    signed_in("bob@example.com", "Bob")
     page = state(AccountState, token, "/account")
     run(page.load())
     assert page.security_events == []
