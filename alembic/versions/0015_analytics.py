@@ -87,6 +87,12 @@ def _upgrade_postgresql(conn: sa.Connection) -> None:
     conn.execute(
         sa.text("ALTER TABLE analytics_events_old RENAME CONSTRAINT analytics_events_pkey TO analytics_events_old_pkey")
     )
+    conn.execute(
+        sa.text(
+            "ALTER TABLE analytics_events_old "
+            "RENAME CONSTRAINT analytics_events_card_id_fkey TO analytics_events_old_card_id_fkey"
+        )
+    )
     conn.execute(sa.text("DROP INDEX ix_analytics_events_card_kind_created"))
     timescale = conn.execute(sa.text("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'")).first() is not None
     options = {} if timescale else {"postgresql_partition_by": "RANGE (created_at)"}
