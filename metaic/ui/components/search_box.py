@@ -236,11 +236,12 @@ def _mobile() -> rx.Component:
 
 
 def search_box() -> rx.Component:
-    """The global search (installs its keyboard shortcuts when the bar first mounts)."""
+    """The global search (installs its keyboard shortcuts when the bar first mounts, closes on a new page)."""
     return rx.box(
         _desktop(),
         _mobile(),
-        on_mount=rx.call_script(KEYS_SCRIPT),
+        # A new page starts with the results and the phone overlay closed (the tab's state outlives pages).
+        on_mount=[rx.call_script(KEYS_SCRIPT), S.close],
         display="flex",
         align_items="center",
     )
