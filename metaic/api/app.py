@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from metaic.api import (
+    account_data_routes,
     ai_routes,
     analytics_routes,
     audit_routes,
@@ -46,6 +47,7 @@ def build_api() -> FastAPI:
     api.include_router(messaging_routes.router)
     api.include_router(ai_routes.router)
     api.include_router(audit_routes.router)
+    api.include_router(account_data_routes.router)
     api.include_router(webhook_routes.router)
     api.include_router(search_routes.router)
     api.include_router(directory.router)

@@ -16,6 +16,7 @@ SUBJECTS = {
     "reset_password": "Reset your MetaIC password",
     "password_changed": "Your MetaIC password was changed",
     "account_exists": "You already have a MetaIC account",
+    "data_export": "Your MetaIC data is ready to download",
 }
 
 

@@ -1,4 +1,4 @@
-"""/account's security tab lists the account's own sign-ins and security changes, newest first."""
+"""/account: the security tab lists the account's own sign-ins and security changes; "download my data"."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from metaic.auth import flows
 from metaic.core.errors import AuthenticationFailed
 from metaic.db import session_scope
+from metaic.jobs.queue import drain_local
 from metaic.ui.components.account_security import security_tab
 from metaic.ui.state.account import AccountState
 from tests.ui.support import run, signed_in, state
@@ -44,3 +45,14 @@ def test_new_account_has_an_explained_empty_list_then_sees_only_its_own_events(d
     [event] = page.security_events
     assert event["what"] == "Failed sign-in (wrong password)" and event["warn"] == "yes"
     assert len(event["where"]) == 6 and "198" not in event["where"]
+
+
+def test_download_my_data_is_queued_from_the_account_page_and_mailed(db, outbox):
+    token, _ = signed_in("ada@example.com", "Ada")
+    page = state(AccountState, token, "/account")
+    run(page.load())
+    run(page.request_export())
+    assert page.exporting is False and "email you a download link" in page.message and not page.errors
+    drain_local()
+    [mail] = outbox.emails("ada@example.com")
+    assert "/api/v1/me/export/download?token=" in outbox.body(mail)

@@ -171,8 +171,25 @@ def sessions_tab() -> rx.Component:
     )
 
 
+def export_section() -> rx.Component:
+    """Download a copy of everything (GDPR): prepared in the background, the link comes by email."""
+    return section(
+        "Download your data",
+        "A zip of your cards, contacts (also as a vCard file), messages, notes, settings and uploaded images. "
+        "We prepare it in the background and email you a link that works for 7 days.",
+        rx.button(
+            "Email me a copy of my data",
+            variant="soft",
+            width="fit-content",
+            on_click=A.request_export,
+            loading=A.exporting,
+            id="request-export",
+        ),
+    )
+
+
 def danger_tab() -> rx.Component:
-    """Delete the account."""
+    """Export the data, or delete the account."""
     confirm = small_form(
         A.delete_account,
         rx.callout(
@@ -184,7 +201,7 @@ def danger_tab() -> rx.Component:
         button_id="delete-account",
         color_scheme="red",
     )
-    return section(
+    delete = section(
         "Delete account",
         "Remove everything MetaIC holds about you.",
         rx.cond(
@@ -201,6 +218,7 @@ def danger_tab() -> rx.Component:
         ),
         border="1px solid var(--red-a6)",
     )
+    return rx.vstack(export_section(), delete, spacing="4", width="100%")
 
 
 def account() -> rx.Component:
@@ -216,7 +234,7 @@ def account() -> rx.Component:
                         rx.tabs.trigger("Profile", value="profile"),
                         rx.tabs.trigger("Security", value="security", id="tab-security"),
                         rx.tabs.trigger("Sessions", value="sessions", id="tab-sessions"),
-                        rx.tabs.trigger("Delete", value="danger", id="tab-danger"),
+                        rx.tabs.trigger("Your data", value="danger", id="tab-danger"),
                     ),
                     rx.tabs.content(profile_tab(), value="profile", padding_top="16px"),
                     rx.tabs.content(security_tab(), value="security", padding_top="16px"),

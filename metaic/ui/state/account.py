@@ -6,7 +6,7 @@ import asyncio
 
 import reflex as rx
 
-from metaic.admin import accounts
+from metaic.admin import accounts, data_export
 from metaic.audit import service as audit
 from metaic.auth import flows, mfa, sessions
 from metaic.auth import service as user_service
@@ -45,6 +45,7 @@ class AccountState(FormState):
     confirm_delete: bool = False
     weekly_report: bool = False
     security_events: list[dict[str, str]] = []
+    exporting: bool = False
 
     def _refresh(self, session, user) -> None:
         """Copy the account's current values into the page."""
@@ -243,6 +244,19 @@ class AccountState(FormState):
             lambda s, u: preferences.set_channel(session=s, user=u, kind=WEEKLY_REPORT, channel=EMAIL, enabled=enabled),
             "Weekly report switched on." if enabled else "Weekly report switched off.",
         )
+
+    @rx.event
+    async def request_export(self):
+        """Queue "download my data"; the link arrives by email."""
+        self.exporting, ip = True, self._client_ip()
+        yield
+        event = await self._run(
+            lambda s, u: data_export.request(session=s, user=u, ip=ip),
+            "We are preparing your data and will email you a download link (it works for 7 days).",
+        )
+        self.exporting = False
+        if event:
+            yield event
 
     @rx.event
     def ask_delete(self, value: bool):

@@ -1,0 +1,34 @@
+"""`/api/v1/me/export`: "download my data" — ask for the zip, then fetch it from the emailed link."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from metaic.admin import data_export
+from metaic.api.deps import client_ip, current_user, db_session
+from metaic.auth.models import User
+
+router = APIRouter(prefix="/api/v1/me/export", tags=["account"])
+
+
+@router.post("", status_code=202)
+def request_export(
+    request: Request, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
+) -> dict:
+    """Prepare a zip of everything the account holds; a signed link valid for 7 days arrives by email."""
+    data_export.request(session=session, user=user, ip=client_ip(request))
+    return {"detail": f"We are preparing your data and will email {user.email} a download link."}
+
+
+@router.get("/download", response_class=Response)
+def download(
+    token: str = Query(max_length=2000),
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session, scope="function"),
+) -> Response:
+    """The zip named by an emailed link, for the account it was made for (signed in), until the link expires."""
+    data = data_export.open_link(session=session, user=user, token=token)
+    headers = {"Content-Disposition": 'attachment; filename="metaic-data.zip"', "Cache-Control": "no-store"}
+    return Response(data, media_type="application/zip", headers=headers)
