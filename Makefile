@@ -110,6 +110,13 @@ check: $(RUN_STAMP) ## check configuration and reachable services
 export: $(RUN_STAMP) ## build the static frontend into .web/build/client (for --backend-only deploys)
 	reflex export --frontend-only --no-zip --env prod
 
+.PHONY: postman deploy-check
+postman: $(RUN_STAMP) ## write the API's Postman collection to metaic.postman_collection.json
+	$(PY) -m metaic api postman -o metaic.postman_collection.json
+
+deploy-check: $(DEV_STAMP) ## check the Helm chart, alert rules, Grafana dashboard and CI workflow (tests/deploy)
+	$(PY) -m pytest -q -p no:cacheprovider tests/deploy
+
 # --- quality ------------------------------------------------------------------
 test: lint ## lint, then run the test suite (PYTEST_ARGS="-k name -x" to narrow)
 	bash scripts/services.sh ensure
@@ -139,6 +146,7 @@ bench: $(DEV_STAMP) ## run the benchmarks (bench/README.md; needs local Redis; i
 	$(PY) bench/ai_bench.py
 	$(PY) bench/ui_bench.py
 	$(PY) bench/search_bench.py --database-url '$(TEST_DATABASE_URL)'
+	$(PY) bench/analytics_bench.py --database-url '$(TEST_DATABASE_URL)'
 
 lint: $(DEV_STAMP) ## ruff check + ruff format --check (part of make test, so CI keeps the code formatted)
 	$(VENV_DIR)/bin/ruff check .

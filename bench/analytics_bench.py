@@ -61,17 +61,17 @@ INSERT INTO analytics_events (id, created_at, card_id, kind, channel, referrer, 
     utm_source, utm_medium, utm_campaign, target, country, language, visitor)
 SELECT gen_random_uuid(),
        :start + (g::float8 / :total) * (:end - :start) + (random() * interval '1 hour'),
-       (:cards)[1 + (g * 7919) % :card_count],
+       (:cards)[(1 + (g * 7919) % :card_count)::int],
        k.kind,
        CASE WHEN k.kind = 'share' THEN 'whatsapp' END,
-       '', (:agents)[1 + g % 5], (:browsers)[1 + g % 6], (:sources)[1 + (g / 3) % 8],
+       '', (:agents)[(1 + g % 5)::int], (:browsers)[(1 + g % 6)::int], (:sources)[(1 + (g / 3) % 8)::int],
        CASE WHEN k.kind = 'qr_scan' AND g % 3 = 0 THEN 'badge' ELSE '' END,
        '', '', '',
        CASE WHEN k.kind = 'link_click' THEN 'https://example.com/link-' || (g % 4) ELSE '' END,
-       (:countries)[1 + (g / 7) % 10], (:languages)[1 + (g / 11) % 7],
+       (:countries)[(1 + (g / 7) % 10)::int], (:languages)[(1 + (g / 11) % 7)::int],
        substr(md5((g % 400000)::text || (g / 20000)::text), 1, 16)
-FROM generate_series(:first, :last) AS g
-CROSS JOIN LATERAL (SELECT (:kinds)[1 + (g * 31) % :kind_count] AS kind) AS k
+FROM generate_series(CAST(:first AS bigint), CAST(:last AS bigint)) AS g
+CROSS JOIN LATERAL (SELECT (:kinds)[(1 + (g * 31) % :kind_count)::int] AS kind) AS k
 """
 
 
