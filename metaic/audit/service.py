@@ -38,11 +38,18 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "mfa.recovery_codes": (SECURITY, "New recovery codes made"),
     "api_token.created": (SECURITY, "API token created"),
     "api_token.revoked": (SECURITY, "API token revoked"),
+    "api_key.created": (SECURITY, "API key created"),
+    "api_key.revoked": (SECURITY, "API key revoked"),
     "data.exported": (SECURITY, "Data exported"),
     "account.deleted": (SECURITY, "Account deleted"),
     "admin.role_changed": (ADMIN, "Role changed by an admin"),
     "admin.account_deleted": (ADMIN, "Account deleted by an admin"),
     "admin.audit_exported": (ADMIN, "Audit log exported"),
+    "admin.user_suspended": (ADMIN, "Account suspended by an admin"),
+    "admin.user_reactivated": (ADMIN, "Account reactivated by an admin"),
+    "admin.sessions_revoked": (ADMIN, "Signed out everywhere by an admin"),
+    "admin.mfa_reset": (ADMIN, "Two-step sign-in reset by an admin"),
+    "admin.verification_sent": (ADMIN, "Verification email sent by an admin"),
 }
 BURST_COUNT, BURST_WINDOW = 5, timedelta(minutes=15)
 

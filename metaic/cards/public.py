@@ -7,6 +7,7 @@ import uuid
 
 from sqlmodel import Session, select
 
+from metaic.auth.models import User
 from metaic.cards.models import Card, CardVersion, SlugHistory
 from metaic.cards.schemas import PublicCard, SlugRedirect, parse_content
 
@@ -23,7 +24,8 @@ def _etag(version_id: uuid.UUID, slug: str, visibility: str) -> str:
 def get_public(*, session: Session, slug: str, viewer_id: uuid.UUID | None = None) -> PublicCard | SlugRedirect | None:
     """The published card at `slug`, a redirect for a former slug, or None (draft, private, unknown).
 
-    A private card is returned only to its owner (`viewer_id`). The draft is never returned.
+    A private card is returned only to its owner (`viewer_id`). The draft is never returned, and nothing of
+    a suspended account (`User.is_active` false) is: its cards are offline until an admin reactivates it.
     """
     slug = (slug or "").strip().lower()
     if not slug or len(slug) > 60:
@@ -31,7 +33,8 @@ def get_public(*, session: Session, slug: str, viewer_id: uuid.UUID | None = Non
     row = session.exec(
         select(Card.id, Card.owner_id, Card.slug, Card.visibility, CardVersion)
         .join(CardVersion, CardVersion.id == Card.published_version_id)
-        .where(Card.slug == slug)
+        .join(User, User.id == Card.owner_id)
+        .where(Card.slug == slug, User.is_active)
     ).first()
     if row is not None:
         card_id, owner_id, current_slug, visibility, version = row
@@ -51,7 +54,8 @@ def get_public(*, session: Session, slug: str, viewer_id: uuid.UUID | None = Non
     moved = session.exec(
         select(Card.slug, Card.visibility, Card.published_version_id)
         .join(SlugHistory, SlugHistory.card_id == Card.id)
-        .where(SlugHistory.slug == slug)
+        .join(User, User.id == Card.owner_id)
+        .where(SlugHistory.slug == slug, User.is_active)
     ).first()
     # Only a live, visible card gives its new address away.
     if moved is not None and moved[2] is not None and moved[1] != "private":
