@@ -88,6 +88,8 @@ def test_a_qr_visit_a_click_and_a_save_reach_the_owners_analytics(app_server, br
     expect(owner.locator("#analytics-empty")).to_be_visible(timeout=20_000)  # nothing counted yet, and it says so
 
     _visit_on_a_phone(browser, base, slug)
+    # The open page's live counter picks the visitor up by itself (flush every 2 s, refresh every 10 s).
+    expect(owner.locator("#live-visitors")).to_have_text("1", timeout=40_000)
 
     _wait_for_counts(owner, base, {"views": "2", "scans": "1", "clicks": "1", "saves": "1"})
     expect(owner.locator("#analytics-empty")).to_have_count(0)
@@ -101,6 +103,13 @@ def test_a_qr_visit_a_click_and_a_save_reach_the_owners_analytics(app_server, br
     assert any("linkedin.com/in/grace" in row for row in links), links
     devices = owner.locator("#top-devices .bar-row").all_inner_texts()
     assert any("Phone" in row for row in devices), devices
+    # The period's daily rows download as CSV.
+    owner.click("#export-menu")
+    with owner.expect_download() as exported:
+        owner.click("#export-period")
+    assert re.fullmatch(r"metaic-analytics-7d-\d{4}-\d{2}-\d{2}\.csv", exported.value.suggested_filename)
+    rows = exported.value.path().read_text()
+    assert ",qr_scan," in rows and ",link_click," in rows and ",vcard_download," in rows, rows[:400]
     # The dashboard's 30 days agree and lead here.
     owner.goto(f"{base}/dashboard")
     expect(owner.locator("#stat-views")).to_have_text("2", timeout=20_000)

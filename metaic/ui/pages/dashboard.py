@@ -115,7 +115,7 @@ def recent_activity() -> rx.Component:
                     border_radius="10px",
                     background="var(--indigo-3)",
                 ),
-                rx.text("Your cards · last 30 days", size="2", weight="medium", color=styles.MUTED),
+                rx.text("Last 30 days", size="2", weight="medium", color=styles.MUTED),
                 rx.spacer(),
                 rx.text(
                     "Open analytics",
