@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from metaic.api import (
     account_data_routes,
     ai_routes,
+    api_key_routes,
     analytics_routes,
     audit_routes,
     communication_routes,
@@ -48,6 +49,7 @@ def build_api() -> FastAPI:
     api.include_router(ai_routes.router)
     api.include_router(audit_routes.router)
     api.include_router(account_data_routes.router)
+    api.include_router(api_key_routes.router)
     api.include_router(webhook_routes.router)
     api.include_router(search_routes.router)
     api.include_router(directory.router)

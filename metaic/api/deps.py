@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from metaic.auth import api_tokens, sessions
+from metaic.auth import api_keys, api_tokens, sessions
 from metaic.auth.models import User
 from metaic.config import get_settings
 from metaic.core import net
@@ -42,6 +42,9 @@ def _bearer(request: Request) -> str | None:
 def current_user(request: Request, session: Session = Depends(db_session, scope="function")) -> User:
     """The user behind a bearer access token, or else the session cookie; 401 otherwise."""
     token = _bearer(request)
+    if token and api_keys.is_key(token):
+        # A personal API key: only the areas and access its scopes name (metaic/auth/api_keys.py).
+        return api_keys.user_for_key(session=session, key=token, path=request.url.path, method=request.method)
     if token:
         # Also refuses a token issued before the last password change, reset, sign-out everywhere or MFA change.
         return api_tokens.user_for_access(session=session, token=token)

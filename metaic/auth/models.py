@@ -157,3 +157,19 @@ class SocialAccount(SQLModel, table=True):
     subject: str = Field(max_length=255)
     email: str | None = Field(default=None, max_length=254)
     created_at: datetime = created_at_field()
+
+
+class ApiKey(SQLModel, table=True):
+    """A personal API key: shown once, stored as a hash, limited to scopes, revocable, last use recorded."""
+
+    __tablename__ = "api_keys"
+
+    id: uuid.UUID = uuid_pk()
+    owner_id: uuid.UUID = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=80)
+    prefix: str = Field(max_length=16, index=True)  # the first characters, shown to tell keys apart
+    key_hash: str = Field(max_length=64, unique=True, index=True)
+    scopes: str = Field(max_length=400)  # comma-separated "<area>:read" / "<area>:write"
+    created_at: datetime = created_at_field()
+    last_used_at: datetime | None = utc_column(default=None)
+    revoked_at: datetime | None = utc_column(default=None)

@@ -56,3 +56,22 @@ def test_download_my_data_is_queued_from_the_account_page_and_mailed(db, outbox)
     drain_local()
     [mail] = outbox.emails("ada@example.com")
     assert "/api/v1/me/export/download?token=" in outbox.body(mail)
+
+
+def test_an_api_key_is_made_from_ticked_areas_shown_once_and_revoked(db):
+    token, _ = signed_in("ada@example.com", "Ada")
+    page = state(AccountState, token, "/account")
+    run(page.load())
+    run(page.create_api_key({"name": "Nothing ticked"}))
+    assert "scopes" in page.errors and page.new_api_key == ""
+    run(page.create_api_key({"name": "CRM sync", "area_contacts": "on", "area_cards": "on"}))
+    assert page.new_api_key.startswith("mk_") and not page.errors
+    [row] = page.api_key_rows
+    assert (row["name"], row["scopes"], row["revoked"]) == ("CRM sync", "cards:read, contacts:read", "")
+    run(page.revoke_api_key(row["id"]))
+    assert page.api_key_rows[0]["revoked"] == "yes" and page.new_api_key == ""
+
+
+def test_the_api_keys_section_renders_on_the_security_tab():
+    rendered = json.dumps(security_tab().render(), default=str)
+    assert "create-api-key" in rendered and "area_contacts" in rendered

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import reflex as rx
 
 from metaic.admin import accounts, data_export
 from metaic.audit import service as audit
-from metaic.auth import flows, mfa, sessions
+from metaic.auth import api_keys, flows, mfa, sessions
 from metaic.auth import service as user_service
 from metaic.auth import social as social_service
 from metaic.config import get_settings
@@ -21,6 +22,17 @@ from metaic.ui.state.session import go_to
 
 WEEKLY_REPORT = "weekly_report"  # the notification kind of metaic/analytics/weekly.py
 SECURITY_EVENTS_SHOWN = 20
+# Areas offered when making an API key (metaic/auth/api_keys.py has every one the API knows).
+KEY_AREAS = (
+    ("cards", "Cards"),
+    ("contacts", "Contacts"),
+    ("templates", "Templates"),
+    ("messages", "Messages"),
+    ("notifications", "Notifications"),
+    ("analytics", "Analytics"),
+    ("search", "Search"),
+    ("webhooks", "Webhooks"),
+)
 
 
 class AccountState(FormState):
@@ -46,6 +58,8 @@ class AccountState(FormState):
     weekly_report: bool = False
     security_events: list[dict[str, str]] = []
     exporting: bool = False
+    api_key_rows: list[dict[str, str]] = []
+    new_api_key: str = ""
 
     def _refresh(self, session, user) -> None:
         """Copy the account's current values into the page."""
@@ -71,6 +85,17 @@ class AccountState(FormState):
         ]
         self.providers = [{"key": k, "label": v} for k, v in social_service.enabled_providers(get_settings())]
         self.weekly_report = preferences.is_enabled(session=session, user=user, kind=WEEKLY_REPORT, channel=EMAIL)
+        self.api_key_rows = [
+            {
+                "id": str(k.id),
+                "name": k.name,
+                "prefix": k.prefix,
+                "scopes": k.scopes.replace(",", ", "),
+                "last_used": k.last_used_at.strftime("%Y-%m-%d %H:%M UTC") if k.last_used_at else "never",
+                "revoked": "yes" if k.revoked_at else "",
+            }
+            for k in api_keys.list_(session=session, owner=user)
+        ]
         self.security_events = [
             {
                 "when": e.created_at.strftime("%Y-%m-%d %H:%M UTC"),
@@ -257,6 +282,28 @@ class AccountState(FormState):
         self.exporting = False
         if event:
             yield event
+
+    @rx.event
+    async def create_api_key(self, form: dict):
+        """Make a key from the ticked areas; it is shown once."""
+        access = "write" if form.get("write") else "read"
+        scopes = [f"{area}:{access}" for area, _label in KEY_AREAS if form.get(f"area_{area}")]
+        made: list[str] = []
+
+        def action(s, u):
+            made.append(api_keys.create(session=s, owner=u, name=str(form.get("name", "")), scopes=scopes)[1])
+
+        event = await self._run(action, "API key created.")
+        self.new_api_key = made[0] if made and not self.errors else ""
+        return event
+
+    @rx.event
+    async def revoke_api_key(self, key_id: str):
+        """Stop a key working at once."""
+        self.new_api_key = ""
+        return await self._run(
+            lambda s, u: api_keys.revoke(session=s, owner=u, key_id=uuid.UUID(key_id)), "API key revoked."
+        )
 
     @rx.event
     def ask_delete(self, value: bool):
