@@ -11,6 +11,7 @@ import getpass
 import sys
 from collections.abc import Sequence
 
+from metaic.cli_api import add_api_commands
 from metaic.cli_base import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, CliError, load_settings, upgrade_database
 from metaic.cli_contacts import add_contacts_commands
 from metaic.cli_jobs import add_jobs_commands
@@ -211,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     notify.add_argument("text", metavar="TEXT", help="the message text (passed to the kind's wording as `text`)")
 
     add_contacts_commands(commands)
+    add_api_commands(commands)
     add_search_commands(commands)
 
     add(

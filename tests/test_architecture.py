@@ -45,7 +45,7 @@ LAYERS: list[set[str]] = [
     {"web"},  # public pages reuse the API's dependencies and problem responses
     {"api.app"},  # the HTTP app factory mounts the API's routers and the web pages' router
     {"ui"},
-    {"cli", "cli_base", "cli_jobs", "cli_contacts", "cli_search", "__main__"},
+    {"cli", "cli_base", "cli_jobs", "cli_contacts", "cli_search", "cli_api", "__main__"},
     {"metaic"},  # metaic/metaic.py, the composition root
     {"schema"},
 ]
@@ -59,6 +59,7 @@ EDGES = (
     "cli_jobs",
     "cli_contacts",
     "cli_search",
+    "cli_api",
     "__main__",
     "metaic",
     "schema",

@@ -7,11 +7,11 @@ from fastapi import FastAPI
 from metaic.api import (
     account_data_routes,
     ai_routes,
-    api_key_routes,
     analytics_routes,
     audit_routes,
     communication_routes,
     contacts_routes,
+    docs_routes,
     errors,
     files_routes,
     inbound_routes,
@@ -49,12 +49,12 @@ def build_api() -> FastAPI:
     api.include_router(ai_routes.router)
     api.include_router(audit_routes.router)
     api.include_router(account_data_routes.router)
-    api.include_router(api_key_routes.router)
     api.include_router(webhook_routes.router)
     api.include_router(search_routes.router)
     api.include_router(directory.router)
     api.include_router(public.router)
     oauth_routes.install(api)
+    docs_routes.install(api)  # /api/v1/postman.json
 
     api.include_router(analytics_routes.router)
     api.include_router(ops_routes.router)  # /livez (and /healthz), /readyz, /metrics
