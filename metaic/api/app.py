@@ -8,6 +8,7 @@ from metaic.api import (
     account_data_routes,
     ai_routes,
     analytics_routes,
+    api_key_routes,
     audit_routes,
     communication_routes,
     contacts_routes,
@@ -49,6 +50,7 @@ def build_api() -> FastAPI:
     api.include_router(ai_routes.router)
     api.include_router(audit_routes.router)
     api.include_router(account_data_routes.router)
+    api.include_router(api_key_routes.router)
     api.include_router(webhook_routes.router)
     api.include_router(search_routes.router)
     api.include_router(directory.router)
