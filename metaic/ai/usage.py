@@ -10,7 +10,7 @@ from sqlmodel import Session, func, select
 
 from metaic.ai.models import AiUsage
 from metaic.config import Settings, get_settings
-from metaic.core import clock
+from metaic.core import clock, metrics
 
 
 class Budget(BaseModel):
@@ -68,6 +68,7 @@ def record(
     )
     session.add(row)
     session.flush()
+    metrics.AI_TOKENS.labels(feature).inc(row.prompt_tokens + row.completion_tokens)
     return row
 
 

@@ -26,7 +26,7 @@ from metaic.adapters.whatsapp import get_whatsapp_sender
 from metaic.auth.models import User
 from metaic.communication.models import FAILED, QUEUED, SENDING, SENT, ScheduledMessage
 from metaic.contacts import history
-from metaic.core import clock
+from metaic.core import clock, metrics
 from metaic.db import session_scope
 from metaic.jobs import enqueue
 
@@ -141,6 +141,7 @@ def deliver(message_id: uuid.UUID | str) -> str:
     except Exception as exc:
         log.exception("message %s to %s failed", message.id, message.channel)
         return _record(message, error=f"{type(exc).__name__}: {exc}")
+    metrics.MESSAGES_SENT.labels(message.channel).inc()
     return _record(message, provider_id=provider_id)
 
 

@@ -6,7 +6,7 @@ import logging
 import uuid
 from datetime import datetime
 
-from metaic.core import clock
+from metaic.core import clock, metrics
 from metaic.db import session_scope
 from metaic.jobs import enqueue
 from metaic.notifications import delivery as delivery_flow
@@ -26,7 +26,9 @@ def deliver(delivery_id: uuid.UUID | str) -> str:
     # The provider call happens outside any transaction: no lock is held while the network is slow.
     outcome = delivery_flow.send(plan)
     with session_scope() as session:
-        return delivery_flow.record(session=session, plan=plan, outcome=outcome)
+        status = delivery_flow.record(session=session, plan=plan, outcome=outcome)
+    metrics.NOTIFICATIONS.labels(plan.channel, status).inc()
+    return status
 
 
 def deliver_due(now: datetime | None = None) -> int:
