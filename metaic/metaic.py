@@ -10,9 +10,13 @@ from metaic.config import get_settings
 from metaic.core.logs import configure_from_settings
 from metaic.ui import styles
 from metaic.ui.pages.account import account
+from metaic.ui.pages.admin import admin_overview
 from metaic.ui.pages.admin_analytics import admin_analytics
+from metaic.ui.pages.admin_audit import admin_audit
 from metaic.ui.pages.admin_jobs import admin_jobs
 from metaic.ui.pages.admin_search import admin_search
+from metaic.ui.pages.admin_user import admin_user
+from metaic.ui.pages.admin_users import admin_users
 from metaic.ui.pages.analytics import analytics_page
 from metaic.ui.pages.auth_pages import email_verified, forgot_password, login, reset_password, signup
 from metaic.ui.pages.builder import builder
@@ -26,9 +30,13 @@ from metaic.ui.pages.notifications import notifications_page
 from metaic.ui.pages.privacy import privacy_page
 from metaic.ui.pages.templates import templates_page
 from metaic.ui.state.account import AccountState
+from metaic.ui.state.admin import AdminOverviewState
 from metaic.ui.state.admin_analytics import AdminAnalyticsState
+from metaic.ui.state.admin_audit import AdminAuditState
 from metaic.ui.state.admin_jobs import AdminJobsState
 from metaic.ui.state.admin_search import AdminSearchState
+from metaic.ui.state.admin_user import AdminUserState
+from metaic.ui.state.admin_users import AdminUsersState
 from metaic.ui.state.analytics import AnalyticsState
 from metaic.ui.state.auth import EmailVerifiedState, ForgotPasswordState, ResetPasswordState, SignInState, SignUpState
 from metaic.ui.state.builder import BuilderState
@@ -107,6 +115,10 @@ app.add_page(
     notifications_page, route="/notifications", title="Notifications · MetaIC", on_load=NotificationsState.load_page
 )
 app.add_page(admin_jobs, route="/admin/jobs", title="Background jobs · MetaIC", on_load=AdminJobsState.load)
+app.add_page(admin_overview, route="/admin", title="Admin · MetaIC", on_load=AdminOverviewState.load)
+app.add_page(admin_users, route="/admin/users", title="Users · Admin · MetaIC", on_load=AdminUsersState.load)
+app.add_page(admin_user, route="/admin/users/view", title="User · Admin · MetaIC", on_load=AdminUserState.load)
+app.add_page(admin_audit, route="/admin/audit", title="Audit log · Admin · MetaIC", on_load=AdminAuditState.load)
 app.add_page(analytics_page, route="/analytics", title="Analytics · MetaIC", on_load=AnalyticsState.load)
 app.add_page(
     admin_analytics, route="/admin/analytics", title="Platform analytics · MetaIC", on_load=AdminAnalyticsState.load

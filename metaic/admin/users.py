@@ -221,3 +221,12 @@ def _card(card: Card) -> dict:
 def action_label(action: str) -> str:
     """How an audit action reads on the account's page."""
     return audit.label(action)
+
+
+def emails(*, session: Session, actor: User | None, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The addresses of the accounts among `ids` that still exist (admins only), to name them in lists."""
+    require_admin(actor)
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    return dict(session.exec(select(User.id, User.email).where(User.id.in_(wanted))).all())

@@ -55,6 +55,12 @@ def user_menu() -> rx.Component:
             rx.menu.item(rx.icon("settings", size=14), "Account settings", on_click=rx.redirect("/account")),
             rx.cond(
                 SessionState.is_admin,
+                rx.menu.item(
+                    rx.icon("shield", size=14), "Admin console", on_click=rx.redirect("/admin"), id="menu-admin"
+                ),
+            ),
+            rx.cond(
+                SessionState.is_admin,
                 rx.menu.item(rx.icon("server-cog", size=14), "Background jobs", on_click=rx.redirect("/admin/jobs")),
             ),
             rx.cond(
