@@ -83,5 +83,11 @@ def test_on_a_phone_the_search_opens_full_width(app_server, browser):
         timeout=15_000
     )
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # Another page opens with the search closed; Cancel closes it too.
+    page.goto(f"{base}/contacts")
+    expect(page.locator(".contact-row")).to_have_count(1)
+    expect(page.locator("#search-overlay")).to_have_count(0)
+    page.click("#search-open-mobile")
+    expect(page.locator("#search-overlay")).to_be_visible()
     page.click("#search-close-mobile")
     expect(page.locator("#search-overlay")).to_have_count(0)
