@@ -54,6 +54,9 @@ def test_typing_shows_my_matches_grouped_and_highlighted_never_someone_elses(fre
 
     run(page.typed("zzqx"))
     assert page.groups == [] and page.shown == "zzqx"
+    # Another page starts with an empty, closed box.
+    page.new_page()
+    assert (page.query, page.shown, page.is_open) == ("", "", False)
 
 
 def test_choosing_a_result_records_the_click_and_goes_there(fresh_index):

@@ -236,12 +236,11 @@ def _mobile() -> rx.Component:
 
 
 def search_box() -> rx.Component:
-    """The global search (installs its keyboard shortcuts when the bar first mounts, closes on a new page)."""
+    """The global search (installs its keyboard shortcuts when the bar first mounts, starts empty on a new page)."""
     return rx.box(
         _desktop(),
         _mobile(),
-        # A new page starts with the results and the phone overlay closed (the tab's state outlives pages).
-        on_mount=[rx.call_script(KEYS_SCRIPT), S.close],
+        on_mount=[rx.call_script(KEYS_SCRIPT), S.new_page],
         display="flex",
         align_items="center",
     )

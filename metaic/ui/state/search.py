@@ -140,6 +140,12 @@ class SearchState(SessionState):
         self.is_open, self.mobile_open = False, False
 
     @rx.event
+    def new_page(self):
+        """A page opened: the box starts empty and closed (the tab's state outlives pages)."""
+        self.is_open, self.mobile_open, self.loading = False, False, False
+        self.query, self.shown, self.groups, self.query_id = "", "", [], ""
+
+    @rx.event
     def open_mobile(self):
         """Phones: the search icon opens the full-width search."""
         self.mobile_open, self.is_open = True, True
