@@ -155,7 +155,7 @@ def directory(
     city: str = Query("", max_length=120),
     country: str = Query("", max_length=120),
     open_to: Literal["", "mentoring", "hiring", "investing", "partnering"] = Query(""),
-    page: int = Query(1, ge=1, le=100),
+    page: int = Query(1, ge=1, le=50),
     per_page: int = Query(20, ge=1, le=50),
     session: Session = Depends(db_session, scope="function"),
 ) -> DirectoryOut:

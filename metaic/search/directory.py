@@ -24,7 +24,7 @@ from metaic.search.engine import get_backend
 FACETS = ("industry", "city", "country", "open_to")
 OPEN_TO_LABELS = {"mentoring": "Mentoring", "hiring": "Hiring", "investing": "Investing", "partnering": "Partnering"}
 MAX_PER_PAGE = 50
-MAX_PAGE = 100  # 2,000 results at most (totals above show as 2,000, see whoosh_backend.TOTAL_CAP)
+MAX_PAGE = 50  # 1,000 results at most (totals above show as 1,000, see whoosh_backend.TOTAL_CAP)
 FALLBACK_SCAN = 2000
 FACET_VALUES = 30
 

@@ -9,6 +9,7 @@ little (the caller's second Shape), and a prefix only for the last word past a m
 from __future__ import annotations
 
 import heapq
+import itertools
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -23,8 +24,8 @@ from metaic.search import whoosh_store as store
 from metaic.search.analyzers import DigitsTokenizer, FoldingTokenizer, ParsedQuery, QueryWord, fold, max_edits
 from metaic.search.backend import Found, Shape, Unavailable
 
-FACET_CAP = 1_000  # facet counts look at this many matches at most
-TOTAL_CAP = 2_000  # totals are exact up to here ("2,000+" beyond; the directory pages no further)
+FACET_CAP = 500  # facet counts look at this many matches at most
+TOTAL_CAP = 1_000  # totals are exact up to here ("1,000+" beyond; the directory pages no further)
 BUDGET = 400  # matches of the catch-all field scored at most per search (early termination)
 SEP, LIST_SEP = "\x1e", "\x1f"
 
@@ -193,6 +194,9 @@ class WhooshBackend:
         try:
             if index == "cards" and not parsed.empty and shape.field == "text":
                 return self._shaped(searcher, parsed, filters, limit, shape)
+            if index == "cards" and parsed.empty:  # a browse: no relevance to compute, the first `limit` will do
+                docs = itertools.islice(searcher.docs_for_query(_match_all(filters)), limit)
+                return [Found(id=searcher.stored_fields(docnum)["id"], score=0.0) for docnum in docs]
             query = _match_all(filters) if parsed.empty else build_query(index, parsed, filters, shape)[1]
             results = searcher.search(query, limit=limit, terms=False)
             return [Found(id=hit["id"], score=hit.score or 0.0, stored=dict(hit.fields())) for hit in results]

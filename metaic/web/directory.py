@@ -52,7 +52,7 @@ def directory_page(
     city: str = Query("", max_length=120),
     country: str = Query("", max_length=120),
     open_to: str = Query("", max_length=20),
-    page: int = Query(1, ge=1, le=100),
+    page: int = Query(1, ge=1, le=50),
     session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     """The directory page: a search box, facets with counts, twenty cards a page, previous/next links."""
