@@ -46,12 +46,12 @@ AGENT_POOL = ["mobile", "mobile", "mobile", "desktop", "tablet"]
 DROP_FOR_LOAD = (
     "ALTER TABLE analytics_events DROP CONSTRAINT analytics_events_card_id_fkey",
     "ALTER TABLE analytics_events DROP CONSTRAINT analytics_events_pkey",
-    "DROP INDEX ix_analytics_events_card_kind_created",
+    "DROP INDEX ix_analytics_events_card_created",
     "DROP INDEX ix_analytics_events_created",
 )
 RESTORE_AFTER_LOAD = (
     "ALTER TABLE analytics_events ADD CONSTRAINT analytics_events_pkey PRIMARY KEY (id, created_at)",
-    "CREATE INDEX ix_analytics_events_card_kind_created ON analytics_events (card_id, kind, created_at)",
+    "CREATE INDEX ix_analytics_events_card_created ON analytics_events (card_id, created_at)",
     "CREATE INDEX ix_analytics_events_created ON analytics_events (created_at)",
     "ALTER TABLE analytics_events ADD CONSTRAINT analytics_events_card_id_fkey FOREIGN KEY (card_id) "
     "REFERENCES business_cards (id) ON DELETE CASCADE",

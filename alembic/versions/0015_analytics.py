@@ -126,7 +126,7 @@ def upgrade() -> None:
         _upgrade_postgresql(conn)
     else:
         _upgrade_sqlite(conn)
-    op.create_index("ix_analytics_events_card_kind_created", "analytics_events", ["card_id", "kind", "created_at"])
+    op.create_index("ix_analytics_events_card_created", "analytics_events", ["card_id", "created_at"])
     op.create_index("ix_analytics_events_created", "analytics_events", ["created_at"])
     op.create_table(
         "analytics_daily",

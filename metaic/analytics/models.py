@@ -35,7 +35,8 @@ class AnalyticsEvent(SQLModel, table=True):
 
     __tablename__ = "analytics_events"
     __table_args__ = (
-        Index("ix_analytics_events_card_kind_created", "card_id", "kind", "created_at"),
+        # Every dashboard read is "these cards, since then": card first, then time (kinds are few).
+        Index("ix_analytics_events_card_created", "card_id", "created_at"),
         Index("ix_analytics_events_created", "created_at"),
     )
 
