@@ -103,11 +103,11 @@ def test_a_qr_visit_a_click_and_a_save_reach_the_owners_analytics(app_server, br
     assert any("linkedin.com/in/grace" in row for row in links), links
     devices = owner.locator("#top-devices .bar-row").all_inner_texts()
     assert any("Phone" in row for row in devices), devices
-    # The period's daily rows download as CSV.
+    # The period's daily rows download as CSV from the authenticated route (the tab's session cookie).
     owner.click("#export-menu")
     with owner.expect_download() as exported:
         owner.click("#export-period")
-    assert re.fullmatch(r"metaic-analytics-7d-\d{4}-\d{2}-\d{2}\.csv", exported.value.suggested_filename)
+    assert re.fullmatch(r"analytics-daily-\d{8}-\d{8}\.csv", exported.value.suggested_filename)
     rows = exported.value.path().read_text()
     assert ",qr_scan," in rows and ",link_click," in rows and ",vcard_download," in rows, rows[:400]
     # The dashboard's 30 days agree and lead here.

@@ -120,16 +120,17 @@ def test_custom_range_checks_its_dates(db):
     assert page.errors == {} and len(page.series) == 30
 
 
-def test_exports_are_csv_of_the_period(db):
+def test_exports_download_from_the_authenticated_csv_route(db):
     token, ada = signed_in("ada@example.com", "Ada")
     card = _card(ada)
-    _visit(card, "view")
-    buffer.flush()
     page = _page(token, "period=today")
-    period = json.dumps(run(page.export_period()), default=str)
-    raw = json.dumps(run(page.export_raw()), default=str)
-    assert "metaic-analytics-today-" in period and "text/csv" in period
-    assert "metaic-events-today-" in raw and "203.0.113.7" not in raw
+    assert "/api/v1/analytics/export.csv?rows=daily&period=today" in json.dumps(run(page.export_period()), default=str)
+    run(page.set_card(card))
+    assert f"rows=raw&period=today&card_id={card}" in json.dumps(run(page.export_raw()), default=str)
+    run(page.apply_dates({"start": "2026-11-01", "end": "2026-11-30"}))
+    assert "period=custom&card_id=" in page.export_url("daily") and page.export_url("daily").endswith(
+        "&start=2026-11-01&end=2026-11-30"
+    )
 
 
 def test_signed_out_visitors_go_to_sign_in(db):

@@ -7,6 +7,7 @@ import logging
 import uuid
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 import reflex as rx
 
@@ -16,7 +17,7 @@ from metaic.core.errors import AuthenticationFailed, DomainError, NotFound
 from metaic.db import session_scope
 from metaic.ui.state import analytics_shape as shape
 from metaic.ui.state.auth import FormState
-from metaic.ui.state.session import as_token_user
+from metaic.ui.state.session import as_token_user, go_to
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,9 @@ TILE_KEYS = ("views", "visitors", "scans", "saves", "clicks", "shares", "leads")
 SERIES_KEYS = ("views", "visitors", "scans", "saves")
 TOP_KEYS = ("sources", "links", "devices", "browsers", "countries", "languages")
 LIVE_MINUTES = 5
+# Served by metaic/api/analytics_routes.py: a plain GET with the session cookie, so a big raw export streams
+# from the HTTP server instead of travelling through this tab's websocket.
+EXPORT_ROUTE = "/api/v1/analytics/export.csv"
 
 
 def _day(text: str) -> date | None:
@@ -196,34 +200,21 @@ class AnalyticsState(FormState):
         if count is not None:
             self.live = int(count)
 
-    def _export(self, raw: bool) -> str:
-        """The chosen period as CSV for the signed-in owner (runs in a worker thread)."""
-        with session_scope() as session:
-            user = self._owner(session)
-            chosen = reports.period_from(self.period, start=_day(self.start), end=_day(self.end))
-            args = {"session": session, "owner": user, "card_id": _card_id(self.card), "period": chosen}
-            if raw:
-                return "".join(reports.export_raw_csv(**args))
-            return reports.export_period_csv(**args)
-
-    async def _download(self, raw: bool):
-        """Build a CSV off the event loop and hand it to the browser as a file."""
-        try:
-            data = await asyncio.to_thread(self._export, raw)
-        except AuthenticationFailed:
-            return rx.redirect("/login?next=/analytics")
-        except DomainError as exc:
-            return rx.toast.error(exc.message)
-        prefix = "metaic-events" if raw else "metaic-analytics"
-        filename = shape.csv_name(prefix, self.period, clock.now().date())
-        return rx.download(data=data, filename=filename, mime_type="text/csv")
+    def export_url(self, rows: str) -> str:
+        """The authenticated CSV route for the chosen card and period (`rows` is "daily" or "raw")."""
+        params = {"rows": rows, "period": self.period}
+        if _card_id(self.card) is not None:
+            params["card_id"] = self.card
+        if self.period == "custom":
+            params.update(start=self.start, end=self.end)
+        return f"{EXPORT_ROUTE}?{urlencode(params)}"
 
     @rx.event
-    async def export_period(self):
-        """Download the period's daily rows per dimension."""
-        return await self._download(raw=False)
+    def export_period(self):
+        """Download the period's daily rows per dimension (the route streams it with this tab's session cookie)."""
+        return go_to(self.export_url("daily"))
 
     @rx.event
-    async def export_raw(self):
-        """Download the period's raw events of the owner's cards (without identifiers)."""
-        return await self._download(raw=True)
+    def export_raw(self):
+        """Download the period's raw events of the owner's cards, without identifiers."""
+        return go_to(self.export_url("raw"))
