@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 
 import pydantic
-from sqlalchemy import exists
+from sqlalchemy import ARRAY, Uuid, any_, exists, literal
 from sqlmodel import Session, func, select
 
 from metaic.auth.models import User
@@ -23,7 +23,7 @@ from metaic.search.analyzers import ParsedQuery, fold, parse
 from metaic.search.backend import Shape, Unavailable
 from metaic.search.engine import get_backend
 
-MATCH_CAP = 1000  # a query matching more of one book is vague: its total shows as 1,000
+MATCH_CAP = 500  # a query matching more of one book is vague: its total shows as 500
 FACET_KEYS = ("stage", "source", "tag", "event", "reminder_due")
 STAGE_LABELS = {"new": "New", "warm": "Warm", "client": "Client", "partner": "Partner"}
 SOURCE_LABELS = {"card": "Saved from a card", "share_back": "Shared back", "import": "Imported", "manual": "Added"}
@@ -81,7 +81,7 @@ def find(
             ids = ranked_ids(owner=owner, parsed=parsed, limit=MATCH_CAP)
         except Unavailable:
             checked = checked.model_copy(update={"query": query})  # the substring filter, meanwhile
-    extra = [SavedContact.id.in_(ids)] if ids is not None else []
+    extra = [_id_in(session, ids)] if ids is not None else []
     where = contact_search.conditions(owner_id=owner.id, filters=checked) + extra
     if sort == "relevance" and ids is not None:
         matching = set(session.exec(select(SavedContact.id).where(*where)).all())
@@ -94,6 +94,14 @@ def find(
         items = list(session.exec(select(SavedContact).where(*where).order_by(*order).limit(limit).offset(offset)))
         total = session.exec(select(func.count()).select_from(SavedContact).where(*where)).one()
     return items, total, facets(session=session, owner=owner, filters=checked, extra=extra)
+
+
+def _id_in(session: Session, ids: list[uuid.UUID]):
+    """`saved_contacts.id` among `ids`: one array parameter on PostgreSQL (a thousand placeholders cost ~50 ms
+    of driver time per statement, and the page and facet counts run seven statements), IN elsewhere."""
+    if session.get_bind().dialect.name == "postgresql":
+        return SavedContact.id == any_(literal(ids, ARRAY(Uuid)))
+    return SavedContact.id.in_(ids)
 
 
 def _without(filters: ContactFilters, key: str) -> ContactFilters:
