@@ -108,13 +108,13 @@ def accounts_and_deliveries() -> rx.Component:
     return rx.grid(
         charts.panel(
             "Accounts",
-            rx.hstack(
+            rx.grid(
                 figure("All accounts", "accounts", "signed up"),
                 figure("Suspended", "suspended", "cards offline"),
                 figure("Admins", "admins", "can use this console"),
                 figure("Storage", "storage", "images kept"),
+                columns=rx.breakpoints(initial="2", sm="4"),
                 spacing="4",
-                wrap="wrap",
                 width="100%",
             ),
             rx.link("Manage users →", href="/admin/users", size="2", weight="medium"),

@@ -65,51 +65,45 @@ def controls() -> rx.Component:
 
 
 def entry(row: rx.Var) -> rx.Component:
-    """One audit entry: what, who, about whom, when, and what changed."""
-    return rx.hstack(
-        rx.badge(
-            row["category"],
-            variant="soft",
-            color_scheme=rx.cond(row["category"] == "admin", "indigo", "gray"),
-            min_width="64px",
-            justify_content="center",
+    """One audit entry: what, who, about whom, when, and what changed (stacked, so phones read it too)."""
+    return rx.vstack(
+        rx.hstack(
+            rx.badge(
+                row["category"], variant="soft", color_scheme=rx.cond(row["category"] == "admin", "indigo", "gray")
+            ),
+            rx.text(row["action"], size="2", weight="bold"),
+            rx.spacer(),
+            rx.text(row["when"], size="1", color=styles.MUTED, white_space="nowrap"),
+            spacing="2",
+            align="center",
+            width="100%",
         ),
-        rx.vstack(
-            rx.hstack(
-                rx.text(row["action"], size="2", weight="bold"),
-                rx.code(row["code"], size="1", variant="ghost", color=styles.MUTED),
-                spacing="2",
-                wrap="wrap",
-                align="center",
-            ),
-            rx.text(
-                "By ",
-                rx.text.strong(row["actor"]),
-                rx.cond(row["subject"] != "", rx.fragment(" · account ", rx.text.strong(row["subject"]))),
-                rx.cond(row["target"] != "", rx.fragment(" · ", row["target"])),
-                size="1",
-                color=styles.MUTED,
-            ),
-            rx.cond(row["detail"] != "", rx.text(row["detail"], size="1")),
-            rx.cond(
-                row["changes"] != "",
-                rx.code(
-                    row["changes"], size="1", color_scheme="indigo", white_space="pre-wrap", class_name="audit-changes"
-                ),
-            ),
-            rx.text(
-                rx.cond(row["address"] != "", "address #" + row["address"], ""),
-                rx.cond(row["request"] != "", " · request " + row["request"], ""),
-                size="1",
-                color="var(--gray-10)",
-            ),
-            spacing="1",
-            flex="1",
-            min_width="0",
+        rx.text(
+            "By ",
+            rx.text.strong(row["actor"]),
+            rx.cond(row["subject"] != "", rx.fragment(" · account ", rx.text.strong(row["subject"]))),
+            rx.cond(row["target"] != "", rx.fragment(" · ", row["target"])),
+            size="1",
+            color=styles.MUTED,
+            word_break="break-word",
         ),
-        rx.text(row["when"], size="1", color=styles.MUTED, white_space="nowrap"),
-        align="start",
-        spacing="3",
+        rx.cond(row["detail"] != "", rx.text(row["detail"], size="2")),
+        rx.cond(
+            row["changes"] != "",
+            rx.code(
+                row["changes"], size="1", color_scheme="indigo", white_space="pre-wrap", class_name="audit-changes"
+            ),
+        ),
+        rx.text(
+            row["code"],
+            rx.cond(row["address"] != "", " · address #" + row["address"], ""),
+            rx.cond(row["request"] != "", " · request " + row["request"], ""),
+            size="1",
+            color="var(--gray-10)",
+            font_family="var(--code-font-family)",
+            word_break="break-all",
+        ),
+        spacing="1",
         width="100%",
         padding_y="12px",
         border_bottom=styles.BORDER,

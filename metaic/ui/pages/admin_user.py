@@ -110,6 +110,7 @@ def actions() -> rx.Component:
         ),
         subtitle="Each action asks first and is kept in the audit log.",
         id="user-actions",
+        align_self="start",
     )
 
 

@@ -127,7 +127,7 @@ def table() -> rx.Component:
                 head(rx.checkbox(checked=U.all_selected, on_change=U.toggle_page, id="select-page"), width="36px"),
                 head("Account"),
                 head("Status"),
-                head("Email", display=["none", "none", "table-cell"]),
+                head("Verified", display=["none", "none", "table-cell"]),
                 head("Two-step", display=["none", "none", "table-cell"]),
                 head("Cards live", display=["none", "none", "table-cell"]),
                 head("Contacts", display=["none", "none", "none", "table-cell"]),

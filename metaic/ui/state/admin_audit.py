@@ -44,7 +44,8 @@ def entry_view(event: AuditEvent, names: dict) -> dict[str, str]:
         "code": event.action,
         "actor": names.get(event.actor_id, str(event.actor_id or "")[:8] or "—"),
         "subject": names.get(event.subject_id, str(event.subject_id or "")[:8]),
-        "target": f"{event.target_type} {event.target_id}".strip(),
+        # The account the entry is about is named already; other targets (a card, a token) show their id.
+        "target": "" if event.target_id == str(event.subject_id) else f"{event.target_type} {event.target_id}".strip(),
         "detail": event.detail,
         "changes": changes(event.before, event.after),
         "address": event.address_hash,

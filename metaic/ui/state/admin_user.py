@@ -34,6 +34,16 @@ ACTIONS = {
     ),
 }
 
+DONE = {
+    "suspend": "Account suspended: signed out and its cards are offline.",
+    "reactivate": "Account reactivated: its published cards are back online.",
+    "make_admin": "They are an admin now.",
+    "make_user": "They are no longer an admin.",
+    "sign_out": "Signed out everywhere.",
+    "reset_mfa": "Two-step sign-in is off; they were signed out.",
+    "resend_verification": "Verification email sent.",
+}
+
 
 def _act(action: str, session: Session, admin: User, user: User, text: str, ip: str) -> None:
     """Run one named action on `user` as `admin`."""
@@ -166,8 +176,7 @@ class AdminUserState(AdminPage):
         done, refused = await self._run(lambda s, a: work(s, a) or True, f"/admin/users/view?id={user_id}")
         if done is None:
             return refused
-        label = ACTIONS[action][0]
         if action == "erase":
             return [rx.redirect("/admin/users"), rx.toast.success("Account erased.")]
         await self._refresh()
-        return rx.toast.success(f"{label}: done.")
+        return rx.toast.success(DONE[action])
