@@ -47,7 +47,7 @@ BEACON = "beacon"
 BEACON_WINDOW = timedelta(minutes=30)  # a time zone report sets the country of views this recent
 
 _lock = threading.Lock()
-_pending: list[PendingEvent] = []
+_pending: list[PendingEvent | tuple] = []  # tuples: fast-path records (track_request)
 _dropped = 0
 
 
@@ -103,6 +103,11 @@ def track(
         forwarded,
         private,
     )
+    _append(event)
+
+
+def _append(event: PendingEvent | tuple) -> None:
+    """Queue one record, dropping the oldest past MAX_PENDING."""
     global _dropped
     with _lock:
         _pending.append(event)
@@ -110,6 +115,49 @@ def track(
             overflow = len(_pending) - MAX_PENDING
             del _pending[:overflow]
             _dropped += overflow
+
+
+def track_request(
+    *,
+    card_id: uuid.UUID,
+    kind: str,
+    headers: list[tuple[bytes, bytes]],
+    client: tuple[str, int] | None,
+    query: str = "",
+) -> None:
+    """The public card fast path's `track()`: keeps the ASGI header list as it came, decoded at flush.
+
+    A cached page costs ~15 us of CPU; decoding five headers into a record here added half of that again.
+    """
+    _append((card_id, kind, headers, client[0] if client else "", query, clock.now(), uuid.uuid4()))
+
+
+def _decoded(raw: tuple) -> PendingEvent:
+    """A fast-path record as the event track() would have queued."""
+    card_id, kind, headers, address, query, at, event_id = raw
+    seen = {name: value for name, value in headers if name in _READ_HEADERS}
+    text = {name.decode(): value.decode("latin-1") for name, value in seen.items()}
+    forwarded = tuple((n, text[n]) for n in ("x-forwarded-for", "forwarded") if n in text)
+    return PendingEvent(
+        event_id,
+        card_id,
+        kind,
+        None,
+        text.get("user-agent", "")[:512],
+        text.get("referer", "")[:512],
+        at,
+        "",
+        query[:1024],
+        text.get("accept-language", "")[:128],
+        address,
+        forwarded,
+        seen.get(b"dnt") == b"1" or seen.get(b"sec-gpc") == b"1",
+    )
+
+
+_READ_HEADERS = frozenset(
+    {b"user-agent", b"referer", b"accept-language", b"dnt", b"sec-gpc", b"x-forwarded-for", b"forwarded"}
+)
 
 
 def pending_count() -> int:
@@ -122,7 +170,7 @@ def _take() -> list[PendingEvent]:
     with _lock:
         batch = list(_pending)
         _pending.clear()
-    return batch
+    return [_decoded(event) if isinstance(event, tuple) else event for event in batch]
 
 
 def _put_back(batch: list[PendingEvent]) -> None:

@@ -123,14 +123,9 @@ def remember(
     cache.put(key, entry, generation=generation)
 
 
-# Request headers analytics keeps until the flush (as latin-1 text); parsed there, off the request.
-_ANALYTICS_HEADERS = frozenset({b"accept-language", b"dnt", b"sec-gpc", b"x-forwarded-for", b"forwarded"})
-
-
-def _request_headers(scope: Scope) -> tuple[bytes, bytes, bytes, bytes, bytes, dict[bytes, bytes]]:
-    """Cookie, If-None-Match, Accept-Encoding, User-Agent, Referer and the analytics headers (raw bytes)."""
+def _request_headers(scope: Scope) -> tuple[bytes, bytes, bytes, bytes, bytes]:
+    """Cookie, If-None-Match, Accept-Encoding, User-Agent and Referer of a request (raw bytes)."""
     cookie = inm = enc = ua = ref = b""
-    extra: dict[bytes, bytes] = {}
     for name, value in scope.get("headers", ()):
         if name == b"cookie":
             cookie = value
@@ -142,9 +137,7 @@ def _request_headers(scope: Scope) -> tuple[bytes, bytes, bytes, bytes, bytes, d
             ua = value
         elif name == b"referer":
             ref = value
-        elif name in _ANALYTICS_HEADERS:
-            extra[name] = value
-    return cookie, inm, enc, ua, ref, extra
+    return cookie, inm, enc, ua, ref
 
 
 def _matches(if_none_match: bytes, etag: bytes) -> bool:
@@ -170,7 +163,7 @@ def public_card_fastpath(app: ASGIApp) -> ASGIApp:
         if key is None:
             await app(scope, receive, send)
             return
-        cookie, inm, enc, ua, ref, extra = _request_headers(scope)
+        cookie, inm, enc, ua, ref = _request_headers(scope)
         if _COOKIE in cookie:
             await app(scope, receive, send)  # a signed-in visitor: their page differs, never shared
             return
@@ -184,7 +177,7 @@ def public_card_fastpath(app: ASGIApp) -> ASGIApp:
         if entry is None:
             await _fill(app, filling, key, scope, receive, send)
             return
-        await _answer(scope, send, entry, query, inm, enc, (ua, ref, extra))
+        await _answer(scope, send, entry, query, inm, enc, ua, ref)
 
     return asgi
 
@@ -206,7 +199,7 @@ async def _fill(
 
 
 async def _answer(
-    scope: Scope, send: Send, entry: Entry, query: str, inm: bytes, enc: bytes, seen: tuple[bytes, bytes, dict]
+    scope: Scope, send: Send, entry: Entry, query: str, inm: bytes, enc: bytes, ua: bytes, ref: bytes
 ) -> None:
     """Send a cached entry: 304 when the client has it, gzip when accepted, count the event on a GET."""
     headers = list(entry.headers)
@@ -224,26 +217,7 @@ async def _answer(
     await send({"type": "http.response.body", "body": body if is_get else b""})
     kind = event_for(entry.event, query) if is_get else None
     if kind is not None:
-        _track(scope, entry, kind, query, seen)
-
-
-def _track(scope: Scope, entry: Entry, kind: str, query: str, seen: tuple[bytes, bytes, dict]) -> None:
-    """Append the event to the analytics buffer; the address and headers are only hashed and parsed at flush."""
-    ua, ref, extra = seen
-    client = scope.get("client")
-    forwarded = tuple(
-        (name.decode("latin-1"), extra[name].decode("latin-1"))
-        for name in (b"x-forwarded-for", b"forwarded")
-        if name in extra
-    )
-    buffer.track(
-        card_id=entry.card_id,
-        kind=kind,
-        user_agent=ua.decode("latin-1"),
-        referrer=ref.decode("latin-1"),
-        query=query,
-        accept_language=extra.get(b"accept-language", b"").decode("latin-1"),
-        address=client[0] if client else "",
-        forwarded=forwarded,
-        private=extra.get(b"dnt") == b"1" or extra.get(b"sec-gpc") == b"1",
-    )
+        # The raw header list goes along as it is: language, DNT/GPC and the client address are read at flush.
+        buffer.track_request(
+            card_id=entry.card_id, kind=kind, headers=scope["headers"], client=scope.get("client"), query=query
+        )
