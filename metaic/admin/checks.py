@@ -205,7 +205,7 @@ def _check_database(url: str) -> list[CheckLine]:
     lines = [shown, CheckLine("database connection", "connected", OK)]
     if status.up_to_date:
         lines.append(CheckLine("database schema", status.describe(), OK))
-    elif not set(status.current) <= _known_revisions():
+    elif not set(status.current) <= known_revisions():
         # The database was migrated by newer code than this: running would be unsafe.
         lines.append(CheckLine("database schema", f"{status.describe()}: revision unknown to this code", FAIL))
     else:
@@ -213,7 +213,7 @@ def _check_database(url: str) -> list[CheckLine]:
     return lines
 
 
-def _known_revisions() -> set[str]:
+def known_revisions() -> set[str]:
     """Every revision id in `alembic/versions`."""
     script = ScriptDirectory.from_config(migrations.alembic_config())
     return {rev.revision for rev in script.walk_revisions()}
