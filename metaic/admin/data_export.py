@@ -30,7 +30,7 @@ from metaic.contacts.imports import export_drafts
 from metaic.core import clock, links, ratelimit
 from metaic.core.errors import NotFound
 from metaic.core.security import sign, unsign
-from metaic.db import session_scope
+from metaic.db import after_commit, session_scope
 from metaic.files import service as files_service
 from metaic.files.models import File
 from metaic.jobs import enqueue
@@ -49,8 +49,11 @@ def request(*, session: Session, user: User, ip: str = "") -> None:
     """Queue the export of `user`'s data; the link arrives by email (rate-limited, audited)."""
     ratelimit.hit(f"data-export:{user.id}", limit=EXPORT_LIMIT[0], window=EXPORT_LIMIT[1])
     audit.record(session=session, action="data.exported", subject_id=user.id, actor_id=user.id, ip=ip)
-    user_id = user.id
-    enqueue(build_and_send, str(user_id), title=f"data export for user {user_id}", queue_name="low")
+    user_id = str(user.id)
+    # After the commit: the job looks the account up (a new account is not visible to it before).
+    after_commit(
+        session, lambda: enqueue(build_and_send, user_id, title=f"data export for user {user_id}", queue_name="low")
+    )
 
 
 def build_and_send(user_id: str) -> str:

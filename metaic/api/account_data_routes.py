@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from metaic.admin import data_export
 from metaic.api.deps import client_ip, current_user, db_session
 from metaic.auth.models import User
+from metaic.core.errors import AuthenticationFailed
 
 router = APIRouter(prefix="/api/v1/me/export", tags=["account"])
 
@@ -24,11 +27,16 @@ def request_export(
 
 @router.get("/download", response_class=Response)
 def download(
-    token: str = Query(max_length=2000),
-    user: User = Depends(current_user),
-    session: Session = Depends(db_session, scope="function"),
+    request: Request, token: str = Query(max_length=2000), session: Session = Depends(db_session, scope="function")
 ) -> Response:
-    """The zip named by an emailed link, for the account it was made for (signed in), until the link expires."""
+    """The zip named by an emailed link, for the account it was made for, until the link expires.
+
+    Opened from an email while signed out, it goes to the sign-in page, which comes back here."""
+    try:
+        user = current_user(request, session)
+    except AuthenticationFailed:
+        back = quote(f"{request.url.path}?{request.url.query}", safe="")
+        return RedirectResponse(f"/login?next={back}", status_code=303)
     data = data_export.open_link(session=session, user=user, token=token)
     headers = {"Content-Disposition": 'attachment; filename="metaic-data.zip"', "Cache-Control": "no-store"}
     return Response(data, media_type="application/zip", headers=headers)

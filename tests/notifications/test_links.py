@@ -24,6 +24,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 from starlette.routing import Match
 
+from metaic.admin import data_export
 from metaic.analytics import weekly
 from metaic.auth import flows as auth_flows
 from metaic.communication import inbound
@@ -340,12 +341,18 @@ def _changed(session):
     )
 
 
+def _exported(session):
+    """ "Download my data": the email with the signed link (signed out, it lands on sign-in, which comes back)."""
+    data_export.request(session=session, user=make_user(session, "new@example.com"))
+
+
 # Each account email -> the page its link lands on, and the query that page is left with (None: any).
 ACCOUNT_EMAILS = {
     "verify_email": (_signup, "/email-verified", {"status": ["ok"]}),
     "reset_password": (_forgot, "/reset-password", None),
     "password_changed": (_changed, "/forgot-password", {}),
     "account_exists": (_known, "/login", {}),
+    "data_export": (_exported, "/login", None),
 }
 
 
