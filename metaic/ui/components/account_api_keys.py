@@ -55,11 +55,19 @@ def api_keys_section() -> rx.Component:
             field("Name", "name", A.errors, placeholder="CRM sync"),
             rx.flex(
                 *[
-                    rx.hstack(rx.checkbox(name=f"area_{area}"), rx.text(label, size="2"), as_="label", align="center")
+                    rx.hstack(
+                        rx.checkbox(name=f"area_{area}"),
+                        rx.text(label, size="2"),
+                        as_="label",
+                        align="center",
+                        spacing="2",
+                        min_width="130px",
+                    )
                     for area, label in KEY_AREAS
                 ],
                 wrap="wrap",
-                gap="3",
+                column_gap="5",
+                row_gap="2",
             ),
             rx.hstack(rx.checkbox(name="write"), rx.text("Allow changes (not only reading)", size="2"), as_="label"),
             rx.cond(A.errors["scopes"], rx.text(A.errors["scopes"], color="var(--red-11)", size="2")),
