@@ -26,6 +26,7 @@ from metaic.ui.pages.dashboard import dashboard
 from metaic.ui.pages.duplicates import duplicates_page
 from metaic.ui.pages.landing import landing
 from metaic.ui.pages.messages import messages_page
+from metaic.ui.pages.not_found import not_found
 from metaic.ui.pages.notifications import notifications_page
 from metaic.ui.pages.privacy import privacy_page
 from metaic.ui.pages.templates import templates_page
@@ -124,6 +125,7 @@ app.add_page(
     admin_analytics, route="/admin/analytics", title="Platform analytics · MetaIC", on_load=AdminAnalyticsState.load
 )
 app.add_page(privacy_page, route="/privacy", title="Privacy · MetaIC", on_load=PrivacyState.load)
+app.add_page(not_found, route="404", title="Page not found · MetaIC", on_load=SessionState.load_public)
 app.add_page(admin_search, route="/admin/search", title="Search analytics · MetaIC", on_load=AdminSearchState.load)
 app.add_page(contacts_page, route="/contacts", title="Contacts · MetaIC", on_load=ContactsState.load)
 app.add_page(
