@@ -111,7 +111,7 @@ def accounts_and_deliveries() -> rx.Component:
             rx.grid(
                 figure("All accounts", "accounts", "signed up"),
                 figure("Suspended", "suspended", "cards offline"),
-                figure("Admins", "admins", "can use this console"),
+                figure("Admins", "admins", "console access"),
                 figure("Storage", "storage", "images kept"),
                 columns=rx.breakpoints(initial="2", sm="4"),
                 spacing="4",
