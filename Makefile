@@ -125,7 +125,7 @@ test: lint ## lint, then run the test suite (PYTEST_ARGS="-k name -x" to narrow)
 	  $(PY) -m pytest -q $(PYTEST_ARGS) || rc=$$?; \
 	else \
 	  echo "make test: everything but the browser tests on $(TEST_WORKERS) workers, then the browser tests"; \
-	  $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile --ignore=tests/e2e || rc=$$?; \
+	  $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile --ignore=tests/e2e --durations=25 || rc=$$?; \
 	  $(PY) -m pytest -q tests/e2e || { e2e=$$?; [ $$rc -ne 0 ] || rc=$$e2e; }; \
 	fi; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests; that counts as a failure." >&2; fi; \

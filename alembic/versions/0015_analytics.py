@@ -87,12 +87,13 @@ def _upgrade_postgresql(conn: sa.Connection) -> None:
     conn.execute(
         sa.text("ALTER TABLE analytics_events_old RENAME CONSTRAINT analytics_events_pkey TO analytics_events_old_pkey")
     )
-    conn.execute(
-        sa.text(
-            "ALTER TABLE analytics_events_old "
-            "RENAME CONSTRAINT analytics_events_card_id_fkey TO analytics_events_old_card_id_fkey"
-        )
-    )
+    # The old table is dropped below: its foreign keys go now, whatever they were called (a database that was
+    # downgraded and upgraded again has other names), so the new table's key gets its usual name.
+    old_keys = conn.execute(
+        sa.text("SELECT conname FROM pg_constraint WHERE conrelid = 'analytics_events_old'::regclass AND contype = 'f'")
+    ).scalars()
+    for name in list(old_keys):
+        conn.execute(sa.text(f'ALTER TABLE analytics_events_old DROP CONSTRAINT "{name}"'))
     conn.execute(sa.text("DROP INDEX ix_analytics_events_card_kind_created"))
     timescale = conn.execute(sa.text("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'")).first() is not None
     options = {} if timescale else {"postgresql_partition_by": "RANGE (created_at)"}

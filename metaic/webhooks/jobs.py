@@ -134,7 +134,7 @@ def deliver_due() -> int:
 
 def _publish(owner_id: uuid.UUID, event: str, data: dict, session: Session) -> None:
     """Queue `event` for the owner's endpoints and commit."""
-    service.publish(session=session, owner_id=owner_id, event=event, data=data, send=send_later)
+    service.queue_event(session=session, owner_id=owner_id, event=event, data=data, send=send_later)
     session.commit()
 
 
@@ -183,7 +183,9 @@ def on_message_sent(message_id: uuid.UUID) -> None:
         data = {"message_id": str(message.id), "conversation_id": str(message.conversation_id)}
         for user_id in members:
             if user_id != message.sender_id:
-                service.publish(session=session, owner_id=user_id, event="message.received", data=data, send=send_later)
+                service.queue_event(
+                    session=session, owner_id=user_id, event="message.received", data=data, send=send_later
+                )
         session.commit()
 
 
@@ -208,7 +210,7 @@ def batch_card_views() -> int:
             if counts:
                 data = {"from": since.isoformat(), "to": until.isoformat(), "cards": counts}
                 payload_owner = endpoint.owner_id
-                service.publish(
+                service.queue_event(
                     session=session, owner_id=payload_owner, event="card.viewed", data=data, send=send_later
                 )
                 sent += 1

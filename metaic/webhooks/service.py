@@ -157,7 +157,7 @@ def deliveries(*, session: Session, owner: User, endpoint_id: uuid.UUID, limit: 
     return list(session.exec(query))
 
 
-def publish(*, session: Session, owner_id: uuid.UUID, event: str, data: dict, send) -> list[WebhookDelivery]:
+def queue_event(*, session: Session, owner_id: uuid.UUID, event: str, data: dict, send) -> list[WebhookDelivery]:
     """Queue `event` for each of the owner's endpoints that wants it; `send(delivery_id)` runs after commit."""
     body = {"id": f"evt_{uuid.uuid4().hex}", "type": event, "created": clock.now().isoformat(), "data": data}
     payload = json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str)

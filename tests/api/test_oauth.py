@@ -346,6 +346,8 @@ def test_linking_needs_a_session_and_refuses_identities_of_other_accounts(client
     bob = _password_user("bob@example.com")
     with session_scope() as session:
         token = sessions.create(session=session, user=session.get(User, bob.id), remember=False, activated=True)
+    # Bob's browser: only his session cookie (httpx2's jar would otherwise keep Ada's testserver cookie beside it).
+    client.cookies.clear()
     client.cookies.set(sessions.COOKIE_NAME, token)
     done = _back(client, _to_provider(client, "/auth/oauth/google/link"))
     assert done.headers["location"] == "/account?error=linked_elsewhere"

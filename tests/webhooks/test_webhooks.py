@@ -120,9 +120,9 @@ def test_an_endpoint_that_keeps_failing_is_turned_off(db, receiver):
     with session_scope() as s:
         endpoint = s.get(WebhookEndpoint, endpoint_id)
         made = [
-            service.publish(session=s, owner_id=ada.id, event="contact.created", data={"n": i}, send=lambda _id: None)[
-                0
-            ].id
+            service.queue_event(
+                session=s, owner_id=ada.id, event="contact.created", data={"n": i}, send=lambda _id: None
+            )[0].id
             for i in range(jobs.DISABLE_AFTER)
         ]
         s.commit()
@@ -133,7 +133,7 @@ def test_an_endpoint_that_keeps_failing_is_turned_off(db, receiver):
     with session_scope() as s:
         endpoint = s.get(WebhookEndpoint, endpoint_id)
         assert not endpoint.enabled and "failed deliveries" in endpoint.disabled_reason
-        later = service.publish(session=s, owner_id=ada.id, event="contact.created", data={}, send=lambda _id: None)
+        later = service.queue_event(session=s, owner_id=ada.id, event="contact.created", data={}, send=lambda _id: None)
         assert later == []  # nothing more is queued for it
         service.update(session=s, owner=s.merge(ada), endpoint_id=endpoint_id, enabled=True)
         assert (endpoint.enabled, endpoint.failure_streak, endpoint.disabled_reason) == (True, 0, "")
@@ -143,7 +143,7 @@ def test_redelivery_sends_the_same_event_id(db, receiver):
     ada = _user("ada@example.com")
     _endpoint(ada, receiver.url, ["contact.created"])
     with session_scope() as s:
-        [first] = service.publish(
+        [first] = service.queue_event(
             session=s, owner_id=ada.id, event="contact.created", data={"x": 1}, send=jobs.send_later
         )
         s.commit()
@@ -160,7 +160,7 @@ def test_another_users_endpoint_is_not_found(db, receiver):
     ada, bob = _user("ada@example.com"), _user("bob@example.com")
     endpoint_id, _ = _endpoint(ada, receiver.url, ["contact.created"])
     with session_scope() as s:
-        [delivery] = service.publish(
+        [delivery] = service.queue_event(
             session=s, owner_id=ada.id, event="contact.created", data={}, send=lambda _id: None
         )
         s.commit()
