@@ -84,6 +84,7 @@ def test_paths_outside_the_api_get_a_small_fixed_set_of_labels():
 
 def test_card_cache_hits_reach_the_metrics_without_touching_the_hot_path(sqlite_db):
     client = _client("127.0.0.1")
+    sync_process_counters()  # what earlier tests in this process left is counted first
     before = _sample(client.get("/metrics").text, "metaic_public_card_cache_total", result="hit")
     cache.hits += 5
     sync_process_counters()
