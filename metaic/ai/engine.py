@@ -3,6 +3,8 @@
 Every feature calls `run` with a prompt builder, a parser for the provider's text and an offline
 answer. A provider failure (timeout, 429 after retries, 5xx, malformed answer) never loses the request:
 the offline answer comes back with a note saying why, and `retry` tells the UI a retry may help.
+A streamed answer is planned with the database (`plan_stream`), relayed with no session open (`relay`),
+and its usage written afterwards in a short transaction (`record_stream`).
 """
 
 from __future__ import annotations
@@ -99,50 +101,71 @@ def run(
     return Outcome(value, "provider", "")
 
 
-def stream(
-    *,
-    session: Session,
-    user_id: uuid.UUID,
-    feature: str,
-    prompt: Callable[[bool], Prompt],
-    offline: Callable[[], str],
-) -> Iterator[dict]:
-    """Events for a streamed answer: {"delta"} pieces, then {"done", source, note, retry}.
+@dataclass
+class StreamPlan:
+    """Who answers a streamed request and the prompt it gets, decided with the database before any piece comes."""
 
-    A failure before the first piece gives the offline text as one piece; after it, the pieces already
-    sent stay and the note says the answer was cut short (the UI keeps both and offers a retry).
-    """
+    provider: OpenAIProvider | None
+    note: str
+    messages: list[dict[str, str]]
+
+
+def plan_stream(*, session: Session, user_id: uuid.UUID, prompt: Callable[[bool], Prompt]) -> StreamPlan:
+    """Read the settings, opt-in and budget and build the prompt; the session may close once this returns."""
     provider, note = provider_for(session=session, user_id=user_id)
-    if provider is None:
-        usage.record(session=session, user_id=user_id, feature=feature, source="offline", failure=_why(note))
+    messages = prompt(strip_for(session=session, user_id=user_id)).messages() if provider is not None else []
+    return StreamPlan(provider, note, messages)
+
+
+def relay(plan: StreamPlan, offline: Callable[[], str]) -> Iterator[dict]:
+    """Events of a planned answer: {"delta"} pieces, then {"done", source, note, retry, usage}.
+
+    It touches no database, so no connection waits on the provider: the caller records `usage` (usage.record's
+    arguments) afterwards in a short transaction of its own (`record_stream`). A failure before the first piece
+    gives the offline text as one piece; after it, the pieces already sent stay and the note says the answer
+    was cut short (the UI keeps both and offers a retry).
+    """
+    if plan.provider is None:
         yield {"delta": offline()}
-        yield {"done": True, "source": "offline", "note": note, "retry": False}
+        yield {"done": True, "source": "offline", "note": plan.note, "retry": False, "usage": _offline(plan.note)}
         return
-    messages = prompt(strip_for(session=session, user_id=user_id)).messages()
     sent: list[str] = []
     try:
-        for piece in provider.stream(messages):
+        for piece in plan.provider.stream(plan.messages):
             sent.append(piece)
             yield {"delta": piece}
     except ProviderError as exc:
-        usage.record(session=session, user_id=user_id, feature=feature, source="offline", failure=exc.reason)
         if not sent:
             yield {"delta": offline()}
         message = FAILED.get(exc.reason, FAILED["unavailable"]) if not sent else "The answer was cut short; try again."
-        yield {"done": True, "source": "offline" if not sent else "provider", "note": message, "retry": True}
+        used = {"source": "offline", "failure": exc.reason}
+        yield {
+            "done": True,
+            "source": "offline" if not sent else "provider",
+            "note": message,
+            "retry": True,
+            "usage": used,
+        }
         return
-    words = sum(len(m["content"].split()) for m in messages)
+    words = sum(len(m["content"].split()) for m in plan.messages)
     # Streams carry no usage block on every server: count words as a token estimate (about 0.75 words a token).
-    usage.record(
-        session=session,
-        user_id=user_id,
-        feature=feature,
-        source="provider",
-        model=provider.model,
-        prompt_tokens=int(words / 0.75),
-        completion_tokens=int(len("".join(sent).split()) / 0.75),
-    )
-    yield {"done": True, "source": "provider", "note": "", "retry": False}
+    used = {
+        "source": "provider",
+        "model": plan.provider.model,
+        "prompt_tokens": int(words / 0.75),
+        "completion_tokens": int(len("".join(sent).split()) / 0.75),
+    }
+    yield {"done": True, "source": "provider", "note": "", "retry": False, "usage": used}
+
+
+def record_stream(*, session: Session, user_id: uuid.UUID, feature: str, done: dict) -> None:
+    """Store the usage a `relay` answer's done event carries."""
+    usage.record(session=session, user_id=user_id, feature=feature, **done["usage"])
+
+
+def _offline(note: str) -> dict:
+    """The usage record of an offline answer chosen before any call."""
+    return {"source": "offline", "failure": _why(note)}
 
 
 def _why(note: str) -> str:

@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from metaic.ai import engine
 from metaic.ai.language import base, detect, name_of, template_language
@@ -193,7 +193,12 @@ def _require(session: Session, owner: User, plan_id: uuid.UUID) -> FollowUpPlan:
 
 
 def list_plans(
-    *, session: Session, owner: User, status: str | None = "proposed", contact_id: uuid.UUID | None = None
+    *,
+    session: Session,
+    owner: User,
+    status: str | None = "proposed",
+    contact_id: uuid.UUID | None = None,
+    limit: int = 200,
 ) -> list[FollowUpRead]:
     """The owner's plans (all statuses when `status` is None), newest first."""
     query = select(FollowUpPlan).where(FollowUpPlan.owner_id == owner.id)
@@ -201,8 +206,16 @@ def list_plans(
         query = query.where(FollowUpPlan.status == status)
     if contact_id:
         query = query.where(FollowUpPlan.contact_id == contact_id)
-    rows = session.exec(query.order_by(FollowUpPlan.created_at.desc()).limit(200)).all()
+    rows = session.exec(query.order_by(FollowUpPlan.created_at.desc()).limit(min(limit, 200))).all()
     return [_read(session, plan) for plan in rows]
+
+
+def proposed_count(*, session: Session, owner: User) -> int:
+    """How many of the owner's plans wait for a decision (one indexed count)."""
+    query = select(func.count(FollowUpPlan.id)).where(
+        FollowUpPlan.owner_id == owner.id, FollowUpPlan.status == "proposed"
+    )
+    return int(session.exec(query).one())
 
 
 def get_plan(*, session: Session, owner: User, plan_id: uuid.UUID) -> FollowUpRead:

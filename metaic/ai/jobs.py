@@ -6,6 +6,7 @@ import logging
 import uuid
 
 from metaic.ai import followups, summaries
+from metaic.core import card_changes
 from metaic.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -15,7 +16,11 @@ def summarize_card(card_id: uuid.UUID | str) -> str | None:
     """Write the summary of a card that was just published; returns it."""
     with session_scope() as session:
         row = summaries.summarize(session=session, card_id=uuid.UUID(str(card_id)))
-        return row.text if row is not None else None
+        text = row.text if row is not None else None
+    if text:
+        # The public page shows it as og:description: every process drops its cached copy to render it in.
+        card_changes.announce(uuid.UUID(str(card_id)))
+    return text
 
 
 def plan_followup(contact_id: uuid.UUID | str) -> str | None:

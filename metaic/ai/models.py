@@ -107,3 +107,28 @@ class Embedding(SQLModel, table=True):
     vector: list[float] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     text_hash: str = Field(default="", max_length=64)
     created_at: datetime = created_at_field()
+
+
+INTRO_STATUSES = ("asking_first", "asking_second", "introduced", "declined", "dismissed")
+
+
+class Introduction(SQLModel, table=True):
+    """An introduction between two of the owner's contacts, asked double opt-in: `first` first, then `second`.
+
+    "dismissed" keeps a suggested pair from being suggested again; nothing here sends a message.
+    """
+
+    __tablename__ = "ai_introductions"
+    __table_args__ = (
+        UniqueConstraint("owner_id", "first_id", "second_id", name="uq_ai_introductions_pair"),
+        Index("ix_ai_introductions_owner_status", "owner_id", "status"),
+    )
+
+    id: uuid.UUID = uuid_pk()
+    owner_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    first_id: uuid.UUID = Field(foreign_key="saved_contacts.id", ondelete="CASCADE")
+    second_id: uuid.UUID = Field(foreign_key="saved_contacts.id", index=True, ondelete="CASCADE")
+    status: str = Field(default="asking_first", max_length=16)
+    reason: str = Field(default="", max_length=300)
+    created_at: datetime = created_at_field()
+    updated_at: datetime = created_at_field()

@@ -10,21 +10,18 @@ from __future__ import annotations
 
 import heapq
 import uuid
+from collections.abc import Sequence
 
 from sqlmodel import Session, select
 
-from metaic.ai import embeddings, engine, usage
+from metaic.ai import corpus, embeddings, engine, usage
 from metaic.ai.providers import ProviderError
 from metaic.ai.schemas import ConnectionSuggestion
 from metaic.ai.text import BM25, sentences, shorten, tokens
 from metaic.auth.models import User
-from metaic.cards import service as card_service
-from metaic.cards.models import Card, CardVersion
-from metaic.cards.schemas import CardContent
-from metaic.contacts.models import SavedContact
-from metaic.core.errors import ValidationError
+from metaic.cards.models import Card, NetworkingPreference
+from metaic.core.errors import NotFound, ValidationError
 
-MAX_CONTACTS = 2000
 RELATED: list[str] = [
     "fund funding invest investor investment seed capital vc venture angel raise raising fundraise fundraising round",
     "hire hiring recruit recruiter recruiting talent candidate job jobs headhunter staffing",
@@ -58,59 +55,54 @@ def widen(query: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _owner_wants(session: Session, owner: User, card_id: uuid.UUID | None) -> str:
-    """The owner's "looking for" (and open-to choices) from the given card or their latest one."""
+def owner_wants(session: Session, owner: User, card_id: uuid.UUID | None) -> str:
+    """The owner's "looking for" (and open-to choices) from the given card or their latest one (one row read)."""
+    query = (
+        select(Card.id, NetworkingPreference.looking_for, NetworkingPreference.open_to)
+        .outerjoin(NetworkingPreference, NetworkingPreference.card_id == Card.id)
+        .where(Card.owner_id == owner.id)
+    )
     if card_id is not None:
-        content = card_service.get_content(session=session, owner=owner, card_id=card_id)
-    else:
-        card = session.exec(select(Card).where(Card.owner_id == owner.id).order_by(Card.updated_at.desc())).first()
-        if card is None:
-            raise ValidationError("Create a card and say what you are looking for first.", field="looking_for")
-        content = card_service.get_content(session=session, owner=owner, card_id=card.id)
-    wants = " ".join([content.networking.looking_for, *content.networking.open_to]).strip()
+        query = query.where(Card.id == card_id)
+    row = session.exec(query.order_by(Card.updated_at.desc())).first()
+    if row is None and card_id is not None:
+        raise NotFound("Card not found.")
+    if row is None:
+        raise ValidationError("Create a card and say what you are looking for first.", field="looking_for")
+    wants = " ".join([row[1] or "", *(row[2] or [])]).strip()
     if not wants:
         raise ValidationError("Say what you are looking for on your card first.", field="looking_for")
     return wants
 
 
-def _offers(session: Session, contacts: list) -> dict[uuid.UUID, str]:
-    """Each contact's offer text: their live card's offer and services, title, company, meeting and notes."""
-    card_ids = {c.card_id for c in contacts if c.card_id}
-    published: dict[uuid.UUID, CardContent] = {}
-    if card_ids:
-        rows = session.exec(
-            select(Card.id, CardVersion.content)
-            .join(CardVersion, CardVersion.id == Card.published_version_id)
-            .where(Card.id.in_(card_ids))
-        ).all()
-        published = {card_id: CardContent.model_validate(content) for card_id, content in rows}
-    texts = {}
-    for contact in contacts:
-        card = published.get(contact.card_id)
-        card_part = [card.networking.offer, *(s.title for s in card.services)] if card else []
-        texts[contact.id] = ". ".join(
-            p for p in (*card_part, contact.title, contact.company, contact.how_we_met, contact.notes) if p
-        )
-    return texts
-
-
-def _reason(offer_text: str, matched: list[str], wants: str) -> str:
+def reason(offer_text: str, matched: list[str], wants: str) -> str:
     """ "offers seed funding for B2B startups; you are looking for investors" """
     best = max(sentences(offer_text) or [offer_text], key=lambda s: len(set(tokens(s)) & set(matched)))
     best = best.strip().rstrip(".!;")
     return f"offers {shorten(best[:1].lower() + best[1:], 90)}; you are looking for {shorten(wants, 60)}"
 
 
-def rank(wants: str, offers: dict[uuid.UUID, str], limit: int = 50) -> list[tuple[uuid.UUID, float, list[str]]]:
-    """The `limit` best contacts by BM25 score of their offer against the widened wants: (id, score, matched terms)."""
-    ids = list(offers)
-    model = BM25([tokens(offers[i]) for i in ids])
+def query_terms(wants: str) -> tuple[list[str], list[str]]:
+    """(the owner's own terms, the same widened by related words)."""
     own = tokens(wants)
-    query = widen(own)
+    return own, widen(own)
+
+
+def rank_model(
+    wants: str, ids: Sequence[uuid.UUID], model: BM25, limit: int = 50
+) -> list[tuple[uuid.UUID, float, list[str]]]:
+    """The `limit` best of an indexed corpus for the wants: (id, score, matched terms)."""
+    own, query = query_terms(wants)
     # The owner's own words count double against the related ones.
     widened, exact = model.scores(query), model.scores(own)
     best = heapq.nsmallest(limit, ((-score - exact.get(i, 0.0), i) for i, score in widened.items() if score > 0))
     return [(ids[i], -negative, model.matched(query, i)) for negative, i in best]
+
+
+def rank(wants: str, offers: dict[uuid.UUID, str], limit: int = 50) -> list[tuple[uuid.UUID, float, list[str]]]:
+    """The `limit` best contacts by BM25 score of their offer against the widened wants: (id, score, matched terms)."""
+    ids = list(offers)
+    return rank_model(wants, ids, BM25([tokens(offers[i]) for i in ids]), limit)
 
 
 def _semantic(session: Session, owner: User, wants: str, offers: dict[uuid.UUID, str]) -> dict[uuid.UUID, float]:
@@ -154,35 +146,37 @@ def _semantic(session: Session, owner: User, wants: str, offers: dict[uuid.UUID,
     return {ref: score for ref, score in found if ref in offers}
 
 
+def blend(
+    ranked: list[tuple[uuid.UUID, float, list[str]]], semantic: dict[uuid.UUID, float]
+) -> list[tuple[uuid.UUID, float, list[str]]]:
+    """Lexical scores (scaled to the best) plus the provider's cosine, best first."""
+    if not semantic:
+        return ranked
+    top = max((s for _, s, _ in ranked), default=1.0) or 1.0
+    lexical = {cid: (score / top, matched) for cid, score, matched in ranked}
+    blended = [
+        (cid, lexical.get(cid, (0.0, []))[0] + max(0.0, sim), lexical.get(cid, (0.0, []))[1])
+        for cid, sim in semantic.items()
+    ]
+    return sorted(blended, key=lambda item: -item[1])
+
+
 def suggest(
     *, session: Session, owner: User, card_id: uuid.UUID | None = None, limit: int = 10
 ) -> list[ConnectionSuggestion]:
     """The owner's contacts whose offers best meet what the owner's card is looking for, each with a reason."""
-    wants = _owner_wants(session, owner, card_id)
-    # Only the columns read here: loading 1,000 whole contacts as objects cost more than ranking them.
-    columns = (SavedContact.id, SavedContact.full_name, SavedContact.company, SavedContact.title)
-    columns += (SavedContact.how_we_met, SavedContact.notes, SavedContact.card_id)
-    contacts = list(session.exec(select(*columns).where(SavedContact.owner_id == owner.id).limit(MAX_CONTACTS)).all())
-    offers = {cid: text for cid, text in _offers(session, contacts).items() if text}
-    if not offers:
+    wants = owner_wants(session, owner, card_id)
+    found = corpus.get(session, owner.id)
+    if not found.offers:
         return []
-    ranked = rank(wants, offers, limit=max(limit, 50))
-    semantic = _semantic(session, owner, wants, offers)
-    if semantic:
-        top = max((s for _, s, _ in ranked), default=1.0) or 1.0
-        lexical = {cid: (score / top, matched) for cid, score, matched in ranked}
-        blended = [
-            (cid, lexical.get(cid, (0.0, []))[0] + max(0.0, sim), lexical.get(cid, (0.0, []))[1])
-            for cid, sim in semantic.items()
-        ]
-        ranked = sorted(blended, key=lambda item: -item[1])
-    names = {c.id: c.full_name or c.company or "" for c in contacts}
+    ranked = rank_model(wants, found.ids, found.model, limit=max(limit, 50))
+    ranked = blend(ranked, _semantic(session, owner, wants, found.offers))
     return [
         ConnectionSuggestion(
             contact_id=cid,
-            name=names[cid],
+            name=found.names[cid],
             score=round(score, 4),
-            reason=_reason(offers[cid], matched, wants),
+            reason=reason(found.offers[cid], matched, wants),
             matched=matched[:8],
         )
         for cid, score, matched in ranked[:limit]

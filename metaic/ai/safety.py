@@ -53,7 +53,8 @@ class Prompt:
 
     def messages(self) -> list[dict[str, str]]:
         """The chat messages: the rules as system, then the task and the fenced data as user."""
-        parts = [self.task]
+        # The task can carry what the user typed (Ask MetaIC puts the question there), so stripping covers it too.
+        parts = [redact(self.task) if self.strip_contact_details else self.task]
         for label, value in self.blocks:
             parts.append(f"{label}:\n<<<DATA {self.nonce}\n{value}\nDATA {self.nonce}>>>")
         return [

@@ -82,13 +82,22 @@ def card_summary(*, session: Session, card_id: uuid.UUID) -> str | None:
 
 
 def summaries_for(*, session: Session, card_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
-    """Summaries of many published cards at once (directory pages); cards without one are left out."""
+    """Summaries of many published cards' live versions at once (directory pages); cards without one are left out."""
     ids = list(dict.fromkeys(card_ids))
     if not ids:
         return {}
     rows = session.exec(
         select(CardSummaryText.card_id, CardSummaryText.text)
-        .join(Card, Card.id == CardSummaryText.card_id)
-        .where(CardSummaryText.card_id.in_(ids), Card.published_version_id.is_not(None))
+        # Only a summary of the live version: after a republish the old one may describe what was removed.
+        .join(Card, (Card.id == CardSummaryText.card_id) & (Card.published_version_id == CardSummaryText.version_id))
+        .where(CardSummaryText.card_id.in_(ids))
     ).all()
     return {card_id: text for card_id, text in rows if text}
+
+
+def attach(*, session: Session, items: list[dict]) -> list[dict]:
+    """Directory items (dicts with a card "id") with their card's summary under "summary" ("" when none)."""
+    found = summaries_for(session=session, card_ids=[uuid.UUID(str(item["id"])) for item in items])
+    for item in items:
+        item["summary"] = found.get(uuid.UUID(str(item["id"])), "")
+    return items

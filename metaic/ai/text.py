@@ -101,6 +101,32 @@ class BM25:
                 totals[index] = totals.get(index, 0.0) + idf * tf * (self.k1 + 1) / norm
         return totals
 
+    def scores_with(self, query: list[str], extra: Sequence[list[str]]) -> tuple[dict[int, float], dict[int, float]]:
+        """BM25 over this corpus plus `extra` documents, without re-indexing the corpus: (corpus scores, extra scores).
+
+        Exactly the scores a BM25 built over both would give, so cached contacts and a request's directory
+        cards rank on one scale.
+        """
+        counted = [Counter(doc) for doc in extra]
+        n = len(self.documents) + len(counted)
+        total = sum(self.lengths) + sum(len(doc) for doc in extra)
+        average = (total / n) if n else 1.0
+        mine: dict[int, float] = {}
+        theirs: dict[int, float] = {}
+        for term in set(query):
+            postings = self.postings.get(term, ())
+            hits = [(i, doc[term]) for i, doc in enumerate(counted) if term in doc]
+            if not postings and not hits:
+                continue
+            df = len(postings) + len(hits)
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            for lengths, found, out in ((self.lengths, postings, mine), (None, hits, theirs)):
+                for index, tf in found:
+                    length = lengths[index] if lengths is not None else len(extra[index])
+                    norm = tf + self.k1 * (1 - self.b + self.b * length / (average or 1))
+                    out[index] = out.get(index, 0.0) + idf * tf * (self.k1 + 1) / norm
+        return mine, theirs
+
     def score(self, query: list[str], index: int) -> float:
         """BM25 score of document `index` for the query terms."""
         doc, length = self.documents[index], self.lengths[index]

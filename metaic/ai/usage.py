@@ -123,3 +123,16 @@ def totals(*, session: Session, since: date, until: date | None = None) -> list[
         )
         for feature, source, count, failures, prompt, completion in rows
     ]
+
+
+def today_by_feature(*, session: Session, user_id: uuid.UUID) -> dict[str, dict[str, int]]:
+    """A user's assistant requests today per feature and engine: {"write": {"offline": 3, "provider": 1}}."""
+    rows = session.exec(
+        select(AiUsage.feature, AiUsage.source, func.count(AiUsage.id))
+        .where(AiUsage.user_id == user_id, AiUsage.day == today())
+        .group_by(AiUsage.feature, AiUsage.source)
+    ).all()
+    found: dict[str, dict[str, int]] = {}
+    for feature, source, count in rows:
+        found.setdefault(feature, {})[source] = int(count)
+    return found

@@ -197,3 +197,48 @@ def translate(*, session: Session, owner: User, card_id: uuid.UUID, target_langu
         note=note,
         retry=outcome.retry,
     )
+
+
+def _service_text(parts: list[str]) -> bool:
+    """Whether a key's parts name a service's title or description ("services.0.title")."""
+    return (
+        len(parts) == 3
+        and parts[0] == "services"
+        and parts[1].isascii()
+        and parts[1].isdigit()
+        and parts[2] in ("title", "description")
+    )
+
+
+def _with_texts(document: dict, texts: dict[str, str]) -> dict:
+    """The card document with the texts at their keys ("services.0.title"); unknown keys are refused."""
+    allowed = set(TRANSLATABLE)
+    for key, value in texts.items():
+        parts = key.split(".")
+        target = document
+        if key not in allowed and not _service_text(parts):
+            raise ValidationError("This text cannot be translated here.", field=key)
+        try:
+            for part in parts[:-1]:
+                target = target[int(part)] if part.isdigit() else target[part]
+        except (IndexError, KeyError, TypeError):
+            raise ValidationError("This text is no longer on the card.", field=key) from None
+        target[parts[-1]] = value.strip()
+    return document
+
+
+def translated_copy(
+    *, session: Session, owner: User, card_id: uuid.UUID, target_language: str, texts: dict[str, str]
+) -> uuid.UUID:
+    """A second version: a new draft card copied from this one, in `target_language`, with the reviewed texts.
+
+    `texts` are what the owner saw and edited (a translate proposal's keys); the original card is unchanged.
+    """
+    target = base(target_language)
+    if len(target) != 2 or not target.isalpha():
+        raise ValidationError("Give a two-letter language code such as es or de.", field="target_language")
+    copy = card_service.duplicate(session=session, owner=owner, card_id=card_id)
+    document = card_service.get_content(session=session, owner=owner, card_id=copy.id).model_dump()
+    document["language"] = target
+    card_service.save_draft(session=session, owner=owner, card_id=copy.id, content=_with_texts(document, texts))
+    return copy.id

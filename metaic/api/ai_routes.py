@@ -1,11 +1,12 @@
-"""`/api/v1/ai`: assistant settings, card writing and translation, summaries, follow-up plans, suggestions, usage."""
+"""`/api/v1/ai`: assistant settings, card writing, translation and translated copies, summaries, follow-ups, usage."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
@@ -22,7 +23,9 @@ from metaic.ai.schemas import (
     WritingProposal,
 )
 from metaic.ai.usage import Budget, UsageRow
+from metaic.api.cards_models import CardRead
 from metaic.api.deps import current_user, db_session
+from metaic.api.idempotency import IDEMPOTENT
 from metaic.auth.models import ROLE_ADMIN, User
 from metaic.cards import service as card_service
 from metaic.core.errors import PermissionDenied
@@ -52,6 +55,17 @@ class TranslateBody(BaseModel):
     """The language of the second version (two-letter code)."""
 
     target_language: str = Field(min_length=2, max_length=16)
+
+
+class TranslatedCopyBody(BaseModel):
+    """The reviewed texts of a translation (its keys, as `/translate` gave them) and their language."""
+
+    target_language: str = Field(min_length=2, max_length=16, examples=["es"])
+    texts: dict[Annotated[str, Field(max_length=40)], Annotated[str, Field(max_length=5000)]] = Field(
+        min_length=1,
+        max_length=100,
+        examples=[{"headline": "Ingeniera de software", "services.0.title": "Flujos de datos"}],
+    )
 
 
 class SummaryRead(BaseModel):
@@ -121,6 +135,32 @@ def translate_card(
 ) -> TranslationProposal:
     """The card's texts in another language, as a proposal; nothing is saved."""
     return writing.translate(session=session, owner=user, card_id=card_id, target_language=body.target_language)
+
+
+@router.post(
+    "/cards/{card_id}/translations",
+    status_code=201,
+    dependencies=[IDEMPOTENT],
+    responses={**NOT_FOUND, 422: {"description": "A text that is not on the card, too long, or the card limit."}},
+)
+def create_translated_copy(
+    card_id: uuid.UUID,
+    body: TranslatedCopyBody,
+    response: Response,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session, scope="function"),
+) -> CardRead:
+    """A second version: a new draft card copied from this one in the other language, with the reviewed texts.
+
+    No AI call: send what `/translate` proposed, after the user read and edited it. The original is unchanged.
+    """
+    made = writing.translated_copy(
+        session=session, owner=user, card_id=card_id, target_language=body.target_language, texts=body.texts
+    )
+    card = card_service.get_owned(session=session, owner=user, card_id=made)
+    content = card_service.get_content(session=session, owner=user, card_id=made)
+    response.headers["Location"] = f"/api/v1/cards/{made}"
+    return CardRead.of(card, card_service.status_of(card), content)
 
 
 @router.get("/cards/{card_id}/summary", responses=NOT_FOUND)

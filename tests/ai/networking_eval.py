@@ -3,14 +3,16 @@
 Each planted offer answers one ask in different words ("seed investors" -> "angel investor writing first
 cheques"); the 20 other contacts are plausible confusers (a wedding photographer beside a product
 photographer). A case passes when the planted contact is in the top 3. Used by tests/ai/test_networking.py
-and printed by bench/ai_bench.py.
+and printed by bench/ai_bench.py. The mixed variant puts every other contact on a directory card instead, so
+contacts and directory cards compete in one ranking (metaic/ai/network.py).
 """
 
 from __future__ import annotations
 
 import uuid
 
-from metaic.ai import networking
+from metaic.ai import network, networking
+from metaic.ai.text import BM25, tokens
 
 # (asks in two phrasings, the planted contact's offer)
 PLANTED: list[tuple[tuple[str, str], str]] = [
@@ -136,6 +138,27 @@ def evaluate(top: int = 3) -> tuple[float, list[str]]:
     offers, misses = contacts(), []
     for ask, planted in cases():
         ranked = [cid for cid, _, _ in networking.rank(ask, offers)[:top]]
+        if planted not in ranked:
+            misses.append(ask)
+    return 1 - len(misses) / len(cases()), misses
+
+
+def split() -> tuple[dict[uuid.UUID, str], dict[uuid.UUID, str]]:
+    """The 40 offers as (contacts, directory cards): every other one of each group is a directory card."""
+    everyone = list(contacts().items())
+    mine = {cid: text for i, (cid, text) in enumerate(everyone) if i % 2 == 0}
+    listed = {cid: text for i, (cid, text) in enumerate(everyone) if i % 2 == 1}
+    return mine, listed
+
+
+def evaluate_mixed(top: int = 3) -> tuple[float, list[str]]:
+    """The same 40 cases with half the offers on directory cards: the share whose planted match is in the top `top`."""
+    mine, listed = split()
+    ids = tuple(mine)
+    model = BM25([tokens(mine[i]) for i in ids])
+    misses = []
+    for ask, planted in cases():
+        ranked = [key for _, key, _, _ in network.rank_mixed(ask, ids, model, listed, limit=top)]
         if planted not in ranked:
             misses.append(ask)
     return 1 - len(misses) / len(cases()), misses

@@ -93,17 +93,17 @@ def test_an_answer_that_is_not_the_asked_json_falls_back(db, fake_openai):
         assert s.exec(select(AiUsage.failure)).one() == "malformed"
 
 
+def _hello(strip: bool) -> Prompt:
+    """A small prompt."""
+    return Prompt("Say hello.").data("Name", "Ada")
+
+
 def _stream(session, owner) -> list[dict]:
-    """All events of a streamed answer."""
-    return list(
-        engine.stream(
-            session=session,
-            user_id=owner.id,
-            feature="write",
-            prompt=lambda strip: Prompt("Say hello.").data("Name", "Ada"),
-            offline=lambda: "Offline hello.",
-        )
-    )
+    """All events of a streamed answer, its usage recorded as Ask MetaIC does (the usage left out of the events)."""
+    plan = engine.plan_stream(session=session, user_id=owner.id, prompt=_hello)
+    events = list(engine.relay(plan, lambda: "Offline hello."))
+    engine.record_stream(session=session, user_id=owner.id, feature="write", done=events[-1])
+    return [{k: v for k, v in e.items() if k != "usage"} for e in events]
 
 
 def test_streaming_relays_each_piece_and_falls_back_when_the_stream_fails(db, fake_openai):

@@ -3,7 +3,8 @@
 It speaks `POST /v1/chat/completions` (JSON, or Server-Sent Events when `"stream": true`) and
 `POST /v1/embeddings`, checks the bearer key, and records every request body so tests can assert on
 exactly what left the machine. A test steers it with `script`: a queue of behaviours taken one per
-request ("ok", "429", "500", "slow", "malformed"), after which it answers normally.
+request ("ok", "429", "500", "slow", "malformed", "cut": a stream that breaks after two pieces), after
+which it answers normally. `first_piece_at` keeps when (time.perf_counter) each stream's first piece left.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ class FakeOpenAI:
         self.script: deque[str] = deque()
         self.reply = '{"proposals": ["Fake provider headline"]}'
         self.slow_seconds = 3.0
+        self.first_piece_at: list[float] = []
+        self.piece_seconds = 0.0  # a pause between streamed pieces, to see them arrive one by one
         self._lock = threading.Lock()
         fake = self
 
@@ -75,7 +78,7 @@ class FakeOpenAI:
                 if behaviour == "malformed":
                     return self._raw(200, b'{"id": "x", "choices": [ {"message": ', "application/json")
                 if request.get("stream"):
-                    return self._stream(request)
+                    return self._stream(request, cut=behaviour == "cut")
                 return self._json(200, fake._completion(request))
 
             def _json(self, status: int, data: dict, headers: dict | None = None) -> None:
@@ -92,8 +95,8 @@ class FakeOpenAI:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def _stream(self, request: dict) -> None:
-                """Send the reply as chat.completion.chunk events, one word each, then [DONE]."""
+            def _stream(self, request: dict, cut: bool = False) -> None:
+                """Send the reply as chat.completion.chunk events, one word each, then [DONE] (or break off)."""
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Connection", "close")
@@ -108,8 +111,17 @@ class FakeOpenAI:
                         "model": request.get("model", MODEL),
                         "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}],
                     }
+                    if i and fake.piece_seconds:
+                        time.sleep(fake.piece_seconds)
+                    if cut and i == 2:
+                        self.wfile.write(b"data: {broken\n\n")  # a garbled event, then the connection drops
+                        self.wfile.flush()
+                        self.close_connection = True
+                        return
                     self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                     self.wfile.flush()
+                    if i == 0:
+                        fake.first_piece_at.append(time.perf_counter())
                 self.wfile.write(b"data: [DONE]\n\n")
                 self.wfile.flush()
                 self.close_connection = True
