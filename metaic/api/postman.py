@@ -180,11 +180,18 @@ def _url(doc: dict, path: str, parameters: list[dict]) -> dict:
     return url
 
 
+def _header_value(doc: dict, parameter: dict) -> str:
+    """An example header value; an Idempotency-Key gets Postman's fresh UUID per send (`{{$guid}}`)."""
+    if parameter["name"].lower() == "idempotency-key":
+        return "{{$guid}}"
+    return _text(example(doc, parameter.get("schema", {})))
+
+
 def _request(doc: dict, path: str, method: str, operation: dict, shared: list[dict]) -> dict:
     """One Postman item for an OpenAPI operation."""
     parameters = [_resolve(doc, p) for p in shared + operation.get("parameters", [])]
     headers = [
-        {"key": p["name"], "value": _text(example(doc, p.get("schema", {}))), "disabled": not p.get("required")}
+        {"key": p["name"], "value": _header_value(doc, p), "disabled": not p.get("required")}
         for p in parameters
         if p["in"] == "header"
     ]

@@ -188,3 +188,12 @@ def test_a_missing_operation_would_be_noticed(openapi):
     assert seen != sorted(_operations(grown))
     extra = postman.collection(grown)["item"][-1]["item"][0]["request"]["url"]
     assert extra["variable"][0]["key"] == "thing_id" and extra["path"][-1] == ":thing_id"
+
+
+def test_create_requests_offer_a_fresh_idempotency_key(openapi):
+    """Each create carries an (optional) Idempotency-Key set to Postman's per-send UUID."""
+    collection = postman.collection(openapi)
+    create = next(
+        item["request"] for item in _requests(collection) if _as_template(item["request"]) == ("POST", "/api/v1/cards")
+    )
+    assert {"key": "Idempotency-Key", "value": "{{$guid}}", "disabled": True} in create["header"]

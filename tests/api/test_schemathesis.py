@@ -20,7 +20,7 @@ from tests.api.test_contacts_api import bearer
 API = build_api()
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", API).include(path_regex="^/api/v1/")
 
-SEEDED = {"contact_id", "tag_id", "reminder_id", "template_id"}
+SEEDED = {"contact_id", "tag_id", "reminder_id", "template_id", "card_id"}
 CHECKS = [
     checks.not_a_server_error,
     openapi_checks.status_code_conformance,
@@ -31,7 +31,7 @@ CHECKS = [
 
 
 def _seed(headers: dict) -> dict[str, str]:
-    """The user's own contact, tag, reminder and template, so an id in a path can reach past the 404."""
+    """The user's own contact, tag, reminder, template and card, so an id in a path can reach past the 404."""
     client = TestClient(API)
 
     def post(url: str, body: dict) -> dict:
@@ -43,11 +43,13 @@ def _seed(headers: dict) -> dict[str, str]:
     contact = post("/contacts", {"full_name": "Zoë Ōkubo", "tags": ["vip"], "emails": [{"value": "zoe@example.com"}]})
     reminder = post(f"/contacts/{contact['id']}/reminders", {"quick": "tomorrow"})
     template = post("/templates", {"name": "Hello", "subject": "Hi", "body": "Hi {{ contact.first_name }}"})
+    card = post("/cards", {"name": "Zoë Ōkubo", "content": {"headline": "Potter"}})
     return {
         "contact_id": contact["id"],
         "tag_id": contact["tags"][0]["id"],
         "reminder_id": reminder["id"],
         "template_id": template["id"],
+        "card_id": card["id"],
     }
 
 

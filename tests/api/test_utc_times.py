@@ -64,6 +64,7 @@ def test_every_time_in_the_answers_has_an_offset(client):
         "/api/v1/notifications",
         "/api/v1/files",
         "/api/v1/conversations",
+        "/api/v1/me/security-events",
     ]
     seen, naive = 0, []
     for route in routes:
