@@ -2,6 +2,8 @@
 
 Every dashboard number comes through here, so the seam between the two sources is in one place.
 Aggregation happens in SQL on both sides; Python only adds the two parts and maps days to buckets.
+Given `owner_id` (every card of that owner is asked for), rolled days come from the owner's sums
+(owners.py), a few rows a day, unless a card was deleted since they were made.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from metaic.analytics import rollups
+from metaic.analytics import owners, rollups
+from metaic.analytics.models import KINDS
+from metaic.analytics.owners import OWNER_DAILY
 from metaic.analytics.rollups import DAILY, EVENTS, SPECS, VISITORS
 
 CardIds = list[uuid.UUID] | None  # None: every card (platform figures)
@@ -43,9 +47,14 @@ def bucket_label(value: date | datetime | str, granularity: str) -> str:
     return {"hour": text, "day": text[:10], "month": text[:7]}[granularity]
 
 
-def _split(session: Session, start: datetime, end: datetime) -> tuple[tuple[date, date] | None, datetime | None]:
+def _split(
+    session: Session, start: datetime, end: datetime, reads: dict | None = None
+) -> tuple[tuple[date, date] | None, datetime | None]:
     """The rolled-up days [first, last) of a range and where its raw tail starts (None: no raw part)."""
-    tail = rollups.tail_start(session)
+    reads = {} if reads is None else reads
+    if "tail_start" not in reads:
+        reads["tail_start"] = rollups.tail_start(session)
+    tail = reads["tail_start"]
     if tail is None:
         return None, start
     rolled_end = min(end, tail)
@@ -62,6 +71,24 @@ def _daily_where(card_ids: CardIds, days: tuple[date, date]) -> list[sa.ColumnEl
     return where
 
 
+def _fresh(session: Session, reads: dict, owner_id: uuid.UUID, card_ids: list[uuid.UUID]) -> bool:
+    """owners.fresh, asked once per `reads` (one dashboard)."""
+    key = ("fresh", owner_id, tuple(card_ids))
+    if key not in reads:
+        reads[key] = owners.fresh(session, owner_id, card_ids)
+    return reads[key]
+
+
+def _rolled(
+    session: Session, card_ids: CardIds, owner_id: uuid.UUID | None, days: tuple[date, date], reads: dict
+) -> tuple[sa.Table, list[sa.ColumnElement]]:
+    """Where a range's rolled days are read: the owner's sums when given and fresh, else per-card rows."""
+    if owner_id is not None and card_ids is not None and _fresh(session, reads, owner_id, card_ids):
+        o = OWNER_DAILY.c
+        return OWNER_DAILY, [o.owner_id == owner_id, o.day >= days[0], o.day < days[1]]
+    return DAILY, _daily_where(card_ids, days)
+
+
 def _raw_where(card_ids: CardIds, start: datetime, end: datetime) -> list[sa.ColumnElement]:
     """Raw events of some cards over a time range."""
     where = [EVENTS.c.created_at >= start, EVENTS.c.created_at < end]
@@ -71,56 +98,110 @@ def _raw_where(card_ids: CardIds, start: datetime, end: datetime) -> list[sa.Col
 
 
 def series(
-    *, session: Session, card_ids: CardIds, start: datetime, end: datetime, granularity: str
+    *,
+    session: Session,
+    card_ids: CardIds,
+    start: datetime,
+    end: datetime,
+    granularity: str,
+    owner_id: uuid.UUID | None = None,
+    tail: dict | None = None,
 ) -> dict[str, Counter]:
-    """Bucket label -> {kind: count, "visitors": unique visitors summed per card and day (or hour)}."""
+    """Bucket label -> {kind: count, "visitors": unique visitors summed per card and day (or hour)}.
+
+    `owner_id`: `card_ids` are every card of that owner (their sums may be read). `tail`: a dict shared by
+    the calls of one dashboard, so each raw range is read once."""
     found: dict[str, Counter] = defaultdict(Counter)
     if card_ids == []:
         return found
-    days, raw_start = _split(session, start, end)
+    reads = {} if tail is None else tail
+    days, raw_start = _split(session, start, end, reads)
     if days:
-        d = DAILY.c
+        table, where = _rolled(session, card_ids, owner_id, days, reads)
+        d = table.c
         rows = session.execute(
-            sa.select(d.day, d.kind, sa.func.sum(d.count))
-            .where(*_daily_where(card_ids, days), d.dim == "")
-            .group_by(d.day, d.kind)
+            sa.select(d.day, d.kind, sa.func.sum(d.count)).where(*where, d.dim == "").group_by(d.day, d.kind)
         )
         for day, kind, count in rows:
             found[bucket_label(day, granularity)][kind] += int(count)
     if raw_start is not None:
         level = "hour" if granularity == "hour" else "day"
-        label = raw_label(session, level).label("bucket")
-        where = _raw_where(card_ids, raw_start, end)
-        c = EVENTS.c
-        for bucket, kind, count in session.execute(
-            sa.select(label, c.kind, sa.func.count()).where(*where).group_by(label, c.kind)
-        ):
+        if card_ids is None:  # the platform's: every card's tail, counted by kind in SQL
+            label = raw_label(session, level).label("bucket")
+            query = sa.select(label, EVENTS.c.kind, sa.func.count()).where(*_raw_where(None, raw_start, end))
+            counts = session.execute(query.group_by(label, EVENTS.c.kind))
+        else:
+            counts = ((row[0], row[1], row[-1]) for row in _tail_rows(session, reads, card_ids, raw_start, end, level))
+        for bucket, kind, count in counts:
             found[bucket_label(bucket, granularity)][kind] += int(count)
-        visitors = rollups.unique_visitors(label, where).group_by(label)
-        for bucket, _card, _kind, _dim, _value, count in session.execute(visitors):
+        for bucket, count in _tail_visitors(session, reads, card_ids, raw_start, end, level):
             found[bucket_label(bucket, granularity)][VISITORS] += int(count)
     return found
 
 
+def _tail_rows(session: Session, reads: dict, card_ids: list[uuid.UUID], start, end, level: str) -> list[tuple]:
+    """(bucket, kind, *dimension columns, count) of raw events, grouped; read once per `reads` (one dashboard).
+
+    The series, the totals and the top lists of a dashboard all come from this one pass over the tail."""
+    key = ("rows", level, tuple(card_ids), start, end)
+    if key not in reads:
+        c = EVENTS.c
+        label = raw_label(session, level).label("bucket")
+        columns = [c[name] for name in _DIM_COLUMNS]
+        query = sa.select(label, c.kind, *columns, sa.func.count()).where(*_raw_where(card_ids, start, end))
+        reads[key] = [tuple(row) for row in session.execute(query.group_by(label, c.kind, *columns))]
+    return reads[key]
+
+
+def _tail_visitors(session: Session, reads: dict, card_ids: CardIds, start, end, level: str) -> list[tuple]:
+    """(bucket, unique visitors) rows of the raw tail, per card and bucket; read once per `reads`."""
+    key = ("visitors", level, None if card_ids is None else tuple(card_ids), start, end)
+    if key not in reads:
+        label = raw_label(session, level).label("bucket")
+        query = rollups.unique_visitors(label, _raw_where(card_ids, start, end)).group_by(label)
+        reads[key] = [(row[0], row[-1]) for row in session.execute(query)]
+    return reads[key]
+
+
 def by_dimension(
-    *, session: Session, card_ids: CardIds, start: datetime, end: datetime
+    *,
+    session: Session,
+    card_ids: CardIds,
+    start: datetime,
+    end: datetime,
+    owner_id: uuid.UUID | None = None,
+    only: tuple[str, str] | None = None,
+    tail: dict | None = None,
 ) -> dict[tuple[str, str], Counter]:
-    """(kind, dimension) -> {value: count} over a range, from rollups and the raw tail."""
+    """(kind, dimension) -> {value: count} over a range, from rollups and the raw tail.
+
+    `owner_id`, `tail` as for `series`; `only`: one (kind, dimension), read alone (a tile needs no top lists)."""
     found: dict[tuple[str, str], Counter] = defaultdict(Counter)
     if card_ids == []:
         return found
-    days, raw_start = _split(session, start, end)
+    reads = {} if tail is None else tail
+    days, raw_start = _split(session, start, end, reads)
     if days:
-        d = DAILY.c
+        table, where = _rolled(session, card_ids, owner_id, days, reads)
+        d = table.c
+        picked = [d.kind == only[0], d.dim == only[1]] if only else [d.dim != ""]
         rows = session.execute(
             sa.select(d.kind, d.dim, d.value, sa.func.sum(d.count))
-            .where(*_daily_where(card_ids, days), d.dim != "")
+            .where(*where, *picked)
             .group_by(d.kind, d.dim, d.value)
         )
         for kind, dim, value, count in rows:
             found[kind, dim][value] += int(count)
     if raw_start is not None:
-        _raw_dimensions(session, _raw_where(card_ids, raw_start, end), found)
+        if card_ids is None:
+            where = _raw_where(card_ids, raw_start, end)
+            _raw_dimensions(session, [*where, EVENTS.c.kind == only[0]] if only else where, found)
+        else:
+            _add_dimensions(
+                ((row[1], *row[2:]) for row in _tail_rows(session, reads, card_ids, raw_start, end, "day")), found
+            )
+    if only:
+        return defaultdict(Counter, {only: found[only]})
     return found
 
 
@@ -132,11 +213,22 @@ def _raw_dimensions(session: Session, where: list[sa.ColumnElement], found: dict
     c = EVENTS.c
     columns = [c[name] for name in _DIM_COLUMNS]
     query = sa.select(c.kind, *columns, sa.func.count()).where(*where).group_by(c.kind, *columns)
-    for kind, *values, count in session.execute(query):
-        row = dict(zip(_DIM_COLUMNS, values, strict=True))
-        for spec in SPECS:
-            if spec.column is not None and kind in spec.kinds and row[spec.column]:
-                found[kind, spec.dim][row[spec.column]] += int(count)
+    _add_dimensions(session.execute(query), found)
+
+
+# kind -> the (dimension, position among _DIM_COLUMNS) pairs its rollups keep.
+_KIND_DIMS = {
+    kind: tuple((spec.dim, _DIM_COLUMNS.index(spec.column)) for spec in SPECS if spec.column and kind in spec.kinds)
+    for kind in KINDS
+}
+
+
+def _add_dimensions(rows, found: dict[tuple[str, str], Counter]) -> None:
+    """Add (kind, *dimension columns, count) rows to the counts of each spec's dimension."""
+    for kind, *values, count in rows:
+        for dim, position in _KIND_DIMS.get(kind, ()):
+            if values[position]:
+                found[kind, dim][values[position]] += int(count)
 
 
 def daily_rows(

@@ -1,10 +1,11 @@
-"""Periodic analytics work, each step in its own transaction: rollups, partitions ahead, retention, salts."""
+"""Periodic analytics work, each step in its own transaction: rollups (stale days first, then owners' sums),
+partitions ahead, retention, salts."""
 
 from __future__ import annotations
 
 import logging
 
-from metaic.analytics import retention, rollups, storage
+from metaic.analytics import owners, retention, rollups, storage
 from metaic.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,18 @@ def roll_up() -> int:
                 return 0  # another process is on it; the next run carries on after it
             events = rollups.rollup_day(session=session, day=day)
         log.info("analytics rollup of %s: %d raw events", day, events)
+    rebuild_owners()
     return len(days)
+
+
+def rebuild_owners() -> int:
+    """Rebuild the all-cards sums of owners who deleted a card since (an owner per transaction)."""
+    with session_scope() as session:
+        stale = owners.stale_owners(session)
+    for owner_id in stale:
+        with session_scope() as session:
+            owners.rebuild(session, owner_id)
+    return len(stale)
 
 
 def maintain() -> dict[str, int]:

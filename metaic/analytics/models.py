@@ -1,4 +1,5 @@
-"""Analytics tables: raw visitor events, their daily rollups, the rolled-up days and the daily visitor salts.
+"""Analytics tables: raw visitor events, their daily rollups (per card and per owner), the rolled-up days and
+the daily visitor salts.
 
 Raw events hold no IP address and no user agent: only what the dashboards group by (a device class, a
 browser family, a country, a language, a source) and a visitor hash that changes every day.
@@ -9,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Column, Date, DateTime, Index
+from sqlalchemy import Boolean, Column, Date, DateTime, Index, false
 from sqlmodel import Field, SQLModel
 
 from metaic.core import clock
@@ -23,6 +24,9 @@ SAVE_KINDS = ("vcard_download", "save")
 SHARE_CHANNELS = ("copy", "whatsapp", "email", "linkedin", "native")
 AGENT_CLASSES = ("mobile", "tablet", "desktop", "other")
 SOURCES = ("qr", "direct", "linkedin", "whatsapp", "email", "search", "social", "other")
+# The custom events the public endpoint (`POST /c/{slug}/e`) accepts; anything else is refused there.
+CUSTOM_EVENTS = ("wallet_apple", "wallet_google", "call", "email", "directions", "calendar")
+WALLET_EVENTS = ("wallet_apple", "wallet_google")
 
 
 class AnalyticsEvent(SQLModel, table=True):
@@ -80,14 +84,45 @@ class AnalyticsDaily(SQLModel, table=True):
     count: int = 0
 
 
+class AnalyticsOwnerDaily(SQLModel, table=True):
+    """The same counts summed over an owner's cards: the all-cards dashboard reads a few rows per day.
+
+    Made from analytics_daily in the same transaction as the day's per-card rows, so the two always agree.
+    """
+
+    __tablename__ = "analytics_owner_daily"
+
+    owner_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
+    day: date = Field(sa_column=Column(Date, primary_key=True, nullable=False))
+    kind: str = Field(max_length=16, primary_key=True)
+    dim: str = Field(max_length=16, primary_key=True)
+    value: str = Field(max_length=200, primary_key=True)
+    count: int = 0
+
+
+class AnalyticsOwnerCard(SQLModel, table=True):
+    """A card whose counts are in its owner's rollup rows. No foreign key on the card, on purpose: once the
+    card is deleted (its events and per-card rows go with it) this row tells that the owner's sums are stale."""
+
+    __tablename__ = "analytics_owner_cards"
+
+    owner_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
+    card_id: uuid.UUID = Field(primary_key=True)
+
+
 class AnalyticsRolledDay(SQLModel, table=True):
-    """A UTC day whose raw events are in analytics_daily; dashboards read raw events only after the last one."""
+    """A UTC day whose raw events are in analytics_daily; dashboards read raw events only after the last one.
+
+    `stale`: events were written into the day after it was rolled up (a late or retried flush); dashboards
+    read it raw until the rollup job rolls it up again.
+    """
 
     __tablename__ = "analytics_rolled_days"
 
     day: date = Field(sa_column=Column(Date, primary_key=True, nullable=False))
     rolled_at: datetime = created_at_field()
     events: int = 0
+    stale: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
 
 
 class AnalyticsSalt(SQLModel, table=True):

@@ -2,13 +2,14 @@
 
 Tables of the domains above analytics are read through light `sa.table` references (analytics sits
 below cards and communication in the layers). Active users are people with a session seen, or a
-sign-in, in the window. "Jobs failed" counts the background work that leaves a trace in the database:
-notification deliveries and scheduled messages that finally failed (queue failures live in RQ's own
-registry, shown on the admin jobs page).
+sign-in, in the window. "Jobs failed" counts notification deliveries and scheduled messages that finally
+failed (the database keeps them), plus background jobs in RQ's failed-job registries: those are kept
+30 days (FAILURE_TTL) and only the newest QUEUE_FAILURES are read, so older queue failures drop out.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,6 +21,11 @@ from metaic.analytics import facts
 from metaic.analytics.models import SAVE_KINDS, VIEW_KINDS
 from metaic.analytics.periods import Period
 from metaic.core import clock
+from metaic.core.kv import REDIS_DOWN
+from metaic.jobs import monitor
+
+log = logging.getLogger(__name__)
+QUEUE_FAILURES = 500  # newest failed queue jobs read (a pipelined fetch per queue: a few ms)
 
 PLATFORM_METRICS = (
     "signups",
@@ -75,11 +81,29 @@ def _count(session: Session, source: Source, start: datetime, end: datetime, per
     return found
 
 
-def _series(session: Session, period: Period, start: datetime, end: datetime) -> dict[str, Counter]:
+def queue_failures() -> list[datetime] | None:
+    """When the failed jobs still in RQ's registries failed (newest QUEUE_FAILURES); None while Redis is down."""
+    try:
+        jobs = monitor.failed_jobs(limit=QUEUE_FAILURES)
+    except REDIS_DOWN:
+        log.warning("failed jobs unreadable: Redis is down")
+        return None
+    return [job["failed_at"] for job in jobs if job["failed_at"] is not None]
+
+
+def _bucketed(times: list[datetime], start: datetime, end: datetime, period: Period) -> Counter:
+    """Bucket label -> how many of `times` fall in [start, end)."""
+    return Counter(facts.bucket_label(t, period.granularity) for t in times if start <= t < end)
+
+
+def _series(
+    session: Session, period: Period, start: datetime, end: datetime, failures: list[datetime]
+) -> dict[str, Counter]:
     """Metric -> bucket label -> count over a range."""
     out: dict[str, Counter] = {}
     for name, sources in SOURCES.items():
         out[name] = sum((_count(session, s, start, end, period) for s in sources), Counter())
+    out["jobs_failed"] += _bucketed(failures, start, end, period)
     events = facts.series(session=session, card_ids=None, start=start, end=end, granularity=period.granularity)
     out["views"] = Counter({b: sum(c[k] for k in VIEW_KINDS) for b, c in events.items()})
     out["saves"] = Counter({b: sum(c[k] for k in SAVE_KINDS) for b, c in events.items()})
@@ -100,13 +124,15 @@ def active_users(session: Session, now: datetime | None = None) -> dict[str, int
 
 
 def platform_dashboard(*, session: Session, period: Period) -> dict:
-    """Platform totals against the previous period, a series per bucket and daily/weekly/monthly actives."""
-    current = _series(session, period, period.start, period.end)
-    previous = _series(session, period, period.prev_start, period.prev_end)
+    """Platform totals against the previous period, a series per bucket and daily/weekly/monthly actives
+    (`queue_failures`: whether RQ's failed jobs are in "jobs_failed")."""
+    failures = queue_failures()
+    current = _series(session, period, period.start, period.end, failures or [])
+    previous = _series(session, period, period.prev_start, period.prev_end, failures or [])
     totals = {}
     for name in PLATFORM_METRICS:
         value, before = sum(current[name].values()), sum(previous[name].values())
         change = round((value - before) * 100.0 / before, 1) if before else None
         totals[name] = {"value": value, "previous": before, "change_pct": change}
     series = [{"bucket": b, **{name: current[name][b] for name in PLATFORM_METRICS}} for b in period.buckets()]
-    return {"totals": totals, "series": series, "active": active_users(session)}
+    return {"totals": totals, "series": series, "active": active_users(session), "queue_failures": failures is not None}

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from metaic.analytics import facts
 from metaic.analytics.export import export_period_csv, export_raw_csv
-from metaic.analytics.models import SAVE_KINDS, VIEW_KINDS
+from metaic.analytics.models import SAVE_KINDS, VIEW_KINDS, WALLET_EVENTS
 from metaic.analytics.ownership import owner_cards, scope_ids
 from metaic.analytics.periods import PERIODS, Period, midnight, period_from
 from metaic.analytics.platform import platform_dashboard
@@ -38,7 +38,8 @@ __all__ = [
     "sparkline",
 ]
 
-METRICS = ("views", "visitors", "scans", "saves", "shares", "leads", "clicks")
+METRICS = ("views", "visitors", "scans", "saves", "shares", "leads", "clicks", "wallet")
+CUSTOM = ("custom", "event")  # custom events by name, in rollups and by_dimension
 TOP_SIZE = 10
 _TOP = {
     "sources": (VIEW_KINDS, "source"),
@@ -76,12 +77,23 @@ def totals(current: dict[str, int], previous: dict[str, int]) -> dict[str, dict]
     }
 
 
-def _summed(session: Session, card_ids: list[uuid.UUID], start, end) -> Counter:
+def _summed(session: Session, scope: dict, start, end) -> Counter:
     """Counts per kind over a range; visitors summed per card and day."""
     found: Counter = Counter()
-    for counts in facts.series(session=session, card_ids=card_ids, start=start, end=end, granularity="day").values():
+    for counts in facts.series(session=session, **scope, start=start, end=end, granularity="day").values():
         found.update(counts)
     return found
+
+
+def _wallet(found: dict[tuple[str, str], Counter]) -> int:
+    """Passes added to Apple or Google Wallet, from custom event counts by name."""
+    return sum(found.get(CUSTOM, Counter())[name] for name in WALLET_EVENTS)
+
+
+def _scope(owner: User, ids: list[uuid.UUID], card_id: uuid.UUID | None) -> dict:
+    """Which cards to count (all of an owner's cards may be read from the owner's daily sums), and a fresh
+    dict in which one dashboard's reads of the raw tail are kept (each range is read once)."""
+    return {"card_ids": ids, "owner_id": owner.id if card_id is None else None, "tail": {}}
 
 
 def _top(found: dict[tuple[str, str], Counter]) -> dict[str, list[dict]]:
@@ -99,20 +111,20 @@ def _top(found: dict[tuple[str, str], Counter]) -> dict[str, list[dict]]:
 def owner_dashboard(*, session: Session, owner: User, card_id: uuid.UUID | None, period: Period) -> dict:
     """Totals against the previous period, a chart series, the funnel, top lists and the owner's cards."""
     cards = owner_cards(session, owner)
-    ids = scope_ids(cards, card_id)
-    series = facts.series(
-        session=session, card_ids=ids, start=period.start, end=period.end, granularity=period.granularity
-    )
+    scope = _scope(owner, scope_ids(cards, card_id), card_id)
+    series = facts.series(session=session, **scope, start=period.start, end=period.end, granularity=period.granularity)
     if period.granularity == "hour":
-        current = metrics(_summed(session, ids, period.start, period.end))
+        current = metrics(_summed(session, scope, period.start, period.end))
     else:
         current = metrics(sum(series.values(), Counter()))
-    previous = metrics(_summed(session, ids, period.prev_start, period.prev_end))
+    previous = metrics(_summed(session, scope, period.prev_start, period.prev_end))
     rows = []
     for bucket in period.buckets():
         m = metrics(series.get(bucket, Counter()))
         rows.append({"bucket": bucket, **{k: m[k] for k in ("views", "visitors", "scans", "saves")}})
-    found = facts.by_dimension(session=session, card_ids=ids, start=period.start, end=period.end)
+    found = facts.by_dimension(session=session, **scope, start=period.start, end=period.end)
+    before = facts.by_dimension(session=session, **scope, start=period.prev_start, end=period.prev_end, only=CUSTOM)
+    current["wallet"], previous["wallet"] = _wallet(found), _wallet(before)
     return {
         "totals": totals(current, previous),
         "series": rows,
@@ -144,7 +156,7 @@ def sparkline(*, session: Session, owner: User, days: int = 30) -> dict:
     ids = scope_ids(owner_cards(session, owner), None)
     end = midnight(clock.now().date() + timedelta(days=1))
     start = end - timedelta(days=max(1, days))
-    series = facts.series(session=session, card_ids=ids, start=start, end=end, granularity="day")
+    series = facts.series(session=session, **_scope(owner, ids, None), start=start, end=end, granularity="day")
     labels = [(start + timedelta(days=i)).date().isoformat() for i in range(max(1, days))]
     views = [metrics(series.get(label, Counter()))["views"] for label in labels]
     total = metrics(sum(series.values(), Counter()))

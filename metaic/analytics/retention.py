@@ -18,13 +18,13 @@ from metaic.core import clock
 
 
 def cutoff(session: Session, *, days: int | None = None) -> date | None:
-    """The first day whose raw events are kept: retention's limit, but never past the last rolled day."""
+    """The first day whose raw events are kept: retention's limit, but never a day not rolled up (or stale)."""
     keep = days if days is not None else get_settings().analytics_raw_retention_days
     limit = clock.now().date() - timedelta(days=keep)
-    last = rollups.last_rolled(session)
-    if last is None:
+    tail = rollups.tail_start(session)  # after the last rolled day, or the first stale one
+    if tail is None:
         return None  # nothing rolled up yet: deleting raw events would lose them
-    return min(limit, last + timedelta(days=1))
+    return min(limit, tail.date())
 
 
 def purge(*, session: Session, days: int | None = None) -> int:

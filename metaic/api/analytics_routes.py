@@ -16,10 +16,10 @@ from fastapi.responses import Response, StreamingResponse
 from sqlmodel import Session
 
 from metaic.analytics import reports
-from metaic.api.deps import current_user, db_session
+from metaic.api.deps import current_user, read_db_session
 from metaic.auth.models import User
 from metaic.auth.service import require_admin
-from metaic.db import session_scope
+from metaic.db import read_session_scope
 
 router = APIRouter(prefix="/api/v1", tags=["analytics"])
 PeriodKey = Literal["today", "7d", "30d", "90d", "12m", "custom"]
@@ -39,7 +39,7 @@ def dashboard(
     card_id: uuid.UUID | None = None,
     chosen: reports.Period = Depends(_period),
     user: User = Depends(current_user),
-    session: Session = Depends(db_session, scope="function"),
+    session: Session = Depends(read_db_session, scope="function"),
 ) -> dict:
     """Totals against the previous period, the series, funnel, top lists and the cards to pick from."""
     found = reports.owner_dashboard(session=session, owner=user, card_id=card_id, period=chosen)
@@ -51,7 +51,7 @@ def live(
     card_id: uuid.UUID | None = None,
     minutes: int = Query(5, ge=1, le=60),
     user: User = Depends(current_user),
-    session: Session = Depends(db_session, scope="function"),
+    session: Session = Depends(read_db_session, scope="function"),
 ) -> dict:
     """Unique visitors in the last few minutes."""
     count = reports.live_visitors(session=session, owner=user, card_id=card_id, minutes=minutes)
@@ -62,7 +62,7 @@ def live(
 def sparkline(
     days: int = Query(30, ge=1, le=366),
     user: User = Depends(current_user),
-    session: Session = Depends(db_session, scope="function"),
+    session: Session = Depends(read_db_session, scope="function"),
 ) -> dict:
     """Views per day (oldest first) with the period's views, saves and leads."""
     return reports.sparkline(session=session, owner=user, days=days)
@@ -74,7 +74,7 @@ def export_csv(
     card_id: uuid.UUID | None = None,
     chosen: reports.Period = Depends(_period),
     user: User = Depends(current_user),
-    session: Session = Depends(db_session, scope="function"),
+    session: Session = Depends(read_db_session, scope="function"),
 ) -> Response:
     """The period's daily counts per dimension, or its raw events without identifiers, as CSV."""
     name = f"analytics-{rows}-{chosen.start:%Y%m%d}-{chosen.end:%Y%m%d}.csv"
@@ -93,7 +93,7 @@ def export_csv(
 def _stream(header: str, user: User, card_id: uuid.UUID | None, chosen: reports.Period) -> Iterator[str]:
     """The raw export's lines, read in a session that lives as long as the response body."""
     yield header
-    with session_scope() as session:
+    with read_session_scope() as session:
         lines = reports.export_raw_csv(session=session, owner=user, card_id=card_id, period=chosen)
         next(lines)
         yield from lines
@@ -103,7 +103,7 @@ def _stream(header: str, user: User, card_id: uuid.UUID | None, chosen: reports.
 def platform(
     chosen: reports.Period = Depends(_period),
     user: User = Depends(current_user),
-    session: Session = Depends(db_session, scope="function"),
+    session: Session = Depends(read_db_session, scope="function"),
 ) -> dict:
     """Platform figures over a period: sign-ups, actives, publishes, views, saves, messages, failures."""
     require_admin(user)

@@ -41,12 +41,15 @@ def _traffic(card: uuid.UUID) -> None:
     visit(card, "qr_scan", address="192.0.2.2", query="src=qr")
     visit(card, "vcard_download", address="192.0.2.2")
     visit(card, "link_click", address="192.0.2.2", target="https://example.com/a")
+    visit(card, "custom", address="192.0.2.2", target="wallet_apple")
+    visit(card, "custom", address="192.0.2.2", target="call")  # a custom event that is not a wallet save
     buffer.flush()
     at("2026-03-04 09:30")
     jobs.roll_up()
     visit(card, address="192.0.2.3", referrer="https://www.linkedin.com/feed/")
     visit(card, "lead", address="192.0.2.3")
     visit(card, "share", address="192.0.2.3", channel="whatsapp")
+    visit(card, "custom", address="192.0.2.3", target="wallet_google")
     buffer.flush()
 
 
@@ -56,7 +59,8 @@ def test_owner_dashboard_reads_rollups_and_todays_tail(db):
     with session_scope() as s:
         found = reports.owner_dashboard(session=s, owner=ada, card_id=None, period=reports.period_from("7d"))
     values = {name: t["value"] for name, t in found["totals"].items()}
-    assert values == {"views": 3, "visitors": 3, "scans": 1, "saves": 1, "shares": 1, "leads": 1, "clicks": 1}
+    expected = {"views": 3, "visitors": 3, "scans": 1, "saves": 1, "shares": 1, "leads": 1, "clicks": 1, "wallet": 2}
+    assert values == expected
     assert found["totals"]["views"]["previous"] == 0 and found["totals"]["views"]["change_pct"] is None
     series = {row["bucket"]: row for row in found["series"]}
     assert len(series) == 7 and series["2026-03-03"]["views"] == 0
@@ -138,7 +142,7 @@ def test_csv_exports(db):
         "count": "2",
     } in daily
     raw = list(csv.DictReader(io.StringIO(raw_text)))
-    assert len(raw) == 8 and raw[0]["time"] == "2026-03-02T10:00:00Z" and raw[0]["event"] == "view"
+    assert len(raw) == 11 and raw[0]["time"] == "2026-03-02T10:00:00Z" and raw[0]["event"] == "view"
     assert "visitor" not in raw[0] and "id" not in raw[0]
     assert "192.0.2" not in raw_text
     assert raw[-1]["utm_campaign"] == "'=hyperlink(1)"  # a spreadsheet shows it, never runs it

@@ -9,7 +9,14 @@ from metaic.analytics import storage
 from metaic.db import get_engine, session_scope
 from metaic.schema import metadata
 
-TABLES = ("analytics_events", "analytics_daily", "analytics_rolled_days", "analytics_salts")
+TABLES = (
+    "analytics_events",
+    "analytics_daily",
+    "analytics_owner_daily",
+    "analytics_owner_cards",
+    "analytics_rolled_days",
+    "analytics_salts",
+)
 
 
 def test_analytics_tables_match_the_models(db):

@@ -30,6 +30,7 @@ def test_page_builds_with_tiles_and_charts():
         "active-daily",
         "chart-growth",
         "chart-operations",
+        "ops-note",
         "admin-export",
     ):
         assert name in rendered, name
@@ -46,8 +47,13 @@ def test_admins_see_platform_numbers(db):
     assert page.tiles["signups"]["value"] == "2" and page.tiles["cards_published"]["value"] == "1"
     assert len(page.series) == 7 and sum(row["signups"] for row in page.series) == 2
     assert page.active["daily"] == "2"
+    assert page.ops_note.startswith("Jobs failed: notification deliveries") and "30 days" in page.ops_note
+    run(page.set_period("custom"))  # the shared period picker: custom waits for its dates
+    assert page.custom and page.start != "" and page.end != ""  # the shown range, ready to edit
+    run(page.apply_dates({"start": "2026-11-01", "end": "2026-11-30"}))
+    assert page.period == "custom" and len(page.series) == 30 and page.range_label != ""
     download = json.dumps(run(page.export()), default=str)
-    assert "metaic-platform-7d-" in download and "text/csv" in download
+    assert "metaic-platform-custom-" in download and "text/csv" in download
 
 
 def test_other_users_are_refused(db):

@@ -45,6 +45,7 @@ def test_page_builds_with_every_panel():
         "period-picker",
         "tile-views",
         "tile-saves",
+        "tile-wallet",
         "analytics-chart",
         "funnel",
         "top-sources",
@@ -63,6 +64,7 @@ def test_owner_sees_own_numbers_over_the_period(db):
     _visit(card, "view", agent=DESKTOP, address="198.51.100.4", referrer="https://www.linkedin.com/feed")
     _visit(card, "vcard_download")
     _visit(card, "link_click", target="https://example.com/ada")
+    _visit(card, "custom", target="wallet_google")
     _visit(bobs, "view")
     _visit(bobs, "view", address="198.51.100.9")
     assert buffer.flush() >= 6
@@ -70,9 +72,10 @@ def test_owner_sees_own_numbers_over_the_period(db):
     assert page.period == "7d" and not page.loading and page.failed == ""
     assert [c["id"] for c in page.cards] == [card]
     tiles = {k: v["value"] for k, v in page.tiles.items()}
-    assert (tiles["views"], tiles["visitors"], tiles["scans"], tiles["saves"], tiles["clicks"]) == (
+    assert (tiles["views"], tiles["visitors"], tiles["scans"], tiles["saves"], tiles["clicks"], tiles["wallet"]) == (
         "2",
         "2",
+        "1",
         "1",
         "1",
         "1",

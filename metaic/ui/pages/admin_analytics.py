@@ -6,6 +6,7 @@ import reflex as rx
 
 from metaic.ui import styles
 from metaic.ui.components import charts
+from metaic.ui.components.admin_nav import admin_header
 from metaic.ui.components.layout import loading_block, page
 from metaic.ui.state.admin_analytics import AdminAnalyticsState as P
 
@@ -111,6 +112,7 @@ def report() -> rx.Component:
                     "chart-operations",
                     240,
                 ),
+                rx.text(P.ops_note, size="1", color=styles.MUTED, id="ops-note"),
             ),
             columns=rx.breakpoints(initial="1", md="2"),
             spacing="3",
@@ -132,14 +134,10 @@ def admin_analytics() -> rx.Component:
             rx.cond(
                 P.loaded & P.signed_in,
                 rx.vstack(
-                    rx.vstack(
-                        rx.heading("Platform analytics", size="7"),
-                        rx.text(
-                            "Sign-ups, activity and delivery across MetaIC, against the period before.",
-                            size="2",
-                            color=styles.MUTED,
-                        ),
-                        spacing="1",
+                    admin_header(
+                        "/admin/analytics",
+                        "Platform analytics",
+                        "Sign-ups, activity and delivery across MetaIC, against the period before.",
                     ),
                     rx.cond(
                         P.failed != "",

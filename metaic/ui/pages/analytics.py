@@ -15,6 +15,7 @@ TILES = (
     ("Unique visitors", "visitors", "#12A594"),
     ("QR scans", "scans", "#F76B15"),
     ("Saves", "saves", "#8E4EC6"),
+    ("Wallet saves", "wallet", "#E5484D"),
     ("Link clicks", "clicks", "#0090FF"),
     ("Shares", "shares", "#D6409F"),
     ("Leads", "leads", "#30A46C"),
@@ -99,10 +100,12 @@ def controls() -> rx.Component:
 
 
 def tiles() -> rx.Component:
-    """The period's totals, each with its change."""
+    """The period's totals, each with its change: three rows of three, or pairs on a phone (the last one wide)."""
+    *pairs, last = [charts.metric_tile(label, A.tiles[key], f"tile-{key}", color) for label, key, color in TILES]
     return rx.grid(
-        *[charts.metric_tile(label, A.tiles[key], f"tile-{key}", color) for label, key, color in TILES],
-        columns=rx.breakpoints(initial="2", md="4"),
+        *pairs,
+        rx.box(last, grid_column=rx.breakpoints(initial="span 2", md="auto")),
+        columns=rx.breakpoints(initial="2", md="3"),
         spacing="3",
         width="100%",
     )

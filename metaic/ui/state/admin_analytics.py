@@ -16,8 +16,8 @@ from metaic.core import clock
 from metaic.core.errors import AuthenticationFailed, DomainError
 from metaic.db import session_scope
 from metaic.ui.state import analytics_shape as shape
-from metaic.ui.state.analytics import _day
 from metaic.ui.state.auth import FormState
+from metaic.ui.state.period_picker import PeriodPicker, parse_day
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,14 @@ METRICS = (
     "messages",
     "notifications_sent",
     "jobs_failed",
+)
+OPS_NOTE = (
+    "Jobs failed: notification deliveries and scheduled messages that failed, plus background jobs in the "
+    "queues' failed lists (kept 30 days)."
+)
+OPS_NOTE_NO_QUEUE = (
+    "Jobs failed: notification deliveries and scheduled messages only; the queues' failed lists could not be "
+    "read just now (Redis unreachable)."
 )
 
 
@@ -46,7 +54,7 @@ def platform_csv(rows: list[dict]) -> str:
 def read_platform(session, user, *, period: str, start: str, end: str) -> dict[str, Any]:
     """The platform dashboard for an admin (PermissionDenied for anyone else), shaped for the page."""
     require_admin(user)
-    chosen = reports.period_from(period, start=_day(start), end=_day(end))
+    chosen = reports.period_from(period, start=parse_day(start), end=parse_day(end))
     data = reports.platform_dashboard(session=session, period=chosen)
     active = data.get("active", {})
     return {
@@ -54,6 +62,7 @@ def read_platform(session, user, *, period: str, start: str, end: str) -> dict[s
         "series": shape.series(data.get("series", []), METRICS, chosen.granularity),
         "raw_series": [{k: str(v) for k, v in row.items()} for row in data.get("series", [])],
         "active": {k: shape.fmt_int(active.get(k)) for k in ("daily", "weekly", "monthly")},
+        "ops_note": OPS_NOTE if data.get("queue_failures") else OPS_NOTE_NO_QUEUE,
         "range": shape.range_text(chosen.start, chosen.end),
         "compare": shape.range_text(chosen.prev_start, chosen.prev_end),
         "start": chosen.start.isoformat()[:10],
@@ -61,25 +70,18 @@ def read_platform(session, user, *, period: str, start: str, end: str) -> dict[s
     }
 
 
-class AdminAnalyticsState(FormState):
+class AdminAnalyticsState(PeriodPicker, FormState):
     """Platform metrics for admins; every read re-checks the role."""
 
-    period: str = "30d"
-    start: str = ""
-    end: str = ""
     tiles: dict[str, dict[str, str]] = {}
     series: list[dict[str, Any]] = []
     active: dict[str, str] = {}
+    ops_note: str = OPS_NOTE
     range_label: str = ""
     compare_label: str = ""
     denied: bool = False
     loading: bool = True
     failed: str = ""
-
-    @rx.var
-    def custom(self) -> bool:
-        """Whether the custom date inputs show."""
-        return self.period == "custom"
 
     def _read(self) -> dict[str, Any]:
         """Read the platform dashboard as the signed-in admin (runs in a worker thread)."""
@@ -108,34 +110,13 @@ class AdminAnalyticsState(FormState):
             return
         self.tiles, self.series = found["tiles"], found["series"]
         self.active, self.range_label, self.compare_label = found["active"], found["range"], found["compare"]
+        self.ops_note = found["ops_note"]
         self.start, self.end, self.denied, self.loading = found["start"], found["end"], False, False
 
     @rx.event
     async def load(self):
         """on_load: read the default period (admins only)."""
-        period = self.router.url.query_parameters.get("period", "")
-        self.period = period if period in reports.PERIODS else "30d"
-        async for event in self._fetch():
-            yield event
-
-    @rx.event
-    async def set_period(self, period: str | list[str]):
-        """Pick a period; the custom one waits for its dates."""
-        period = period if isinstance(period, str) else (period[0] if period else "")
-        if period not in reports.PERIODS:
-            return
-        self.period = period
-        if period == "custom":
-            today = clock.now().date().isoformat()
-            self.start, self.end = self.start or today, self.end or today
-            return
-        async for event in self._fetch():
-            yield event
-
-    @rx.event
-    async def apply_dates(self, form: dict):
-        """Read a custom range from the two date inputs."""
-        self.period, self.start, self.end = "custom", str(form.get("start", "")), str(form.get("end", ""))
+        self._period_from_query()
         async for event in self._fetch():
             yield event
 

@@ -5,38 +5,29 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
 import reflex as rx
 
 from metaic.analytics import labels, reports
-from metaic.core import clock
 from metaic.core.errors import AuthenticationFailed, DomainError, NotFound
 from metaic.db import session_scope
 from metaic.ui.state import analytics_shape as shape
 from metaic.ui.state.auth import FormState
+from metaic.ui.state.period_picker import PeriodPicker, parse_day
 from metaic.ui.state.session import as_token_user, go_to
 
 log = logging.getLogger(__name__)
 
 ALL = "all"
-TILE_KEYS = ("views", "visitors", "scans", "saves", "clicks", "shares", "leads")
+TILE_KEYS = ("views", "visitors", "scans", "saves", "clicks", "shares", "leads", "wallet")
 SERIES_KEYS = ("views", "visitors", "scans", "saves")
 TOP_KEYS = ("sources", "links", "devices", "browsers", "countries", "languages")
 LIVE_MINUTES = 5
 # Served by metaic/api/analytics_routes.py: a plain GET with the session cookie, so a big raw export streams
 # from the HTTP server instead of travelling through this tab's websocket.
 EXPORT_ROUTE = "/api/v1/analytics/export.csv"
-
-
-def _day(text: str) -> date | None:
-    """An ISO date from a date input, or None."""
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
 
 
 def _card_id(text: str) -> uuid.UUID | None:
@@ -49,7 +40,7 @@ def _card_id(text: str) -> uuid.UUID | None:
 
 def read_dashboard(session, user, *, card: str, period: str, start: str, end: str) -> dict[str, Any]:
     """Everything the page shows, read in one transaction and shaped for the page."""
-    chosen = reports.period_from(period, start=_day(start), end=_day(end))
+    chosen = reports.period_from(period, start=parse_day(start), end=parse_day(end))
     card_id = _card_id(card)
     data = reports.owner_dashboard(session=session, owner=user, card_id=card_id, period=chosen)
     live = reports.live_visitors(session=session, owner=user, card_id=card_id, minutes=LIVE_MINUTES)
@@ -83,13 +74,10 @@ def live_count(token: str | None, card: str) -> int | None:
     )
 
 
-class AnalyticsState(FormState):
+class AnalyticsState(PeriodPicker, FormState):
     """The owner's analytics page; rebuilt from the database on every load and every change of choice."""
 
     card: str = ALL
-    period: str = "30d"
-    start: str = ""
-    end: str = ""
     cards: list[dict[str, str]] = []
     tiles: dict[str, dict[str, str]] = {}
     series: list[dict[str, Any]] = []
@@ -101,11 +89,6 @@ class AnalyticsState(FormState):
     compare_label: str = ""
     loading: bool = True
     failed: str = ""
-
-    @rx.var
-    def custom(self) -> bool:
-        """Whether the custom date inputs show."""
-        return self.period == "custom"
 
     def _apply(self, found: dict[str, Any]) -> None:
         """Show a freshly read dashboard."""
@@ -151,38 +134,14 @@ class AnalyticsState(FormState):
     @rx.event
     async def load(self):
         """on_load: take the card and period from the address, then read."""
-        params = self.router.url.query_parameters
-        period = params.get("period", "")
-        self.period = period if period in reports.PERIODS else "30d"
-        self.card = params.get("card", ALL) or ALL
-        self.start, self.end = params.get("start", ""), params.get("end", "")
+        self._period_from_query()
+        self.card = self.router.url.query_parameters.get("card", ALL) or ALL
         async for event in self._fetch():
             yield event
 
     @rx.event
     async def reload(self):
         """Try again after a failure."""
-        async for event in self._fetch():
-            yield event
-
-    @rx.event
-    async def set_period(self, period: str | list[str]):
-        """Pick a period; the custom one waits for its dates."""
-        period = period if isinstance(period, str) else (period[0] if period else "")
-        if period not in reports.PERIODS:
-            return
-        self.period = period
-        if period == "custom":
-            today = clock.now().date().isoformat()
-            self.start, self.end = self.start or today, self.end or today
-            return
-        async for event in self._fetch():
-            yield event
-
-    @rx.event
-    async def apply_dates(self, form: dict):
-        """Read a custom range from the two date inputs."""
-        self.period, self.start, self.end = "custom", str(form.get("start", "")), str(form.get("end", ""))
         async for event in self._fetch():
             yield event
 
