@@ -9,17 +9,23 @@ from pydantic import BaseModel
 from sqlalchemy import JSON, BigInteger
 from sqlmodel import Field, SQLModel
 
-from metaic.core.models import created_at_field, uuid_pk
+from metaic.core.models import created_at_field, utc_column, uuid_pk
 from metaic.core.times import UtcDatetime
 
-PURPOSES = ("avatar", "cover", "logo", "work")
+# scan: a photographed paper card; contact: a contact's own photo (imported from their vCard)
+PURPOSES = ("avatar", "cover", "logo", "work", "scan", "contact")
 STATUS_PROCESSING = "processing"
 STATUS_READY = "ready"
 STATUS_FAILED = "failed"
+# Virus scan: `clean` uploads are served; `pending` ones are held (not served, no addresses) until the
+# scanner says clean; `infected` ones keep only this row (the owner's record of what was removed).
+SCAN_CLEAN = "clean"
+SCAN_PENDING = "pending"
+SCAN_INFECTED = "infected"
 
 
 class File(SQLModel, table=True):
-    """An image a user uploaded in the builder (avatar, cover, logo or portfolio work)."""
+    """An image a user uploaded: in the builder (avatar, cover, logo, portfolio work) or a scanned paper card."""
 
     __tablename__ = "files"
 
@@ -36,6 +42,12 @@ class File(SQLModel, table=True):
     # Variant width (as a string, JSON keys are strings) -> storage key.
     variants: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
     status: str = Field(default=STATUS_PROCESSING, max_length=16)
+    scan_status: str = Field(default=SCAN_CLEAN, max_length=16, index=True)
+    # Failed tries to reach the scanner, and when the next try is due (also a lease while a scan job waits).
+    scan_attempts: int = Field(default=0)
+    scan_retry_at: datetime | None = utc_column(default=None)
+    # The signature the scanner named for an infected upload.
+    scan_result: str = Field(default="", max_length=200)
     created_at: datetime = created_at_field()
 
 
@@ -45,6 +57,8 @@ class FileRead(BaseModel):
     id: uuid.UUID
     purpose: str
     status: str
+    # `pending` while the virus scan runs (no addresses yet), `clean` once served, `infected` once removed.
+    scan_status: str = SCAN_CLEAN
     content_type: str
     width: int
     height: int

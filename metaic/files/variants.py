@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from metaic.adapters.storage import ObjectNotFound, Storage, get_storage
 from metaic.config import get_settings
+from metaic.core import cdn
 from metaic.core.errors import ValidationError
 from metaic.files import images
 from metaic.files.models import STATUS_FAILED, STATUS_READY, File
@@ -17,9 +18,9 @@ from metaic.files.models import STATUS_FAILED, STATUS_READY, File
 log = logging.getLogger(__name__)
 
 
-def variant_key(file_id: uuid.UUID, width: int) -> str:
-    """Storage key of a WebP variant, named by its real width (so equal variants share one object)."""
-    return f"img/{file_id.hex}/{width}w.webp"
+def variant_key(file_id: uuid.UUID, width: int, data: bytes) -> str:
+    """Storage key of a WebP variant, named by its bytes' hash and real width (equal variants share one object)."""
+    return f"img/{file_id.hex}/{cdn.digest(data)}/{width}w.webp"
 
 
 def delete_objects(storage: Storage, keys: Iterable[str]) -> None:
@@ -52,7 +53,7 @@ def make_variants(*, session: Session, file_id: uuid.UUID) -> File | None:
     keys: dict[str, str] = {}
     sizes: dict[str, int] = {}
     for width, encoded in made.items():
-        key = variant_key(row.id, encoded.width)
+        key = variant_key(row.id, encoded.width, encoded.data)
         if key not in sizes:
             storage.put(key, encoded.data, encoded.content_type)
             sizes[key] = len(encoded.data)

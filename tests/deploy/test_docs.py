@@ -32,5 +32,5 @@ def test_every_documented_address_is_a_route():
 def test_a_made_up_address_would_be_caught():
     """The matcher is strict: a path no route serves matches nothing."""
     routes = [_pattern(path) for path in all_paths()]
-    assert not any(route.match("/api/v1/cards/x/publish") for route in routes)
+    assert not any(route.match("/api/v1/gadgets/x/publish") for route in routes)
     assert any(route.match("/api/v1/contacts/x/reminders") for route in routes)

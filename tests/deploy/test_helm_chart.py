@@ -222,3 +222,24 @@ def test_a_broken_value_fails_the_checks():
         kubernetes_validate.validate(
             {**chart.one(objects, "Service", "app"), "spec": {"ports": [{"port": "http"}]}}, KUBERNETES_VERSION, True
         )
+
+
+def test_uploads_are_scanned_by_a_clamd_the_chart_and_compose_run(objects):
+    """ClamAV runs beside the app (chart and compose alike), and the app's settings point at its Service."""
+    clamav = _container(chart.one(objects, "Deployment", "clamav"), "clamav")
+    service = chart.one(objects, "Service", "clamav")
+    config = chart.one(objects, "ConfigMap")["data"]
+    assert config["VIRUS_SCANNER"] == "clamd" and config["CLAMD_HOST"] == service["metadata"]["name"]
+    assert int(config["CLAMD_PORT"]) == service["spec"]["ports"][0]["port"] == clamav["ports"][0]["containerPort"]
+    assert clamav["startupProbe"]["tcpSocket"]["port"] == service["spec"]["ports"][0]["targetPort"] == "clamd"
+    compose_env = COMPOSE["x-metaic-env"]
+    assert COMPOSE["services"]["clamav"]["image"] == clamav["image"]
+    assert compose_env["CLAMD_HOST"] == "clamav" and compose_env["VIRUS_SCANNER"].endswith(":-clamd}")
+    assert int(compose_env["CLAMD_PORT"]) == int(config["CLAMD_PORT"])
+
+
+def test_without_clamav_nothing_points_at_a_scanner():
+    """clamav.enabled=false: no ClamAV objects and no scanner setting (uploads are served at once)."""
+    objects = chart.render(overrides={"clamav": {"enabled": False}})
+    assert [o for o in objects if o["metadata"]["name"].endswith("-clamav")] == []
+    assert "VIRUS_SCANNER" not in chart.one(objects, "ConfigMap")["data"]
