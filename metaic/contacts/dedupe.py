@@ -48,16 +48,22 @@ MERGE_FIELDS = (
 
 
 def _exact_pairs(session: Session, owner_id: uuid.UUID) -> dict[tuple, list[str]]:
-    """Pairs of the owner's contacts sharing a normalised email or phone, with the shared values."""
+    """Pairs of the owner's contacts sharing an email or phone (equal blind index digests), with the values."""
     a, b = aliased(ContactIdentity), aliased(ContactIdentity)
     rows = session.exec(
-        select(a.contact_id, b.contact_id, a.kind, a.value)
-        .join(b, (a.owner_id == b.owner_id) & (a.kind == b.kind) & (a.value == b.value))
+        select(a.contact_id, b.contact_id, a.kind, a.value_hash)
+        .join(b, (a.owner_id == b.owner_id) & (a.kind == b.kind) & (a.value_hash == b.value_hash))
         .where(a.owner_id == owner_id, a.contact_id < b.contact_id)
     ).all()
+    # The digests say who matches; the (decrypted) contacts say what the shared value reads.
+    ids = {row[0] for row in rows}
+    values: dict = {}
+    if ids:
+        for contact in session.exec(select(SavedContact).where(SavedContact.id.in_(ids))):
+            values.update({(contact.id, *key): value for key, value in store.identity_keys(contact).items()})
     found: dict[tuple, list[str]] = defaultdict(list)
-    for left, right, kind, value in rows:
-        found[(left, right)].append(f"same {kind} {value}")
+    for left, right, kind, digest in rows:
+        found[(left, right)].append(f"same {kind} {values.get((left, kind, digest), '')}".rstrip())
     return found
 
 

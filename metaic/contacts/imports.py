@@ -26,6 +26,7 @@ from metaic.contacts.search import matching_ids
 from metaic.contacts.text import fold
 from metaic.core import clock
 from metaic.core.errors import DomainError, NotFound
+from metaic.files import service as file_service
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 20_000
@@ -138,6 +139,28 @@ def _match(session: Session, owner: User, book: _Book, draft: ContactDraft, inco
     return found
 
 
+def _photo(session: Session, owner: User, draft: ContactDraft, notes: list[str]) -> uuid.UUID | None:
+    """The row's photo stored through the files domain (type, size and quota checked there), or None.
+
+    A photo that cannot be kept never costs the person: the row is imported and the report says why."""
+    if not draft.photo_jpeg:
+        return None
+    try:
+        with session.begin_nested():
+            stored = file_service.upload(
+                session=session,
+                owner=owner,
+                purpose="contact",
+                filename="photo.jpg",
+                data=draft.photo_jpeg,
+                rate_limited=False,  # the import is limited as a whole
+            )
+    except DomainError as exc:
+        notes.append(f"photo not imported: {exc.message}")
+        return None
+    return stored.id
+
+
 def _import_one(session: Session, owner: User, parsed: ParsedRow, source: str, book: _Book) -> RowResult:
     """Create or merge one row, keeping and flagging values that cannot be read."""
     draft = parsed.draft
@@ -147,12 +170,17 @@ def _import_one(session: Session, owner: User, parsed: ParsedRow, source: str, b
         owner_id=owner.id, data=data, strict=False, regions=book.regions_for(parsed), findings=findings
     )
     contact = _match(session, owner, book, draft, incoming)
+    photo_notes: list[str] = []
     if contact is None:
+        incoming.photo_file_id = _photo(session, owner, draft, photo_notes)
         service.add(session=session, contact=incoming, tag_names=draft.tags, announce=False)
         book.remember(incoming.id, incoming.full_name, incoming.company)
         status, contact, changes = "created", incoming, []
     else:
         changes = _update_from(contact, incoming)
+        if contact.photo_file_id is None and draft.photo_jpeg:
+            contact.photo_file_id = _photo(session, owner, draft, photo_notes)
+            changes += ["photo added"] if contact.photo_file_id else []
         session.add(contact)
         session.flush()
         store.sync_identities(session=session, contact=contact)
@@ -160,7 +188,7 @@ def _import_one(session: Session, owner: User, parsed: ParsedRow, source: str, b
             tags.add_names(session=session, owner_id=owner.id, contact_id=contact.id, names=draft.tags)
         status = "merged"
     flags = [ValueFlag(**f) for f in findings.flags]
-    changes = findings.notes + changes
+    changes = findings.notes + photo_notes + changes
     return RowResult(row=parsed.row, status=status, contact_id=contact.id, flags=flags, changes=changes)
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from metaic.core.encrypted_types import EncryptedBytes, EncryptedJSON, EncryptedText
 from metaic.core.models import created_at_field, name_key_field, utc_column, uuid_pk
 
-SOURCES = ("card", "share_back", "import", "manual")
+# "scan": typed from a photographed paper card (ai.scan); "manual": typed in by hand.
+SOURCES = ("card", "share_back", "import", "scan", "manual")
 STAGES = ("new", "warm", "client", "partner")
 IDENTITY_KINDS = ("email", "phone")
 REMINDER_STATUSES = ("pending", "done", "snoozed")
@@ -19,7 +21,11 @@ DIRECTIONS = ("inbound", "outbound")
 
 
 class SavedContact(SQLModel, table=True):
-    """A person in an owner's contact book; multi-values are JSON lists of {label, value}."""
+    """A person in an owner's contact book; multi-values are JSON lists of {label, value}.
+
+    Emails, phones, notes and flags (which quote values as written) are encrypted at rest; exact matches on
+    emails and phones go through `ContactIdentity` digests, never through these columns.
+    """
 
     __tablename__ = "saved_contacts"
     __table_args__ = (
@@ -39,8 +45,12 @@ class SavedContact(SQLModel, table=True):
     last_name: str = Field(default="", max_length=100)
     company: str = Field(default="", max_length=200)
     title: str = Field(default="", max_length=200)
-    emails: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    phones: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    emails: list[dict] = Field(
+        default_factory=list, sa_column=Column(EncryptedJSON("saved_contacts.emails"), nullable=False)
+    )
+    phones: list[dict] = Field(
+        default_factory=list, sa_column=Column(EncryptedJSON("saved_contacts.phones"), nullable=False)
+    )
     addresses: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     links: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     birthday: str = Field(default="", max_length=20)
@@ -54,15 +64,21 @@ class SavedContact(SQLModel, table=True):
     place: str = Field(default="", max_length=200)
     met_on: date | None = Field(default=None)
     how_we_met: str = Field(default="", max_length=500)
-    notes: str = Field(default="", sa_type=Text)
+    notes: str = Field(default="", sa_type=EncryptedText("saved_contacts.notes"))
     stage: str = Field(default="new", max_length=16)
     strength: int = Field(default=3)
     last_contacted_at: datetime | None = utc_column(default=None)
-    consents: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Share-back consent records ({at, text, ip, card_id}): the visitor's address, encrypted at rest.
+    consents: list[dict] = Field(
+        default_factory=list, sa_column=Column(EncryptedJSON("saved_contacts.consents"), nullable=False)
+    )
     # Values kept as written because they could not be read (a number without country code, an odd date):
     # {field, value, kind: kept|shortened, note}; the contact page marks them so the owner can check them.
-    flags: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
-    # Lower-cased name for sorting, and lower-cased searchable text (names, company, emails, phones, meeting).
+    flags: list[dict] = Field(
+        default_factory=list,
+        sa_column=Column(EncryptedJSON("saved_contacts.flags"), nullable=False, server_default="[]"),
+    )
+    # Lower-cased name for sorting, and lower-cased searchable text (names, company, meeting; no emails or phones).
     sort_name: str = Field(default="", max_length=200)
     search_text: str = Field(default="", sa_type=Text)
     created_at: datetime = created_at_field()
@@ -70,16 +86,20 @@ class SavedContact(SQLModel, table=True):
 
 
 class ContactIdentity(SQLModel, table=True):
-    """A normalised email (lower-case) or phone (E.164) of a contact, for dedupe and enrichment."""
+    """The blind index of a contact's emails and phones: one HMAC digest per normalised value, for exact matching.
+
+    `value_hash` is `store.identity_hash(owner, kind, value)` (lower-cased email, E.164 or digits phone); the
+    values themselves live encrypted on the contact.
+    """
 
     __tablename__ = "contact_identities"
-    __table_args__ = (Index("ix_contact_identities_owner_kind_value", "owner_id", "kind", "value"),)
+    __table_args__ = (Index("ix_contact_identities_owner_kind_hash", "owner_id", "kind", "value_hash"),)
 
     id: uuid.UUID = uuid_pk()
     contact_id: uuid.UUID = Field(foreign_key="saved_contacts.id", index=True, ondelete="CASCADE")
     owner_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
     kind: str = Field(max_length=8)
-    value: str = Field(max_length=254)
+    value_hash: str = Field(max_length=64)
 
 
 class Tag(SQLModel, table=True):
@@ -121,7 +141,7 @@ class CommunicationEntry(SQLModel, table=True):
     channel: str = Field(max_length=24)
     direction: str = Field(default="outbound", max_length=8)
     subject: str = Field(default="", max_length=200)
-    body: str = Field(default="", sa_type=Text)
+    body: str = Field(default="", sa_type=EncryptedText("communication_history.body"))
     created_at: datetime = created_at_field()
 
 
@@ -138,7 +158,7 @@ class Reminder(SQLModel, table=True):
     contact_id: uuid.UUID = Field(foreign_key="saved_contacts.id", ondelete="CASCADE")
     owner_id: uuid.UUID = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
     due_at: datetime = utc_column()
-    note: str = Field(default="", max_length=500)
+    note: str = Field(default="", sa_type=EncryptedText("reminders.note"))  # at most 500 characters (service)
     status: str = Field(default="pending", max_length=16)
     notified_at: datetime | None = utc_column(default=None)
     created_at: datetime = created_at_field()
@@ -153,7 +173,7 @@ class MergeRecord(SQLModel, table=True):
     owner_id: uuid.UUID = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
     keep_id: uuid.UUID
     drop_id: uuid.UUID
-    snapshot: dict = Field(sa_column=Column(JSON, nullable=False))
+    snapshot: dict = Field(sa_column=Column(EncryptedJSON("contact_merges.snapshot"), nullable=False))
     created_at: datetime = created_at_field()
     undone_at: datetime | None = utc_column(default=None)
 
@@ -170,8 +190,8 @@ class ImportJob(SQLModel, table=True):
     status: str = Field(default="queued", max_length=16)
     total: int = 0
     processed: int = 0
-    data: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
-    report: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    data: bytes | None = Field(default=None, sa_column=Column(EncryptedBytes("import_jobs.data"), nullable=True))
+    report: dict | None = Field(default=None, sa_column=Column(EncryptedJSON("import_jobs.report"), nullable=True))
     error: str = Field(default="", max_length=500)
     created_at: datetime = created_at_field()
     finished_at: datetime | None = utc_column(default=None)
@@ -191,9 +211,15 @@ class ShareSuggestion(SQLModel, table=True):
     owner_id: uuid.UUID = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
     full_name: str = Field(default="", max_length=200)
     company: str = Field(default="", max_length=200)
-    emails: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    phones: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    note: str = Field(default="", sa_type=Text)
-    consent: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    emails: list[dict] = Field(
+        default_factory=list, sa_column=Column(EncryptedJSON("contact_suggestions.emails"), nullable=False)
+    )
+    phones: list[dict] = Field(
+        default_factory=list, sa_column=Column(EncryptedJSON("contact_suggestions.phones"), nullable=False)
+    )
+    note: str = Field(default="", sa_type=EncryptedText("contact_suggestions.note"))
+    consent: dict = Field(
+        default_factory=dict, sa_column=Column(EncryptedJSON("contact_suggestions.consent"), nullable=False)
+    )
     card_slug: str = Field(default="", max_length=80)
     created_at: datetime = created_at_field()

@@ -152,7 +152,7 @@ def fire_due(*, session: Session, now: datetime | None = None) -> int:
             user=owner,
             kind="reminder",
             data={
-                "contact": contact.full_name or contact.sort_name,
+                "contact": store.plain_label(contact),  # never an (encrypted) email or phone
                 "note": reminder.note,
                 "url": links.contact(contact.id),
             },

@@ -10,6 +10,10 @@ from pydantic import BaseModel, Field
 
 from metaic.core.times import UtcDatetime
 
+# Where a contact came from (models.SOURCES): a saved card, a visitor sharing back, an import file, a scanned
+# paper card, or typed in by hand.
+ContactSource = Literal["card", "share_back", "import", "scan", "manual"]
+
 
 class LabeledValue(BaseModel):
     """One email, phone, address or link with its label (work, home, mobile, …)."""
@@ -61,7 +65,7 @@ class ParsedRow(BaseModel):
 class ContactInput(ContactDraft):
     """A contact typed in by its owner: the draft plus the CRM fields."""
 
-    source: Literal["card", "share_back", "import", "manual"] = "manual"
+    source: ContactSource = "manual"
     event: str = Field(default="", max_length=200)
     place: str = Field(default="", max_length=200)
     met_on: date | None = None
@@ -142,7 +146,7 @@ class ContactFilters(BaseModel):
 
     query: str = Field(default="", max_length=200)
     tag_id: uuid.UUID | None = None
-    source: Literal["card", "share_back", "import", "manual"] | None = None
+    source: ContactSource | None = None
     stage: Literal["new", "warm", "client", "partner"] | None = None
     event: str = Field(default="", max_length=200)
     reminder_due: bool = False

@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import exists, nulls_last
+from sqlalchemy import and_, exists, nulls_last, or_
 from sqlmodel import Session, func, select
 
 from metaic.auth.models import User
 from metaic.contacts import store
-from metaic.contacts.models import ContactTag, Reminder, SavedContact
+from metaic.contacts.models import ContactIdentity, ContactTag, Reminder, SavedContact
 from metaic.contacts.schemas import ContactFilters, ContactPage
 from metaic.core import clock
 from metaic.core.errors import ValidationError
@@ -33,11 +33,46 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _identity_match(owner_id: uuid.UUID, query: str):
+    """A query that is a whole email or phone number (+country code), matched through the blind index; else None.
+
+    Emails and phones are encrypted at rest, so SQL finds them only exactly (the search index finds parts).
+    """
+    text = store.clean_text(query)
+    if not text:
+        return None
+    wanted = []
+    if "@" in text and " " not in text:
+        wanted.append(("email", text))
+    digits = store.identity_value("phone", text)
+    if len(digits.lstrip("+")) >= 6 and not any(ch.isalpha() for ch in text):
+        wanted += [("phone", f"+{digits.lstrip('+')}"), ("phone", digits)]
+    if not wanted:
+        return None
+    return exists().where(
+        ContactIdentity.contact_id == SavedContact.id,
+        ContactIdentity.owner_id == owner_id,
+        or_(
+            *(
+                and_(ContactIdentity.kind == k, ContactIdentity.value_hash == store.identity_hash(owner_id, k, v))
+                for k, v in wanted
+            )
+        ),
+    )
+
+
 def conditions(*, owner_id: uuid.UUID, filters: ContactFilters, now: datetime | None = None) -> list:
     """The WHERE clauses for an owner's contacts matching `filters`."""
     where = [SavedContact.owner_id == owner_id]
-    for word in store.clean_text(filters.query).lower().split()[:8]:
-        where.append(SavedContact.search_text.like(f"%{_escape_like(word)}%", escape="\\"))
+    words = [
+        SavedContact.search_text.like(f"%{_escape_like(word)}%", escape="\\")
+        for word in store.clean_text(filters.query).lower().split()[:8]
+    ]
+    exact = _identity_match(owner_id, filters.query)
+    if exact is not None:
+        where.append(or_(and_(*words), exact))
+    else:
+        where += words
     if filters.tag_id is not None:
         where.append(exists().where(ContactTag.contact_id == SavedContact.id, ContactTag.tag_id == filters.tag_id))
     if filters.source:

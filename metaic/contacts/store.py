@@ -18,13 +18,14 @@ from metaic.cards.normalize import normalize_url
 from metaic.contacts.models import ContactIdentity, ContactTag, SavedContact, Tag
 from metaic.contacts.schemas import ContactRead, LabeledValue, TagRead
 from metaic.contacts.text import fold, is_blank
-from metaic.core import clock
+from metaic.core import clock, fieldcrypt
 from metaic.core.errors import NotFound, ValidationError
 from metaic.core.ids import parse_id
 
 LIST_FIELDS = ("emails", "phones", "addresses", "links")
 TEXT_FIELDS = ("full_name", "first_name", "last_name", "company", "title", "birthday", "event", "place", "how_we_met")
 _BIRTHDAY = re.compile(r"^(\d{4}-\d{2}-\d{2}|--\d{2}-\d{2})$")
+NO_NAME = "(no name)"
 NEEDS_IDENTITY = "Enter a name, a company, an email address or a phone number."
 
 
@@ -185,33 +186,50 @@ def refresh_derived(contact: SavedContact) -> None:
     require_identity(contact)
     if not contact.full_name:
         contact.full_name = " ".join(p for p in (contact.first_name, contact.last_name) if p)[:200]
-    label = (
-        contact.full_name or contact.company or next((item["value"] for item in [*contact.emails, *contact.phones]), "")
-    )
     contact.flags = [flag for flag in contact.flags or [] if _present(contact, flag)]
-    contact.sort_name = label.lower()[:200]
-    phones = [item["value"] for item in contact.phones]
-    parts = [
-        contact.full_name,
-        contact.company,
-        contact.title,
-        contact.event,
-        contact.place,
-        *(item["value"] for item in contact.emails),
-        *phones,
-        *(p.lstrip("+") for p in phones),
-    ]
+    # Emails and phones are encrypted at rest: they stay out of the plaintext sort and search columns (a
+    # contact known only by an email sorts first; search finds them through the index or an exact match).
+    contact.sort_name = (contact.full_name or contact.company).lower()[:200]
+    parts = [contact.full_name, contact.company, contact.title, contact.event, contact.place]
     contact.search_text = " ".join(p for p in parts if p).lower()
     contact.updated_at = clock.now()
 
 
-def sync_identities(*, session: Session, contact: SavedContact) -> None:
-    """Rewrite the contact's normalised emails and phones (used by dedupe and enrichment)."""
-    session.exec(delete(ContactIdentity).where(ContactIdentity.contact_id == contact.id))
+def identity_value(kind: str, value: str) -> str:
+    """The normalised form two equal emails or phones share: a lower-cased email; a phone's digits (+ kept)."""
+    value = (value or "").strip()
+    if kind == "phone":
+        digits = "".join(ch for ch in value if ch.isdigit())
+        return f"+{digits}" if value.startswith("+") else digits
+    return value.lower()
+
+
+def identity_hash(owner_id: uuid.UUID, kind: str, value: str) -> str:
+    """The blind index digest of an email or phone in one owner's book (HMAC-SHA256 of the normalised value)."""
+    return fieldcrypt.blind_index(str(owner_id), kind, identity_value(kind, value))
+
+
+def identity_keys(contact: SavedContact) -> dict[tuple[str, str], str]:
+    """{(kind, digest): value as stored} for the contact's emails and phones that identify someone."""
+    found: dict[tuple[str, str], str] = {}
     for kind, items in (("email", contact.emails), ("phone", contact.phones)):
         # A value kept as written may be longer than any real address or number: it identifies no one.
-        for value in {item["value"].lower() for item in items if len(item["value"]) <= 254}:
-            session.add(ContactIdentity(contact_id=contact.id, owner_id=contact.owner_id, kind=kind, value=value))
+        for item in items:
+            if len(item["value"]) <= 254 and identity_value(kind, item["value"]):
+                found.setdefault((kind, identity_hash(contact.owner_id, kind, item["value"])), item["value"])
+    return found
+
+
+def plain_label(contact: SavedContact) -> str:
+    """What to call a contact where text is stored unencrypted (notifications): name, company, else "(no name)"."""
+    return contact.full_name or contact.company or NO_NAME
+
+
+def sync_identities(*, session: Session, contact: SavedContact) -> None:
+    """Rewrite the blind index of the contact's emails and phones (used by dedupe, imports and enrichment)."""
+    session.exec(delete(ContactIdentity).where(ContactIdentity.contact_id == contact.id))
+    for kind, digest in identity_keys(contact):
+        session.add(ContactIdentity(contact_id=contact.id, owner_id=contact.owner_id, kind=kind, value_hash=digest))
     session.flush()
 
 
@@ -226,13 +244,19 @@ def require_contact(*, session: Session, owner_id: uuid.UUID, contact_id: uuid.U
 def find_by_identity(
     *, session: Session, owner_id: uuid.UUID, emails: list[dict], phones: list[dict], exclude: uuid.UUID | None = None
 ) -> SavedContact | None:
-    """The owner's oldest contact sharing a normalised email or phone with these, if any."""
-    pairs = [("email", i["value"].lower()) for i in emails] + [("phone", i["value"].lower()) for i in phones]
+    """The owner's oldest contact sharing a normalised email or phone with these, if any (through the blind index)."""
+    pairs = [("email", i["value"]) for i in emails] + [("phone", i["value"]) for i in phones]
     for kind, value in pairs:
+        if not identity_value(kind, value):
+            continue
         query = (
             select(SavedContact)
             .join(ContactIdentity, ContactIdentity.contact_id == SavedContact.id)
-            .where(ContactIdentity.owner_id == owner_id, ContactIdentity.kind == kind, ContactIdentity.value == value)
+            .where(
+                ContactIdentity.owner_id == owner_id,
+                ContactIdentity.kind == kind,
+                ContactIdentity.value_hash == identity_hash(owner_id, kind, value),
+            )
             .order_by(SavedContact.created_at)
         )
         if exclude is not None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, update
+from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from metaic.adapters.email import OutgoingEmail, get_email_sender
@@ -103,7 +104,8 @@ def prepare(*, session: Session, delivery_id: uuid.UUID, now: datetime | None = 
         return None  # another worker is sending it right now
     if delivery.deliver_after and clock.as_utc(delivery.deliver_after) > now:
         return None
-    note = session.get(Notification, delivery.notification_id)
+    # Every channel sends the title and body; `data` (encrypted) stays unread, one decrypt per delivery.
+    note = session.get(Notification, delivery.notification_id, options=[defer(Notification.data)])
     user = session.get(User, note.user_id) if note else None
     if note is None or user is None:
         return None

@@ -86,12 +86,26 @@ KINDS: dict[str, Kind] = {
             frozenset(),
             links.analytics(),
         ),
+        # In-app always (when there is something to say); email only after the owner opts in on /network.
+        Kind(
+            "weekly_insights",
+            {"en": "Weekly networking digest", "zh": "每周人脉摘要", "es": "Resumen semanal de contactos"},
+            frozenset(),
+            "/network",
+        ),
         # In-app is always on; a push tells a user away from the page.
         Kind(
             "message",
             {"en": "New messages", "zh": "新消息", "es": "Mensajes nuevos"},
             frozenset({PUSH}),
             links.messages(),
+        ),
+        # Takedowns of the owner's cards, appeal answers and restores: they link to the notice and its appeal form.
+        Kind(
+            "moderation",
+            {"en": "Card moderation", "zh": "名片审核", "es": "Moderación de tarjetas"},
+            frozenset({EMAIL}),
+            links.cards(),
         ),
         # Operators check a deployment's channels with `python -m metaic notify --kind test TEXT`.
         Kind(
@@ -139,6 +153,19 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
             "New leads: {{ leads or 0 }}\n"
             "Top source: {{ top_source or 'none yet' }}",
         ),
+        "moderation": (
+            "{% if event == 'restored' %}Your card “{{ card }}” is back online"
+            "{% elif event == 'upheld' %}Your appeal for “{{ card }}” was reviewed"
+            "{% else %}Your card “{{ card }}” was taken down{% endif %}",
+            "{% if event == 'restored' %}It is visible to everyone again.{% if note %} {{ note }}{% endif %}"
+            "{% elif event == 'upheld' %}The card stays offline. {{ note }}"
+            "{% else %}Reason: {{ reason }}\nIf you think this is a mistake, open this notice to appeal.{% endif %}",
+        ),
+        "weekly_insights": (
+            "Your week: {{ [follow_up and follow_up ~ ' to follow up', quiet and quiet ~ ' gone quiet', "
+            "returning and returning ~ ' came back'] | select | join(', ') }}",
+            "{{ lines or '' }}",
+        ),
         "test": ("Test notification from MetaIC", "{{ text or 'It works.' }}"),
     },
     "zh": {
@@ -163,6 +190,19 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
             "保存：{{ saves or 0 }}\n"
             "新线索：{{ leads or 0 }}\n"
             "主要来源：{{ top_source or '暂无' }}",
+        ),
+        "moderation": (
+            "{% if event == 'restored' %}您的名片“{{ card }}”已恢复上线"
+            "{% elif event == 'upheld' %}您对“{{ card }}”的申诉已处理"
+            "{% else %}您的名片“{{ card }}”已被下线{% endif %}",
+            "{% if event == 'restored' %}所有人都可以再次查看。{% if note %}{{ note }}{% endif %}"
+            "{% elif event == 'upheld' %}名片仍保持下线。{{ note }}"
+            "{% else %}原因：{{ reason }}\n如果您认为这是误判，请打开此通知提出申诉。{% endif %}",
+        ),
+        "weekly_insights": (
+            "本周：{{ [follow_up and follow_up ~ ' 位待跟进', quiet and quiet ~ ' 位久未联系', "
+            "returning and returning ~ ' 位再次来访'] | select | join('，') }}",
+            "{{ lines or '' }}",
         ),
         "test": ("来自 MetaIC 的测试通知", "{{ text or '一切正常。' }}"),
     },
@@ -193,6 +233,19 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
             "Guardados: {{ saves or 0 }}\n"
             "Nuevos contactos: {{ leads or 0 }}\n"
             "Fuente principal: {{ top_source or 'ninguna todavía' }}",
+        ),
+        "moderation": (
+            "{% if event == 'restored' %}Tu tarjeta «{{ card }}» vuelve a estar en línea"
+            "{% elif event == 'upheld' %}Revisamos tu apelación sobre «{{ card }}»"
+            "{% else %}Tu tarjeta «{{ card }}» fue retirada{% endif %}",
+            "{% if event == 'restored' %}Todos pueden verla de nuevo.{% if note %} {{ note }}{% endif %}"
+            "{% elif event == 'upheld' %}La tarjeta sigue sin publicarse. {{ note }}"
+            "{% else %}Motivo: {{ reason }}\nSi crees que es un error, abre este aviso para apelar.{% endif %}",
+        ),
+        "weekly_insights": (
+            "Tu semana: {{ [follow_up and follow_up ~ ' por contactar', quiet and quiet ~ ' sin contacto', "
+            "returning and returning ~ ' volvieron'] | select | join(', ') }}",
+            "{{ lines or '' }}",
         ),
         "test": ("Notificación de prueba de MetaIC", "{{ text or 'Funciona.' }}"),
     },

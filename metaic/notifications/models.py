@@ -7,9 +7,10 @@ from datetime import datetime, time
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import JSON, Index, Text, UniqueConstraint
+from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
+from metaic.core.encrypted_types import EncryptedJSON, EncryptedText
 from metaic.core.models import created_at_field, utc_column, uuid_pk
 from metaic.core.times import UtcDatetime
 
@@ -49,9 +50,13 @@ class Notification(SQLModel, table=True):
     user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
     kind: str = Field(max_length=40)
     title: str = Field(max_length=200)
-    body: str = Field(default="", sa_type=Text)
+    # What it says and what filled it: a fired reminder repeats its note, a message its preview. Encrypted at rest;
+    # never filtered in SQL. Lists leave `data` unread (service.list_), so a row shown costs one decrypt.
+    body: str = Field(default="", sa_type=EncryptedText("notifications.body"))
     url: str = Field(default="", max_length=500)
-    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    data: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(EncryptedJSON("notifications.data"), nullable=False)
+    )
     created_at: datetime = created_at_field()
     # Shown in the app (and sent on other channels) from this moment: "send later".
     send_at: datetime = created_at_field()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import update
+from sqlalchemy.orm import defer
 from sqlmodel import Session, func, select
 
 from metaic.auth.models import User
@@ -13,6 +14,9 @@ from metaic.core.errors import NotFound
 from metaic.notifications.models import Notification, NotificationDelivery, NotificationRead
 
 MAX_PAGE = 100
+# `data` (encrypted) only filled the words; what is shown is the title and body. Lists and single reads leave it
+# in the database, so a row costs one decrypt, and a list that touched it would raise instead of a query per row.
+_SKIP_DATA = defer(Notification.data, raiseload=True)
 
 
 def _visible(user: User):
@@ -30,7 +34,7 @@ def list_(
     *, session: Session, user: User, limit: int = 20, offset: int = 0, unread_only: bool = False
 ) -> list[Notification]:
     """The user's visible notifications, newest first."""
-    query = select(Notification).where(_visible(user))
+    query = select(Notification).where(_visible(user)).options(_SKIP_DATA)
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
     query = query.order_by(Notification.send_at.desc(), Notification.id.desc())
@@ -39,7 +43,7 @@ def list_(
 
 def get(*, session: Session, user: User, notification_id: uuid.UUID) -> Notification:
     """One of the user's notifications; NotFound for anyone else's (never reveals that it exists)."""
-    note = session.get(Notification, notification_id)
+    note = session.get(Notification, notification_id, options=[defer(Notification.data)])
     if note is None or note.user_id != user.id or clock.as_utc(note.send_at) > clock.now():
         raise NotFound("Notification not found.")
     return note

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Index, Text
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
+from metaic.core.encrypted_types import EncryptedText
 from metaic.core.models import created_at_field, utc_column, uuid_pk
 
 # What an endpoint can subscribe to (card.viewed comes in batches: counts per card every few minutes).
@@ -51,11 +52,13 @@ class WebhookDelivery(SQLModel, table=True):
     id: uuid.UUID = uuid_pk()
     endpoint_id: uuid.UUID = Field(foreign_key="webhook_endpoints.id", ondelete="CASCADE")
     event: str = Field(max_length=32)
-    payload: str = Field(sa_type=Text)  # the exact JSON body sent (a redelivery sends the same bytes)
+    # The exact JSON body sent (a redelivery sends the same bytes); it quotes contacts and messages: encrypted at rest.
+    payload: str = Field(sa_type=EncryptedText("webhook_deliveries.payload"))
     status: str = Field(default=PENDING, max_length=16)
     attempts: int = 0
     response_code: int | None = None
-    response_excerpt: str = Field(default="", max_length=300)
+    # The start of the receiver's answer (300 characters, jobs._post): it may echo the payload, so encrypted too.
+    response_excerpt: str = Field(default="", sa_type=EncryptedText("webhook_deliveries.response_excerpt"))
     error: str = Field(default="", max_length=300)
     created_at: datetime = created_at_field()
     next_attempt_at: datetime | None = utc_column(default=None)

@@ -61,12 +61,15 @@ def notifications(session, user: User, kind: str) -> list[Notification]:
 
 @contextmanager
 def count_queries(session) -> Iterator[list[str]]:
-    """Collect the SQL statements run on the session's connection."""
+    """Collect the SQL statements run on the session's connection (not other threads' on the same engine:
+    a background heartbeat or job of an earlier test in this process must not count here)."""
     statements: list[str] = []
     engine = session.get_bind()
+    own = session.connection()
 
     def _record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
+        if conn is own:
+            statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", _record)
     try:

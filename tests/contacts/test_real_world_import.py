@@ -13,6 +13,7 @@ from pathlib import Path
 
 from metaic.contacts import formats, imports, service
 from metaic.contacts.formats.common import EMPTY_REASON
+from metaic.files import service as file_service
 from tests.contacts.helpers import make_user
 
 DATA = Path(__file__).parent / "formats" / "samples"
@@ -96,3 +97,27 @@ def test_the_photo_and_emoji_survive_parsing():
     [taro, _sofia] = formats.parse((DATA / "ios_export.vcf").read_bytes())
     assert taro.draft.photo_jpeg.startswith(b"\xff\xd8") and taro.draft.note == "Met at the Tokyo meetup 🍣"
     assert taro.draft.phones[0].label == "mobile"
+
+
+def test_a_photo_in_the_file_is_kept_with_the_contact(session):
+    """Taro's iPhone card carries a JPEG: it is stored through the files domain and shown on his contact."""
+    owner = make_user(session)
+    [taro, _sofia] = formats.parse((DATA / "ios_export.vcf").read_bytes())
+    [row] = imports.import_drafts(session=session, owner=owner, rows=[taro]).rows
+    contact = service.get(session=session, owner=owner, contact_id=row.contact_id)
+    photo = file_service.get(session=session, owner=owner, file_id=contact.photo_file_id)
+    assert photo.purpose == "contact" and photo.content_type == "image/jpeg" and photo.original_url
+
+
+def test_a_photo_that_cannot_be_kept_costs_nothing_else(session):
+    """A damaged photo: the person is imported, the report says the photo was not; a merge adds a photo later."""
+    owner = make_user(session)
+    [taro, _sofia] = formats.parse((DATA / "ios_export.vcf").read_bytes())
+    good = taro.draft.photo_jpeg
+    taro.draft.photo_jpeg = b"\xff\xd8 not really a jpeg"
+    [row] = imports.import_drafts(session=session, owner=owner, rows=[taro]).rows
+    assert row.status == "created" and any(c.startswith("photo not imported: ") for c in row.changes)
+    assert service.get(session=session, owner=owner, contact_id=row.contact_id).photo_file_id is None
+    taro.draft.photo_jpeg = good
+    [again] = imports.import_drafts(session=session, owner=owner, rows=[taro]).rows
+    assert again.status == "merged" and "photo added" in again.changes

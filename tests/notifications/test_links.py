@@ -10,21 +10,15 @@ followed the same way. The share-back notification once linked to `/contacts/{id
 from __future__ import annotations
 
 import inspect
-import re
-import sys
 from datetime import timedelta
-from email.message import Message
-from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from sqlmodel import select
-from starlette.routing import Match
 
 from metaic.admin import data_export
+from metaic.ai import digest
 from metaic.analytics import weekly
 from metaic.auth import flows as auth_flows
 from metaic.communication import inbound
@@ -36,82 +30,16 @@ from metaic.contacts import service as contact_service
 from metaic.core import clock, links
 from metaic.jobs.queue import drain_local
 from metaic.messaging import service as messaging
+from metaic.moderation import flows as moderation
+from metaic.moderation import reports
 from metaic.notifications import flows, kinds, preferences, subscriptions
 from metaic.notifications.models import CHANNELS, Notification
 from tests.contacts.helpers import publish_card
 from tests.notifications.conftest import PASSWORD, make_user
+from tests.notifications.link_following import URL_IN_TEXT, email_links, follow, http_route, pages
 from tests.support.fake_providers import Browser
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "metaic" / "templates"
-URL_IN_TEXT = re.compile(r"https?://[^\s<>\"']+")
-HREF = re.compile(r'href="([^"]+)"')
-PARAM_READ = re.compile(r"""(?:query_parameters|params)\.get\(\s*["'](\w+)["']""")
-
-
-@cache
-def _app():
-    """The Reflex app object exactly as `reflex run` builds it (pages + the mounted HTTP API)."""
-    from metaic.metaic import app
-
-    return app
-
-
-@cache
-def _pages() -> dict[str, frozenset[str]]:
-    """Each page route the app registers -> the query parameters its on_load handlers read."""
-    pages = {}
-    for key in _app()._unevaluated_pages:
-        route = "/" if key == "index" else "/" + key.strip("/")
-        read: set[str] = set()
-        for handler in _app()._load_events.get(key, []):
-            state_class = getattr(sys.modules[handler.fn.__module__], handler.fn.__qualname__.split(".")[0])
-            read |= set(PARAM_READ.findall(inspect.getsource(state_class)))
-        pages[route] = frozenset(read)
-    return pages
-
-
-def _http_app() -> FastAPI:
-    """The HTTP app mounted over Reflex's routes (the first of the app's transformers; the rest are middleware)."""
-    [api] = [t for t in _app().api_transformer if isinstance(t, FastAPI)]
-    return api
-
-
-def _http_route(path: str) -> bool:
-    """Whether one of the app's HTTP routes answers GET on this path."""
-    scope = {"type": "http", "path": path, "method": "GET", "root_path": ""}
-    return any(route.matches(scope)[0] == Match.FULL for route in _http_app().router.routes)
-
-
-def follow(url: str, hops: int = 0) -> tuple[str, dict[str, list[str]]]:
-    """Open a link as a browser would; returns the page it lands on and the query it carries, or fails."""
-    parts = urlsplit(url)
-    base = get_settings().public_base_url.rstrip("/")
-    if parts.scheme or parts.netloc:
-        assert f"{parts.scheme}://{parts.netloc}" == base, f"{url} leaves the site"
-    path, query = parts.path.rstrip("/") or "/", parse_qs(parts.query, keep_blank_values=True)
-    assert path.startswith("/"), f"{url} is not a site path"
-    if path in _pages():
-        unread = set(query) - _pages()[path]
-        assert not unread, f"{url}: the page {path} never reads {sorted(unread)}"
-        return path, query
-    assert _http_route(path), f"{url}: no page and no HTTP route at {path}"
-    response = TestClient(_http_app()).get(url if parts.scheme else base + url, follow_redirects=False)
-    assert response.status_code < 400, f"{url} answered {response.status_code}"
-    if response.is_redirect:
-        assert hops < 5, f"{url} redirects in a loop"
-        return follow(response.headers["location"], hops + 1)
-    return path, query
-
-
-def _email_links(message: Message) -> list[str]:
-    """Every link in an email: the HTML part's hrefs, the text part's URLs, the List-Unsubscribe header."""
-    found = [message["List-Unsubscribe"].strip("<>")] if message["List-Unsubscribe"] else []
-    for part in message.walk():
-        if part.get_content_maintype() != "text":
-            continue
-        text = part.get_payload(decode=True).decode()
-        found += HREF.findall(text) if part.get_content_subtype() == "html" else URL_IN_TEXT.findall(text)
-    return found
 
 
 def _texts(outbox, channel: str) -> list[str]:
@@ -215,6 +143,22 @@ def _weekly_report(session, owner):
     return {"period": ["7d"]}
 
 
+def _weekly_insights(session, owner):
+    """The weekly insights digest of an owner with someone to follow up."""
+    contact_service.create(session=session, owner=owner, data={"full_name": "Grace Hopper"})
+    assert digest.send_one(session=session, user=owner, now=clock.now() + timedelta(days=7)) is not None
+
+
+def _takedown(session, owner):
+    """An admin takes one of the owner's reported cards down (the notice links to its appeal form)."""
+    card = publish_card(session, owner)
+    admin = make_user(session, "root@example.com", name="Root")
+    admin.role = "admin"
+    about = reports.ReportedCard(card_id=card.id, owner_id=owner.id, slug=card.slug, name=card.name)
+    reports.submit(session=session, card=about, reason="spam")
+    moderation.take_down(session=session, actor=admin, card_id=card.id, reason="Sells counterfeit goods.")
+
+
 PRODUCERS = {
     "share_back": ("contact_shared", _share_back),
     "card_saved": ("contact_shared", _card_saved),
@@ -227,6 +171,8 @@ PRODUCERS = {
     "announcement": ("announcement", _notify("announcement", {"title": "New", "body": "Themes are here."})),
     "test": ("test", _notify("test", {"text": "It works."})),
     "weekly_report": ("weekly_report", _weekly_report),
+    "weekly_insights": ("weekly_insights", _weekly_insights),
+    "takedown": ("moderation", _takedown),
 }
 
 
@@ -270,7 +216,7 @@ def test_each_notification_links_to_the_page_it_names(producer, session, outbox,
     [email], [sms], [whatsapp] = outbox.emails(owner.email), _texts(outbox, "sms"), _texts(outbox, "whatsapp")
     sent = {
         "in-app": [in_app],
-        "email": _email_links(email),
+        "email": email_links(email),
         "sms": URL_IN_TEXT.findall(sms),
         "whatsapp": URL_IN_TEXT.findall(whatsapp),
         "push": [browser.decrypt(request.body)["url"] for _path, request, _claims in push_service.received],
@@ -303,7 +249,7 @@ def test_notification_emails_in_every_language_link_to_real_pages(language, sess
     flows.notify(session=session, user=owner, kind="security", data={"event": "new sign-in"})
     session.commit()
     [message] = outbox.emails(owner.email)
-    found = _email_links(message)
+    found = email_links(message)
     # The button, its text twin, unsubscribe (header, link, text) and settings (link, text).
     assert len(found) >= 7, found
     landed = [follow(url) for url in found]
@@ -367,7 +313,7 @@ def test_account_email_links_open_their_page(template, session, outbox):
     produce(session)
     session.commit()
     [message] = outbox.emails("new@example.com")
-    found = _email_links(message)
+    found = email_links(message)
     assert found, f"no link in the {template} email"
     for url in found:
         landed = follow(url)
@@ -385,9 +331,9 @@ def test_every_link_builder_opens_a_page():
     for name, fn in builders.items():
         url = fn(*["x1"] * len(inspect.signature(fn).parameters))
         path, query = urlsplit(url).path, parse_qs(urlsplit(url).query)
-        if path in _pages():
-            assert set(query) <= _pages()[path], f"links.{name}() -> {url}: the page never reads it"
+        if path in pages():
+            assert set(query) <= pages()[path], f"links.{name}() -> {url}: the page never reads it"
         else:
-            assert _http_route(path), f"links.{name}() -> {url} opens nothing"
+            assert http_route(path), f"links.{name}() -> {url} opens nothing"
     assert links.absolute("/contacts") == f"{get_settings().public_base_url.rstrip('/')}/contacts"
     assert links.absolute("https://elsewhere.example/x") == "https://elsewhere.example/x"
