@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 
 from metaic.cli_base import EXIT_OK, CliError, UsageError, load_settings
+from metaic.core import error_reports, tracing
 from metaic.core.logs import configure_from_settings
 
 
@@ -57,6 +58,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
         "run inside the app process and no worker is needed.",
     )
     configure_from_settings(load_settings())
+    error_reports.setup(load_settings())
+    tracing.setup(load_settings())
     from metaic.jobs.worker import run_worker
 
     run_worker(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 from metaic.config import get_settings
@@ -18,13 +20,38 @@ log = logging.getLogger(__name__)
 
 _ENGINES: dict[str, Engine] = {}
 _HOOKS = "metaic.db.transaction_hooks"
+_HOLDER = "metaic.db.checked_out_by"
+_held_by_thread: dict[int, int] = {}
+_held_lock = threading.Lock()
 
 
 def engine_for(url: str) -> Engine:
     """Return the engine for a URL, creating it once."""
     if url not in _ENGINES:
-        _ENGINES[url] = _create(url)
+        engine = _ENGINES[url] = _create(url)
+        event.listen(engine, "checkout", _note_checkout)
+        event.listen(engine, "checkin", _note_checkin)
     return _ENGINES[url]
+
+
+def _note_checkout(_dbapi_connection, record, _proxy) -> None:
+    """Remember which thread took a connection out of its pool."""
+    thread = record.info[_HOLDER] = threading.get_ident()
+    with _held_lock:
+        _held_by_thread[thread] = _held_by_thread.get(thread, 0) + 1
+
+
+def _note_checkin(_dbapi_connection, record) -> None:
+    """Forget the thread that held a connection once it is back in its pool."""
+    thread = record.info.pop(_HOLDER, None) if record is not None else None
+    if thread is None:
+        return
+    with _held_lock:
+        left = _held_by_thread.get(thread, 0) - 1
+        if left > 0:
+            _held_by_thread[thread] = left
+        else:
+            _held_by_thread.pop(thread, None)
 
 
 def _create(url: str) -> Engine:
@@ -65,6 +92,34 @@ def session_scope() -> Iterator[Session]:
             raise
 
 
+@contextmanager
+def read_session_scope() -> Iterator[Session]:
+    """A session for read-only work (dashboards, exports): on DATABASE_REPLICA_URL when set, never committed.
+
+    A replica that cannot be reached falls back to the primary (logged), so a dashboard still answers.
+    """
+    engine = _read_engine()
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
+def _read_engine() -> Engine:
+    """The replica's engine when configured and reachable, else the primary's."""
+    replica = get_settings().database_replica_url
+    if not replica:
+        return get_engine()
+    engine = engine_for(replica)
+    try:
+        with engine.connect():
+            return engine
+    except OperationalError as exc:
+        log.warning("the read replica is unreachable, reading from the primary: %s", type(exc).__name__)
+        return get_engine()
+
+
 def _forget_inherited_pools() -> None:
     """In a forked child, drop the pooled connections copied from the parent without closing them.
 
@@ -72,8 +127,11 @@ def _forget_inherited_pools() -> None:
     a child that reused the parent's sockets would talk over them at the same time as the parent
     ("server closed the connection unexpectedly"). `close=False` leaves the parent's connections alone.
     """
+    global _held_lock
     for engine in _ENGINES.values():
         engine.dispose(close=False)
+    _held_by_thread.clear()  # the parent's threads' connections are not this process's
+    _held_lock = threading.Lock()  # it may have been held by a parent thread at the fork
 
 
 os.register_at_fork(after_in_child=_forget_inherited_pools)
@@ -87,11 +145,19 @@ def dispose_engines() -> None:
 
 
 def checked_out_connections() -> int:
-    """How many pooled connections are out of their pool right now, over every engine of this process.
-
-    A job worker checks it between jobs: anything above 0 is a session or connection a job never closed.
-    """
+    """How many pooled connections are out of their pool right now, over every engine of this process."""
     return sum(getattr(engine.pool, "checkedout", lambda: 0)() for engine in _ENGINES.values())
+
+
+def connections_held_by_this_thread() -> int:
+    """How many pooled connections the calling thread took out and has not given back.
+
+    A job worker checks it between jobs: anything above 0 is a session or connection the job (run
+    on this thread) never closed. Background threads (the outbox heartbeat, metrics) are not counted:
+    one of them querying at that moment is not a leak.
+    """
+    with _held_lock:
+        return _held_by_thread.get(threading.get_ident(), 0)
 
 
 def after_commit(session: Session, action: Callable[[], None]) -> None:

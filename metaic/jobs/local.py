@@ -6,7 +6,12 @@ Jobs live in this process's memory. While the process runs nothing is dropped: e
 retried or kept in the failed list. When the process exits, queued jobs get a few seconds to finish
 and whatever is left (timed jobs, pending retries) is logged by title, never silently lost.
 
-A timed job (`enqueue_at` / `enqueue_in`) therefore lives only as long as this process. Durable
+Jobs that fell back here while a configured Redis was down also have a row in the job outbox
+(`outbox_id`): the row is checked just before the job runs (another process may have taken it
+over), and deleted once the job finished or finally failed (metaic/jobs/outbox_store.py). Once Redis
+answers again, such jobs that have not started are withdrawn and handed to RQ (metaic/jobs/outbox.py).
+
+Without Redis, a timed job (`enqueue_at` / `enqueue_in`) lives only as long as this process. Durable
 schedules, such as contact reminders, must be stored in the database by their domain and scheduled
 again when the app starts; the timer here (and RQ's scheduler) only holds the next wake-up.
 """
@@ -27,9 +32,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from metaic.core import metrics
+from metaic.core import error_reports, metrics, tracing
 from metaic.core.errors import NotFound
 from metaic.core.request_context import current_request_id, request_id_scope
+from metaic.jobs import outbox_store
 from metaic.jobs.policy import QUEUES, RESULT_TTL, is_transient, retry_delay, summarize
 
 log = logging.getLogger(__name__)
@@ -61,6 +67,7 @@ class LocalJob:
     run_at: datetime | None = None
     ended_at: datetime | None = None
     done: threading.Event = field(default_factory=threading.Event)
+    outbox_id: str | None = None  # its row in the job outbox while it has one
 
 
 class LocalWorker:
@@ -115,13 +122,21 @@ class LocalWorker:
 
     def _perform(self, job: LocalJob) -> None:
         """Run one job and record how it went."""
+        if job.outbox_id and not outbox_store.still_held(job.outbox_id):
+            log.warning("background job %r was taken over by another process; not run here", job.title)
+            self.moved(job)
+            return
         try:
-            with request_id_scope(job.request_id):
+            with request_id_scope(job.request_id), tracing.span(_job_name(job), kind="consumer"):
                 job.func(*job.args, **job.kwargs)
         except BaseException as exc:
+            if isinstance(exc, Exception):
+                with request_id_scope(job.request_id):
+                    error_reports.report(exc, where=_job_name(job))
             self._record_failure(job, exc)
         else:
             metrics.JOBS.labels(job.queue, "succeeded").inc()
+            _release(job)
             with self._cond:
                 job.status, job.error, job.ended_at, self._running = "finished", None, datetime.now(UTC), None
                 self._finished[job.queue].append(time.monotonic())
@@ -132,6 +147,10 @@ class LocalWorker:
         """Retry a transient failure after its backoff, else move the job to the failed list (log either way)."""
         retry = is_transient(type(exc)) and job.retries_left > 0
         delay = retry_delay(job.intervals, job.retries_left) if retry else 0
+        if retry and job.outbox_id:
+            outbox_store.note_retry(job.outbox_id, retries_left=job.retries_left - 1, delay=delay)
+        elif not retry:
+            _release(job)
         with self._cond:
             job.error = exc
             job.exc_summary = summarize("".join(traceback.format_exception_only(type(exc), exc)))
@@ -154,6 +173,35 @@ class LocalWorker:
             )
         else:
             log.error("background job %r failed after %d attempt(s)", job.title, job.attempts, exc_info=exc)
+
+    def withdraw(self, job_id: str) -> LocalJob | None:
+        """Take a job that has not started off the queues and timers (to hand it elsewhere); None if not waiting."""
+        with self._cond:
+            for name in QUEUES:
+                for job in self._ready[name]:
+                    if job.id == job_id:
+                        self._ready[name].remove(job)
+                        return job
+            for index, (_, _, job) in enumerate(self._timed):
+                if job.id == job_id:
+                    self._timed.pop(index)
+                    heapq.heapify(self._timed)
+                    return job
+            return None
+
+    def put_back(self, job: LocalJob) -> None:
+        """Queue a withdrawn job again, at the time it was due."""
+        due = (job.run_at - datetime.now(UTC)).total_seconds() if job.run_at else 0.0
+        self.submit(job, due)
+
+    def moved(self, job: LocalJob) -> None:
+        """The job is another's to run now (another process, or RQ): settle it here without running it."""
+        with self._cond:
+            job.status, job.outbox_id, job.ended_at = "moved", None, datetime.now(UTC)
+            if self._running is job:
+                self._running = None
+            job.done.set()
+            self._cond.notify_all()
 
     def drain(self, timeout: float = 30) -> bool:
         """Wait until no job is queued or running (timed jobs are not waited for); False on timeout."""
@@ -227,6 +275,19 @@ _worker: LocalWorker | None = None
 _worker_lock = threading.Lock()
 
 
+def _job_name(job: LocalJob) -> str:
+    """The job's function, as spans and error reports name it (titles may carry user-given text)."""
+    func = getattr(job.func, "__func__", job.func)
+    return f"job {getattr(func, '__module__', '?')}.{getattr(func, '__qualname__', repr(func))}"
+
+
+def _release(job: LocalJob) -> None:
+    """The job is done with (finished or finally failed): delete its outbox row."""
+    if job.outbox_id:
+        outbox_store.release(job.outbox_id)
+        job.outbox_id = None
+
+
 def local_worker() -> LocalWorker:
     """The process's in-process worker, started on first use."""
     global _worker
@@ -268,8 +329,13 @@ def _finish_at_exit() -> None:
         log.warning(
             "%d background job(s) not run because the process is exiting: %s",
             len(left),
-            "; ".join(f"{job.title} ({job.status})" for job in left),
+            "; ".join(f"{job.title} ({job.status}{', kept in the outbox' if job.outbox_id else ''})" for job in left),
         )
+    if any(job.outbox_id for job in left):
+        try:  # hand this process's outbox rows over now rather than after the lease runs out
+            outbox_store.let_go()
+        except Exception as exc:
+            log.warning("could not hand over the job outbox rows at exit: %s", type(exc).__name__)
 
 
 os.register_at_fork(after_in_child=_forget_after_fork)

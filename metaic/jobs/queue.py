@@ -1,10 +1,14 @@
 """Every background job goes through `enqueue` (or `enqueue_at` / `enqueue_in`): RQ with Redis, a thread without.
 
 When Redis is configured but unreachable, a job is not lost: it runs in this process on the same
-in-process worker used without Redis (metaic/jobs/local.py), with the same retries. Jobs already in
-Redis wait there and the workers drain them when it is back; new jobs go to RQ again as soon as Redis
-answers (tried again a few seconds after each failure, metaic/core/kv.py). A job timed for later
-that falls back this way waits on an in-process timer, so it lasts only as long as this process.
+in-process worker used without Redis (metaic/jobs/local.py), with the same retries, and a copy is
+written to the job outbox table until it has run (metaic/jobs/outbox_store.py): should this process
+die first, another one takes the job over, into RQ once Redis answers (metaic/jobs/outbox.py); should
+it live on, it hands the jobs that have not started yet to RQ itself once Redis answers (`hand_back`,
+an upkeep task every 15 s). Jobs already in Redis wait there and the workers drain them when it is
+back; new jobs go to RQ again as soon as Redis answers (tried again a few seconds after each failure,
+metaic/core/kv.py). Without REDIS_URL (the embedded default) jobs live in this process's memory only,
+with no outbox.
 
 Each job gets a title and the ids it works on (shown to admins), a queue (`high`, `default`,
 `low`), and retries with backoff for transient errors (metaic/jobs/policy.py). Job functions take
@@ -26,6 +30,7 @@ from rq.job import Job
 from metaic.config import get_settings
 from metaic.core import clock, kv, metrics
 from metaic.core.request_context import current_request_id
+from metaic.jobs import outbox_store
 from metaic.jobs.local import LocalJob, drain_local, local_worker
 from metaic.jobs.policy import BACKOFF, DEFAULT_RETRIES, FAILURE_TTL, QUEUES, RESULT_TTL, retry_intervals
 
@@ -85,8 +90,9 @@ def enqueue_at(
 ) -> Job | LocalJob:
     """Like `enqueue`, but run at `when` (a naive datetime counts as UTC; a past one runs now).
 
-    With Redis the job waits in RQ's scheduled registry, so it survives app and worker restarts.
-    Without Redis it waits on a timer inside this process and is gone when the process ends:
+    With Redis the job waits in RQ's scheduled registry, so it survives app and worker restarts; while
+    Redis is down it waits on a timer here and in the job outbox, from which another process takes it
+    over if this one ends. Without Redis it waits on a timer inside this process and is gone when the process ends:
     durable schedules (reminders) must be stored in the database by their domain and scheduled
     again on start; never rely on a timer alone.
     """
@@ -180,7 +186,7 @@ def _submit(
     url = get_settings().redis_url
     if url and kv.usable_redis() is not None:
         try:
-            found = _submit_rq(
+            found = submit_rq(
                 url, func, args, kwargs, delay, title, queue_name, job_ids, intervals, retries, job_timeout
             )
         except kv.REDIS_DOWN as exc:
@@ -199,14 +205,16 @@ def _submit(
         intervals=intervals,
         retries_left=retries,
     )
+    if url:  # Redis is configured but down: keep a durable copy until the job has run
+        outbox_store.hold(job, delay=delay, job_timeout=job_timeout)
     local_worker().submit(job, delay)
     metrics.JOBS.labels(queue_name, "enqueued").inc()
     return job
 
 
-def _submit_rq(
+def submit_rq(
     url: str,
-    func: Callable,
+    func: Callable | str,
     args: tuple,
     kwargs: dict,
     delay: float,
@@ -216,8 +224,14 @@ def _submit_rq(
     intervals: list[int],
     retries: int,
     job_timeout: int | None,
+    *,
+    job_id: str | None = None,
+    request_id: str | None = None,
 ) -> Job:
-    """Hand a job to RQ (raises a Redis connection error when Redis cannot be reached)."""
+    """Hand a job to RQ (raises a Redis connection error when Redis cannot be reached).
+
+    `func` may be an import path (a job taken over from the outbox); `request_id` defaults to the current one.
+    """
     queue = Queue(queue_name, connection=rq_connection(url))
     job = queue.create_job(
         func,
@@ -227,7 +241,8 @@ def _submit_rq(
         result_ttl=RESULT_TTL,
         failure_ttl=FAILURE_TTL,
         description=title,
-        meta={"title": title, "ids": job_ids, "request_id": current_request_id()},
+        job_id=job_id,
+        meta={"title": title, "ids": job_ids, "request_id": request_id or current_request_id()},
         retry=Retry(max=retries, interval=intervals) if retries else None,
         on_failure=Callback("metaic.jobs.policy.on_failure"),
     )

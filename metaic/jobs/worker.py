@@ -43,22 +43,27 @@ least every abandon_after seconds (the blocking dequeue is shortened to match). 
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import signal
+import time
 from datetime import datetime, timedelta
 
+import redis
 from rq import Queue, SimpleWorker, Worker
 from rq.job import Job
 from rq.utils import now
 from rq.worker import WorkerStatus
 
 from metaic.config import get_settings
-from metaic.core import metrics
+from metaic.core import error_reports, metrics, tracing
 from metaic.core.request_context import request_id_scope
-from metaic.db import checked_out_connections, dispose_engines
+from metaic.db import connections_held_by_this_thread, dispose_engines
 from metaic.jobs.policy import QUEUES, RESULT_TTL
 from metaic.jobs.queue import rq_connection
 from metaic.jobs.watch import JobWatch, replace_process, rss_mb
+
+log = logging.getLogger(__name__)
 
 DEFAULT_ABANDON_AFTER = 90
 MIN_ABANDON_AFTER = 3
@@ -66,6 +71,8 @@ MIN_ABANDON_AFTER = 3
 DEFAULT_MAX_MEMORY_MB = 1024
 # A worker's own heartbeat (its key's expiry) needs sending no more than once a second.
 HEARTBEAT_EVERY = timedelta(seconds=1)
+# While Redis does not answer, a worker whose loop quit on the error asks again this often (doubling).
+REDIS_RETRY_SECONDS = (1.0, 30.0)
 
 
 class _AbandonTiming:
@@ -100,6 +107,12 @@ class _AbandonTiming:
         metrics.JOBS.labels(queue.name, "succeeded").inc()
         return super().handle_job_success(job, queue, *args, **kwargs)
 
+    def handle_exception(self, job: Job, *exc_info):
+        """Report the job's error (metaic/core/error_reports.py), then let RQ's handlers log it."""
+        if isinstance(exc_info[1], Exception):
+            error_reports.report(exc_info[1], where=f"job {job.func_name}")
+        return super().handle_exception(job, *exc_info)
+
     def handle_job_failure(self, job: Job, queue: Queue, *args, **kwargs):
         """Count a failed attempt (`retried` while retries are left, else `failed`), then let RQ record it."""
         metrics.JOBS.labels(queue.name, "retried" if job.retries_left else "failed").inc()
@@ -129,7 +142,9 @@ class MetaicWorker(_AbandonTiming, SimpleWorker):
         execution = self.prepare_execution(job)
         self.watch.follow(job, execution)
         try:
-            with request_id_scope(job.meta.get("request_id")):  # the request that enqueued it, in every log line
+            # The request that enqueued the job, in every log line and on its span.
+            rid, name = job.meta.get("request_id"), f"job {job.func_name}"
+            with request_id_scope(rid), tracing.span(name, kind="consumer", **{"messaging.destination": queue.name}):
                 self.perform_job(job, queue, execution)
         finally:
             self.watch.release()
@@ -175,9 +190,9 @@ class MetaicWorker(_AbandonTiming, SimpleWorker):
 
     def _unclean_after_job(self, job: Job) -> str | None:
         """Why this process should not run another job (a connection left out, memory, job count), or None."""
-        if checked_out_connections():
+        if connections_held_by_this_thread():
             gc.collect()  # a session that is merely unreferenced goes back to its pool here
-            if leaked := checked_out_connections():
+            if leaked := connections_held_by_this_thread():
                 return f"job {job.id} ({job.description}) left {leaked} database connection(s) checked out"
         if self.max_memory_mb and (size := rss_mb()) > self.max_memory_mb:
             return f"resident memory {size:.0f} MiB is past --max-memory {self.max_memory_mb}"
@@ -194,6 +209,11 @@ class MetaicWorker(_AbandonTiming, SimpleWorker):
     def should_start_afresh(self) -> bool:
         """True when the work loop ended to replace this process, not on a stop request."""
         return bool(self.recycle_reason) and self._shutdown_requested_date is None
+
+    @property
+    def quit_on_error(self) -> bool:
+        """True when RQ's loop gave up on an error (Redis lost mid-job), not on a stop request or to start afresh."""
+        return not (self._stop_requested or self._shutdown_requested_date or self.recycle_reason)
 
     def request_force_stop(self, signum, frame) -> None:
         """A second stop signal mid-job: leave the job to be retried as abandoned, as RQ does when it kills a horse."""
@@ -261,8 +281,34 @@ def run_worker(
         max_jobs=max_jobs,
         max_memory_mb=max_memory_mb,
     )
-    worked = worker.work(burst=burst, with_scheduler=True)
+    try:
+        worked = worker.work(burst=burst, with_scheduler=True)
+    except redis.exceptions.RedisError:
+        if burst:
+            raise
+        worked = False  # RQ's own teardown could not reach Redis either
     if worker.should_start_afresh:
         dispose_engines()  # say goodbye to the database properly before the image is replaced
         replace_process(worker.recycle_reason or "")
+    if not burst and worker.quit_on_error:
+        # RQ quits its loop on an error it does not expect, such as Redis going away while a job's outcome is
+        # written. Jobs would wait for someone to restart workers: wait for Redis instead, then start afresh.
+        _wait_for_redis(connection)
+        dispose_engines()
+        replace_process("the work loop stopped on an error; Redis answers again")
     return worked
+
+
+def _wait_for_redis(connection: redis.Redis) -> None:
+    """Block until Redis answers a ping, asking again with a doubling pause; a stop signal ends the process."""
+    for name in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(name, signal.SIG_DFL)  # no job runs now: stopping is safe at any moment
+    pause, longest = REDIS_RETRY_SECONDS
+    while True:
+        try:
+            connection.ping()
+            return
+        except redis.exceptions.RedisError as exc:
+            log.warning("worker waits for Redis (%s); asking again in %.0f s", exc, pause)
+            time.sleep(pause)
+            pause = min(pause * 2, longest)

@@ -6,6 +6,7 @@ trouble behind and check what the next job, or the worker, sees.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -22,7 +23,12 @@ from tests import support_jobs
 
 
 def _worker(redis_url: str, **options) -> MetaicWorker:
-    """An in-process worker on every queue of the test's Redis."""
+    """An in-process worker on every queue of the test's Redis.
+
+    No memory limit unless a test sets one: the worker runs inside the pytest process, whose size after a
+    few thousand tests says nothing about the worker (it passed the 1 GiB default in a full run).
+    """
+    options.setdefault("max_memory_mb", None)
     connection = rq_connection(redis_url)
     return MetaicWorker([Queue(name, connection=connection) for name in QUEUES], connection=connection, **options)
 
@@ -80,6 +86,29 @@ def test_a_session_left_open_makes_the_worker_start_afresh_before_the_next_job(r
     assert waiting.get_status(refresh=True) == JobStatus.QUEUED and not (tmp_path / "next.txt").exists()
     assert worker.recycle_reason == f"job {leaky.id} (leaky) left 1 database connection(s) checked out"
     assert worker.should_start_afresh
+
+
+def test_a_connection_another_thread_holds_is_not_the_jobs_leak(redis_url, tmp_path):
+    """A background thread (the outbox heartbeat, say) querying while a job ends does not recycle the worker."""
+    taken, done = threading.Event(), threading.Event()
+
+    def hold_a_connection() -> None:
+        with get_engine().connect():
+            taken.set()
+            done.wait(30)
+
+    holder = threading.Thread(target=hold_a_connection, daemon=True)
+    holder.start()
+    assert taken.wait(10)
+    try:
+        job = enqueue(support_jobs.write_file, str(tmp_path / "one.txt"), "x", title="one")
+        worker = _worker(redis_url)
+        worker.work(burst=True)
+    finally:
+        done.set()
+        holder.join(10)
+    assert job.get_status(refresh=True) == JobStatus.FINISHED
+    assert worker.recycle_reason is None
 
 
 def test_a_session_merely_dropped_is_collected_and_the_worker_carries_on(redis_url, ledger, tmp_path):
