@@ -26,7 +26,13 @@ from metaic.search.engine import get_backend
 MATCH_CAP = 500  # a query matching more of one book is vague: its total shows as 500
 FACET_KEYS = ("stage", "source", "tag", "event", "reminder_due")
 STAGE_LABELS = {"new": "New", "warm": "Warm", "client": "Client", "partner": "Partner"}
-SOURCE_LABELS = {"card": "Saved from a card", "share_back": "Shared back", "import": "Imported", "manual": "Added"}
+SOURCE_LABELS = {
+    "card": "Saved from a card",
+    "share_back": "Shared back",
+    "import": "Imported",
+    "scan": "Scanned card",
+    "manual": "Added",
+}
 FILTER_OF_FACET = {
     "stage": "stage",
     "source": "source",

@@ -16,6 +16,7 @@ from metaic.auth.models import User
 from metaic.cards.models import Card, CardVersion
 from metaic.cards.schemas import OPEN_TO, CardContent
 from metaic.core.errors import ValidationError
+from metaic.moderation.service import online
 from metaic.search import documents, highlight
 from metaic.search.analyzers import ParsedQuery, parse
 from metaic.search.backend import Shape, Unavailable
@@ -111,7 +112,8 @@ def _load(session: Session, ids: list[str], parsed: ParsedQuery, listings: tuple
         return []
     uuids = [uuid.UUID(i) for i in ids]
     live = CardVersion.id == Card.published_version_id
-    rows = session.exec(select(Card, CardVersion).join(CardVersion, live).where(Card.id.in_(uuids))).all()
+    query = select(Card, CardVersion).join(CardVersion, live).join(User, User.id == Card.owner_id)
+    rows = session.exec(query.where(Card.id.in_(uuids), User.is_active, online(Card.id))).all()
     by_id = {card.id: (card, version) for card, version in rows if _visible(card, listings)}
     return [item(*by_id[i], parsed) for i in uuids if i in by_id]
 
@@ -149,7 +151,8 @@ def _fallback(
     query = (
         select(Card, CardVersion)
         .join(CardVersion, CardVersion.id == Card.published_version_id)
-        .where(Card.visibility == "public", Card.directory_listing.in_(listings))
+        .join(User, User.id == Card.owner_id)
+        .where(Card.visibility == "public", Card.directory_listing.in_(listings), User.is_active, online(Card.id))
         .order_by(Card.published_at.desc())
         .limit(FALLBACK_SCAN)
     )

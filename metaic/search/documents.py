@@ -15,11 +15,13 @@ import phonenumbers
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from metaic.auth.models import User
 from metaic.cards import address
 from metaic.cards.models import Card, CardVersion
 from metaic.cards.schemas import CardContent
 from metaic.contacts.models import ContactTag, SavedContact, Tag
 from metaic.messaging.models import ConversationMember, DirectMessage
+from metaic.moderation.service import online
 
 LISTINGS = ("off", "members", "public")
 BATCH = 500
@@ -101,11 +103,12 @@ def card_doc(card: Card, version: CardVersion) -> dict:
 
 
 def listed_cards(session: Session, card_ids: list[uuid.UUID] | None = None) -> Iterator[tuple[Card, CardVersion]]:
-    """Listed cards with their live versions (all of them, or those among `card_ids`), in batches."""
+    """Listed cards of active accounts with their live versions (all of them, or those among `card_ids`), in batches."""
     query = (
         select(Card, CardVersion)
         .join(CardVersion, CardVersion.id == Card.published_version_id)
-        .where(Card.visibility == "public", Card.directory_listing != "off")
+        .join(User, User.id == Card.owner_id)
+        .where(Card.visibility == "public", Card.directory_listing != "off", User.is_active, online(Card.id))
         .order_by(Card.id)
     )
     if card_ids is not None:
@@ -226,5 +229,6 @@ def messages(session: Session, message_ids: list[uuid.UUID] | None = None) -> It
 
 def count_listed(session: Session) -> int:
     """How many cards the directory should hold."""
-    query = select(func.count()).select_from(Card).where(Card.published_version_id.is_not(None))
+    query = select(func.count()).select_from(Card).join(User, User.id == Card.owner_id)
+    query = query.where(Card.published_version_id.is_not(None), User.is_active, online(Card.id))
     return session.exec(query.where(Card.visibility == "public", Card.directory_listing != "off")).one()

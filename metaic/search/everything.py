@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from metaic.auth.models import User
@@ -157,11 +156,12 @@ def _database_messages(session: Session, owner: User, parsed: ParsedQuery, limit
         .order_by(DirectMessage.created_at.desc())
         .limit(limit)
     ).all()
-    notes = session.exec(
-        select(SavedContact.id)
-        .where(SavedContact.owner_id == owner.id, or_(SavedContact.notes.ilike(like, escape="\\")))
-        .limit(limit)
-    ).all()
+    # Notes are encrypted at rest: SQL cannot look inside them, so the owner's notes are read and searched here.
+    term = parsed.words[0].term.lower()
+    with_notes = session.exec(
+        select(SavedContact.id, SavedContact.notes).where(SavedContact.owner_id == owner.id, SavedContact.notes != "")
+    )
+    notes = [contact_id for contact_id, text in with_notes if term in text.lower()][:limit]
     return [("message", str(i)) for i in rows] + [("note", str(i)) for i in notes]
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import os
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -19,7 +21,9 @@ from whoosh import columns
 from whoosh import index as whoosh_index
 from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, Schema
 from whoosh.query import And, AndMaybe, Every, FuzzyTerm, Or, Phrase, Prefix, Query, Term
+from whoosh.writing import IndexWriter
 
+from metaic.search import whoosh_journal as journal
 from metaic.search import whoosh_store as store
 from metaic.search.analyzers import DigitsTokenizer, FoldingTokenizer, ParsedQuery, QueryWord, fold, max_edits
 from metaic.search.backend import Found, Shape, Unavailable
@@ -28,6 +32,7 @@ FACET_CAP = 500  # facet counts look at this many matches at most
 TOTAL_CAP = 1_000  # totals are exact up to here ("1,000+" beyond; the directory pages no further)
 BUDGET = 400  # matches of the catch-all field scored at most per search (early termination)
 SEP, LIST_SEP = "\x1e", "\x1f"
+MAX_BUILD_PROCS = 4  # a full rebuild's sub-processes (Whoosh's MpWriter), at most one per core
 
 
 def _text(**kwargs) -> TEXT:
@@ -245,14 +250,18 @@ class WhooshBackend:
         return total, {name: dict(c) for name, c in counts.items()}
 
     def _all_facets(self, searcher, fields) -> tuple[int, dict[str, dict[str, int]]]:
-        """Counts over the whole index from the term statistics (no document is read)."""
+        """Counts over the whole index from the term statistics, or the postings while deletions are unmerged."""
         reader = searcher.reader()
+        deletions = reader.has_deletions()  # term statistics still count deleted documents until a merge
         counts = {}
         for name in fields:
             counts[name] = {}
             for raw in reader.lexicon(name):
                 term = raw.decode() if isinstance(raw, bytes) else raw
-                frequency = reader.doc_frequency(name, term)
+                if deletions:
+                    frequency = sum(1 for _ in reader.postings(name, term).all_ids())
+                else:
+                    frequency = reader.doc_frequency(name, term)
                 if frequency:
                     counts[name][term] = frequency
         return searcher.doc_count(), counts
@@ -270,8 +279,10 @@ class WhooshBackend:
         return [label for label, _ in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
 
     def upsert(self, index, docs) -> bool:
-        """Add or replace documents under the writer lock."""
+        """Add or replace documents under the writer lock (journaled too while a rebuild runs)."""
+        docs = list(docs)
         with store.writer(index) as writer:
+            journal.record(index, "update", docs)
             if writer is None:
                 return False
             for doc in docs:
@@ -279,8 +290,10 @@ class WhooshBackend:
         return True
 
     def remove(self, index, ids, *, field_name="id") -> bool:
-        """Delete documents by a field's value under the writer lock."""
+        """Delete documents by a field's value under the writer lock (journaled too while a rebuild runs)."""
+        ids = list(ids)
         with store.writer(index) as writer:
+            journal.record(index, "remove", ids, field_name)
             if writer is None:
                 return False
             for value in ids:
@@ -288,22 +301,26 @@ class WhooshBackend:
         return True
 
     def rebuild(self, index, docs: Iterable[dict], progress: Callable[[int], None] | None = None) -> int:
-        """Write every document into a new generation and swap it in (writes wait meanwhile)."""
-        with store.write_lock(index, timeout=store.LOCK_TIMEOUT * 10):
-            path = store.new_generation(index, schemas()[index])
-            writer = whoosh_index.open_dir(str(path)).writer(limitmb=256)
-            written = 0
+        """Write every document into a new generation, then replay what was written meanwhile and swap it in.
+
+        Incremental writes never wait for the build (see whoosh_journal); one rebuild per index at a time.
+        """
+        with store.write_lock(f"{index}.rebuild", timeout=store.LOCK_TIMEOUT * 30):
+            with store.write_lock(index):
+                path = store.new_generation(index, schemas()[index])
+                journal.start(index)
             try:
-                for doc in docs:
-                    writer.add_document(**to_whoosh(index, doc))
-                    written += 1
-                    if progress is not None and written % 500 == 0:
-                        progress(written)
+                written = _fill(index, path, docs, progress)
+                with store.write_lock(index):
+                    writer = whoosh_index.open_dir(str(path)).writer()
+                    journal.replay(index, writer, lambda doc: to_whoosh(index, doc))
+                    writer.commit()
+                    store.swap(index, path)
+                    journal.stop(index)
             except BaseException:
-                writer.cancel()
+                with store.write_lock(index):
+                    journal.stop(index)
                 raise
-            writer.commit()
-            store.swap(index, path)
         if progress is not None:
             progress(written)
         return written
@@ -319,3 +336,29 @@ class WhooshBackend:
             pass
         found["checked_at"] = time.time()
         return found
+
+
+def _bulk_writer(path) -> IndexWriter:
+    """A writer for a full build: one sub-process per core when forking is safe (no other thread runs), else one."""
+    procs = min(os.cpu_count() or 1, MAX_BUILD_PROCS)
+    ix = whoosh_index.open_dir(str(path))
+    if procs > 1 and threading.active_count() == 1:
+        return ix.writer(procs=procs, limitmb=128, multisegment=True, batchsize=500)
+    return ix.writer(limitmb=256)
+
+
+def _fill(index: str, path, docs: Iterable[dict], progress: Callable[[int], None] | None) -> int:
+    """Write `docs` into the new generation at `path`; returns how many were written."""
+    writer = _bulk_writer(path)
+    written = 0
+    try:
+        for doc in docs:
+            writer.add_document(**to_whoosh(index, doc))
+            written += 1
+            if progress is not None and written % 500 == 0:
+                progress(written)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return written

@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from metaic.admin import accounts
+from metaic.admin import accounts, user_actions
+from metaic.auth.models import ROLE_ADMIN
 from metaic.cards import flows as card_flows
 from metaic.cards import service as card_service
 from metaic.cards import versions
@@ -134,3 +135,41 @@ def test_new_member_sees_members_listing(users, wait):
     wait()
     c = make_user("c@example.com")
     assert slugs(viewer=c) == ["Only Members"] and slugs() == []
+
+
+def test_suspended_owner_leaves_the_directory_and_returns_on_reactivation(users, wait):
+    """A suspended account's cards are offline, so the directory neither lists nor counts them until reactivation."""
+    a, b = users
+    listed_card(a, "Sus Pended", offer="Kayak tours")
+    listed_card(b, "Still Here", offer="Kayak repairs")
+    wait()
+    with session_scope() as s:
+        admin = s.get(type(a), b.id)
+        admin.role = ROLE_ADMIN
+        s.add(admin)
+    with session_scope() as s:
+        user_actions.suspend(session=s, actor=s.get(type(b), b.id), user=s.get(type(a), a.id))
+    wait()
+    assert slugs("kayak") == ["Still Here"]
+    with session_scope() as s:
+        assert service.directory(session=s, query="kayak", facets={}, page=1, viewer=None).total == 1
+    with session_scope() as s:
+        user_actions.reactivate(session=s, actor=s.get(type(b), b.id), user=s.get(type(a), a.id))
+    wait()
+    assert slugs("kayak") == ["Still Here", "Sus Pended"]
+
+
+def test_facet_counts_drop_a_removed_card_at_once(users, wait):
+    """Counts over the whole directory leave out a card the moment it is unpublished (not when segments merge)."""
+    a, b = users
+    first = listed_card(a, "Fay First", industry="Ceramics", open_to=["hiring"])
+    listed_card(b, "Sam Second", industry="Ceramics", open_to=["hiring"])
+    wait()
+    with session_scope() as s:
+        versions.unpublish(session=s, owner=a, card_id=first)
+    wait()
+    with session_scope() as s:
+        page = service.directory(session=s, query="", facets={}, page=1, viewer=b)
+    counts = {f["value"]: f["count"] for f in page.facets["industry"]}
+    assert page.total == 1 and counts == {"Ceramics": 1}
+    assert {f["value"]: f["count"] for f in page.facets["open_to"]} == {"hiring": 1}

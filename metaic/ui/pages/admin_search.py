@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from metaic.ui import styles
+from metaic.ui.components.admin_nav import admin_header
 from metaic.ui.components.layout import loading_block, page
 from metaic.ui.state.admin_search import PERIODS
 from metaic.ui.state.admin_search import AdminSearchState as A
@@ -77,19 +78,16 @@ def _panel(title: str, icon: str, *children: rx.Component) -> rx.Component:
 def _report() -> rx.Component:
     """The period picker and the three parts of the report."""
     return rx.vstack(
-        rx.flex(
-            rx.heading("Search", size="7"),
-            rx.spacer(),
+        admin_header(
+            "/admin/search",
+            "Search",
+            "What people look for, what finds nothing, and which results they open.",
             rx.segmented_control.root(
                 *(rx.segmented_control.item(f"{d} days", value=str(d)) for d in PERIODS),
                 value=A.days.to_string(),
                 on_change=A.set_period,
                 id="search-period",
             ),
-            align="center",
-            width="100%",
-            spacing="3",
-            wrap="wrap",
         ),
         rx.text(
             "Queries are counted without user ids or addresses. Fix what finds nothing (a missing synonym, "
