@@ -10,13 +10,15 @@ from datetime import timedelta
 
 from sqlmodel import Session, func, select
 
+from metaic.adapters.clamd import get_scanner
 from metaic.admin.readiness import readiness
 from metaic.auth.models import ROLE_ADMIN, User
 from metaic.auth.service import require_admin
 from metaic.config import get_settings
 from metaic.core import clock
-from metaic.files.models import File
+from metaic.files.models import SCAN_PENDING, File
 from metaic.jobs import monitor
+from metaic.jobs.models import JobOutbox
 from metaic.notifications.models import FAILED, NotificationDelivery
 from metaic.search.backend import INDEXES
 from metaic.search.engine import get_backend
@@ -63,6 +65,8 @@ def health(*, session: Session, actor: User | None) -> list[Health]:
         _migrations(ready),
         _redis(ready),
         *_jobs(),
+        *_job_outbox(session),
+        _virus_scanner(session),
         _search(),
         _deliveries(session),
     ]
@@ -106,6 +110,37 @@ def _jobs() -> list[Health]:
     status = FAIL if queued and not workers else (WARN if queued > QUEUE_BACKLOG or failed else OK)
     fix = "Add workers if the backlog grows; open Jobs to retry or delete failed ones."
     return [worker_line, Health("Queue depth", status, f"{queued} waiting · {failed} failed", fix)]
+
+
+def _job_outbox(session: Session) -> list[Health]:
+    """Jobs queued in-process during a Redis outage and not done yet (with Redis configured only)."""
+    if monitor.backend() != "redis":
+        return []
+    held = int(session.exec(select(func.count()).select_from(JobOutbox)).one())
+    fix = (
+        "They run in the app processes that queued them; a stopped process's jobs are taken over within "
+        "about two minutes (into RQ once Redis answers). If the count stays, look for 'outbox' in the app logs."
+    )
+    value = f"{held} held by app processes (queued while Redis was down)" if held else "Empty"
+    return [Health("Job outbox", WARN if held else OK, value, fix)]
+
+
+def _virus_scanner(session: Session) -> Health:
+    """clamd answers when uploads are scanned, and how many uploads wait for it."""
+    scanner = get_scanner()
+    if scanner is None:
+        return Health("Virus scanner", OK, "Off (VIRUS_SCANNER=none): uploads are served once checked as images")
+    held = int(session.exec(select(func.count()).select_from(File).where(File.scan_status == SCAN_PENDING)).one())
+    settings = get_settings()
+    where = f"clamd at {settings.clamd_host}:{settings.clamd_port}"
+    waiting = f" · {held} upload{'s' if held != 1 else ''} held for scanning"
+    if not scanner.ping():
+        fix = (
+            "Uploads stay held (never served, never lost) and are retried with backoff. Start clamd, check "
+            "CLAMD_HOST/CLAMD_PORT, or set VIRUS_SCANNER=none to release them unscanned."
+        )
+        return Health("Virus scanner", FAIL, f"{where} does not answer{waiting}", fix)
+    return Health("Virus scanner", OK, f"{where} answers{waiting}")
 
 
 def _search() -> Health:

@@ -1,7 +1,16 @@
-"""Readiness of this process: the database answers and is at the migration head, Redis answers when configured.
+"""Readiness of this process: the database answers at this build's schema; Redis is reported, not required.
 
 Behind `/readyz` (a load balancer or Kubernetes asks every few seconds), so it uses the app's pooled
 engine and reads the migration heads of this build once.
+
+Why Redis does not decide readiness: every app pod shares the one Redis, so when it fails it fails for all
+pods at once, and a readiness rule that took each of them out of the Service would turn a degraded site into
+no site at all, though the pods still serve. Without Redis a pod still signs people in (sessions live in the
+database), serves public cards (from its own cache and the database), keeps every tab working on its own copy
+of the tab's state (metaic/ui/resilient_state.py), runs new jobs in-process and counts rate limits in memory.
+So ready means "this pod can serve": the database answers and is at (or ahead of) this build's migration head.
+Redis is still checked and named in the answer (`"status": "degraded"`, `checks.redis`), on the admin
+overview and in alerts, so people fix it; taking pods out would fix nothing.
 """
 
 from __future__ import annotations
@@ -35,6 +44,21 @@ def schema_state(current: set[str]) -> str:
         return "ok"  # revisions this build does not know: a newer release already migrated, old pods keep serving
     missing = _expected_heads() - current
     return "ok" if not missing else f"not at head (missing {', '.join(sorted(missing))})"
+
+
+REQUIRED = ("database", "migrations")  # what a pod cannot serve without
+
+
+def is_ready(checks: dict[str, str]) -> bool:
+    """Ready to take traffic: every required dependency is ok (Redis may be down: see the module docstring)."""
+    return all(checks.get(name) == "ok" for name in REQUIRED)
+
+
+def status(checks: dict[str, str]) -> str:
+    """`ok`, `degraded` (serving, some optional dependency is down) or `unavailable`."""
+    if not is_ready(checks):
+        return "unavailable"
+    return "ok" if all(value == "ok" for value in checks.values()) else "degraded"
 
 
 def readiness() -> dict[str, str]:

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from metaic.config import get_settings
-from metaic.core import metrics
+from metaic.core import error_reports, metrics, tracing
 from metaic.core.net import is_trusted_peer
 from metaic.core.request_context import accepted_request_id, new_request_id, reset_request_id, set_request_id
 from metaic.web.card_cache import cache
@@ -28,7 +28,9 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 HEADER = b"x-request-id"
-_CARD_ROUTE = re.compile(r"^/c/[^/]+?(\.vcf|/qr\.svg|/qr\.png|/preview\.png)?$")
+# The QR and preview images also answer under content-hashed names; they count under the plain one.
+_CARD_ROUTE = re.compile(r"^/c/[^/]+?(\.vcf|/qr(?:\.[0-9a-f]{16})?\.(?:svg|png)|/preview(?:\.[0-9a-f]{16})?\.png)?$")
+_HASH = re.compile(r"\.[0-9a-f]{16}(?=\.)")
 _STATIC = re.compile(r"^/(_next|assets)/|\.(js|css|map|png|svg|ico|webmanifest|woff2?|txt|json)$")
 SYNC_SECONDS = 5.0
 
@@ -45,7 +47,7 @@ def route_label(scope: Scope) -> str:
             return prefix
     match = _CARD_ROUTE.match(path)
     if match:
-        return "/c/{slug}" + (match.group(1) or "")
+        return "/c/{slug}" + _HASH.sub("", match.group(1) or "")
     if path.startswith("/c/"):
         return "/c/{slug}/..."
     if _STATIC.search(path):
@@ -89,13 +91,28 @@ class RequestObserver:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            with tracing.span(f"{scope.get('method', 'WS')} {scope['path'][:3]}", kind="server") as span:
+                await self.app(scope, receive, send_with_id)
+                _finish_span(span, scope, status)
+        except Exception as exc:
+            user_id = (scope.get("state") or {}).get("user_id")
+            error_reports.report(exc, where=scope["type"], route=route_label(scope), user_id=user_id)
+            raise
         finally:
             reset_request_id(token)
             if scope["type"] == "http":
                 route, method = route_label(scope), scope.get("method", "GET")
                 metrics.REQUESTS.labels(route, method, str(status)).inc()
                 metrics.LATENCY.labels(route, method).observe(time.perf_counter() - started)
+
+
+def _finish_span(span, scope: Scope, status: int) -> None:
+    """Name the span by its route template (known once routed) and record the status."""
+    if span is not None:
+        route = route_label(scope)
+        span.update_name(f"{scope.get('method', 'WS')} {route}")
+        span.set_attribute("http.route", route)
+        span.set_attribute("http.response.status_code", status)
 
 
 _synced = {"hit": 0, "miss": 0}

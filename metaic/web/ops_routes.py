@@ -9,11 +9,12 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from rq import Queue
 
-from metaic.admin.readiness import readiness
+from metaic.admin.readiness import is_ready, readiness, status
 from metaic.config import get_settings
 from metaic.core import kv, metrics
 from metaic.core.net import client_address, is_trusted_peer
 from metaic.db import checked_out_connections
+from metaic.jobs import outbox_store
 from metaic.jobs.policy import QUEUES
 from metaic.jobs.queue import rq_connection
 from metaic.web.card_cache import cache
@@ -25,18 +26,20 @@ router = APIRouter(include_in_schema=False)
 @router.get("/livez")
 @router.get("/healthz")
 def livez() -> dict:
-    """Liveness: the process answers (restart it when this fails)."""
+    """Liveness: the process answers (restart it when this fails); a known Redis outage is named, not probed."""
+    if kv.outage():
+        return {"status": "ok", "redis": "degraded"}
     return {"status": "ok"}
 
 
 @router.get("/readyz")
 def readyz() -> JSONResponse:
-    """Readiness: 200 when the database (at the migration head) and Redis, if configured, answer; else 503."""
+    """Readiness: 200 when the database answers at the migration head, else 503; Redis down is `degraded`, still 200.
+
+    Why Redis does not take pods out: metaic/admin/readiness.py."""
     checks = readiness()
-    ready = all(value == "ok" for value in checks.values())
-    return JSONResponse(
-        {"status": "ok" if ready else "unavailable", "checks": checks}, status_code=200 if ready else 503
-    )
+    ready = is_ready(checks)
+    return JSONResponse({"status": status(checks), "checks": checks}, status_code=200 if ready else 503)
 
 
 def _may_scrape(request: Request) -> bool:
@@ -71,6 +74,18 @@ def _queue_depths():
         return []
 
 
+def _outbox_depth():
+    """Jobs held in the database outbox (queued in-process while Redis was down; with REDIS_URL only)."""
+    if not get_settings().redis_url:
+        return []
+    try:
+        held = outbox_store.depth()
+    except Exception as exc:
+        log.warning("job outbox depth not collected: %s", type(exc).__name__)
+        return []
+    return [("metaic_job_outbox_depth", "Jobs queued in-process during a Redis outage, not done yet", {}, float(held))]
+
+
 def _process_gauges():
     """This process's database pool use and public card cache size."""
     return [
@@ -89,4 +104,4 @@ def metrics_endpoint(request: Request) -> Response:
     """Prometheus text exposition, for allowed scrapers only (404 to anyone else: nothing to find here)."""
     if not _may_scrape(request):
         return JSONResponse({"detail": "Not Found"}, status_code=404)
-    return Response(metrics.render([_queue_depths, _process_gauges]), media_type=metrics.CONTENT_TYPE)
+    return Response(metrics.render([_queue_depths, _outbox_depth, _process_gauges]), media_type=metrics.CONTENT_TYPE)

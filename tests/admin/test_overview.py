@@ -10,6 +10,7 @@ from metaic.config import get_settings
 from metaic.core import kv
 from metaic.core.errors import PermissionDenied
 from metaic.db import session_scope
+from tests.adapters import fake_clamd
 from tests.admin.helpers import make, publish_card
 
 
@@ -53,3 +54,18 @@ def test_unreachable_redis_is_red(db, monkeypatch):
         kv.reset()
     assert lines["Redis"].status == overview.FAIL and "REDIS_URL" in lines["Redis"].fix
     assert lines["Redis"].value.startswith("unreachable")
+
+
+def test_the_virus_scanner_line_says_whether_clamd_answers(db, monkeypatch):
+    admin = make("root@example.com", ROLE_ADMIN)
+    assert _health(admin.id)["Virus scanner"].value.startswith("Off")
+    monkeypatch.setenv("VIRUS_SCANNER", "clamd")
+    with fake_clamd.running() as server:
+        monkeypatch.setenv("CLAMD_PORT", str(server.port))
+        get_settings.cache_clear()
+        line = _health(admin.id)["Virus scanner"]
+        assert line.status == overview.OK and "answers · 0 uploads held" in line.value
+    get_settings.cache_clear()  # the fake daemon is gone: nothing answers at that port now
+    line = _health(admin.id)["Virus scanner"]
+    assert line.status == overview.FAIL and "does not answer" in line.value and "VIRUS_SCANNER=none" in line.fix
+    get_settings.cache_clear()

@@ -9,6 +9,7 @@ import pydantic
 import pytest
 
 from metaic.config import Settings, get_settings
+from tests.conftest import PRODUCTION_HASH_COST
 
 REAL_SECRET = "k3J9-this-is-a-long-random-production-secret-value"
 
@@ -57,6 +58,8 @@ def test_production_accepts_a_real_secret(env, monkeypatch):
     """A real secret is used as given, and production turns on Secure cookies."""
     monkeypatch.setenv("METAIC_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", REAL_SECRET)
+    for name in ("FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY"):
+        monkeypatch.setenv(name, PRODUCTION_HASH_COST[name])
     settings = _settings()
     assert settings.secret_key == REAL_SECRET
     assert settings.is_production and settings.cookie_secure

@@ -15,6 +15,7 @@ from metaic.core.logs import REDACTED, configure_from_settings, configure_loggin
 from metaic.core.request_context import request_id_scope
 from metaic.jobs.local import drain_local
 from metaic.web.observe import RequestObserver
+from tests.conftest import PRODUCTION_HASH_COST
 
 PASSWORD = "Correct-Horse-9-battery"
 
@@ -79,6 +80,8 @@ def test_production_writes_json_and_development_readable_lines(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "a-real-secret-key-for-this-test-only-0123456789")
     monkeypatch.setenv("ARGON2_TIME_COST", "2")
     monkeypatch.setenv("ARGON2_MEMORY_KIB", "19456")
+    for name in ("FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY"):
+        monkeypatch.setenv(name, PRODUCTION_HASH_COST[name])
     get_settings.cache_clear()
     assert configure_from_settings(get_settings(), stream=io.StringIO()) == "json"
     monkeypatch.setenv("METAIC_ENV", "development")

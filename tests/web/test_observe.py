@@ -108,11 +108,13 @@ def test_ready_means_database_reachable_and_migrated(sqlite_db):
             connection.execute(sa.text("UPDATE alembic_version SET version_num = :v"), {"v": heads[0]})
 
 
-def test_ready_reports_an_unreachable_redis(sqlite_db, monkeypatch):
+def test_an_unreachable_redis_is_reported_degraded_but_the_pod_stays_ready(sqlite_db, monkeypatch):
+    """Every pod shares one Redis: an outage must not take them all out while they still serve."""
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
     get_settings.cache_clear()
     answer = _client().get("/readyz")
-    assert answer.status_code == 503 and answer.json()["checks"]["redis"].startswith("unreachable")
+    assert answer.status_code == 200 and answer.json()["status"] == "degraded"
+    assert answer.json()["checks"]["redis"].startswith("unreachable")
 
 
 @pytest.mark.parametrize("path", ["/livez", "/healthz"])
@@ -129,3 +131,20 @@ def test_a_database_ahead_of_this_build_is_ready_during_a_rolling_update(sqlite_
     assert schema_state({"0099_from_the_next_release"}) == "ok"  # the new release migrated first
     assert schema_state({"0001"}).startswith("not at head")
     assert schema_state(set()).startswith("not at head")
+
+
+def test_liveness_names_a_known_redis_outage_without_probing_it(monkeypatch):
+    """/healthz says `degraded` once a Redis command failed, and forgets it when one succeeds again."""
+    from metaic.core import kv
+
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
+    get_settings.cache_clear()
+    kv.reset()
+    assert _client().get("/healthz").json() == {"status": "ok"}
+    kv.mark_down(ConnectionError("refused"))
+    try:
+        assert _client().get("/healthz").json() == {"status": "ok", "redis": "degraded"}
+        kv.mark_up()
+        assert _client().get("/healthz").json() == {"status": "ok"}
+    finally:
+        kv.reset()

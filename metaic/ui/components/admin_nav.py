@@ -10,6 +10,7 @@ ADMIN_LINKS = (
     ("Overview", "/admin", "layout-dashboard"),
     ("Users", "/admin/users", "users"),
     ("Audit log", "/admin/audit", "scroll-text"),
+    ("Reports", "/admin/reports", "flag"),
     ("Jobs", "/admin/jobs", "server-cog"),
     ("Analytics", "/admin/analytics", "chart-area"),
     ("Search", "/admin/search", "chart-bar"),
@@ -34,7 +35,7 @@ def _tab(label: str, href: str, icon: str, current: str) -> rx.Component:
 
 
 def admin_nav(current: str) -> rx.Component:
-    """Overview, Users, Audit log, Jobs, Analytics and Search; `current` is this page's address."""
+    """Overview, Users, Audit log, Reports, Jobs, Analytics and Search; `current` is this page's address."""
     return rx.hstack(
         rx.badge(rx.icon("shield", size=12), "Admin", color_scheme="indigo", variant="soft", flex_shrink="0"),
         *[_tab(label, href, icon, current) for label, href, icon in ADMIN_LINKS],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from metaic.ui import styles
+from metaic.ui.components.admin_nav import admin_header
 from metaic.ui.components.layout import loading_block, page
 from metaic.ui.state.admin_jobs import AdminJobsState as J
 
@@ -57,11 +58,11 @@ def admin_jobs() -> rx.Component:
             rx.cond(
                 J.loaded & J.signed_in,
                 rx.vstack(
-                    rx.hstack(
-                        rx.heading("Background jobs", size="7"),
+                    admin_header(
+                        "/admin/jobs",
+                        "Background jobs",
+                        "Queue lengths and failed jobs; retry a job once its cause is fixed.",
                         rx.badge(J.backend, variant="outline"),
-                        align="center",
-                        spacing="3",
                     ),
                     rx.grid(
                         rx.foreach(J.queues, queue_tile),

@@ -26,10 +26,10 @@ def header() -> rx.Component:
     """Name, address, state badges and the figures."""
     return rx.vstack(
         rx.hstack(
-            rx.avatar(fallback=V.user["name"].to(str)[:1].upper(), size="5", radius="full"),
+            rx.avatar(fallback=V.user["name"].to(str)[:1].upper(), size="5", radius="full", flex_shrink="0"),
             rx.vstack(
-                rx.heading(V.user["name"], size="6", id="user-name"),
-                rx.text(V.user["email"], size="2", color=styles.MUTED),
+                rx.heading(V.user["name"], size="6", id="user-name", overflow_wrap="anywhere"),
+                rx.text(V.user["email"], size="2", color=styles.MUTED, overflow_wrap="anywhere"),
                 rx.hstack(
                     rx.badge(
                         V.user["status"],
@@ -52,6 +52,7 @@ def header() -> rx.Component:
             ),
             spacing="4",
             align="center",
+            width="100%",
         ),
         rx.divider(),
         rx.hstack(
@@ -118,9 +119,10 @@ def card_row(card: rx.Var) -> rx.Component:
     """One of the account's cards."""
     return rx.hstack(
         rx.vstack(
-            rx.text(card["name"], weight="medium", size="2"),
-            rx.text("/c/", card["slug"], size="1", color=styles.MUTED),
+            rx.text(card["name"], weight="medium", size="2", overflow_wrap="anywhere"),
+            rx.text("/c/", card["slug"], size="1", color=styles.MUTED, overflow_wrap="anywhere"),
             spacing="0",
+            min_width="0",
         ),
         rx.spacer(),
         rx.badge(card["state"], variant="soft", color_scheme=rx.cond(card["state"] == "live", "green", "gray")),
@@ -151,8 +153,8 @@ def event_row(item: rx.Var) -> rx.Component:
             item["category"], variant="outline", color_scheme=rx.cond(item["category"] == "admin", "indigo", "gray")
         ),
         rx.vstack(
-            rx.text(item["what"], size="2"),
-            rx.text(item["detail"], size="1", color=styles.MUTED),
+            rx.text(item["what"], size="2", overflow_wrap="anywhere"),
+            rx.text(item["detail"], size="1", color=styles.MUTED, overflow_wrap="anywhere"),
             spacing="0",
             min_width="0",
         ),
