@@ -39,6 +39,8 @@ EVENTS: dict[str, frozenset[str]] = {
     "contact.saved": frozenset({"contact_id"}),
     # A visitor of a public card shared their details and became a new contact (webhooks: lead.captured).
     "lead.captured": frozenset({"contact_id"}),
+    # The virus scan found malware in an upload: its objects are gone, the owner is told (notifications).
+    "file.infected": frozenset({"file_id"}),
 }
 
 

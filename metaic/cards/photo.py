@@ -16,7 +16,7 @@ from metaic.files.models import File
 log = logging.getLogger(__name__)
 
 # The address of an upload's cleaned original ends in its storage key (files.service.original_key).
-_ORIGINAL = re.compile(r"img/([0-9a-f]{32})/original\.(?:jpg|png|webp)$")
+_ORIGINAL = re.compile(r"img/([0-9a-f]{32})/(?:[0-9a-f]{16}/)?original\.(?:jpg|png|webp)$")
 
 
 def avatar_jpeg(*, session: Session, file_id: uuid.UUID | None) -> bytes | None:

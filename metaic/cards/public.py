@@ -10,9 +10,10 @@ from sqlmodel import Session, select
 from metaic.auth.models import User
 from metaic.cards.models import Card, CardVersion, SlugHistory
 from metaic.cards.schemas import PublicCard, SlugRedirect, parse_content
+from metaic.moderation.service import online
 
 # Bump when the public page's markup changes, so caches holding the old HTML revalidate.
-RENDER_REVISION = "4"
+RENDER_REVISION = "5"
 
 
 def _etag(version_id: uuid.UUID, slug: str, visibility: str) -> str:
@@ -26,6 +27,7 @@ def get_public(*, session: Session, slug: str, viewer_id: uuid.UUID | None = Non
 
     A private card is returned only to its owner (`viewer_id`). The draft is never returned, and nothing of
     a suspended account (`User.is_active` false) is: its cards are offline until an admin reactivates it.
+    Neither is a card an admin took down (metaic/moderation/flows.py) until it is restored.
     """
     slug = (slug or "").strip().lower()
     if not slug or len(slug) > 60:
@@ -34,7 +36,7 @@ def get_public(*, session: Session, slug: str, viewer_id: uuid.UUID | None = Non
         select(Card.id, Card.owner_id, Card.slug, Card.visibility, CardVersion)
         .join(CardVersion, CardVersion.id == Card.published_version_id)
         .join(User, User.id == Card.owner_id)
-        .where(Card.slug == slug, User.is_active)
+        .where(Card.slug == slug, User.is_active, online(Card.id))
     ).first()
     if row is not None:
         card_id, owner_id, current_slug, visibility, version = row
@@ -55,7 +57,7 @@ def get_public(*, session: Session, slug: str, viewer_id: uuid.UUID | None = Non
         select(Card.slug, Card.visibility, Card.published_version_id)
         .join(SlugHistory, SlugHistory.card_id == Card.id)
         .join(User, User.id == Card.owner_id)
-        .where(SlugHistory.slug == slug, User.is_active)
+        .where(SlugHistory.slug == slug, User.is_active, online(Card.id))
     ).first()
     # Only a live, visible card gives its new address away.
     if moved is not None and moved[2] is not None and moved[1] != "private":

@@ -35,6 +35,16 @@ class _Doc(BaseModel):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
+    @pydantic.field_validator("*", mode="before")
+    @classmethod
+    def _drop_nul(cls, value):
+        """NUL bytes go: PostgreSQL text cannot hold them (SQLite can), and no real card value has one."""
+        if isinstance(value, str):
+            return value.replace("\x00", "")
+        if isinstance(value, list):
+            return [item.replace("\x00", "") if isinstance(item, str) else item for item in value]
+        return value
+
 
 class ThemeChoice(_Doc):
     """Template key, accent colour (hex) and font key."""

@@ -14,6 +14,7 @@ from metaic.cards.schemas import CardContent, VersionRead, parse_content
 from metaic.cards.store import content_hash, load_content, require_card, write_content
 from metaic.core import clock
 from metaic.core.errors import NotFound
+from metaic.moderation import service as moderation
 
 
 def _read(version: CardVersion, card: Card) -> VersionRead:
@@ -29,7 +30,10 @@ def _read(version: CardVersion, card: Card) -> VersionRead:
 
 def publishable_content(*, session: Session, card: Card) -> CardContent:
     """The draft, checked against every rule; raises ValidationError when it cannot go live."""
-    return normalize_content(load_content(session=session, card=card))
+    content = normalize_content(load_content(session=session, card=card))
+    # Words and addresses the admins blocked: refused with each field named, like the rules above.
+    moderation.refuse_blocked(session=session, slug=card.slug, document=content.model_dump(mode="json"))
+    return content
 
 
 def _live(session: Session, card: Card, digest: str | None) -> CardVersion | None:

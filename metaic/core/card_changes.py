@@ -40,5 +40,6 @@ def announce(card_id: uuid.UUID | None = None) -> None:
     try:
         client.publish(CHANNEL, message)
     except Exception:
-        # The other processes still drop their copy when its time-to-live ends (a few minutes).
+        # The other processes still drop their copy when it expires: within seconds when Redis is down
+        # for them too (their subscription is lost: metaic/web/card_cache.py), else within a few minutes.
         log.warning("could not broadcast a public card change; other processes catch up on expiry")

@@ -69,6 +69,12 @@ def mark_up() -> None:
         log.warning("Redis is reachable again: rate limits and jobs use it again")
 
 
+def outage() -> bool:
+    """True from a failed Redis command until one succeeds again (the UI shows a notice meanwhile)."""
+    url = get_settings().redis_url
+    return bool(url) and url in _down_until
+
+
 def reset() -> None:
     """Forget every outage (tests)."""
     with _lock:

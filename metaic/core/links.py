@@ -62,6 +62,11 @@ def public_card(slug: str) -> str:
     return f"/c/{quote(slug, safe='')}"
 
 
+def appeal(takedown_id: object) -> str:
+    """The owner's page about a taken-down card: the reason, and the appeal form."""
+    return f"/appeals/{quote(str(takedown_id), safe='')}"
+
+
 def analytics(period: str = "") -> str:
     """The owner's analytics page, optionally on a period ("7d", "30d", ...)."""
     return _page("/analytics", period=period)

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
+from metaic.ai import summaries
 from metaic.api.deps import db_session
 from metaic.auth import sessions
 from metaic.auth.models import User
@@ -65,6 +66,7 @@ def directory_page(
     params = {"q": q, **chosen, "page": str(page)}
     try:
         found = search_service.directory(session=session, query=q, facets=chosen, page=page, viewer=viewer)
+        summaries.attach(session=session, items=found.items)  # one query for the page's twenty cards
         error = ""
     except ValidationError as exc:
         found, error = None, exc.message

@@ -10,31 +10,31 @@ from sqlmodel import Session
 
 from metaic.api.deps import db_session
 from metaic.cards import flows, qr, vcard
-from metaic.cards.photo import avatar_jpeg
+from metaic.cards.photo import avatar_jpeg, image_sources
 from metaic.cards.public import get_public
 from metaic.cards.schemas import PublicCard
+from metaic.core import cdn
 from metaic.core.errors import RateLimited
-from metaic.web import preview, render
+from metaic.web import assets, preview, render
 from metaic.web.card_cache import cache
 from metaic.web.fastpath import remember
 from metaic.web.responses import card_headers, fresh, limit, not_found, serve, too_many, visitor_of
 
 router = APIRouter(include_in_schema=False)
 
-ASSETS = render.HERE / "static" / "demo"
-_ASSET_NAMES = frozenset(p.name for p in ASSETS.glob("*.svg"))
-
 
 @router.get("/c/-/assets/{name}")
 def asset(name: str) -> Response:
-    """Built-in images (the demo card's cover and portfolio pictures), cached for a day."""
-    if name not in _ASSET_NAMES:
+    """Built-in images (the demo card's pictures): immutable under their hashed name, a day under the plain one."""
+    found = assets.built_in_file(name)
+    if found is None:
         return not_found()
+    data, current = found
     return Response(
-        (ASSETS / name).read_bytes(),
+        data,
         media_type="image/svg+xml",
         headers={
-            "Cache-Control": "public, max-age=86400",
+            "Cache-Control": cdn.IMMUTABLE if current else "public, max-age=86400",
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
         },
@@ -49,10 +49,17 @@ def stylesheet(digest: str) -> Response:
         render.stylesheet(),
         media_type="text/css; charset=utf-8",
         headers={
-            "Cache-Control": "public, max-age=31536000, immutable" if current else "public, max-age=60",
+            "Cache-Control": cdn.IMMUTABLE if current else "public, max-age=60",
             "X-Content-Type-Options": "nosniff",
         },
     )
+
+
+def _versioned(headers: dict[str, str], card: PublicCard, asked: str | None, current: str) -> dict[str, str]:
+    """Headers of a preview or QR image: a year under its current hashed name, as before under any other."""
+    if asked is not None and asked == current and card.visibility != "private":
+        headers["Cache-Control"] = cdn.IMMUTABLE
+    return headers
 
 
 @router.api_route("/c/{slug}.vcf", methods=["GET", "HEAD"])
@@ -94,7 +101,7 @@ def card_vcard(slug: str, request: Request, session: Session = Depends(db_sessio
     return serve(request, found, lambda s: f"/c/{s}.vcf", build)
 
 
-def _qr(request: Request, session: Session, slug: str, kind: str, params: dict) -> Response:
+def _qr(request: Request, session: Session, slug: str, kind: str, params: dict, version: str | None = None) -> Response:
     """A QR code of the card (SVG or PNG); options are checked and the print budget enforced (422)."""
     try:
         limit(request)
@@ -108,7 +115,7 @@ def _qr(request: Request, session: Session, slug: str, kind: str, params: dict) 
     def build(card: PublicCard) -> Response:
         digest = hashlib.sha256(f"{kind}|{sorted(params.items())}".encode()).hexdigest()[:10]
         etag = card.etag[:-1] + f'-qr{digest}"'
-        headers = card_headers(card, etag)
+        headers = _versioned(card_headers(card, etag), card, version, assets.qr_version(card))
         if fresh(request, etag):
             return Response(status_code=304, headers=headers)
         page = render.public_url(card.slug)
@@ -179,9 +186,46 @@ def card_qr_png(
     return _qr(request, session, slug, "png", params)
 
 
+@router.api_route("/c/{slug}/qr.{version}.svg", methods=["GET", "HEAD"])
+def card_qr_svg_hashed(
+    slug: str,
+    version: str,
+    request: Request,
+    params: dict = Depends(_qr_params),
+    session: Session = Depends(db_session, scope="function"),
+) -> Response:
+    """The card's QR code as SVG under the hashed name the page links (immutable while it is current)."""
+    return _qr(request, session, slug, "svg", params, version)
+
+
+@router.api_route("/c/{slug}/qr.{version}.png", methods=["GET", "HEAD"])
+def card_qr_png_hashed(
+    slug: str,
+    version: str,
+    request: Request,
+    params: dict = Depends(_qr_params),
+    session: Session = Depends(db_session, scope="function"),
+) -> Response:
+    """The card's QR code as PNG under a hashed name (immutable while it is current)."""
+    return _qr(request, session, slug, "png", params, version)
+
+
 @router.api_route("/c/{slug}/preview.png", methods=["GET", "HEAD"])
 def card_preview(slug: str, request: Request, session: Session = Depends(db_session, scope="function")) -> Response:
-    """The Open Graph preview image."""
+    """The Open Graph preview image under its plain name (links shared before names were hashed)."""
+    return _preview(request, session, slug, None)
+
+
+@router.api_route("/c/{slug}/preview.{version}.png", methods=["GET", "HEAD"])
+def card_preview_hashed(
+    slug: str, version: str, request: Request, session: Session = Depends(db_session, scope="function")
+) -> Response:
+    """The Open Graph preview image under the hashed name the page links (immutable while it is current)."""
+    return _preview(request, session, slug, version)
+
+
+def _preview(request: Request, session: Session, slug: str, version: str | None) -> Response:
+    """The 1200x630 link-preview PNG of a card."""
     try:
         limit(request)
     except RateLimited as exc:
@@ -192,6 +236,9 @@ def card_preview(slug: str, request: Request, session: Session = Depends(db_sess
     def build(card: PublicCard) -> Response:
         etag = card.etag[:-1] + '-png"'
         headers = card_headers(card, etag)
+        if version is not None:
+            images = image_sources(session=session, content=card.content, avatar_file_id=card.avatar_file_id)
+            headers = _versioned(headers, card, version, assets.preview_version(card, images))
         if fresh(request, etag):
             return Response(status_code=304, headers=headers)
         photo = avatar_jpeg(session=session, file_id=card.avatar_file_id)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gzip
+import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -39,6 +40,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 # Query parameters that only describe where a visitor came from: the page bytes are the same with them.
 TRACKING_PARAMS = frozenset({"src", "ref", "fbclid", "gclid"})
 _COOKIE = COOKIE_NAME.encode() + b"="
+# The vCard, QR and preview images, under their plain or content-hashed names (metaic/web/assets.py).
+_DOWNLOAD = re.compile(r"(\.vcf|/qr(\.[0-9a-f]{16})?\.(svg|png)|/preview(\.[0-9a-f]{16})?\.png)$")
 GZIP_MIN_BYTES = 1024
 FILL_WAIT_SECONDS = 5.0  # how long a request waits for another's render of the same page before rendering itself
 
@@ -48,7 +51,7 @@ def page_key(path: str, query: str) -> str | None:
     if not query:
         return path
     params = parse_qsl(query, keep_blank_values=True)
-    if path.endswith((".vcf", "/qr.svg", "/qr.png", "/preview.png")):
+    if _DOWNLOAD.search(path):
         if any(name == "download" for name, _ in params):
             return None  # attachment headers differ; rare enough to render
         return f"{path}?{urlencode(sorted(params))}"

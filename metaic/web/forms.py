@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from metaic.cards.schemas import CardContent, PublicCard
@@ -35,11 +36,13 @@ def consent_text(content: CardContent) -> str:
     return strings.for_language(content.language)["share_consent"].format(name=content.name)
 
 
-def etag(card: PublicCard, *, signed_in: bool, shared: bool, saved: bool) -> str:
-    """The page ETag: the card's, plus the token window and which variant of the page this is."""
+def etag(card: PublicCard, *, signed_in: bool, shared: bool, saved: bool, summary: str = "") -> str:
+    """The page ETag: the card's, plus the token window, which variant of the page this is and its summary."""
     window = int(clock.now().timestamp()) // TOKEN_WINDOW
     variant = ("u" if signed_in else "") + ("s" if shared else "") + ("v" if saved and signed_in else "")
-    return card.etag[:-1] + f'-f{window}{variant}"'
+    # The summary is written by a job just after publishing: a page revalidated then must not stay without it.
+    written = f"-m{hashlib.sha256(summary.encode()).hexdigest()[:8]}" if summary else ""
+    return card.etag[:-1] + f'-f{window}{variant}{written}"'
 
 
 def render_page(
@@ -50,9 +53,10 @@ def render_page(
     saved: bool = False,
     form: ShareForm | None = None,
     images: dict[str, dict[int, str]] | None = None,
+    summary: str | None = None,
 ) -> str:
     """The card page with its share-back form and the save button (or the sign-in link)."""
-    model = render.view_model(card, preview=preview, images=images)
+    model = render.view_model(card, preview=preview, images=images, summary=summary)
     form = form or ShareForm()
     model.update(
         share_form=form,

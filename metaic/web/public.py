@@ -10,15 +10,26 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
+from metaic.ai import summaries
 from metaic.api.deps import db_session
 from metaic.cards import flows
 from metaic.cards.photo import image_sources
 from metaic.cards.schemas import PublicCard
 from metaic.core.errors import RateLimited
-from metaic.web import card_events, downloads, forms, visitors
+from metaic.web import card_events, downloads, forms, moderation, visitors
 from metaic.web.card_cache import cache
 from metaic.web.fastpath import is_qr_source, remember
-from metaic.web.responses import CACHE_PUBLIC, PUBLIC_LIMIT, fresh, limit, page_headers, serve, too_many, visitor_of
+from metaic.web.responses import (
+    CACHE_PUBLIC,
+    PUBLIC_LIMIT,
+    fresh,
+    limit,
+    not_found,
+    page_headers,
+    serve,
+    too_many,
+    visitor_of,
+)
 
 __all__ = ["CACHE_PUBLIC", "PUBLIC_LIMIT", "router"]
 
@@ -27,6 +38,7 @@ router = APIRouter(include_in_schema=False)
 router.include_router(downloads.router)
 router.include_router(visitors.router)
 router.include_router(card_events.router)
+router.include_router(moderation.router)
 
 
 @router.api_route("/c/{slug}", methods=["GET", "HEAD"])
@@ -49,7 +61,9 @@ def card_page(
     signed_in = visitor.user_id is not None
 
     def build(card: PublicCard) -> Response:
-        etag = forms.etag(card, signed_in=signed_in, shared=bool(shared), saved=bool(saved))
+        # Read once per render: cached pages (web/fastpath.py) carry it, and a new summary drops them (ai/jobs.py).
+        summary = summaries.card_summary(session=session, card_id=card.card_id) or ""
+        etag = forms.etag(card, signed_in=signed_in, shared=bool(shared), saved=bool(saved), summary=summary)
         headers = page_headers(request, card, etag)
         if fresh(request, etag):
             return Response(status_code=304, headers=headers)
@@ -60,6 +74,7 @@ def card_page(
             saved=bool(saved),
             form=forms.ShareForm(sent=bool(shared)),
             images=image_sources(session=session, content=card.content, avatar_file_id=card.avatar_file_id),
+            summary=summary,
         )
         response = HTMLResponse(html, headers=headers)
         if not shared and not saved:
@@ -73,4 +88,6 @@ def card_page(
             )
         return response
 
+    if found is None:  # a card an admin took down says so (410), rather than "not found"
+        return moderation.takedown_notice(session, slug) or not_found()
     return serve(request, found, lambda s: f"/c/{s}", build)

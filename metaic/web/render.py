@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -15,7 +16,7 @@ from markupsafe import Markup
 from metaic.cards import themes
 from metaic.cards.schemas import CardContent, ContactItem, PublicCard
 from metaic.config import get_settings
-from metaic.web import strings
+from metaic.web import assets, strings
 from metaic.web.icons_data import BRANDS, GLYPHS
 
 HERE = Path(__file__).resolve().parent
@@ -49,25 +50,12 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(icon=icon, brand=brand)
+    env.globals.update(icon=icon, brand=brand, picture=assets.picture_url)
     return env
 
 
-@lru_cache
-def stylesheet() -> bytes:
-    """The CSS every card page shares (served once, then cached by the browser and any CDN)."""
-    return (HERE / "static" / "card.css").read_bytes()
-
-
-@lru_cache
-def stylesheet_digest() -> str:
-    """A short hash of the CSS: its address changes with its content, so it can be cached for a year."""
-    return hashlib.sha256(stylesheet()).hexdigest()[:12]
-
-
-def stylesheet_url() -> str:
-    """Where the page links its CSS (`/c/-/card.<digest>.css`)."""
-    return f"/c/-/card.{stylesheet_digest()}.css"
+# The CSS every card page shares, under a content-hashed name (metaic/web/assets.py).
+stylesheet, stylesheet_digest, stylesheet_url = assets.stylesheet, assets.stylesheet_digest, assets.stylesheet_url
 
 
 @lru_cache
@@ -179,10 +167,11 @@ def accent_ink(hex_color: str) -> str:
 def responsive(url: str, sources: dict[int, str] | None, sharp_width: int) -> tuple[str, str]:
     """An image's `src` (the smallest variant at least `sharp_width` wide, else the largest) and `srcset`.
 
-    Without variants (none uploaded, or still being made) the image shows as stored, with no `srcset`.
+    Without variants (none uploaded, or still being made) the image shows as stored (on the CDN when it is
+    ours), with no `srcset`.
     """
     if not url or not sources:
-        return url, ""
+        return assets.picture_url(url), ""
     widths = sorted(sources)
     src = sources[next((w for w in widths if w >= sharp_width), widths[-1])]
     return src, ", ".join(f"{sources[w]} {w}w" for w in widths)
@@ -204,8 +193,14 @@ def _images(content: CardContent, images: dict[str, dict[int, str]]) -> dict:
     }
 
 
-def view_model(card: PublicCard, *, preview: bool = False, images: dict[str, dict[int, str]] | None = None) -> dict:
-    """Everything the template needs, derived from the published snapshot (and its pictures' variants)."""
+def view_model(
+    card: PublicCard,
+    *,
+    preview: bool = False,
+    images: dict[str, dict[int, str]] | None = None,
+    summary: str | None = None,
+) -> dict:
+    """Everything the template needs, derived from the published snapshot (its pictures' variants, its summary)."""
     content = card.content
     t = strings.for_language(content.language)
     url = public_url(card.slug)
@@ -221,10 +216,11 @@ def view_model(card: PublicCard, *, preview: bool = False, images: dict[str, dic
     if whatsapp:
         actions.append({"brand": "whatsapp", "label": "WhatsApp", "href": whatsapp})
     subtitle = " · ".join(p for p in (content.headline, content.business.name) if p)
-    description = content.bio or subtitle or t["card_of"].format(name=content.name)
+    # Link previews and search results read the assistant's two-line summary when the publish job wrote one.
+    description = " ".join((summary or "").split()) or content.bio or subtitle or t["card_of"].format(name=content.name)
     # Link previews get the 1200x630 PNG drawn for the card (with the photo in it): a size and format every
     # site shows large, where the uploaded original could be a 3000 px file or a WebP some previews ignore.
-    og_image = f"{url}/preview.png"
+    og_image = assets.preview_url(card, images or {})
     share_text = t["share_text"].format(name=content.name)
     return {
         "t": t,
@@ -263,10 +259,10 @@ def view_model(card: PublicCard, *, preview: bool = False, images: dict[str, dic
             or content.business.industry
         ),
         "noindex": card.visibility != "public",
-        "description": description[:200],
+        "description": clip(description, 200),
         "og_image": og_image,
         "vcf_url": f"/c/{card.slug}.vcf",
-        "qr_url": f"/c/{card.slug}/qr.svg",
+        "qr_url": assets.qr_url(card),
         "share_links": [
             {"channel": "whatsapp", "label": "WhatsApp", "brand": "whatsapp", "blank": True},
             {"channel": "email", "label": t["email"], "icon": "mail", "blank": False},
@@ -280,9 +276,22 @@ def view_model(card: PublicCard, *, preview: bool = False, images: dict[str, dic
     }
 
 
+def clip(text: str, limit: int) -> str:
+    """`text` within `limit` characters, cut at a word with an ellipsis when it is longer."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:·-") + "…"
+
+
 def render_card(card: PublicCard, *, preview: bool = False) -> str:
     """The public page HTML for a published card (`preview` marks an owner's view of a hidden card)."""
     return environment().get_template("card.html").render(**view_model(card, preview=preview))
+
+
+def inline_style_hashes(html: str) -> tuple[str, ...]:
+    """CSP hashes of the page's inline <style> blocks, so a policy can allow exactly them."""
+    blocks = re.findall(r"<style>(.*?)</style>", html, flags=re.S)
+    return tuple("'sha256-" + base64.b64encode(hashlib.sha256(b.encode()).digest()).decode() + "'" for b in blocks)
 
 
 def render_message(template: str, *, status: int, title: str, message: str, language: str = "en") -> str:
@@ -296,6 +305,7 @@ def render_message(template: str, *, status: int, title: str, message: str, lang
             message=message,
             css_url=stylesheet_url(),
             t=strings.for_language(language),
+            lang=strings.language_code(language),
             home=get_settings().public_base_url.rstrip("/") + "/",
         )
     )

@@ -14,7 +14,7 @@ from metaic.api.errors import problem
 from metaic.auth import sessions
 from metaic.cards.flows import Visitor
 from metaic.cards.schemas import PublicCard, SlugRedirect
-from metaic.core import ratelimit
+from metaic.core import cdn, ratelimit
 from metaic.core.errors import RateLimited
 from metaic.core.kv import REDIS_DOWN
 from metaic.web import render, strings
@@ -76,14 +76,23 @@ def fresh(request: Request, etag: str) -> bool:
     return "*" in wanted or etag.removeprefix("W/") in wanted
 
 
-# The 404/403/429 pages: our stylesheet and nothing else.
-MESSAGE_CSP = "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+# The 404/403/429 pages: our stylesheet (from this site or the CDN) and nothing else.
+MESSAGE_CSP = "default-src 'none'; style-src {styles}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 
-def message_page(status: int, title: str, message: str, headers: dict[str, str]) -> HTMLResponse:
-    """A small branded page for an error answer."""
-    html = render.render_message("message.html", status=status, title=title, message=message)
-    return HTMLResponse(html, status_code=status, headers={**headers, "Content-Security-Policy": MESSAGE_CSP})
+def _styles(html: str) -> str:
+    """The page's style sources: our stylesheet (on the CDN when set) and exactly its own inline style block."""
+    return cdn.sources("'self'", *render.inline_style_hashes(html))
+
+
+def message_page(status: int, title: str, message: str, headers: dict[str, str], language: str = "en") -> HTMLResponse:
+    """A small branded page for an error answer (title and message already in `language`)."""
+    html = render.render_message("message.html", status=status, title=title, message=message, language=language)
+    return HTMLResponse(
+        html,
+        status_code=status,
+        headers={**headers, "Content-Security-Policy": MESSAGE_CSP.format(styles=_styles(html))},
+    )
 
 
 def not_found() -> HTMLResponse:
@@ -129,7 +138,7 @@ def serve(
 
 
 CSP = (
-    "default-src 'none'; img-src * data:; style-src 'self' 'unsafe-inline'; script-src '{script}'; "
+    "default-src 'none'; img-src * data:; style-src {styles}; script-src '{script}'; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'"
 )
 
@@ -140,6 +149,7 @@ def page_headers(request: Request, card: PublicCard, etag: str) -> dict[str, str
     headers["Vary"] = "Cookie"
     if request.cookies.get(sessions.COOKIE_NAME) and card.visibility != "private":
         headers["Cache-Control"] = CACHE_SIGNED_IN
-    headers["Content-Security-Policy"] = CSP.format(script=render.script_hash())
+    styles = cdn.sources("'self'", "'unsafe-inline'")  # the stylesheet may come from the CDN
+    headers["Content-Security-Policy"] = CSP.format(script=render.script_hash(), styles=styles)
     headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     return headers

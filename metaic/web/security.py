@@ -12,6 +12,7 @@ from typing import Any
 
 from metaic.api.errors import problem
 from metaic.config import Settings, get_settings, origin_of
+from metaic.core import cdn
 from metaic.web import body_limits
 
 Scope = MutableMapping[str, Any]
@@ -35,14 +36,20 @@ API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-act
 FILE_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox"
 # Public card answers that set no policy of their own (404, redirects, images): the page sets a stricter one.
 CARD_CSP = (
-    "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; base-uri 'none'; "
+    "default-src 'none'; img-src {images}; style-src 'unsafe-inline'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'self'"
 )
-# FastAPI's Swagger UI loads its bundle from jsDelivr and starts it with an inline script.
+# Swagger UI (/api/v1/docs): its bundle, starter and styles from this server, inline styles it sets.
 DOCS_CSP = (
-    "default-src 'none'; script-src https://cdn.jsdelivr.net 'unsafe-inline'; "
-    "style-src https://cdn.jsdelivr.net 'unsafe-inline'; img-src 'self' data: https://fastapi.tiangolo.com; "
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+
+# ReDoc (/api/v1/redoc): its bundle and starter from this server, styles it injects, a blob: worker for search.
+REDOC_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; worker-src blob:; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'none'"
 )
 
 
@@ -56,12 +63,13 @@ def app_csp(settings: Settings) -> str:
     images from uploads, data:/blob: previews and the public bucket."""
     origins = settings.allowed_origins
     bucket = origin_of(settings.s3_public_base_url, strict=False)
-    images = " ".join(["'self'", "data:", "blob:", *([bucket] if bucket else [])])
+    images = cdn.sources("'self'", "data:", "blob:", *([bucket] if bucket else []), settings=settings)
+    styles = cdn.sources("'self'", "'unsafe-inline'", settings=settings)  # /directory links the card CSS
     # 'self' covers the same-origin websocket in current browsers; the explicit ws(s) origins cover the rest.
     connect = " ".join(["'self'", *origins, *(_ws_origin(origin) for origin in origins)])
     # Reflex inlines its boot scripts in every prerendered page and runs `rx.call_script` through eval().
     return (
-        "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+        f"default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src {styles}; "
         f"img-src {images}; font-src 'self' data:; connect-src {connect}; media-src 'self' blob:; "
         "worker-src 'self' blob:; manifest-src 'self'; object-src 'none'; base-uri 'self'; "
         "form-action 'self'; frame-ancestors 'none'"
@@ -77,6 +85,8 @@ def _kind(path: str) -> str:
     """Which policy family a response at `path` belongs to."""
     if _under(path, "/api/v1/docs"):
         return "docs"
+    if _under(path, "/api/v1/redoc"):
+        return "redoc"
     if _under(path, "/c"):
         return "card"
     if _under(path, "/files") or _under(path, "/_upload"):
@@ -88,7 +98,9 @@ def _kind(path: str) -> str:
 
 def _build(kind: str, settings: Settings) -> Headers:
     """The header set of one policy family."""
-    csp = {"docs": DOCS_CSP, "card": CARD_CSP, "file": FILE_CSP, "api": API_CSP}.get(kind) or app_csp(settings)
+    card = CARD_CSP.format(images=cdn.sources("'self'", "data:", settings=settings))
+    policies = {"docs": DOCS_CSP, "redoc": REDOC_CSP, "card": card, "file": FILE_CSP, "api": API_CSP}
+    csp = policies.get(kind) or app_csp(settings)
     headers = [
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"strict-origin-when-cross-origin"),

@@ -36,6 +36,7 @@ EN = {
     "scan": "Scan to open this card",
     "made_with": "Made with MetaIC",
     "privacy": "Privacy",
+    "report": "Report this card",
     "get_yours": "Create your free card",
     "preferred": "Preferred",
     "visit": "Visit",
@@ -102,6 +103,7 @@ ZH = {
     "scan": "扫码打开名片",
     "made_with": "由 MetaIC 制作",
     "privacy": "隐私",
+    "report": "举报此名片",
     "get_yours": "免费创建你的名片",
     "preferred": "首选",
     "visit": "访问",
@@ -124,6 +126,7 @@ ZH = {
     "sign_in_save": "登录后保存",
     "keep_hint": "已有 MetaIC 账户？",
     "form_fix": "请检查标出的字段。",
+    "home": "前往 MetaIC",
 }
 
 ES = {
@@ -160,6 +163,7 @@ ES = {
     "scan": "Escanea para abrir la tarjeta",
     "made_with": "Hecho con MetaIC",
     "privacy": "Privacidad",
+    "report": "Denunciar esta tarjeta",
     "get_yours": "Crea tu tarjeta gratis",
     "preferred": "Preferido",
     "visit": "Visitar",
@@ -180,6 +184,7 @@ ES = {
     "sign_in_save": "Inicia sesión para guardar",
     "keep_hint": "¿Tienes cuenta de MetaIC?",
     "form_fix": "Revisa los campos marcados.",
+    "home": "Ir a MetaIC",
 }
 
 FR = {
@@ -216,6 +221,7 @@ FR = {
     "scan": "Scannez pour ouvrir la carte",
     "made_with": "Créé avec MetaIC",
     "privacy": "Confidentialité",
+    "report": "Signaler cette carte",
     "get_yours": "Créez votre carte",
     "preferred": "Préféré",
     "visit": "Visiter",
@@ -236,6 +242,7 @@ FR = {
     "sign_in_save": "Connectez-vous pour enregistrer",
     "keep_hint": "Vous avez un compte MetaIC ?",
     "form_fix": "Vérifiez les champs indiqués.",
+    "home": "Aller sur MetaIC",
 }
 
 DE = {
@@ -272,6 +279,7 @@ DE = {
     "scan": "Scannen, um die Karte zu öffnen",
     "made_with": "Erstellt mit MetaIC",
     "privacy": "Datenschutz",
+    "report": "Diese Karte melden",
     "get_yours": "Eigene Karte erstellen",
     "preferred": "Bevorzugt",
     "visit": "Besuchen",
@@ -292,11 +300,18 @@ DE = {
     "sign_in_save": "Anmelden zum Speichern",
     "keep_hint": "Sie haben ein MetaIC-Konto?",
     "form_fix": "Bitte prüfen Sie die markierten Felder.",
+    "home": "Zu MetaIC",
 }
 
 LANGUAGES = {"en": EN, "zh": ZH, "es": ES, "fr": FR, "de": DE}
 
 
+def language_code(code: str) -> str:
+    """The language we have words for closest to a code such as `zh-cn` (`zh`; `en` when not available)."""
+    base = (code or "en").split("-")[0].lower()
+    return base if base in LANGUAGES else "en"
+
+
 def for_language(code: str) -> dict[str, str]:
     """The words for a language code such as `zh-cn` (English when not available)."""
-    return LANGUAGES.get((code or "en").split("-")[0].lower(), EN)
+    return LANGUAGES[language_code(code)]

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from metaic.auth.models import User
 from metaic.cards import flows, service
 from metaic.db import session_scope
+from metaic.jobs.queue import drain_local
 from tests.cards.helpers import make_user, rich
 
 BROWSER = (
@@ -44,6 +45,9 @@ def publish(owner) -> Callable[..., str]:
             service.save_draft(session=s, owner=owner, card_id=card.id, content=rich(**changes))
             service.set_visibility(session=s, owner=owner, card_id=card.id, visibility=visibility)
             flows.publish(session=s, owner=owner, card_id=card.id)
-            return card.slug
+        # The jobs a publish starts (the card summary drops every cached copy when it lands) finish here,
+        # so a test's cache hits and misses are its own, not a race with a background job.
+        drain_local()
+        return card.slug
 
     return make

@@ -7,6 +7,7 @@ tests/e2e/test_security_headers.py walks the same routes on the real app and che
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -102,11 +103,17 @@ def test_api_and_webhook_answers_load_nothing(app_client, db, method, path, stat
     assert csp.startswith("default-src 'none';") and "frame-ancestors 'none'" in csp
 
 
-def test_api_docs_may_load_swagger_from_its_cdn(app_client, db):
+def test_api_docs_load_swagger_from_this_server_only(app_client, db):
     response = app_client.get("/api/v1/docs")
-    assert response.status_code == 200 and "cdn.jsdelivr.net" in response.text
+    assert response.status_code == 200 and "cdn.jsdelivr.net" not in response.text
     _assert_common(response, "DENY")
-    assert "script-src https://cdn.jsdelivr.net" in response.headers["content-security-policy"]
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self';" in csp and "jsdelivr" not in csp
+    assets = re.findall(r'(?:src|href)="(/api/v1/docs/[^"]+)"', response.text)
+    assert len(assets) == 3  # styles, bundle, starter
+    for asset in assets:
+        loaded = app_client.get(asset)
+        assert loaded.status_code == 200 and len(loaded.content) > 300, asset
 
 
 def test_public_card_keeps_its_own_stricter_policy(app_client, publish):
