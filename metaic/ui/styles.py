@@ -24,6 +24,10 @@ section_title = {"size": "4", "weight": "bold"}
 
 field_error = {"color": DANGER, "size": "1"}
 
+# A badge holding text people wrote (a tag, an industry): it wraps inside the screen rather than run off a phone's
+# edge (Radix badges never wrap). Text people wrote elsewhere takes `overflow_wrap="anywhere"` for the same reason.
+wrapping_badge = {"white_space": "normal", "overflow_wrap": "anywhere", "max_width": "100%"}
+
 nav_link = {"color": "var(--gray-12)", "font_weight": "500", "_hover": {"color": ACCENT}}
 
 global_style = {

@@ -90,3 +90,19 @@ def test_values_kept_as_written_carry_a_badge(db):
     ]
     assert page.birthday[0]["badge"] == "kept as written" and page.phones[0]["why"]
     assert "value-flag" in json.dumps(contact_view().render(), default=str)
+
+
+def test_a_load_again_for_the_same_address_keeps_the_form_a_new_address_redraws_it(fresh_index):
+    """A reconnect re-runs on_load: the search box being typed in must not be redrawn (and emptied) for it."""
+    token, user = signed_in("ada@example.com", "Ada")
+    contact(user)
+    fresh_index()
+    page = state(ContactsState, token, "/contacts", "q=hopper")
+    run(page.load())
+    drawn = page.filters_drawn
+    run(page.load())  # the same address again
+    assert page.filters_drawn == drawn and page.query == "hopper"
+    other = state(ContactsState, token, "/contacts", "stage=warm")
+    other.filters_drawn, other.query = drawn, "hopper"
+    run(other.load())  # the address says something else: the form is drawn again with it
+    assert other.filters_drawn == drawn + 1 and (other.query, other.stage) == ("", "warm")

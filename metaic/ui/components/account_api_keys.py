@@ -66,8 +66,8 @@ def api_keys_section() -> rx.Component:
                     for area, label in KEY_AREAS
                 ],
                 wrap="wrap",
-                column_gap="5",
-                row_gap="2",
+                column_gap="var(--space-5)",
+                row_gap="var(--space-2)",
             ),
             rx.hstack(rx.checkbox(name="write"), rx.text("Allow changes (not only reading)", size="2"), as_="label"),
             rx.cond(A.errors["scopes"], rx.text(A.errors["scopes"], color="var(--red-11)", size="2")),

@@ -6,6 +6,7 @@ import reflex as rx
 
 from metaic.ui import styles
 from metaic.ui.components.account_api_keys import api_keys_section
+from metaic.ui.components.account_webhooks import webhooks_section
 from metaic.ui.components.forms import field
 from metaic.ui.components.settings import section, small_form
 from metaic.ui.state.account import AccountState as A
@@ -172,6 +173,7 @@ def security_tab() -> rx.Component:
         ),
         mfa_block(),
         api_keys_section(),
+        webhooks_section(),
         security_activity(),
         rx.cond(
             (A.providers.length() > 0) | (A.linked.length() > 0),

@@ -32,7 +32,7 @@ def bell_item(item: rx.Var) -> rx.Component:
     return rx.hstack(
         unread_dot(item["read"]),
         rx.vstack(
-            rx.text(item["title"], size="2", weight=rx.cond(item["read"], "regular", "bold")),
+            rx.text(item["title"], size="2", weight=rx.cond(item["read"], "regular", "bold"), overflow_wrap="anywhere"),
             rx.cond(
                 item["body"],
                 rx.text(
@@ -44,6 +44,7 @@ def bell_item(item: rx.Var) -> rx.Component:
                         "-webkit-line-clamp": "2",
                         "-webkit-box-orient": "vertical",
                         "overflow": "hidden",
+                        "overflow_wrap": "anywhere",
                     },
                 ),
             ),

@@ -84,7 +84,7 @@ def header() -> rx.Component:
             wrap="wrap",
         ),
         direction=rx.breakpoints(initial="column", sm="row"),
-        gap="3",
+        spacing="3",
         width="100%",
         align="start",
     )

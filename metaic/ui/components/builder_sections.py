@@ -85,9 +85,18 @@ def native_select(value: rx.Var, options: list[tuple[str, str]], on_change, **pr
 
 
 def uploader(upload_id: str, handler, label: str) -> rx.Component:
-    """A small drop zone that uploads as soon as a file is chosen."""
+    """A small drop zone that uploads as soon as a file is chosen ("Checking file…" while a virus scan holds one)."""
+    idle = rx.hstack(rx.icon("image-up", size=16), rx.text(label, size="2"), align="center", spacing="2")
+    checking = rx.hstack(
+        rx.spinner(size="1"),
+        rx.text("Checking file…", size="2", color_scheme="gray"),
+        align="center",
+        spacing="2",
+        class_name="upload-checking",
+        title="The file is being scanned for viruses; it appears here once it is clean.",
+    )
     return rx.upload(
-        rx.hstack(rx.icon("image-up", size=16), rx.text(label, size="2"), align="center", spacing="2"),
+        rx.cond(B.checking_purposes.contains(upload_id), checking, idle),
         id=upload_id,
         accept={"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"], "image/webp": [".webp"], "image/gif": [".gif"]},
         max_files=1,
@@ -202,11 +211,12 @@ def tag_list(
                 items,
                 lambda t, i: rx.badge(
                     t,
-                    rx.icon("x", size=12, cursor="pointer", on_click=remove(i)),
+                    rx.icon("x", size=12, cursor="pointer", on_click=remove(i), flex_shrink="0"),
                     size="2",
                     variant="soft",
                     color_scheme=rx.cond(B.errors.contains(error_key + "." + i.to_string()), "red", "indigo"),
                     id="f-" + error_key + "." + i.to_string(),
+                    style=styles.wrapping_badge,
                 ),
             ),
             wrap="wrap",

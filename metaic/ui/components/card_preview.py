@@ -55,16 +55,19 @@ def _contact(item: rx.Var) -> rx.Component:
     # A match over fixed icons, not rx.icon(<var>): a computed icon name pulls in lucide's 240 KB dynamic icon map.
     icon = rx.match(
         item["kind"],
-        ("phone", rx.icon("phone", size=14, color=B.color)),
-        ("email", rx.icon("mail", size=14, color=B.color)),
-        rx.icon("map-pin", size=14, color=B.color),
+        ("phone", rx.icon("phone", size=14, color=B.color, flex_shrink="0")),
+        ("email", rx.icon("mail", size=14, color=B.color, flex_shrink="0")),
+        rx.icon("map-pin", size=14, color=B.color, flex_shrink="0"),
     )
     return rx.cond(
         item["value"],
         rx.hstack(
             icon,
             rx.text(item["value"], size="2", word_break="break-all"),
-            rx.cond(item["label"], rx.text(item["label"], size="1", color=styles.MUTED)),
+            # The label keeps its words; a long value breaks beside it.
+            rx.cond(
+                item["label"], rx.text(item["label"], size="1", color=styles.MUTED, flex_shrink="0", max_width="40%")
+            ),
             spacing="2",
             align="center",
         ),
@@ -123,9 +126,16 @@ def card_preview() -> rx.Component:
                     B.services,
                     lambda s: rx.box(
                         rx.hstack(
-                            rx.text(s["title"], weight="medium", size="2"),
+                            rx.text(s["title"], weight="medium", size="2", min_width="0"),
                             rx.spacer(),
-                            rx.text(s["price_range"], size="1", color=styles.MUTED),
+                            rx.text(
+                                s["price_range"],
+                                size="1",
+                                color=styles.MUTED,
+                                flex_shrink="0",
+                                max_width="45%",
+                                text_align="right",
+                            ),
                             width="100%",
                         ),
                         rx.text(s["description"], size="1", color=styles.MUTED),
@@ -162,12 +172,20 @@ def card_preview() -> rx.Component:
             ),
             _section(
                 "Interests",
-                rx.hstack(rx.foreach(B.interests, lambda i: rx.badge(i, variant="outline")), wrap="wrap", spacing="2"),
+                rx.hstack(
+                    rx.foreach(B.interests, lambda i: rx.badge(i, variant="outline", style=styles.wrapping_badge)),
+                    wrap="wrap",
+                    spacing="2",
+                ),
                 show=B.interests.length() > 0,
             ),
             _section(
                 "Open to",
-                rx.hstack(rx.foreach(B.open_to, lambda o: rx.badge(o, color_scheme="green")), wrap="wrap", spacing="2"),
+                rx.hstack(
+                    rx.foreach(B.open_to, lambda o: rx.badge(o, color_scheme="green", style=styles.wrapping_badge)),
+                    wrap="wrap",
+                    spacing="2",
+                ),
                 rx.cond(B.looking_for, rx.text("Looking for: ", B.looking_for, size="2")),
                 show=(B.open_to.length() > 0) | (B.looking_for != ""),
             ),
@@ -184,5 +202,7 @@ def card_preview() -> rx.Component:
         border=rx.cond(B.template == "bold", "2px solid " + B.color, styles.BORDER),
         box_shadow="0 18px 40px rgba(16,24,40,.12)",
         font_family=_font(),
+        # Like the public card: a long word, address or link breaks inside the card rather than being cut off.
+        overflow_wrap="anywhere",
         id="card-preview",
     )

@@ -14,17 +14,23 @@ from metaic.ui.state.messages import MessagesState
 def _value(item: rx.Var, icon: str) -> rx.Component:
     """One value; one kept as written carries a badge saying so, with the reason on hover."""
     return rx.hstack(
-        rx.icon(icon, size=14, color=styles.MUTED, flex_shrink="0"),
-        rx.text(item["value"], size="2", word_break="break-word", min_width="0"),
+        rx.icon(icon, size=14, color=styles.MUTED, flex_shrink="0", margin_top="3px"),
+        rx.text(item["value"], size="2", overflow_wrap="anywhere", min_width="0"),
         rx.cond(
             item["badge"] != "",
             rx.tooltip(
-                rx.badge(item["badge"], color_scheme="amber", variant="soft", size="1", class_name="value-flag"),
+                rx.badge(
+                    item["badge"],
+                    color_scheme="amber",
+                    variant="soft",
+                    size="1",
+                    class_name="value-flag",
+                    flex_shrink="0",
+                ),
                 content=item["why"],
             ),
         ),
-        align="center",
-        wrap="wrap",
+        align="start",
         spacing="2",
         max_width="100%",
     )
@@ -164,8 +170,8 @@ def timeline_panel() -> rx.Component:
             C.timeline_rows,
             lambda h: rx.vstack(
                 rx.text(h["when"], " · ", h["channel"], " · ", h["direction"], size="1", color=styles.MUTED),
-                rx.text(h["subject"], weight="medium", size="2"),
-                rx.text(h["body"], size="2", white_space="pre-wrap"),
+                rx.text(h["subject"], weight="medium", size="2", overflow_wrap="anywhere"),
+                rx.text(h["body"], size="2", white_space="pre-wrap", overflow_wrap="anywhere"),
                 spacing="0",
                 padding_y="6px",
                 border_bottom=styles.BORDER,
@@ -185,7 +191,12 @@ def tags_panel() -> rx.Component:
         rx.hstack(
             rx.foreach(
                 C.tags,
-                lambda t: rx.badge(t, rx.icon("x", size=12, cursor="pointer", on_click=C.remove_tag(t)), size="2"),
+                lambda t: rx.badge(
+                    t,
+                    rx.icon("x", size=12, cursor="pointer", on_click=C.remove_tag(t), flex_shrink="0"),
+                    size="2",
+                    style=styles.wrapping_badge,
+                ),
             ),
             wrap="wrap",
             spacing="2",

@@ -101,8 +101,10 @@ def import_dialog() -> rx.Component:
                         ": ",
                         r["reason"],
                         size="1",
-                        color=rx.cond(r["status"] == "refused", styles.DANGER, "var(--amber-11)"),
-                        class_name=rx.cond(r["status"] == "refused", "import-refused", "import-flagged"),
+                        color=rx.match(
+                            r["status"], ("refused", styles.DANGER), ("flagged", "var(--amber-11)"), styles.MUTED
+                        ),
+                        class_name="import-" + r["status"],
                     ),
                 ),
                 rx.hstack(

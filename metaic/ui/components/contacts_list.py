@@ -99,17 +99,25 @@ def contact_row(row: rx.Var) -> rx.Component:
     """One contact in the list."""
     return rx.link(
         rx.hstack(
-            rx.avatar(fallback=row["name"][:1], size="3", radius="full"),
+            rx.avatar(fallback=row["name"][:1], size="3", radius="full", flex_shrink="0"),
             rx.vstack(
-                rx.text(row["name"], weight="bold", class_name="contact-name"),
-                rx.text(row["subtitle"], size="1", color=styles.MUTED),
+                rx.text(row["name"], weight="bold", class_name="contact-name", overflow_wrap="anywhere"),
+                rx.text(row["subtitle"], size="1", color=styles.MUTED, overflow_wrap="anywhere"),
                 spacing="0",
                 flex="1",
                 min_width="0",
             ),
-            rx.text(row["email"], size="2", color=styles.MUTED, display=["none", "none", "block"]),
-            rx.badge(row["stage"], color_scheme=rx.match(row["stage"], *STAGE_COLORS, "gray")),
-            rx.badge(row["source"], variant="outline", display=["none", "inline-flex"]),
+            rx.text(
+                row["email"],
+                size="2",
+                color=styles.MUTED,
+                display=["none", "none", "block"],
+                overflow_wrap="anywhere",
+                min_width="0",
+                max_width="35%",  # a long address wraps rather than squeeze the name
+            ),
+            rx.badge(row["stage"], color_scheme=rx.match(row["stage"], *STAGE_COLORS, "gray"), flex_shrink="0"),
+            rx.badge(row["source"], variant="outline", display=["none", "inline-flex"], flex_shrink="0"),
             align="center",
             spacing="3",
             width="100%",

@@ -49,6 +49,8 @@ def user_menu() -> rx.Component:
             rx.menu.item(rx.icon("id-card", size=14), "Your cards", on_click=rx.redirect("/cards")),
             rx.menu.item(rx.icon("chart-line", size=14), "Analytics", on_click=rx.redirect("/analytics")),
             rx.menu.item(rx.icon("users", size=14), "Contacts", on_click=rx.redirect("/contacts")),
+            rx.menu.item(rx.icon("waypoints", size=14), "Network", on_click=rx.redirect("/network")),
+            rx.menu.item(rx.icon("sparkles", size=14), "Ask MetaIC", on_click=rx.redirect("/assistant")),
             rx.menu.item(rx.icon("messages-square", size=14), "Messages", on_click=rx.redirect("/messages")),
             rx.menu.item(rx.icon("file-text", size=14), "Message templates", on_click=rx.redirect("/templates")),
             rx.menu.item(rx.icon("book-user", size=14), "Directory", on_click=go_to("/directory")),
@@ -92,6 +94,14 @@ def app_nav() -> rx.Component:
         rx.link("Cards", href="/cards", style=styles.nav_link, underline="none", id="nav-cards"),
         rx.link("Analytics", href="/analytics", style=styles.nav_link, underline="none", id="nav-analytics"),
         rx.link("Contacts", href="/contacts", style=styles.nav_link, underline="none", id="nav-contacts"),
+        rx.link("Network", href="/network", style=styles.nav_link, underline="none", id="nav-network"),
+        rx.link(
+            "Ask MetaIC",
+            href="/assistant",
+            style={**styles.nav_link, "white_space": "nowrap"},
+            underline="none",
+            id="nav-assistant",
+        ),
         rx.link(
             rx.hstack(
                 "Messages",
@@ -117,7 +127,7 @@ def app_nav() -> rx.Component:
         rx.el.a(
             "Directory", href="/directory", style={**styles.nav_link, "text_decoration": "none"}, id="nav-directory"
         ),
-        spacing="5",
+        spacing="4",
         margin_left="32px",
         display=["none", "none", "flex"],
     )
@@ -170,10 +180,40 @@ def footer() -> rx.Component:
     )
 
 
+def service_notice() -> rx.Component:
+    """While Redis is unreachable: a quiet strip under the bar saying what still works (everything that matters)."""
+    return rx.cond(
+        SessionState.degraded,
+        rx.box(
+            rx.hstack(
+                rx.icon("cloud-off", size=16, flex_shrink="0", margin_top="2px"),
+                rx.text(
+                    rx.text.strong("Running in reduced mode. "),
+                    "Your changes are saved as usual; live updates may arrive a little late.",
+                    size="2",
+                ),
+                align="start",
+                spacing="2",
+                max_width=styles.CONTENT_WIDTH,
+                margin="0 auto",
+                width="100%",
+                padding=["10px 16px", "10px 24px"],
+            ),
+            id="degraded-notice",
+            role="status",
+            background="var(--amber-3)",
+            color="var(--amber-12)",
+            border_bottom="1px solid var(--amber-6)",
+            width="100%",
+        ),
+    )
+
+
 def page(*children: rx.Component, width: str = styles.CONTENT_WIDTH) -> rx.Component:
-    """A full page: top bar, centred content column, footer."""
+    """A full page: top bar, a notice while in reduced mode, centred content column, footer."""
     return rx.box(
         top_bar(),
+        service_notice(),
         rx.box(*children, max_width=width, margin="0 auto", width="100%", padding=["20px 16px", "32px 24px"]),
         footer(),
         min_height="100vh",

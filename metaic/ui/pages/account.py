@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from metaic.ui import styles
+from metaic.ui.components.account_ai import ai_tab
 from metaic.ui.components.account_security import security_tab
 from metaic.ui.components.forms import field, form_banner
 from metaic.ui.components.layout import loading_block, page
@@ -234,11 +235,14 @@ def account() -> rx.Component:
                         rx.tabs.trigger("Profile", value="profile"),
                         rx.tabs.trigger("Security", value="security", id="tab-security"),
                         rx.tabs.trigger("Sessions", value="sessions", id="tab-sessions"),
+                        rx.tabs.trigger("AI", value="ai", id="tab-ai"),
                         rx.tabs.trigger("Your data", value="danger", id="tab-danger"),
+                        size=rx.breakpoints(initial="1", sm="2"),  # five tabs fit a 390 px phone
                     ),
                     rx.tabs.content(profile_tab(), value="profile", padding_top="16px"),
                     rx.tabs.content(security_tab(), value="security", padding_top="16px"),
                     rx.tabs.content(sessions_tab(), value="sessions", padding_top="16px"),
+                    rx.tabs.content(ai_tab(), value="ai", padding_top="16px"),
                     rx.tabs.content(danger_tab(), value="danger", padding_top="16px"),
                     value=A.tab,
                     on_change=A.set_tab,

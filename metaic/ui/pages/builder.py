@@ -8,6 +8,7 @@ from metaic.cards.schemas import max_chars
 from metaic.ui import styles
 from metaic.ui.components import builder_lists as lists
 from metaic.ui.components import builder_sections as sec
+from metaic.ui.components.builder_ai import write_panel
 from metaic.ui.components.builder_directory import directory_block
 from metaic.ui.components.builder_header import header, not_found_block
 from metaic.ui.components.card_preview import card_preview
@@ -33,6 +34,7 @@ def content_tab() -> rx.Component:
     """Every content section."""
     return rx.vstack(
         sec.profile_block(),
+        write_panel(),
         sec.business_block(),
         lists.contacts_block(),
         lists.socials_block(),
@@ -205,18 +207,33 @@ def history_tab() -> rx.Component:
 
     def row(v: rx.Var) -> rx.Component:
         return rx.hstack(
-            rx.badge("v", v["number"], size="2"),
-            rx.vstack(
-                rx.text(v["name"], size="2", weight="medium"),
-                rx.text(v["published"], size="1", color=styles.MUTED),
-                spacing="0",
+            rx.hstack(
+                rx.badge("v", v["number"], size="2"),
+                rx.vstack(
+                    rx.text(v["name"], size="2", weight="medium", overflow_wrap="anywhere"),
+                    rx.text(v["published"], size="1", color=styles.MUTED),
+                    spacing="0",
+                    min_width="0",
+                ),
+                align="center",
+                flex="1 1 auto",
+                min_width="0",
             ),
-            rx.spacer(),
-            rx.button("Compare", size="1", variant="soft", on_click=B.compare(v["number"])),
-            rx.button(
-                "Restore", size="1", variant="outline", on_click=B.restore(v["number"]), class_name="restore-version"
+            # A long card name takes the line and the buttons go under it (on a phone).
+            rx.hstack(
+                rx.button("Compare", size="1", variant="soft", on_click=B.compare(v["number"])),
+                rx.button(
+                    "Restore",
+                    size="1",
+                    variant="outline",
+                    on_click=B.restore(v["number"]),
+                    class_name="restore-version",
+                ),
+                spacing="2",
+                margin_left="auto",
             ),
             width="100%",
+            wrap="wrap",
             align="center",
             padding_y="8px",
             border_bottom=styles.BORDER,
@@ -312,7 +329,7 @@ def editor() -> rx.Component:
                 flex_shrink="0",
             ),
             direction=rx.breakpoints(initial="column", md="row"),
-            gap="6",
+            spacing="6",
             width="100%",
             align="start",
         ),

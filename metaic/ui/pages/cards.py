@@ -77,9 +77,16 @@ def card_row(card: rx.Var) -> rx.Component:
             class_name="select-card",
         ),
         rx.vstack(
-            rx.link(card["name"], href="/cards/edit?id=" + card["id"], weight="bold", size="3", class_name="card-name"),
+            rx.link(
+                card["name"],
+                href="/cards/edit?id=" + card["id"],
+                weight="bold",
+                size="3",
+                class_name="card-name",
+                overflow_wrap="anywhere",
+            ),
             rx.hstack(
-                rx.text("/c/" + card["slug"], size="1", color=styles.MUTED),
+                rx.text("/c/" + card["slug"], size="1", color=styles.MUTED, overflow_wrap="anywhere", min_width="0"),
                 rx.text("· updated ", card["updated"], size="1", color=styles.MUTED),
                 spacing="1",
                 wrap="wrap",
@@ -89,9 +96,12 @@ def card_row(card: rx.Var) -> rx.Component:
             min_width="0",
         ),
         rx.badge(
-            card["status"], color_scheme=rx.match(card["status"], *STATUS_COLORS, "gray"), class_name="card-status"
+            card["status"],
+            color_scheme=rx.match(card["status"], *STATUS_COLORS, "gray"),
+            class_name="card-status",
+            flex_shrink="0",
         ),
-        rx.badge(card["visibility"], variant="outline", display=["none", "inline-flex"]),
+        rx.badge(card["visibility"], variant="outline", display=["none", "inline-flex"], flex_shrink="0"),
         rx.text(card["views"], " views", size="1", color=styles.MUTED, display=["none", "block"], min_width="64px"),
         rx.menu.root(
             rx.menu.trigger(rx.icon_button(rx.icon("ellipsis", size=16), variant="ghost", class_name="card-menu")),

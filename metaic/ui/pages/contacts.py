@@ -16,6 +16,7 @@ from metaic.ui.components.contact_details import (
     timeline_panel,
     value_list,
 )
+from metaic.ui.components.contact_followup import card_summary_block, followup_plan_panel
 from metaic.ui.components.contacts_dialogs import add_dialog, import_dialog, tags_dialog
 from metaic.ui.components.contacts_list import contact_row, empty_state, filters_bar
 from metaic.ui.components.layout import loading_block, page
@@ -77,6 +78,13 @@ def contacts_page() -> rx.Component:
                             id="import-contacts",
                         ),
                         rx.button(
+                            rx.icon("scan-line", size=14),
+                            "Scan a card",
+                            variant="soft",
+                            on_click=rx.redirect("/contacts/scan"),
+                            id="scan-card",
+                        ),
+                        rx.button(
                             rx.icon("user-plus", size=14), "Add contact", on_click=L.set_adding(True), id="add-contact"
                         ),
                         spacing="2",
@@ -116,36 +124,70 @@ def contacts_page() -> rx.Component:
     )
 
 
+def _scanned_card() -> rx.Component:
+    """The photo of their paper card, kept with the contact; opens full size."""
+    return rx.link(
+        rx.image(
+            src=C.photo_url,
+            alt="Photo of their business card",
+            width="100%",
+            max_height="220px",
+            object_fit="contain",
+            border=styles.BORDER,
+            border_radius="12px",
+            background="white",
+        ),
+        rx.text("Scanned card · open full size", size="1", color=styles.MUTED),
+        href=C.photo_full_url,
+        is_external=True,
+        id="contact-photo",
+        width="100%",
+    )
+
+
 def _identity_card() -> rx.Component:
     """Name, source, their card, the details (flagged values marked) or the edit form, and tags."""
     return rx.vstack(
         rx.hstack(
-            rx.avatar(fallback=C.name[:1], size="5", radius="full"),
+            rx.avatar(
+                src=rx.cond(C.photo_is_card, "", C.photo_url),
+                fallback=C.name[:1],
+                size="5",
+                radius="full",
+                id="avatar",
+                flex_shrink="0",
+            ),
             rx.vstack(
-                rx.heading(C.name, size="6", id="contact-heading", word_break="break-word"),
-                rx.text(C.subtitle, color=styles.MUTED),
+                rx.heading(C.name, size="6", id="contact-heading", overflow_wrap="anywhere"),
+                rx.text(C.subtitle, color=styles.MUTED, overflow_wrap="anywhere"),
                 spacing="1",
                 min_width="0",
             ),
             align="center",
             spacing="3",
+            width="100%",
         ),
         rx.hstack(
-            rx.badge(C.source, variant="outline"),
+            rx.badge(C.source, variant="outline", id="contact-source"),
             rx.cond(C.linked_card, rx.badge("MetaIC card", color_scheme="indigo")),
             spacing="2",
+            wrap="wrap",
         ),
         rx.cond(
             C.card_slug != "",
             rx.link(
                 rx.hstack(
-                    rx.icon("id-card", size=14), rx.text("Their card: ", C.card_headline, size="2"), align="center"
+                    rx.icon("id-card", size=14, flex_shrink="0"),
+                    rx.text("Their card: ", C.card_headline, size="2", overflow_wrap="anywhere"),
+                    align="center",
                 ),
                 href="/c/" + C.card_slug,
                 is_external=True,
                 id="their-card",
             ),
         ),
+        rx.cond(C.card_slug != "", card_summary_block()),
+        rx.cond(C.photo_is_card, _scanned_card()),
         rx.cond(
             C.editing,
             edit_identity(),
@@ -192,6 +234,7 @@ def contact_view() -> rx.Component:
                     _identity_card(),
                     rx.vstack(
                         suggestions_panel(),
+                        followup_plan_panel(),
                         reach_out(),
                         follow_up_panel(),
                         rx.vstack(rx.heading("Meeting and notes", size="4"), meeting_form(), style=styles.card_style),

@@ -6,6 +6,7 @@ import reflex as rx
 
 from metaic.ui import styles
 from metaic.ui.components.charts import sparkline
+from metaic.ui.components.dashboard_followups import plans_waiting
 from metaic.ui.components.layout import loading_block, page
 from metaic.ui.state.account import AccountState
 from metaic.ui.state.dashboard import DashboardState as D
@@ -197,8 +198,11 @@ def dashboard() -> rx.Component:
             SessionState.signed_in,
             rx.vstack(
                 verify_banner(),
-                rx.heading("Hello, ", SessionState.display_name, size="7", id="dashboard-greeting"),
+                rx.heading(
+                    "Hello, ", SessionState.display_name, size="7", id="dashboard-greeting", overflow_wrap="anywhere"
+                ),
                 rx.text("Here is what is happening with your cards and contacts.", color=styles.MUTED),
+                plans_waiting(),
                 stats(),
                 rx.cond(D.published_cards == 0, cards_panel()),
                 spacing="4",

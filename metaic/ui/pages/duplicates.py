@@ -9,20 +9,29 @@ from metaic.ui.components.layout import loading_block, page
 from metaic.ui.state.duplicates import CHOOSABLE
 from metaic.ui.state.duplicates import DuplicatesState as D
 
+# The field's name beside both values on wider screens; above them on a phone, where the values get the width.
+COMPARE_COLUMNS = rx.breakpoints(initial="minmax(0, 1fr) minmax(0, 1fr)", sm="110px minmax(0, 1fr) minmax(0, 1fr)")
+LABEL_SPAN = rx.breakpoints(initial="1 / -1", sm="auto")
+
+
+def _label(text: str) -> rx.Component:
+    """The name of a compared field."""
+    return rx.text(text, size="1", weight="bold", color=styles.MUTED, grid_column=LABEL_SPAN)
+
 
 def _choice(pair: rx.Var, field: str, label: str) -> rx.Component:
     """One row of the comparison: the field on each side, with a radio to pick the value to keep."""
     return rx.grid(
-        rx.text(label, size="1", weight="bold", color=styles.MUTED),
+        _label(label),
         rx.el.label(
             rx.el.input(type="radio", name=field, value="keep", default_checked=True),
-            rx.text(pair[f"a_{field}"], size="2", as_="span", margin_left="6px"),
+            rx.text(pair[f"a_{field}"], size="2", as_="span", margin_left="6px", overflow_wrap="anywhere"),
         ),
         rx.el.label(
             rx.el.input(type="radio", name=field, value="drop"),
-            rx.text(pair[f"b_{field}"], size="2", as_="span", margin_left="6px"),
+            rx.text(pair[f"b_{field}"], size="2", as_="span", margin_left="6px", overflow_wrap="anywhere"),
         ),
-        columns="110px 1fr 1fr",
+        columns=COMPARE_COLUMNS,
         spacing="2",
         width="100%",
         align_items="start",
@@ -34,19 +43,20 @@ def pair_card(pair: rx.Var) -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.hstack(
-                rx.badge(pair["score"], color_scheme="amber"),
-                rx.text(pair["reasons"], size="2"),
+                rx.badge(pair["score"], color_scheme="amber", flex_shrink="0"),
+                rx.text(pair["reasons"], size="2", overflow_wrap="anywhere", min_width="0"),
                 align="center",
                 spacing="2",
+                width="100%",
             ),
             rx.el.input(type="hidden", name="a", value=pair["a"]),
             rx.el.input(type="hidden", name="b", value=pair["b"]),
             *(_choice(pair, field, label) for field, label in CHOOSABLE),
             rx.grid(
-                rx.text("Emails, phones", size="1", weight="bold", color=styles.MUTED),
-                rx.text(pair["a_emails"], " ", pair["a_phones"], size="2"),
-                rx.text(pair["b_emails"], " ", pair["b_phones"], size="2"),
-                columns="110px 1fr 1fr",
+                _label("Emails, phones"),
+                rx.text(pair["a_emails"], " ", pair["a_phones"], size="2", overflow_wrap="anywhere"),
+                rx.text(pair["b_emails"], " ", pair["b_phones"], size="2", overflow_wrap="anywhere"),
+                columns=COMPARE_COLUMNS,
                 spacing="2",
                 width="100%",
             ),

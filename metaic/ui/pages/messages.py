@@ -155,8 +155,11 @@ def thread() -> rx.Component:
                     on_click=M.close,
                     display=rx.breakpoints(initial="inline-flex", md="none"),
                     aria_label="Back to conversations",
+                    flex_shrink="0",
                 ),
-                rx.text(M.active_name, weight="bold", size="3", id="thread-name"),
+                rx.text(
+                    M.active_name, weight="bold", size="3", id="thread-name", overflow_wrap="anywhere", min_width="0"
+                ),
                 align="center",
                 padding="14px 16px",
                 border_bottom=styles.BORDER,

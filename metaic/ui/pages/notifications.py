@@ -36,10 +36,16 @@ def list_row(item: rx.Var) -> rx.Component:
                     underline="hover",
                     cursor="pointer",
                     on_click=N.open_notification(item["id"], item["url"]),
+                    overflow_wrap="anywhere",
                 ),
-                rx.text(item["title"], size="3", weight=rx.cond(item["read"], "regular", "bold")),
+                rx.text(
+                    item["title"], size="3", weight=rx.cond(item["read"], "regular", "bold"), overflow_wrap="anywhere"
+                ),
             ),
-            rx.cond(item["body"], rx.text(item["body"], size="2", color=styles.MUTED, white_space="pre-line")),
+            rx.cond(
+                item["body"],
+                rx.text(item["body"], size="2", color=styles.MUTED, white_space="pre-line", overflow_wrap="anywhere"),
+            ),
             time_ago(item["at"]),
             spacing="1",
             align="start",
@@ -56,6 +62,7 @@ def list_row(item: rx.Var) -> rx.Component:
                 color_scheme="gray",
                 on_click=N.mark_read(item["id"]),
                 class_name="mark-read",
+                flex_shrink="0",
             ),
         ),
         align="start",

@@ -28,9 +28,11 @@ def template_row(t: rx.Var) -> rx.Component:
         ),
         rx.vstack(
             rx.hstack(
-                rx.text(t["name"], weight="bold", size="3"),
-                rx.badge(t["channel"], variant="soft", size="1"),
+                rx.text(t["name"], weight="bold", size="3", overflow_wrap="anywhere", min_width="0"),
+                rx.badge(t["channel"], variant="soft", size="1", flex_shrink="0"),
                 align="center",
+                max_width="100%",
+                wrap="wrap",
             ),
             rx.text(
                 rx.cond(t["subject"] != "", t["subject"], t["body"]),
@@ -42,6 +44,7 @@ def template_row(t: rx.Var) -> rx.Component:
                     "-webkit-line-clamp": "1",
                     "-webkit-box-orient": "vertical",
                     "overflow": "hidden",
+                    "word_break": "break-all",  # one line of preview: fill it, then the ellipsis
                 },
             ),
             spacing="1",
@@ -56,6 +59,7 @@ def template_row(t: rx.Var) -> rx.Component:
                 rx.button("Delete", size="1", color_scheme="red", on_click=T.delete, id="confirm-delete"),
                 rx.button("Keep", size="1", variant="soft", on_click=T.ask_delete("")),
                 align="center",
+                flex_shrink="0",
             ),
             rx.hstack(
                 rx.button(rx.icon("pencil", size=14), "Edit", size="1", variant="soft", on_click=T.start(t["id"])),
@@ -68,6 +72,7 @@ def template_row(t: rx.Var) -> rx.Component:
                     on_click=T.ask_delete(t["id"]),
                 ),
                 spacing="2",
+                flex_shrink="0",
             ),
         ),
         align="center",
@@ -120,7 +125,7 @@ def edit_dialog() -> rx.Component:
                         spacing="1",
                     ),
                     width="100%",
-                    gap="3",
+                    spacing="3",
                     align="start",
                     direction=rx.breakpoints(initial="column", sm="row"),
                 ),
@@ -224,7 +229,7 @@ def templates_page() -> rx.Component:
                     rx.button(rx.icon("plus", size=14), "New template", on_click=T.start(""), id="new-template"),
                     width="100%",
                     align="center",
-                    gap="3",
+                    spacing="3",
                     wrap="wrap",
                 ),
                 rx.box(

@@ -89,7 +89,7 @@ class SignInState(FormState):
         params = self.router.url.query_parameters
         self.errors, self.busy = {}, False
         self.next_path = safe_next(params.get("next"))
-        self.mfa_challenge = params.get("challenge", "") if self.router.url.path == "/login/mfa" else ""
+        self.mfa_challenge = params.get("challenge", "") if self.router.url.path.rstrip("/") == "/login/mfa" else ""
         self.providers = [{"key": k, "label": v} for k, v in social_service.enabled_providers(get_settings())]
         notices = {
             "signed_out": "You are signed out.",

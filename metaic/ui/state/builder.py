@@ -17,8 +17,11 @@ from metaic.config import get_settings
 from metaic.core.errors import AuthenticationFailed, DomainError, NotFound
 from metaic.db import session_scope
 from metaic.files import service as file_service
+from metaic.files.models import SCAN_PENDING, FileRead
 from metaic.ui.state.auth import FormState
+from metaic.ui.state.builder_ai import BuilderAi
 from metaic.ui.state.builder_autosave import BuilderAutosave, Snapshot, save_document, save_snapshot
+from metaic.ui.state.builder_checks import BuilderChecks
 from metaic.ui.state.builder_fields import BLANK, BuilderFields, _strings
 from metaic.ui.state.builder_suggest import BuilderSuggest
 
@@ -34,7 +37,7 @@ PAGE_ORDER = ("name", "headline", "bio", "avatar_url", "cover_url", "language", 
 PAGE_ORDER += ("services", "works", "interests", "networking", "theme", "slug", "visibility")
 
 
-class BuilderState(BuilderAutosave, BuilderSuggest, BuilderFields, FormState):
+class BuilderState(BuilderAi, BuilderAutosave, BuilderChecks, BuilderSuggest, BuilderFields, FormState):
     """One card's draft being edited; every handler that touches the database runs it in a worker thread."""
 
     card_id: str = ""
@@ -140,8 +143,8 @@ class BuilderState(BuilderAutosave, BuilderSuggest, BuilderFields, FormState):
             user = self._owner(session)
             return file_service.upload(session=session, owner=user, purpose=purpose, filename=filename, data=data)
 
-    async def _upload(self, files: list[rx.UploadFile], purpose: str) -> str | None:
-        """Store the first uploaded image for this user; returns its URL (a refusal is kept in `errors`)."""
+    async def _upload(self, files: list[rx.UploadFile], purpose: str):
+        """Store the first uploaded image for this user and attach it, or hold it while the virus scan runs."""
         if not files or not self.card_id:
             return None
         upload = files[0]
@@ -150,49 +153,46 @@ class BuilderState(BuilderAutosave, BuilderSuggest, BuilderFields, FormState):
             stored = await asyncio.to_thread(self._store, purpose, upload.name or "image", data)
         except DomainError as exc:
             self.errors = {purpose: exc.message}
-            return None
+            return rx.toast.error(exc.message)
         self.errors = {k: v for k, v in self.errors.items() if k != purpose}
-        if purpose == "avatar":
-            self.avatar_file_id = str(stored.id)
-        return stored.original_url
+        if stored.scan_status == SCAN_PENDING:
+            return self._hold(purpose, stored)  # no address yet: "Checking file…" until the scan says clean
+        return self._attach(purpose, stored)
 
-    def _uploaded(self, purpose: str, url: str | None, *error_keys: str):
-        """After an upload: autosave the new image, or say why it was refused."""
-        if url:
-            return self._touch(*error_keys)
-        return rx.toast.error(self.errors[purpose]) if purpose in self.errors else None
+    def _attach(self, purpose: str, stored: FileRead):
+        """Put a clean upload where it was meant to go and autosave the draft."""
+        url = stored.original_url
+        if purpose == "avatar":
+            self.avatar_url, self.avatar_file_id = url, str(stored.id)
+            return self._touch("avatar_url")
+        if purpose == "cover":
+            self.cover_url = url
+            return self._touch("cover_url")
+        if purpose == "logo":
+            self.business["logo_url"] = url
+            return self._touch("business.logo_url")
+        self.works.append({**BLANK["works"], "image_url": url})
+        return self._touch()
 
     @rx.event
     async def upload_avatar(self, files: list[rx.UploadFile]):
         """Upload a profile photo."""
-        url = await self._upload(files, "avatar")
-        if url:
-            self.avatar_url = url
-        return self._uploaded("avatar", url, "avatar_url")
+        return await self._upload(files, "avatar")
 
     @rx.event
     async def upload_cover(self, files: list[rx.UploadFile]):
         """Upload a cover image."""
-        url = await self._upload(files, "cover")
-        if url:
-            self.cover_url = url
-        return self._uploaded("cover", url, "cover_url")
+        return await self._upload(files, "cover")
 
     @rx.event
     async def upload_logo(self, files: list[rx.UploadFile]):
         """Upload the business logo."""
-        url = await self._upload(files, "logo")
-        if url:
-            self.business["logo_url"] = url
-        return self._uploaded("logo", url, "business.logo_url")
+        return await self._upload(files, "logo")
 
     @rx.event
     async def upload_work(self, files: list[rx.UploadFile]):
         """Upload an image as a new portfolio item (it may stay untitled in the draft; publishing asks for one)."""
-        url = await self._upload(files, "work")
-        if url:
-            self.works.append({**BLANK["works"], "image_url": url})
-        return self._uploaded("work", url)
+        return await self._upload(files, "work")
 
     # --- saving, publishing, versions ----------------------------------------------------------
 

@@ -97,7 +97,8 @@ class BuilderAutosave(rx.State, mixin=True):
         if self._autosaving:
             return None
         self._autosaving = True
-        return type(self).autosave
+        # `__class__`, not type(): a background event (the upload checks) calls this through Reflex's StateProxy.
+        return self.__class__.autosave
 
     def _next_autosave(self) -> Snapshot | float | None:
         """Seconds to wait for a pause, the snapshot to save now, or None when nothing is left to save."""

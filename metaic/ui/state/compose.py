@@ -120,19 +120,31 @@ class ComposeState(FormState):
         """Open the dialog for email or WhatsApp, starting from the first template of that channel."""
 
         def action(session, user):
-            contact = contact_service.get(session=session, owner=user, contact_id=self._cid())
-            self.contact_id, self.contact_name = str(contact.id), contact.full_name or "this contact"
-            self.timezone = user.timezone or "UTC"
-            self.can_email, self.can_whatsapp = bool(contact.emails), bool(contact.phones)
-            options = templates.list_(session=session, owner=user)
-            self.template_options = [{"id": str(t.id), "name": t.name, "channel": t.channel} for t in options]
-            self.subject, self.body, self.when, self.send_at = "", "", "now", ""
-            self._switch(channel, contact)
+            options = self._start(session, user, channel)
             first = next((t for t in options if t.channel == self.channel), options[0] if options else None)
             self._use_template(session, user, str(first.id) if first else "")
             self.composing = True
 
         return await self._run(action)
+
+    def _start(self, session, user, channel: str) -> list:
+        """Fill the dialog for the contact on screen and this channel, empty; returns the owner's templates."""
+        contact = contact_service.get(session=session, owner=user, contact_id=self._cid())
+        self.contact_id, self.contact_name = str(contact.id), contact.full_name or "this contact"
+        self.timezone = user.timezone or "UTC"
+        self.can_email, self.can_whatsapp = bool(contact.emails), bool(contact.phones)
+        options = templates.list_(session=session, owner=user)
+        self.template_options = [{"id": str(t.id), "name": t.name, "channel": t.channel} for t in options]
+        self.subject, self.body, self.when, self.send_at = "", "", "now", ""
+        self._switch(channel, contact)
+        return options
+
+    def open_draft(self, session, user, channel: str, subject: str, body: str) -> None:
+        """Open the dialog on a prepared draft (a follow-up plan's), no template; sending stays the owner's click."""
+        self._start(session, user, channel)
+        self.template_id, self.subject, self.body = "", subject, body
+        self._preview(session, user)
+        self.composing = True
 
     def _switch(self, channel: str, contact) -> None:
         """Use this channel and show who the message goes to."""

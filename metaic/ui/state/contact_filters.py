@@ -17,6 +17,7 @@ SOURCE_LABELS = {
     "card": "Saved card",
     "share_back": "Shared back",
     "import": "Imported",
+    "scan": "Scanned card",
     "manual": "Added by hand",
 }
 
@@ -70,7 +71,7 @@ class ContactListFilters(rx.State, mixin=True):
     def _from_address(self) -> None:
         """Filters, sort and page from the address: what the page shows always matches the URL."""
         params = self.router.url.query_parameters
-        self.filters_drawn += 1
+        before = self._drawn()
         for key, name in FILTER_PARAMS.items():
             setattr(self, name, str(params.get(key, "")))
         self.stage = self.stage if self.stage in STAGES else ""
@@ -80,6 +81,14 @@ class ContactListFilters(rx.State, mixin=True):
         self.sort = sort if sort in SORTS else self._default_sort()
         page = str(params.get("page", ""))
         self.page = int(page) - 1 if page.isdigit() and int(page) > 0 else 0
+        if self._drawn() != before:
+            # Redraw the form only when the address says something else: a load run again for the same address
+            # (a reconnect re-runs on_load) must not wipe what the user is typing in the search box.
+            self.filters_drawn += 1
+
+    def _drawn(self) -> tuple:
+        """What the filter form shows: the filters and the sort."""
+        return (*(getattr(self, name) for name in FILTER_PARAMS.values()), self.due_only, self.sort)
 
     def _from_form(self, form: dict) -> None:
         """The submitted filter form; a newly typed search sorts by best match, a cleared one by name."""

@@ -17,6 +17,25 @@ POLL_SECONDS = 1.0
 POLL_LIMIT = 600
 
 
+def _line(row: dict) -> dict[str, str] | None:
+    """One row of the report as the dialog shows it, or None when there is nothing to say about it."""
+    if row["status"] == "refused":
+        return {"row": str(row["row"]), "status": "refused", "reason": row.get("reason", "")}
+    if row.get("flags"):
+        kept = "; ".join(f"{f['value']} kept as written ({f['note']})" for f in row["flags"])
+        return {"row": str(row["row"]), "status": "flagged", "reason": kept}
+    if row.get("changes"):
+        return {"row": str(row["row"]), "status": "changed", "reason": "Merged: " + "; ".join(row["changes"])}
+    return None
+
+
+def report_lines(report: dict, limit: int = 200) -> list[dict[str, str]]:
+    """What the import did to rows worth a look: refused ones, values kept as written, and what a merge changed."""
+    lines = [line for line in map(_line, report["rows"]) if line is not None]
+    order = {"refused": 0, "flagged": 1, "changed": 2}
+    return sorted(lines, key=lambda line: order[line["status"]])[:limit]
+
+
 class ImportState(_ContactBase):
     """The import dialog on /contacts."""
 
@@ -91,13 +110,4 @@ class ImportState(_ContactBase):
         self.summary = f"{report['created']} created, {report['merged']} merged, {report['refused']} refused" + (
             f", {flagged} with values kept as written to check." if flagged else "."
         )
-        self.report_rows = [
-            {
-                "row": str(r["row"]),
-                "status": r["status"] if r["status"] == "refused" else "flagged",
-                "reason": r.get("reason", "")
-                or "; ".join(f"{f['value']} kept as written ({f['note']})" for f in r.get("flags", [])),
-            }
-            for r in report["rows"]
-            if r["status"] == "refused" or r.get("flags")
-        ][:200]
+        self.report_rows = report_lines(report)

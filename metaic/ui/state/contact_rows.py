@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from metaic.contacts.schemas import ContactRead, HistoryRead, ReminderRead, ShareSuggestionRead
+from metaic.ui.state.contact_filters import SOURCE_LABELS
 
 FLAG_BADGES = {"kept": "kept as written", "shortened": "check this"}
 
@@ -20,6 +21,11 @@ def flagged(c: ContactRead, field: str, values: list[str]) -> list[dict[str, str
     ]
 
 
+def source_label(source: str) -> str:
+    """How a contact came into the book, in words ("Scanned card"); an unknown code as it is."""
+    return SOURCE_LABELS.get(source, source.replace("_", " "))
+
+
 def list_row(c: ContactRead) -> dict[str, str]:
     """A contact as the list shows it."""
     return {
@@ -29,7 +35,7 @@ def list_row(c: ContactRead) -> dict[str, str]:
         "email": c.emails[0].value if c.emails else "",
         "phone": c.phones[0].value if c.phones else "",
         "stage": c.stage,
-        "source": c.source.replace("_", "-"),
+        "source": source_label(c.source),
         "tags": ", ".join(t.name for t in c.tags),
     }
 

@@ -11,11 +11,13 @@ from metaic.contacts import enrichment, history, reminders, sharing, store
 from metaic.contacts import service as contact_service
 from metaic.contacts import tags as tag_service
 from metaic.core.errors import DomainError
+from metaic.files import service as file_service
+from metaic.files.models import SCAN_CLEAN
 from metaic.messaging import service as messaging
 from metaic.search import service as search_service
 from metaic.ui.state.auth import FormState
 from metaic.ui.state.contact_filters import PAGE_SIZE, ContactListFilters
-from metaic.ui.state.contact_rows import flagged, list_row, reminder_row, suggestion_row, timeline_row
+from metaic.ui.state.contact_rows import flagged, list_row, reminder_row, source_label, suggestion_row, timeline_row
 
 FIELD_ALIASES = {"emails.0": "email", "emails.0.value": "email", "phones.0": "phone", "phones.0.value": "phone"}
 
@@ -142,6 +144,19 @@ class ContactsState(ContactListFilters, _ContactBase):
         return await self._act_off_loop(action)
 
 
+def _photo_urls(session, user, file_id: uuid.UUID | None) -> tuple[str, str, bool]:
+    """(thumbnail, full size, is a scanned paper card) of a contact's photo; empty while held by the scan or gone."""
+    if file_id is None:
+        return "", "", False
+    try:
+        photo = file_service.get(session=session, owner=user, file_id=file_id)
+    except DomainError:
+        return "", "", False
+    if photo.scan_status != SCAN_CLEAN or not photo.original_url:
+        return "", "", False
+    return photo.best_url(480), photo.original_url, photo.purpose == "scan"
+
+
 class ContactState(_ContactBase):
     """/contacts/view?id=…: one contact, its tags, meeting context, reminders and timeline."""
 
@@ -175,6 +190,10 @@ class ContactState(_ContactBase):
     suggestions: list[dict[str, str]] = []
     card_slug: str = ""
     card_headline: str = ""
+    # The photo kept with the contact (their own, or a scanned paper card): a thumbnail and the original.
+    photo_url: str = ""
+    photo_full_url: str = ""
+    photo_is_card: bool = False
     reminder_rows: list[dict[str, str]] = []
     timeline_rows: list[dict[str, str]] = []
     confirm_delete: bool = False
@@ -199,12 +218,13 @@ class ContactState(_ContactBase):
         self.emails_text = "\n".join(e.value for e in c.emails)
         self.phones_text = "\n".join(p.value for p in c.phones)
         self.links_text = "\n".join(link.value for link in c.links)
-        self.source, self.stage, self.event, self.place = c.source, c.stage, c.event, c.place
+        self.source, self.stage, self.event, self.place = source_label(c.source), c.stage, c.event, c.place
         self.how_we_met, self.notes = c.how_we_met, c.notes
         self.tags, self.linked_card = [t.name for t in c.tags], c.card_id is not None
         card = enrichment.card_details(session=session, owner=user, contact_id=self._cid()) if c.card_id else None
         self.card_slug = card.slug if card else ""
         self.card_headline = card.content.headline if card else ""
+        self.photo_url, self.photo_full_url, self.photo_is_card = _photo_urls(session, user, c.photo_file_id)
         self.reach = messaging.contact_reach(session=session, user=user, contact_id=self._cid())
         self.suggestions = [
             suggestion_row(x) for x in sharing.suggestions(session=session, owner=user, contact_id=self._cid())

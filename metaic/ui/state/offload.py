@@ -1,4 +1,4 @@
-"""Where password hashing runs: one thread per process, never the event loop and never every core.
+"""Where slow blocking work runs: password hashing on one thread per process, assistant calls on their own pool.
 
 argon2id at the production cost takes ~150-200 ms of CPU and 64 MiB per hash. Run from the default thread
 pool, five sign-ins at once competed with the event loop for both cores, and every tab and /c/ page of that
@@ -27,3 +27,13 @@ _HASHING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="password-hashin
 async def password_work(fn: Callable[..., T], *args) -> T:
     """Run `fn(*args)`, which hashes or checks a password (and may touch the database), off the event loop."""
     return await asyncio.get_running_loop().run_in_executor(_HASHING, functools.partial(fn, *args))
+
+
+# Assistant calls wait seconds on a provider (timeouts, retries with backoff): they get their own small pool, so
+# a slow provider never fills the default pool that every other handler's database work runs in.
+_ASSISTANT = ThreadPoolExecutor(max_workers=4, thread_name_prefix="assistant")
+
+
+async def assistant_work(fn: Callable[..., T], *args) -> T:
+    """Run `fn(*args)`, which may call the AI provider (and the database), off the event loop."""
+    return await asyncio.get_running_loop().run_in_executor(_ASSISTANT, functools.partial(fn, *args))

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from metaic.auth import sessions
 from metaic.auth.models import User
 from metaic.config import get_settings
+from metaic.core import kv
 from metaic.core.errors import AuthenticationFailed, DomainError
 from metaic.core.net import client_address
 from metaic.db import session_scope
@@ -54,6 +55,8 @@ class SessionState(rx.State):
     is_admin: bool = False
     email_verified: bool = True
     loaded: bool = False
+    # Redis is unreachable: the app works on (metaic/ui/resilient_state.py) and says so in a notice.
+    degraded: bool = False
 
     def _token(self) -> str | None:
         """The session token from the websocket's cookie header."""
@@ -75,6 +78,8 @@ class SessionState(rx.State):
         self.is_admin = bool(user and user.role == "admin")
         self.email_verified = bool(user is None or user.email_verified_at)
         self.loaded = True
+        if self.degraded != (down := kv.outage()):
+            self.degraded = down
         return user
 
     def _owner(self, session) -> User:
