@@ -34,6 +34,13 @@ ENV PYTHONUNBUFFERED=1 \
     METAIC_DATA_DIR=/app/data \
     PORT=3000
 
+# Offline OCR for scanning paper business cards (metaic/ai/ocr.py): Tesseract with Latin and CJK language data.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra \
+       tesseract-ocr-deu tesseract-ocr-spa tesseract-ocr-ita tesseract-ocr-por tesseract-ocr-jpn \
+       tesseract-ocr-chi-sim tesseract-ocr-kor \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin metaic \
     && mkdir -p /app/data \
     && chown -R metaic:metaic /app

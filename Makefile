@@ -46,7 +46,7 @@ export NPM_CONFIG_REGISTRY
 
 # --- virtualenv ---------------------------------------------------------------
 RUN_HASH := $(shell cat requirements.txt 2>/dev/null | sha256sum | cut -c1-12)
-DEV_HASH := $(shell cat requirements.txt requirements-dev.txt 2>/dev/null | sha256sum | cut -c1-12)
+DEV_HASH := $(shell cat requirements.txt requirements-dev.txt requirements-otel.txt 2>/dev/null | sha256sum | cut -c1-12)
 RUN_STAMP := $(VENV_DIR)/.stamp-run-$(RUN_HASH)
 DEV_STAMP := $(VENV_DIR)/.stamp-dev-$(DEV_HASH)
 
@@ -70,7 +70,19 @@ $(DEV_STAMP): | $(PY)
 	touch $@ $(RUN_STAMP)
 
 venv: $(RUN_STAMP) ## create .venv with the runtime requirements
-dev: $(DEV_STAMP) ## create .venv with the runtime + test requirements
+dev: $(DEV_STAMP) ocr ## create .venv with the runtime + test requirements (and Tesseract for card scanning)
+
+# Offline OCR for scanning paper business cards (metaic/ai/ocr.py): Tesseract with Latin and CJK language
+# data, and the fonts the scan evaluation renders its cards with (tests/ai/scan_cards.py).
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-deu tesseract-ocr-spa \
+	tesseract-ocr-ita tesseract-ocr-por tesseract-ocr-jpn tesseract-ocr-chi-sim tesseract-ocr-kor \
+	fonts-dejavu-core fonts-liberation2 fonts-noto-cjk
+
+.PHONY: ocr
+ocr: ## install Tesseract OCR, its language data and the scan evaluation's fonts when missing (apt-get)
+	@missing=$$(for p in $(OCR_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); echo "make ocr: installing" $$missing; \
+		$$sudo apt-get update -q && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing </dev/null; fi
 
 # --- app ----------------------------------------------------------------------
 # `reflex run --env prod` serves the built pages, /_event, /api/v1 and /c/ on ONE
@@ -118,7 +130,7 @@ deploy-check: $(DEV_STAMP) ## check the Helm chart, alert rules, Grafana dashboa
 	$(PY) -m pytest -q -p no:cacheprovider tests/deploy
 
 # --- quality ------------------------------------------------------------------
-test: lint ## lint, then run the test suite (PYTEST_ARGS="-k name -x" to narrow)
+test: lint ocr ## lint, then run the test suite (PYTEST_ARGS="-k name -x" to narrow)
 	bash scripts/services.sh ensure
 	@rc=0; export TEST_DATABASE_URL='$(TEST_DATABASE_URL)' TEST_REDIS_URL='$(TEST_REDIS_URL)'; \
 	if [ -n "$(PYTEST_ARGS)" ]; then \
@@ -131,7 +143,7 @@ test: lint ## lint, then run the test suite (PYTEST_ARGS="-k name -x" to narrow)
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests; that counts as a failure." >&2; fi; \
 	exit $$rc
 
-bench: $(DEV_STAMP) ## run the benchmarks (bench/README.md; needs local Redis; installs wrk and nginx when missing)
+bench: $(DEV_STAMP) ocr ## run the benchmarks (bench/README.md; needs local Redis; installs wrk and nginx when missing)
 	bash scripts/services.sh ensure
 	@command -v wrk >/dev/null 2>&1 && test -x /usr/sbin/nginx || { sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$sudo apt-get update && $$sudo apt-get install -y wrk nginx-light; }
@@ -144,6 +156,7 @@ bench: $(DEV_STAMP) ## run the benchmarks (bench/README.md; needs local Redis; i
 	$(PY) bench/http_bench.py
 	$(PY) bench/stall_bench.py
 	$(PY) bench/ai_bench.py
+	$(PY) bench/scan_bench.py
 	$(PY) bench/ui_bench.py
 	$(PY) bench/search_bench.py --database-url '$(TEST_DATABASE_URL)'
 	$(PY) bench/analytics_bench.py --database-url '$(TEST_DATABASE_URL)'

@@ -15,6 +15,7 @@ from metaic.cli_api import add_api_commands
 from metaic.cli_base import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, CliError, load_settings, upgrade_database
 from metaic.cli_contacts import add_contacts_commands
 from metaic.cli_jobs import add_jobs_commands
+from metaic.cli_keys import add_keys_commands
 from metaic.cli_search import add_search_commands
 
 
@@ -214,6 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_contacts_commands(commands)
     add_api_commands(commands)
     add_search_commands(commands)
+    add_keys_commands(commands)
 
     add(
         "check",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -23,11 +25,18 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("data"), validation_alias="METAIC_DATA_DIR")
     database_url: str = Field("", validation_alias="DATABASE_URL")
     redis_url: str = Field("", validation_alias="REDIS_URL")
+    # A read replica for read-only work (dashboards, exports); the primary when unset or unreachable.
+    database_replica_url: str = Field("", validation_alias="DATABASE_REPLICA_URL")
     public_base_url: str = Field("http://127.0.0.1:3000", validation_alias="PUBLIC_BASE_URL")
     # Other browser origins trusted with the user's cookies (CORS) and Reflex's websocket, comma-separated;
     # PUBLIC_BASE_URL's origin always is. Never "*": a wildcard with credentials hands every site the account.
     cors_allowed_origins: str = Field("", validation_alias="CORS_ALLOWED_ORIGINS")
     secret_key: str = Field("", validation_alias="SECRET_KEY")
+    # Field encryption at rest (metaic/core/fieldcrypt.py): comma-separated keys (`python -m metaic keys generate`),
+    # the first encrypts, all decrypt; and the HMAC key of the blind indexes that let exact matches find
+    # encrypted emails and phones. Required in production; development derives both from SECRET_KEY.
+    field_encryption_keys: str = Field("", validation_alias="FIELD_ENCRYPTION_KEYS")
+    blind_index_key: str = Field("", validation_alias="BLIND_INDEX_KEY")
 
     email_backend: Literal["outbox", "smtp", "sendgrid"] = Field("outbox", validation_alias="EMAIL_BACKEND")
     email_from: str = Field("MetaIC <no-reply@metaic.local>", validation_alias="EMAIL_FROM")
@@ -50,6 +59,8 @@ class Settings(BaseSettings):
     openai_base_url: str = Field("https://api.openai.com/v1", validation_alias="OPENAI_BASE_URL")
     openai_model: str = Field("gpt-4o-mini", validation_alias="OPENAI_MODEL")
     openai_embedding_model: str = Field("text-embedding-3-small", validation_alias="OPENAI_EMBEDDING_MODEL")
+    # Reads photographed business cards: empty uses OPENAI_MODEL (it must accept images); `off` keeps scans on OCR.
+    openai_vision_model: str = Field("", validation_alias="OPENAI_VISION_MODEL")
     openai_timeout_seconds: float = Field(20.0, gt=0, le=300, validation_alias="OPENAI_TIMEOUT_SECONDS")
     # The SDK retries 408/409/429/5xx and timeouts with exponential backoff (honouring Retry-After).
     openai_max_retries: int = Field(2, ge=0, le=10, validation_alias="OPENAI_MAX_RETRIES")
@@ -88,9 +99,17 @@ class Settings(BaseSettings):
     s3_secret_access_key: str = Field("", validation_alias="S3_SECRET_ACCESS_KEY")
     # Public origin of the bucket (CDN or public bucket); empty: images are served through /files/.
     s3_public_base_url: str = Field("", validation_alias="S3_PUBLIC_BASE_URL")
+    # A pull CDN in front of the app (origin PUBLIC_BASE_URL): every content-hashed image and static file
+    # address the app writes starts with it (metaic/core/cdn.py). Empty: the app's own origin.
+    cdn_base_url: str = Field("", validation_alias="CDN_BASE_URL")
     max_upload_mb: int = Field(10, validation_alias="MAX_UPLOAD_MB")
     max_image_pixels: int = Field(40_000_000, validation_alias="MAX_IMAGE_PIXELS")
     storage_quota_mb: int = Field(200, validation_alias="STORAGE_QUOTA_MB")
+    # Virus scanning of uploads: `clamd` holds each upload until ClamAV's daemon says it is clean.
+    virus_scanner: Literal["none", "clamd"] = Field("none", validation_alias="VIRUS_SCANNER")
+    clamd_host: str = Field("127.0.0.1", validation_alias="CLAMD_HOST")
+    clamd_port: int = Field(3310, ge=1, le=65535, validation_alias="CLAMD_PORT")
+    clamd_timeout_seconds: float = Field(30.0, gt=0, le=600, validation_alias="CLAMD_TIMEOUT_SECONDS")
     # Analytics: raw visitor events older than this are deleted once rolled up (daily rollups are kept).
     analytics_raw_retention_days: int = Field(180, ge=1, validation_alias="ANALYTICS_RAW_RETENTION_DAYS")
 
@@ -122,6 +141,11 @@ class Settings(BaseSettings):
     # /metrics answers these addresses (CIDRs), or anyone presenting METRICS_TOKEN as a bearer token.
     metrics_allowed: str = Field("127.0.0.1/32,::1/128", validation_alias="METRICS_ALLOWED")
     metrics_token: str = Field("", validation_alias="METRICS_TOKEN")
+    # Error tracking (sentry-sdk) when set; tracing over OTLP/HTTP when set and the optional
+    # requirements-otel.txt is installed (metaic/core/error_reports.py, metaic/core/tracing.py).
+    sentry_dsn: str = Field("", validation_alias="SENTRY_DSN")
+    otel_endpoint: str = Field("", validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT")
+    otel_service_name: str = Field("metaic", validation_alias="OTEL_SERVICE_NAME")
 
     session_days: int = Field(1, validation_alias="SESSION_DAYS")
     remember_days: int = Field(30, validation_alias="REMEMBER_DAYS")
@@ -142,7 +166,11 @@ class Settings(BaseSettings):
             raise ValueError("ARGON2_TIME_COST >= 2 and ARGON2_MEMORY_KIB >= 19456 in production")
         if not self.secret_key:
             self.secret_key = _development_secret(self.data_dir)
+        _check_field_keys(self)
         _check_providers(self)
+        self.cdn_base_url = cdn = self.cdn_base_url.strip().rstrip("/")
+        if cdn and (not origin_of(cdn, strict=False) or "?" in cdn or "#" in cdn):
+            raise ValueError(f"CDN_BASE_URL: {self.cdn_base_url!r} is not an address like https://cdn.example.com")
         for entry in _split(self.cors_allowed_origins):
             if not origin_of(entry):
                 raise ValueError(f"CORS_ALLOWED_ORIGINS: {entry!r} is not an origin like https://app.example.com")
@@ -219,6 +247,35 @@ def _check_providers(settings: Settings) -> None:
         raise ValueError("LLM_BACKEND=openai needs OPENAI_API_KEY (any value for a server that ignores it)")
     if 0 < len(settings.sendgrid_inbound_token) < 16:
         raise ValueError("SENDGRID_INBOUND_TOKEN must be at least 16 characters (it is the webhook's only secret)")
+
+
+def _check_field_keys(settings: Settings) -> None:
+    """Refuse malformed encryption keys, and missing ones in production (a derived key would tie data to SECRET_KEY)."""
+    if settings.is_production and not (settings.field_encryption_keys.strip() and settings.blind_index_key.strip()):
+        raise ValueError(
+            "FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY must be set in production (python -m metaic keys generate)"
+        )
+    for name, value in (
+        ("FIELD_ENCRYPTION_KEYS", settings.field_encryption_keys),
+        ("BLIND_INDEX_KEY", settings.blind_index_key),
+    ):
+        for key in _split(value):
+            if len(decode_key(key)) != 32:
+                raise ValueError(
+                    f"{name}: each key is 32 random bytes in URL-safe base64 (python -m metaic keys generate)"
+                )
+    if len(_split(settings.blind_index_key)) > 1:
+        raise ValueError(
+            "BLIND_INDEX_KEY takes one key (changing it needs `python -m metaic keys rotate --blind-index`)"
+        )
+
+
+def decode_key(text: str) -> bytes:
+    """The bytes of a URL-safe base64 key (padding optional); b"" when it is not base64."""
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (ValueError, binascii.Error):
+        return b""
 
 
 def _split(value: str) -> list[str]:

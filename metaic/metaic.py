@@ -7,17 +7,22 @@ import reflex as rx
 from metaic import migrations
 from metaic.api.app import build_api
 from metaic.config import get_settings
+from metaic.core import error_reports, tracing
+from metaic.core.heap import freeze_after_start
 from metaic.core.logs import configure_from_settings
 from metaic.ui import styles
+from metaic.ui.event_ids import EventRequestIds
 from metaic.ui.pages.account import account
 from metaic.ui.pages.admin import admin_overview
 from metaic.ui.pages.admin_analytics import admin_analytics
 from metaic.ui.pages.admin_audit import admin_audit
 from metaic.ui.pages.admin_jobs import admin_jobs
+from metaic.ui.pages.admin_reports import admin_reports
 from metaic.ui.pages.admin_search import admin_search
 from metaic.ui.pages.admin_user import admin_user
 from metaic.ui.pages.admin_users import admin_users
 from metaic.ui.pages.analytics import analytics_page
+from metaic.ui.pages.assistant import assistant_page
 from metaic.ui.pages.auth_pages import email_verified, forgot_password, login, reset_password, signup
 from metaic.ui.pages.builder import builder
 from metaic.ui.pages.cards import cards_page
@@ -26,29 +31,38 @@ from metaic.ui.pages.dashboard import dashboard
 from metaic.ui.pages.duplicates import duplicates_page
 from metaic.ui.pages.landing import landing
 from metaic.ui.pages.messages import messages_page
+from metaic.ui.pages.network import network_page
 from metaic.ui.pages.not_found import not_found
 from metaic.ui.pages.notifications import notifications_page
 from metaic.ui.pages.privacy import privacy_page
+from metaic.ui.pages.scan import scan_page
 from metaic.ui.pages.templates import templates_page
+from metaic.ui.resilient_state import ResilientStateManager
 from metaic.ui.state.account import AccountState
 from metaic.ui.state.admin import AdminOverviewState
 from metaic.ui.state.admin_analytics import AdminAnalyticsState
 from metaic.ui.state.admin_audit import AdminAuditState
 from metaic.ui.state.admin_jobs import AdminJobsState
+from metaic.ui.state.admin_reports import AdminReportsState
 from metaic.ui.state.admin_search import AdminSearchState
 from metaic.ui.state.admin_user import AdminUserState
 from metaic.ui.state.admin_users import AdminUsersState
 from metaic.ui.state.analytics import AnalyticsState
+from metaic.ui.state.assistant import AssistantState
 from metaic.ui.state.auth import EmailVerifiedState, ForgotPasswordState, ResetPasswordState, SignInState, SignUpState
 from metaic.ui.state.builder import BuilderState
 from metaic.ui.state.cards import CardsState
 from metaic.ui.state.compose import ComposeState
+from metaic.ui.state.contact_followup import FollowUpState
 from metaic.ui.state.contacts import ContactsState, ContactState
 from metaic.ui.state.dashboard import DashboardState
 from metaic.ui.state.duplicates import DuplicatesState
 from metaic.ui.state.messages import MessagesState
+from metaic.ui.state.network import NetworkState
+from metaic.ui.state.network_draft import ComposeHandoffState
 from metaic.ui.state.notifications import NotificationsState
 from metaic.ui.state.privacy import PrivacyState
+from metaic.ui.state.scan import ScanState
 from metaic.ui.state.session import SessionState
 from metaic.ui.state.templates import TemplatesState
 from metaic.upkeep import analytics_flush_loop, upkeep_loop
@@ -58,6 +72,8 @@ from metaic.web.observe import RequestObserver, metrics_sync_loop
 from metaic.wiring import wire
 
 configure_from_settings(get_settings())  # JSON lines in production, readable lines elsewhere
+error_reports.setup(get_settings())  # SENTRY_DSN
+tracing.setup(get_settings())  # OTEL_EXPORTER_OTLP_ENDPOINT
 wire()  # domain events reach their subscribers (metaic/wiring.py)
 
 if not get_settings().is_production:
@@ -85,9 +101,13 @@ app = rx.App(
         rx.el.meta(name="theme-color", content="#3E63DD"),
     ],
 )
+app.add_middleware(EventRequestIds())  # a request id per event, for audit entries, logs and jobs
+# Tabs keep working on this process's copy of their state while Redis is down (metaic/ui/resilient_state.py).
+app._state_manager = ResilientStateManager.wrapping(app._state_manager)
 app.register_lifespan_task(upkeep_loop)
 app.register_lifespan_task(analytics_flush_loop)
 app.register_lifespan_task(metrics_sync_loop)
+app.register_lifespan_task(freeze_after_start)  # short full GC passes (metaic/core/heap.py)
 
 app.add_page(
     landing,
@@ -120,6 +140,7 @@ app.add_page(admin_overview, route="/admin", title="Admin · MetaIC", on_load=Ad
 app.add_page(admin_users, route="/admin/users", title="Users · Admin · MetaIC", on_load=AdminUsersState.load)
 app.add_page(admin_user, route="/admin/users/view", title="User · Admin · MetaIC", on_load=AdminUserState.load)
 app.add_page(admin_audit, route="/admin/audit", title="Audit log · Admin · MetaIC", on_load=AdminAuditState.load)
+app.add_page(admin_reports, route="/admin/reports", title="Reports · Admin · MetaIC", on_load=AdminReportsState.load)
 app.add_page(analytics_page, route="/analytics", title="Analytics · MetaIC", on_load=AnalyticsState.load)
 app.add_page(
     admin_analytics, route="/admin/analytics", title="Platform analytics · MetaIC", on_load=AdminAnalyticsState.load
@@ -132,8 +153,11 @@ app.add_page(
     contact_view,
     route="/contacts/view",
     title="Contact · MetaIC",
-    on_load=[ContactState.load, ComposeState.load_messages],
+    on_load=[ContactState.load, ComposeState.load_messages, FollowUpState.load, ComposeHandoffState.apply],
 )
 app.add_page(messages_page, route="/messages", title="Messages · MetaIC", on_load=MessagesState.load)
+app.add_page(network_page, route="/network", title="Network · MetaIC", on_load=NetworkState.load)
+app.add_page(assistant_page, route="/assistant", title="Ask MetaIC · MetaIC", on_load=AssistantState.load)
 app.add_page(templates_page, route="/templates", title="Message templates · MetaIC", on_load=TemplatesState.load)
+app.add_page(scan_page, route="/contacts/scan", title="Scan a business card · MetaIC", on_load=ScanState.load)
 app.add_page(duplicates_page, route="/contacts/duplicates", title="Duplicates · MetaIC", on_load=DuplicatesState.load)

@@ -14,6 +14,7 @@ from metaic.ai import jobs as ai_jobs
 from metaic.contacts import jobs as contacts_jobs
 from metaic.core import card_changes
 from metaic.jobs import enqueue
+from metaic.notifications import uploads as upload_notices
 from metaic.search import jobs as search_jobs
 from metaic.webhooks import jobs as webhook_jobs
 
@@ -93,6 +94,16 @@ def webhooks_for_message(*, message_id: uuid.UUID) -> None:
     webhook_jobs.queue_event_job(webhook_jobs.on_message_sent, message_id=message_id)
 
 
+def tell_owner_of_infected_upload(*, file_id: uuid.UUID) -> None:
+    """The virus scan removed an upload: queue the owner's security notification."""
+    enqueue(
+        upload_notices.tell_owner_of_infected_upload,
+        file_id,
+        title=f"tell the owner of infected file {file_id}",
+        queue_name="high",
+    )
+
+
 def wire(bus: events.EventBus = events.BUS) -> None:
     """Subscribe every reaction to its event and mark the process wired (safe to call again)."""
     bus.subscribe("card.published", refresh_contacts_saved_from)
@@ -112,4 +123,5 @@ def wire(bus: events.EventBus = events.BUS) -> None:
     bus.subscribe("contact.saved", webhooks_for_contact)
     bus.subscribe("lead.captured", webhooks_for_lead)
     bus.subscribe("message.sent", webhooks_for_message)
+    bus.subscribe("file.infected", tell_owner_of_infected_upload)
     bus.mark_wired()

@@ -28,10 +28,20 @@ os.environ.update(
         # Still argon2id, at a cost that keeps a thousand sign-ups fast (tests/core checks the real default).
         "ARGON2_TIME_COST": "1",
         "ARGON2_MEMORY_KIB": "1024",
+        # Field encryption keys of their own (test-only), inherited by the browser tests' app server, so a
+        # test reads the rows that server encrypted.
+        "FIELD_ENCRYPTION_KEYS": "dGVzdC1ydW4tZmllbGQta2V5LW5vdC1mb3ItcHJvZDE=",
+        "BLIND_INDEX_KEY": "dGVzdC1ydW4tYmxpbmQta2V5LW5vdC1mb3ItcHJvZDE=",
     }
 )
-# What a test that switches to METAIC_ENV=production must also set (production refuses the cheap cost).
-PRODUCTION_HASH_COST = {"ARGON2_TIME_COST": "3", "ARGON2_MEMORY_KIB": "65536"}
+# What a test that switches to METAIC_ENV=production must also set (production refuses the cheap cost, and
+# requires its own field encryption keys: these two are test-only values).
+PRODUCTION_HASH_COST = {
+    "ARGON2_TIME_COST": "3",
+    "ARGON2_MEMORY_KIB": "65536",
+    "FIELD_ENCRYPTION_KEYS": "dGVzdC1maWVsZC1rZXktbm90LWZvci1wcm9kLTAwMDE=",
+    "BLIND_INDEX_KEY": "dGVzdC1ibGluZC1rZXktbm90LWZvci1wcm9kLTAwMDE=",
+}
 
 from metaic import migrations  # noqa: E402
 from metaic.analytics import buffer as analytics_buffer  # noqa: E402

@@ -27,9 +27,11 @@ LAYERS: list[set[str]] = [
     {"audit"},  # the audit trail: every domain below the edges records into it
     # The domains.
     {"auth"},
+    {"idempotency"},  # stored answers of create requests sent with an Idempotency-Key (owner = a user)
     {"files"},
     {"notifications"},
     {"analytics"},
+    {"moderation"},  # reports, takedowns, blocked words: cards ask it whether a card is offline or a text allowed
     {"cards"},
     {"contacts"},
     {"communication"},
@@ -45,7 +47,7 @@ LAYERS: list[set[str]] = [
     {"web"},  # public pages reuse the API's dependencies and problem responses
     {"api.app"},  # the HTTP app factory mounts the API's routers and the web pages' router
     {"ui"},
-    {"cli", "cli_base", "cli_jobs", "cli_contacts", "cli_search", "cli_api", "__main__"},
+    {"cli", "cli_base", "cli_jobs", "cli_contacts", "cli_search", "cli_api", "cli_keys", "__main__"},
     {"metaic"},  # metaic/metaic.py, the composition root
     {"schema"},
 ]
@@ -60,6 +62,7 @@ EDGES = (
     "cli_contacts",
     "cli_search",
     "cli_api",
+    "cli_keys",
     "__main__",
     "metaic",
     "schema",

@@ -25,7 +25,14 @@ def request_export(
     return {"detail": f"We are preparing your data and will email {user.email} a download link."}
 
 
-@router.get("/download", response_class=Response)
+DOWNLOAD_ANSWERS = {
+    200: {"description": "The zip.", "content": {"application/zip": {}}},
+    303: {"description": "Signed out: to the sign-in page, which comes back here."},
+    404: {"description": "The link expired, was replaced by a newer export, or is another account's."},
+}
+
+
+@router.get("/download", response_class=Response, responses=DOWNLOAD_ANSWERS)
 def download(
     request: Request, token: str = Query(max_length=2000), session: Session = Depends(db_session, scope="function")
 ) -> Response:

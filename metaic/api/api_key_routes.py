@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from metaic.api.deps import current_user, db_session
+from metaic.api.idempotency import IDEMPOTENT
 from metaic.auth import api_keys
 from metaic.auth.models import ApiKey, User
 
@@ -50,7 +51,7 @@ class ApiKeyRead(BaseModel):
         )
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, dependencies=[IDEMPOTENT])
 def create_key(
     body: ApiKeyCreate, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
 ) -> ApiKeyRead:

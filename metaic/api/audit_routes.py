@@ -16,6 +16,7 @@ from metaic.api.paging import offset_query
 from metaic.audit import service as audit
 from metaic.audit.models import AuditEvent
 from metaic.auth.models import User
+from metaic.core.times import UtcDatetime
 
 router = APIRouter(prefix="/api/v1", tags=["audit"])
 
@@ -24,7 +25,7 @@ class SecurityEventRead(BaseModel):
     """One of an account's security events."""
 
     id: str
-    at: datetime
+    at: UtcDatetime  # SQLite hands stored times back without their zone
     action: str
     label: str
     address: str  # a short keyed hash: the same address shows the same code, nobody can read it back

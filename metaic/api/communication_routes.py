@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 from sqlmodel import Session
 
 from metaic.api.deps import current_user, db_session
+from metaic.api.idempotency import IDEMPOTENT
 from metaic.auth.models import User
 from metaic.communication import flows, service, templates
 from metaic.communication.schemas import MessageRead, PreviewRead, TemplateRead
@@ -69,7 +70,7 @@ def list_templates(
     return [TemplateRead.model_validate(t) for t in templates.list_(session=session, owner=user)]
 
 
-@router.post("/api/v1/templates", status_code=201)
+@router.post("/api/v1/templates", status_code=201, dependencies=[IDEMPOTENT])
 def create_template(
     body: TemplateBody,
     response: Response,
@@ -140,7 +141,7 @@ def preview_message(
     return PreviewRead(subject=subject, body=text)
 
 
-@router.post("/api/v1/contacts/{contact_id}/messages", status_code=201)
+@router.post("/api/v1/contacts/{contact_id}/messages", status_code=201, dependencies=[IDEMPOTENT])
 def send_message(
     contact_id: uuid.UUID,
     body: SendBody,

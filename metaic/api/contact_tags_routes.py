@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from metaic.api.deps import current_user, db_session
+from metaic.api.idempotency import IDEMPOTENT
 from metaic.auth.models import User
 from metaic.contacts import tags
 from metaic.contacts.schemas import TagRead
@@ -46,7 +47,7 @@ def list_tags(
     return tags.list_tags(session=session, owner=user)
 
 
-@router.post("/tags", status_code=201)
+@router.post("/tags", status_code=201, dependencies=[IDEMPOTENT])
 def create_tag(
     body: TagBody, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
 ) -> TagRead:

@@ -12,8 +12,9 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from metaic.api import contact_tags_routes, uploads
+from metaic.api import contact_tags_routes, etags, uploads
 from metaic.api.deps import current_user, db_session
+from metaic.api.idempotency import IDEMPOTENT
 from metaic.api.paging import offset_query
 from metaic.auth.models import User
 from metaic.contacts import dedupe, formats, history, imports, reminders, search, service
@@ -23,6 +24,7 @@ from metaic.contacts.schemas import (
     ContactInput,
     ContactPage,
     ContactRead,
+    ContactSource,
     ContactUpdate,
     DuplicatePair,
     HistoryRead,
@@ -39,7 +41,6 @@ router.include_router(contact_tags_routes.router)
 
 # Room for the multipart envelope (boundaries, part headers, the format field) on top of the file.
 ENVELOPE_BYTES = 64 * 1024
-Source = Literal["card", "share_back", "import", "manual"]
 Stage = Literal["new", "warm", "client", "partner"]
 ExportFormat = Literal["vcard", "google", "outlook"]
 
@@ -124,7 +125,7 @@ class ImportJobRead(BaseModel):
 def filters(
     query: str = Query("", max_length=200),
     tag_id: uuid.UUID | None = None,
-    source: Source | None = None,
+    source: ContactSource | None = None,
     stage: Stage | None = None,
     event: str = Query("", max_length=200),
     reminder_due: bool = False,
@@ -148,7 +149,7 @@ def list_contacts(
     return service.list_(session=session, owner=user, filters=where, sort=sort, limit=limit, offset=offset)
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, dependencies=[IDEMPOTENT])
 def create_contact(
     body: ContactInput,
     response: Response,
@@ -220,7 +221,7 @@ def _too_large() -> FileTooLarge:
     return FileTooLarge(f"Import files can be at most {imports.MAX_IMPORT_BYTES // 1024 // 1024} MB.", field="file")
 
 
-@router.post("/imports", status_code=202, openapi_extra=_IMPORT_BODY)
+@router.post("/imports", status_code=202, openapi_extra=_IMPORT_BODY, dependencies=[IDEMPOTENT])
 async def start_import(
     request: Request,
     response: Response,
@@ -281,24 +282,31 @@ def export_contacts(
     )
 
 
-@router.get("/{contact_id}")
+@router.get("/{contact_id}", responses=etags.READ_RESPONSES)
 def get_contact(
-    contact_id: uuid.UUID, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
-) -> ContactRead:
-    """One of the caller's contacts."""
-    return service.get(session=session, owner=user, contact_id=contact_id)
-
-
-@router.patch("/{contact_id}")
-def update_contact(
     contact_id: uuid.UUID,
-    body: ContactUpdate,
+    response: Response,
+    if_none_match: etags.IfNoneMatch = None,
     user: User = Depends(current_user),
     session: Session = Depends(db_session, scope="function"),
 ) -> ContactRead:
-    """Change the fields given; the others stay."""
+    """One of the caller's contacts, with an ETag (If-None-Match answers 304 while it is current)."""
+    return etags.answer(service.get(session=session, owner=user, contact_id=contact_id), response, if_none_match)
+
+
+@router.patch("/{contact_id}", responses=etags.WRITE_RESPONSES)
+def update_contact(
+    contact_id: uuid.UUID,
+    body: ContactUpdate,
+    response: Response,
+    if_match: etags.IfMatch = None,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session, scope="function"),
+) -> ContactRead:
+    """Change the fields given; the others stay (If-Match: refused with 412 if the contact changed since)."""
+    etags.require(service.get(session=session, owner=user, contact_id=contact_id), if_match)
     service.update(session=session, owner=user, contact_id=contact_id, changes=body)
-    return service.get(session=session, owner=user, contact_id=contact_id)
+    return etags.answer(service.get(session=session, owner=user, contact_id=contact_id), response)
 
 
 @router.delete("/{contact_id}", status_code=204)
@@ -332,7 +340,7 @@ def list_reminders(
     return reminders.list_for(session=session, owner=user, contact_id=contact_id, include_done=include_done)
 
 
-@router.post("/{contact_id}/reminders", status_code=201)
+@router.post("/{contact_id}/reminders", status_code=201, dependencies=[IDEMPOTENT])
 def set_reminder(
     contact_id: uuid.UUID,
     body: ReminderBody,

@@ -13,7 +13,13 @@ from metaic.auth.models import User
 from metaic.config import get_settings
 from metaic.core import net
 from metaic.core.errors import AuthenticationFailed, PermissionDenied
-from metaic.db import session_scope
+from metaic.db import read_session_scope, session_scope
+
+
+def read_db_session() -> Iterator[Session]:
+    """A read-only session for dashboards and exports (the replica when DATABASE_REPLICA_URL is set)."""
+    with read_session_scope() as session:
+        yield session
 
 
 def db_session() -> Iterator[Session]:
@@ -41,6 +47,13 @@ def _bearer(request: Request) -> str | None:
 
 def current_user(request: Request, session: Session = Depends(db_session, scope="function")) -> User:
     """The user behind a bearer access token, or else the session cookie; 401 otherwise."""
+    user = _authenticate(request, session)
+    request.state.user_id = user.id  # error reports name the account by its id only (core/error_reports.py)
+    return user
+
+
+def _authenticate(request: Request, session: Session) -> User:
+    """Resolve the caller from an API key, an access token or the session cookie."""
     token = _bearer(request)
     if token and api_keys.is_key(token):
         # A personal API key: only the areas and access its scopes name (metaic/auth/api_keys.py).

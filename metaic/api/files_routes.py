@@ -13,8 +13,10 @@ from starlette.datastructures import UploadFile
 
 from metaic.api import uploads
 from metaic.api.deps import current_user, db_session
+from metaic.api.idempotency import IDEMPOTENT
 from metaic.auth.models import User
 from metaic.config import get_settings
+from metaic.core import cdn
 from metaic.core.errors import ValidationError
 from metaic.files import service as file_service
 from metaic.files.images import FileTooLarge
@@ -24,7 +26,8 @@ router = APIRouter(tags=["files"])
 
 # Room for the multipart envelope (boundaries, part headers, the purpose field) on top of the file.
 ENVELOPE_BYTES = 1_000_000
-IMMUTABLE = "public, max-age=31536000, immutable"
+IMMUTABLE = cdn.IMMUTABLE
+LEGACY_CACHE = "public, max-age=86400"
 
 _UPLOAD_BODY = {
     "requestBody": {
@@ -57,7 +60,13 @@ def _too_large(limit_mb: int) -> FileTooLarge:
     return FileTooLarge(f"This file is larger than the {limit_mb} MB limit. Choose a smaller image.", field="file")
 
 
-@router.post("/api/v1/files", status_code=201, response_model=FileRead, openapi_extra=_UPLOAD_BODY)
+@router.post(
+    "/api/v1/files",
+    status_code=201,
+    response_model=FileRead,
+    openapi_extra=_UPLOAD_BODY,
+    dependencies=[IDEMPOTENT],
+)
 async def upload_file(
     request: Request,
     response: Response,
@@ -131,7 +140,8 @@ def serve_object(key: str, request: Request) -> Response:
     data, content_type = file_service.read_object(key=key)
     etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
     headers = {
-        "Cache-Control": IMMUTABLE,
+        # A content-hashed name never changes content; an older name is still answered, cached for a day.
+        "Cache-Control": IMMUTABLE if file_service.is_content_hashed(key) else LEGACY_CACHE,
         "ETag": etag,
         "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": "default-src 'none'; sandbox",

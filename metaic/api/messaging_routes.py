@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 from sqlmodel import Session
 
 from metaic.api.deps import current_user, db_session
+from metaic.api.idempotency import IDEMPOTENT
 from metaic.auth.models import User
 from metaic.messaging import service
 from metaic.messaging.schemas import ConversationRead, MessageRead
@@ -69,6 +70,7 @@ def list_conversations(
 @router.post(
     "",
     status_code=201,
+    dependencies=[IDEMPOTENT],
     responses={
         403: {"description": "Not linked yet: send a message request"},
         404: {"description": "The contact or user to write to was not found."},
@@ -93,7 +95,10 @@ def start(
 
 
 @router.post(
-    "/requests", status_code=202, responses={404: {"description": "The contact or user to write to was not found."}}
+    "/requests",
+    status_code=202,
+    dependencies=[IDEMPOTENT],
+    responses={404: {"description": "The contact or user to write to was not found."}},
 )
 def send_request(
     body: RequestBody, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
@@ -152,7 +157,7 @@ def list_messages(
     return service.messages(session=session, user=user, conversation_id=conversation_id, limit=limit, before=before)
 
 
-@router.post("/{conversation_id}/messages", status_code=201)
+@router.post("/{conversation_id}/messages", status_code=201, dependencies=[IDEMPOTENT])
 def send(
     conversation_id: uuid.UUID,
     body: MessageBody,

@@ -18,6 +18,7 @@ from metaic.adapters.push import vapid_keys
 from metaic.api import hooks
 from metaic.api.deps import current_user, db_session
 from metaic.api.errors import problem
+from metaic.api.idempotency import IDEMPOTENT
 from metaic.api.paging import offset_query
 from metaic.auth.models import User
 from metaic.config import get_settings
@@ -147,7 +148,7 @@ def vapid_public_key() -> dict:
     return {"key": keys[0] if keys else ""}
 
 
-@router.post("/api/v1/push/subscriptions", status_code=201)
+@router.post("/api/v1/push/subscriptions", status_code=201, dependencies=[IDEMPOTENT])
 def add_subscription(
     body: SubscriptionBody,
     request: Request,

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
+from metaic.ai import summaries
 from metaic.api.deps import client_ip, current_user, db_session
 from metaic.auth import api_tokens, sessions
 from metaic.auth.models import User
@@ -84,6 +85,7 @@ class DirectoryItem(BaseModel):
     open_to: list[str]
     title_parts: list[Part]
     snippet_parts: list[Part]
+    summary: str = Field("", description="The card's two-line summary, written when it was published.")
 
 
 class DirectoryOut(BaseModel):
@@ -165,6 +167,7 @@ def directory(
     ratelimit.hit(key, limit=SEARCHES_PER_MINUTE, window=60)
     facets = {"industry": industry, "city": city, "country": country, "open_to": open_to}
     found = service.directory(session=session, query=q, facets=facets, page=page, per_page=per_page, viewer=viewer)
+    summaries.attach(session=session, items=found.items)
     return DirectoryOut(
         query_id=found.query_id,
         items=[DirectoryItem.model_validate(i) for i in found.items],

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from metaic.api.deps import current_user, db_session
+from metaic.api.idempotency import IDEMPOTENT
 from metaic.auth.models import User
 from metaic.webhooks import jobs as webhook_jobs
 from metaic.webhooks import service
@@ -87,7 +88,7 @@ class DeliveryRead(BaseModel):
         return cls.model_validate(delivery, from_attributes=True)
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, dependencies=[IDEMPOTENT])
 def create_endpoint(
     body: EndpointCreate, user: User = Depends(current_user), session: Session = Depends(db_session, scope="function")
 ) -> EndpointRead:

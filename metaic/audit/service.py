@@ -42,6 +42,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "api_key.revoked": (SECURITY, "API key revoked"),
     "data.exported": (SECURITY, "Data exported"),
     "account.deleted": (SECURITY, "Account deleted"),
+    "keys.rotated": (SECURITY, "Field encryption keys rotated"),
+    "keys.rotation_stopped": (SECURITY, "Field encryption key rotation stopped before the end"),
     "admin.role_changed": (ADMIN, "Role changed by an admin"),
     "admin.account_deleted": (ADMIN, "Account deleted by an admin"),
     "admin.audit_exported": (ADMIN, "Audit log exported"),
@@ -50,6 +52,14 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "admin.sessions_revoked": (ADMIN, "Signed out everywhere by an admin"),
     "admin.mfa_reset": (ADMIN, "Two-step sign-in reset by an admin"),
     "admin.verification_sent": (ADMIN, "Verification email sent by an admin"),
+    "admin.reports_dismissed": (ADMIN, "Card reports dismissed"),
+    "admin.card_taken_down": (ADMIN, "Card taken down"),
+    "admin.card_restored": (ADMIN, "Card restored"),
+    "admin.appeal_upheld": (ADMIN, "Appeal refused, card stays offline"),
+    "admin.appeal_granted": (ADMIN, "Appeal granted, card restored"),
+    "admin.term_added": (ADMIN, "Blocked word or reserved address added"),
+    "admin.term_removed": (ADMIN, "Blocked word or reserved address removed"),
+    "card.appealed": (ADMIN, "Owner appealed a takedown"),
 }
 BURST_COUNT, BURST_WINDOW = 5, timedelta(minutes=15)
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from metaic.core.encrypted_types import EncryptedText
 from metaic.core.models import created_at_field, utc_column, uuid_pk
 from metaic.core.times import UtcDatetime
 
@@ -28,9 +29,11 @@ class User(SQLModel, table=True):
     role: str = Field(default=ROLE_USER, max_length=16)
     is_active: bool = True
     email_verified_at: datetime | None = utc_column(default=None)
-    phone: str | None = Field(default=None, max_length=20)
+    # E.164, encrypted at rest; nothing looks a user up by phone (no blind index needed).
+    phone: str | None = Field(default=None, sa_type=EncryptedText("users.phone"))
     phone_verified_at: datetime | None = utc_column(default=None)
-    mfa_secret: str | None = Field(default=None, max_length=64)
+    # The TOTP secret, encrypted at rest (metaic/core/fieldcrypt.py).
+    mfa_secret: str | None = Field(default=None, sa_type=EncryptedText("users.mfa_secret"))
     mfa_enabled_at: datetime | None = utc_column(default=None)
     timezone: str = Field(default="UTC", max_length=64)
     language: str = Field(default="en", max_length=8)
@@ -122,7 +125,7 @@ class PhoneVerification(SQLModel, table=True):
 
     id: uuid.UUID = uuid_pk()
     user_id: uuid.UUID = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
-    phone: str = Field(max_length=20)
+    phone: str = Field(sa_type=EncryptedText("phone_verifications.phone"))
     code_hash: str = Field(max_length=64)
     attempts: int = 0
     created_at: datetime = created_at_field()

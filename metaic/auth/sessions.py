@@ -1,23 +1,34 @@
-"""Browser sessions: stored server-side (Redis when configured, the database otherwise)."""
+"""Browser sessions: rows of `user_sessions` in the database, whether Redis is configured or not.
+
+The database is the one authority, so signing in, staying signed in and signing out keep working while
+Redis is down, and a revocation can never be undone by a cache coming back with an older copy. Redis
+bought nothing here: every lookup reads the user's row from the database anyway, and a primary-key read
+of the session beside it costs about what a Redis round trip does. Sessions an older release kept in
+Redis are moved into the database the first time they are used (`_adopt_legacy`), so nobody is signed
+out by the upgrade; ended sessions are purged by the upkeep loop (`purge_ended`).
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from datetime import timedelta
 
+from sqlalchemy import delete, or_
 from sqlmodel import Session, select
 
 from metaic.auth.models import SessionRead, User, UserSession
 from metaic.config import get_settings
-from metaic.core import clock
+from metaic.core import clock, kv
 from metaic.core.errors import AuthenticationFailed, NotFound
-from metaic.core.kv import get_redis
 from metaic.core.security import hash_token, new_token, sign, tokens_equal, unsign
 
 COOKIE_NAME = "metaic_session"
 TICKET_SECONDS = 120
 TOUCH_EVERY = timedelta(seconds=60)
+LEGACY_PREFIX = "metaic:session:"  # where releases before the database store kept sessions in Redis
+log = logging.getLogger(__name__)
 
 
 class _DbStore:
@@ -31,7 +42,7 @@ class _DbStore:
         self.session.flush()
 
     def load(self, key: str) -> UserSession | None:
-        return self.session.get(UserSession, key)
+        return self.session.get(UserSession, key) or _adopt_legacy(self.session, key)
 
     def for_user(self, user_id: uuid.UUID) -> list[UserSession]:
         return list(self.session.exec(select(UserSession).where(UserSession.user_id == user_id)))
@@ -41,54 +52,30 @@ class _DbStore:
         self.session.flush()
 
 
-class _RedisStore:
-    """Sessions as Redis keys that expire with the session, plus a per-user index set."""
-
-    def __init__(self, client):
-        self.client = client
-
-    @staticmethod
-    def _key(key: str) -> str:
-        return f"metaic:session:{key}"
-
-    @staticmethod
-    def _index(user_id: uuid.UUID) -> str:
-        return f"metaic:user-sessions:{user_id}"
-
-    def save(self, record: UserSession) -> None:
-        ttl = max(1, int((clock.as_utc(record.expires_at) - clock.now()).total_seconds()))
-        pipe = self.client.pipeline()
-        pipe.set(self._key(record.id), record.model_dump_json(), ex=ttl)
-        pipe.sadd(self._index(record.user_id), record.id)
-        # GT alone never sets a TTL on a key that has none, so set one first (NX), then extend (GT).
-        pipe.expire(self._index(record.user_id), ttl, nx=True)
-        pipe.expire(self._index(record.user_id), ttl, gt=True)
-        pipe.execute()
-
-    def load(self, key: str) -> UserSession | None:
-        raw = self.client.get(self._key(key))
-        return UserSession.model_validate(json.loads(raw)) if raw else None
-
-    def for_user(self, user_id: uuid.UUID) -> list[UserSession]:
-        keys = sorted(self.client.smembers(self._index(user_id)))
-        records = []
-        for key in keys:
-            record = self.load(key)
-            if record is None:
-                self.client.srem(self._index(user_id), key)
-            else:
-                records.append(record)
-        return records
-
-    def delete(self, record: UserSession) -> None:
-        self.client.delete(self._key(record.id))
-        self.client.srem(self._index(record.user_id), record.id)
+def _adopt_legacy(session: Session, key: str) -> UserSession | None:
+    """A session an older release kept in Redis, moved into the database; None when there is none (or no Redis)."""
+    client = kv.usable_redis()
+    if client is None:
+        return None
+    try:
+        raw = client.getdel(LEGACY_PREFIX + key)
+    except kv.REDIS_DOWN as exc:
+        kv.mark_down(exc)
+        return None
+    if not raw:
+        return None
+    record = UserSession.model_validate(json.loads(raw))
+    if session.get(User, record.user_id) is None:
+        return None
+    session.add(record)
+    session.flush()
+    log.info("moved a sign-in session of user %s from Redis into the database", record.user_id)
+    return record
 
 
-def _store(session: Session) -> _DbStore | _RedisStore:
-    """The configured session store."""
-    client = get_redis()
-    return _RedisStore(client) if client else _DbStore(session)
+def _store(session: Session) -> _DbStore:
+    """The session store (one implementation; kept as a seam for the functions below)."""
+    return _DbStore(session)
 
 
 def create(
@@ -209,6 +196,12 @@ def revoke_all(*, session: Session, user_id: uuid.UUID, except_token: str | None
             store.delete(record)
             revoked += 1
     return revoked
+
+
+def purge_ended(*, session: Session) -> int:
+    """Delete sessions that expired or were revoked; returns how many (the upkeep loop calls it hourly)."""
+    ended = or_(UserSession.expires_at < clock.now(), UserSession.revoked_at.is_not(None))
+    return session.execute(delete(UserSession).where(ended)).rowcount or 0
 
 
 def describe_device(user_agent: str) -> str:

@@ -128,7 +128,7 @@ def _resolves_to(owner_id: uuid.UUID, target: User):
     by_email = select(ContactIdentity.contact_id).where(
         ContactIdentity.owner_id == owner_id,
         ContactIdentity.kind == "email",
-        ContactIdentity.value == target.email.lower(),
+        ContactIdentity.value_hash == contact_store.identity_hash(owner_id, "email", target.email),
     )
     return and_(SavedContact.owner_id == owner_id, or_(SavedContact.card_id.in_(cards), SavedContact.id.in_(by_email)))
 

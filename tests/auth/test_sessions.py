@@ -1,4 +1,4 @@
-"""Browser sessions on the database store and the Redis store, on SQLite and PostgreSQL."""
+"""Browser sessions in the database (with and without Redis configured), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 
 from metaic.auth import service as user_service
 from metaic.auth import sessions
+from metaic.auth.models import UserSession
 from metaic.config import get_settings
 from metaic.core import clock
 from metaic.core.errors import AuthenticationFailed, NotFound
@@ -21,7 +22,7 @@ SAFARI_IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWeb
 
 @pytest.fixture(params=["db-store", "redis-store"])
 def store(request: pytest.FixtureRequest) -> str:
-    """Run with sessions kept in the database, then in Redis."""
+    """Run without Redis, then with Redis configured (sessions stay in the database either way)."""
     if request.param == "redis-store":
         request.getfixturevalue("redis_url")
     return request.param
@@ -38,17 +39,48 @@ def _login(session, user, *, remember: bool = False, nonce: str = "nonce-1", **k
     return token, sessions.issue_ticket(token, nonce)
 
 
-def test_store_in_use_matches_configuration(session, store):
-    """The Redis store is used exactly when Redis is configured."""
+def test_sessions_live_in_the_database_with_or_without_redis(session, store):
+    """The database is the one authority: with Redis configured nothing about a session is kept in Redis."""
     user = _user(session)
     token = sessions.create(session=session, user=user, remember=False, activated=True)
+    assert session.get(UserSession, hash_token(token)) is not None
     client = get_redis()
     assert (client is not None) == (store == "redis-store")
     if client is not None:
-        key = f"metaic:session:{hash_token(token)}"
-        assert 0 < client.ttl(key) <= 86400
-        assert client.ttl(f"metaic:user-sessions:{user.id}") > 0, "the per-user index must expire too"
+        assert client.keys("metaic:session*") == [] and client.keys("metaic:user-sessions*") == []
     assert sessions.resolve(session=session, token=token)[0].id == user.id
+
+
+def test_a_session_an_older_release_kept_in_redis_moves_into_the_database(session, redis_url):
+    """Nobody is signed out by the upgrade: a legacy Redis session is adopted on first use, once."""
+    user = _user(session)
+    token = "legacy-token-0123456789"
+    now = clock.now()
+    legacy = UserSession(
+        id=hash_token(token),
+        user_id=user.id,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(days=1),
+        activated_at=now,
+    )
+    get_redis().set(sessions.LEGACY_PREFIX + legacy.id, legacy.model_dump_json(), ex=86400)
+    assert sessions.resolve(session=session, token=token)[0].id == user.id
+    assert session.get(UserSession, legacy.id) is not None
+    assert get_redis().exists(sessions.LEGACY_PREFIX + legacy.id) == 0
+    sessions.revoke_token(session=session, token=token)
+    assert sessions.resolve(session=session, token=token) is None
+
+
+def test_ended_sessions_are_purged(session, store):
+    """Expired and revoked rows go; live and pending ones stay."""
+    user = _user(session)
+    live = sessions.create(session=session, user=user, remember=True, activated=True)
+    short = sessions.create(session=session, user=user, remember=False, activated=True)
+    clock.advance(timedelta(days=get_settings().session_days, minutes=1))
+    assert sessions.purge_ended(session=session) == 1
+    assert session.get(UserSession, hash_token(short)) is None
+    assert sessions.resolve(session=session, token=live) is not None
 
 
 def test_session_unusable_until_ticket_redeemed(session, store):
