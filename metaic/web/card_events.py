@@ -71,14 +71,14 @@ def card_link(
     try:
         limit(request)
     except RateLimited as exc:
-        return too_many(exc, html=True)
+        return too_many(exc, html=True, request=request)
     visitor = visitor_of(request, session)
     found = get_public(session=session, slug=slug, viewer_id=visitor.user_id)
 
     def build(card: PublicCard) -> Response:
         target = link_target(card.content, key)
         if target is None:
-            return not_found()
+            return not_found(request)
         flows.record(card, visitor, "link_click", target=target)
         return RedirectResponse(target, status_code=302, headers={"Cache-Control": "no-store"})
 

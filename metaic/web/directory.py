@@ -60,7 +60,7 @@ def directory_page(
     try:
         limit(request)
     except RateLimited as exc:
-        return too_many(exc, html=True)
+        return too_many(exc, html=True, request=request)
     viewer = _viewer(request, session)
     chosen = {"industry": industry, "city": city, "country": country, "open_to": open_to}
     params = {"q": q, **chosen, "page": str(page)}

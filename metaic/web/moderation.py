@@ -105,10 +105,10 @@ def report_form(
     try:
         limit(request)
     except RateLimited as exc:
-        return too_many(exc, html=True)
+        return too_many(exc, html=True, request=request)
     card = get_public(session=session, slug=slug)
     if not isinstance(card, PublicCard) or card.visibility == "private":
-        return not_found()
+        return not_found(request)
     if sent:
         language = card.content.language
         return _page("report.html", language=language, t=moderation_words.report_words(language), card=card, sent=True)
@@ -149,12 +149,12 @@ def report_send(
 ) -> Response:
     """Store a visitor's report; mistakes come back on the form, the visitor lands on a thank-you page."""
     try:
-        limit(request)  # every public route's budget, before any lookup: its page is English, like the card's
+        limit(request)  # every public route's budget, before any lookup: its page speaks the browser's language
     except RateLimited as exc:
-        return too_many(exc, html=True)
+        return too_many(exc, html=True, request=request)
     card = get_public(session=session, slug=slug)
     if not isinstance(card, PublicCard) or card.visibility == "private":
-        return not_found()
+        return not_found(request)
     try:
         _same_site(request)
     except PermissionDenied:
@@ -208,7 +208,7 @@ def appeal_form(
     try:
         takedown = flows.owner_takedown(session=session, owner=owner, takedown_id=takedown_id)
     except NotFound:
-        return not_found()
+        return not_found(request)
     return _appeal_page(owner, takedown, sent=bool(sent))
 
 
@@ -229,7 +229,7 @@ def appeal_send(
     except PermissionDenied:
         return _forbidden(owner.language)
     except NotFound:
-        return not_found()
+        return not_found(request)
     except (ValidationError, Conflict) as exc:
         takedown = flows.owner_takedown(session=session, owner=owner, takedown_id=takedown_id)
         return _appeal_page(owner, takedown, text=text, error=exc.message, status=422 if exc.status == 422 else 409)

@@ -54,7 +54,7 @@ def card_page(
     try:
         limit(request)  # only misses get here: cached pages are answered by web/fastpath.py, unlimited
     except RateLimited as exc:
-        return too_many(exc, html=True)
+        return too_many(exc, html=True, request=request)
     generation = cache.generation  # before reading, so a change made meanwhile is never cached over
     visitor = visitor_of(request, session)
     found = flows.view(session=session, slug=slug, visitor=visitor, scan=is_qr_source(src))
@@ -89,5 +89,5 @@ def card_page(
         return response
 
     if found is None:  # a card an admin took down says so (410), rather than "not found"
-        return moderation.takedown_notice(session, slug) or not_found()
+        return moderation.takedown_notice(session, slug) or not_found(request)
     return serve(request, found, lambda s: f"/c/{s}", build)

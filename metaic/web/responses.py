@@ -95,20 +95,28 @@ def message_page(status: int, title: str, message: str, headers: dict[str, str],
     )
 
 
-def not_found() -> HTMLResponse:
-    """The branded 404 page (never cached, so a card published a moment later shows up)."""
-    t = strings.for_language("en")
-    return message_page(
-        404, t["not_found"], t["not_found_text"], {"Cache-Control": "no-cache", "X-Robots-Tag": "noindex"}
-    )
+def not_found(request: Request | None = None) -> HTMLResponse:
+    """The branded 404 page in the visitor's language (never cached, so a card published a moment later shows up)."""
+    language = _visitor_language(request)
+    t = strings.for_language(language)
+    headers = {"Cache-Control": "no-cache", "X-Robots-Tag": "noindex", "Vary": "Accept-Language"}
+    return message_page(404, t["not_found"], t["not_found_text"], headers, language=language)
 
 
-def too_many(exc: RateLimited, *, html: bool) -> Response:
-    """429 as a page for browsers, as problem details for files and counters."""
+def too_many(exc: RateLimited, *, html: bool, request: Request | None = None) -> Response:
+    """429 as a page in the visitor's language for browsers, as problem details for files and counters."""
     headers = {"Retry-After": str(exc.retry_after), "Cache-Control": "no-store"}
     if not html:
         return problem(429, "Rate limited", exc.message, code="rate_limited", headers=headers)
-    return message_page(429, strings.for_language("en")["too_many"], exc.message, headers)
+    language = _visitor_language(request)
+    t = strings.for_language(language)
+    text = t["too_many_text"].format(seconds=exc.retry_after)
+    return message_page(429, t["too_many"], text, {**headers, "Vary": "Accept-Language"}, language=language)
+
+
+def _visitor_language(request: Request | None) -> str:
+    """The page language for someone we know nothing else about: their browser's Accept-Language."""
+    return strings.preferred_language(request.headers.get("accept-language", "")) if request else "en"
 
 
 def unavailable(retry_after: int) -> HTMLResponse:
@@ -131,7 +139,7 @@ def serve(
 ) -> Response:
     """Common answers: 404 for nothing, 301 for a former slug, else `build(card)`."""
     if found is None:
-        return not_found()
+        return not_found(request)
     if isinstance(found, SlugRedirect):
         return redirect(request, moved_path(found.slug))
     return build(found)

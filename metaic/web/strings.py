@@ -46,6 +46,7 @@ EN = {
     "not_found": "Card not found",
     "not_found_text": "This card does not exist, is not published yet, or is private.",
     "too_many": "Too many requests",
+    "too_many_text": "Too many requests from your address. Please try again in {seconds} s.",
     "home": "Go to MetaIC",
     "view": "View",
     "share_back": "Share your details",
@@ -70,6 +71,10 @@ EN = {
 
 ZH = {
     **EN,
+    "not_found": "未找到名片",
+    "not_found_text": "此名片不存在、尚未发布或为私密名片。",
+    "too_many": "请求过多",
+    "too_many_text": "来自你的地址的请求过多。请在 {seconds} 秒后重试。",
     "save_contact": "保存联系人",
     "call": "电话",
     "email": "邮件",
@@ -131,6 +136,10 @@ ZH = {
 
 ES = {
     **EN,
+    "not_found": "Tarjeta no encontrada",
+    "not_found_text": "Esta tarjeta no existe, aún no está publicada o es privada.",
+    "too_many": "Demasiadas solicitudes",
+    "too_many_text": "Demasiadas solicitudes desde tu dirección. Inténtalo de nuevo en {seconds} s.",
     "save_contact": "Guardar contacto",
     "call": "Llamar",
     "email": "Correo",
@@ -189,6 +198,10 @@ ES = {
 
 FR = {
     **EN,
+    "not_found": "Carte introuvable",
+    "not_found_text": "Cette carte n’existe pas, n’est pas encore publiée ou est privée.",
+    "too_many": "Trop de requêtes",
+    "too_many_text": "Trop de requêtes depuis votre adresse. Réessayez dans {seconds} s.",
     "save_contact": "Enregistrer le contact",
     "call": "Appeler",
     "email": "E-mail",
@@ -247,6 +260,10 @@ FR = {
 
 DE = {
     **EN,
+    "not_found": "Karte nicht gefunden",
+    "not_found_text": "Diese Karte existiert nicht, ist noch nicht veröffentlicht oder privat.",
+    "too_many": "Zu viele Anfragen",
+    "too_many_text": "Zu viele Anfragen von Ihrer Adresse. Bitte versuchen Sie es in {seconds} s erneut.",
     "save_contact": "Kontakt speichern",
     "call": "Anrufen",
     "email": "E-Mail",
@@ -310,6 +327,26 @@ def language_code(code: str) -> str:
     """The language we have words for closest to a code such as `zh-cn` (`zh`; `en` when not available)."""
     base = (code or "en").split("-")[0].lower()
     return base if base in LANGUAGES else "en"
+
+
+def preferred_language(accept_language: str) -> str:
+    """The language we have words for that an Accept-Language header ranks highest (`en` when none).
+
+    "fr-CH, de;q=0.9, *;q=0.5" -> "fr"; tags we have no words for, and a q of 0, are passed over.
+    """
+    ranked = []
+    for position, part in enumerate((accept_language or "")[:512].split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().lower().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        base = tag.strip().split("-")[0].lower()
+        if base in LANGUAGES and quality > 0:
+            ranked.append((-quality, position, base))
+    return min(ranked)[2] if ranked else "en"
 
 
 def for_language(code: str) -> dict[str, str]:

@@ -43,9 +43,9 @@ def card_share_link(
     try:
         limit(request)
     except RateLimited as exc:
-        return too_many(exc, html=True)
+        return too_many(exc, html=True, request=request)
     if channel not in ("whatsapp", "email", "linkedin"):
-        return not_found()
+        return not_found(request)
     found = flows.share(session=session, slug=slug, channel=channel, visitor=visitor_of(request, session))
 
     def build(card: PublicCard) -> Response:
@@ -105,9 +105,9 @@ def card_share_back(
         limit(request)
         card = enrichment.public_card(session, slug, None)
     except RateLimited as exc:
-        return too_many(exc, html=True)
+        return too_many(exc, html=True, request=request)
     except NotFound:
-        return not_found()
+        return not_found(request)
     done = RedirectResponse(f"/c/{card.slug}?shared=1", status_code=303, headers={"Cache-Control": "no-store"})
     if website.strip():
         return done  # a bot filled the hidden field: look successful, keep nothing
@@ -123,7 +123,7 @@ def card_share_back(
             ip=client_ip(request),
         )
     except RateLimited as exc:
-        return too_many(exc, html=True)
+        return too_many(exc, html=True, request=request)
     except ValidationError as exc:
         form = forms.ShareForm(values=values, errors=exc.errors or {"form": exc.message}, consent=bool(consent))
         signed_in = visitor_of(request, session).user_id is not None
@@ -146,7 +146,7 @@ def card_save(slug: str, request: Request, session: Session = Depends(db_session
     try:
         limit(request)
     except RateLimited as exc:
-        return too_many(exc, html=True)
+        return too_many(exc, html=True, request=request)
     found = sessions.resolve(session=session, token=request.cookies.get(sessions.COOKIE_NAME))
     if found is None:
         return RedirectResponse(f"/login?next=/c/{slug}", status_code=303)
@@ -159,5 +159,5 @@ def card_save(slug: str, request: Request, session: Session = Depends(db_session
     except PermissionDenied as exc:
         return message_page(403, strings.for_language("en")["forbidden"], exc.message, {"Cache-Control": "no-store"})
     except NotFound:
-        return not_found()
+        return not_found(request)
     return RedirectResponse(f"/c/{slug}?saved=1", status_code=303, headers={"Cache-Control": "no-store"})
