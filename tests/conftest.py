@@ -49,6 +49,7 @@ from metaic.api.app import build_api  # noqa: E402
 from metaic.config import get_settings  # noqa: E402
 from metaic.core import clock, ratelimit  # noqa: E402
 from metaic.db import dispose_engines, get_engine, session_scope  # noqa: E402
+from metaic.jobs.local import reset_local  # noqa: E402
 from metaic.jobs.queue import drain_local  # noqa: E402
 from metaic.schema import metadata  # noqa: E402
 from metaic.web import card_cache  # noqa: E402
@@ -193,7 +194,7 @@ def redis_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 @pytest.fixture(autouse=True)
 def _fresh_process_state() -> Iterator[None]:
-    """Reset the clock, rate limits, settings, the public card cache and pending visitor events around every test."""
+    """Reset the clock, rate limits, settings, the card cache, visitor events and in-process jobs around every test."""
     clock.reset()
     ratelimit.reset_all()
     get_settings.cache_clear()
@@ -201,6 +202,7 @@ def _fresh_process_state() -> Iterator[None]:
     analytics_buffer.discard()
     yield
     drain_local()
+    reset_local()  # a retry or timed job left by this test must not fall due inside a later one
     clock.reset()
     ratelimit.reset_all()
     get_settings.cache_clear()

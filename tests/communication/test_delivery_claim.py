@@ -183,4 +183,5 @@ def test_only_a_queued_message_can_be_cancelled(session, outbox):
     jobs.deliver(message.id)
     with pytest.raises(Conflict):
         service.cancel(session=session, owner=owner, message_id=message.id)
+    session.rollback()  # SQLite: the refused UPDATE opened a write transaction that would block the jobs waited on
     assert len(outbox.emails()) == 1
