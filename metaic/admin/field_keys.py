@@ -24,7 +24,7 @@ from metaic.contacts import store
 from metaic.core import fieldcrypt
 from metaic.core.encrypted_types import EncryptedBytes, EncryptedJSON, EncryptedText
 from metaic.db import get_engine, session_scope
-from metaic.notifications import models as notification_models  # noqa: F401  (registers notifications.body, .data)
+from metaic.notifications import models as notification_models  # noqa: F401  (registers notifications.title, .body, .data)
 from metaic.webhooks import models as webhook_models  # noqa: F401  (registers its payload and reply excerpt)
 
 ENCRYPTED_TYPES = (EncryptedText, EncryptedJSON, EncryptedBytes)

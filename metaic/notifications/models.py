@@ -49,9 +49,11 @@ class Notification(SQLModel, table=True):
     id: uuid.UUID = uuid_pk()
     user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
     kind: str = Field(max_length=40)
-    title: str = Field(max_length=200)
-    # What it says and what filled it: a fired reminder repeats its note, a message its preview. Encrypted at rest;
-    # never filtered in SQL. Lists leave `data` unread (service.list_), so a row shown costs one decrypt.
+    # What it says and what filled it: the title names people (a reminder's contact, a message's sender), a fired
+    # reminder's body repeats its note, a message's its preview. Encrypted at rest (TEXT, to hold the ciphertext;
+    # kinds.render still cuts a title at 200 characters); never filtered or sorted in SQL. Lists leave `data`
+    # unread (service.list_), so a row shown costs two decrypts: title and body.
+    title: str = Field(sa_type=EncryptedText("notifications.title"))
     body: str = Field(default="", sa_type=EncryptedText("notifications.body"))
     url: str = Field(default="", max_length=500)
     data: dict[str, Any] = Field(

@@ -1,7 +1,8 @@
-"""Rows in every column migration 0028 encrypts, made through the services, and the check that they read back.
+"""Rows in every column migrations 0028 and 0029 encrypt, made through the services, and the check that they read back.
 
-A fired reminder (its note in the notification's body and data), a message request (its preview likewise),
-and a webhook delivery whose receiver echoed the payload into its reply.
+A fired reminder (its note in the notification's body and data, the contact's name in its title), a message
+request (its preview likewise, the sender's name in its title), and a webhook delivery whose receiver echoed
+the payload into its reply.
 """
 
 from __future__ import annotations
@@ -29,10 +30,14 @@ from tests.support.fake_providers import FakeServer
 
 NOTE = "Prefers calls after 4pm; twins"
 PREVIEW = "Bring the Lisbon contract on Friday"
+# The titles name the people: the reminder's contact and the message's sender.
+REMINDER_TITLE = "Reminder: follow up with Grace Hopper"
+MESSAGE_TITLE = "New message from Bob"
 # (table, column) -> texts its plaintext holds and its ciphertext must not show.
 SEALED = {
     ("notifications", "body"): (NOTE, PREVIEW),
     ("notifications", "data"): (NOTE, PREVIEW),
+    ("notifications", "title"): ("Grace Hopper", "from Bob"),
     ("webhook_deliveries", "response_excerpt"): (NOTE,),
 }
 
@@ -78,8 +83,9 @@ def reads_back(ids: dict) -> None:
         ada = s.get(User, ids["ada"])
         listed = notifications.list_(session=s, user=ada)
         assert sorted(n.body for n in listed) == sorted([NOTE, PREVIEW])
+        assert sorted(n.title for n in listed) == sorted([REMINDER_TITLE, MESSAGE_TITLE])
         view = notifications.read_view(session=s, user=ada, notification_id=listed[0].id)
-        assert view.body == listed[0].body
+        assert (view.title, view.body) == (listed[0].title, listed[0].body)
         data = {d.get("note") or d.get("preview") for d in s.exec(select(Notification.data))}
         assert data == {NOTE, PREVIEW}
         delivery = s.get(WebhookDelivery, ids["delivery"])

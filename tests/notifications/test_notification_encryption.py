@@ -1,8 +1,9 @@
-"""What 0028 encrypts is ciphertext in the database and plain through the bell, the API and the services.
+"""What 0028 and 0029 encrypt is ciphertext in the database and plain through the bell, the API and the services.
 
-Notification bodies and data (a fired reminder repeats its note, a message notification its preview) and
-webhook delivery reply excerpts (a receiver may echo the payload), on SQLite and PostgreSQL. The bell and the
-list decrypt one value per row shown: the body; `data` is not read with the list.
+Notification titles (they name the contact or the sender), bodies and data (a fired reminder repeats its note,
+a message notification its preview) and webhook delivery reply excerpts (a receiver may echo the payload), on
+SQLite and PostgreSQL. The bell and the list decrypt two values per row shown: the title and the body; `data`
+is not read with the list.
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ from metaic.ui.state import notifications as ui
 from metaic.webhooks import jobs as webhook_jobs
 from metaic.webhooks import service as webhooks
 from tests.notifications.conftest import make_user
-from tests.notifications.encrypted_rows import NOTE, PREVIEW, echo_server, stored_one
+from tests.notifications.encrypted_rows import MESSAGE_TITLE, NOTE, PREVIEW, REMINDER_TITLE, echo_server, stored_one
 
 pytestmark = pytest.mark.usefixtures("outbox")
+# What showing one notification decrypts (sorted): its body and its title, never its data.
+PER_ROW = ["notifications.body", "notifications.title"]
 
 
 def _sealed(session, table: str, column: str, row_id, *secrets: str) -> None:
@@ -69,15 +72,17 @@ def test_a_fired_reminder_and_a_message_preview_are_ciphertext(session):
     for secret, note in ((NOTE, rows["reminder"]), (PREVIEW, rows["message"])):
         _sealed(session, "notifications", "body", note.id, secret)
         _sealed(session, "notifications", "data", note.id, secret, "Grace", "Bob")
-    assert "Grace Hopper" in stored_one(session, "notifications", "title", rows["reminder"].id)  # titles stay plain
+    _sealed(session, "notifications", "title", rows["reminder"].id, "Grace Hopper", "Reminder")
+    _sealed(session, "notifications", "title", rows["message"].id, "from Bob", "message")
     session.expire_all()
     listed = {n.kind: NotificationRead.of(n) for n in notifications.list_(session=session, user=ada)}
     assert (listed["reminder"].body, listed["message"].body) == (NOTE, PREVIEW)
+    assert (listed["reminder"].title, listed["message"].title) == (REMINDER_TITLE, MESSAGE_TITLE)
     data = session.get(Notification, rows["message"].id).data
     assert (data["sender"], data["preview"]) == ("Bob", PREVIEW)
 
 
-def test_the_bell_and_the_api_read_plain_with_one_decrypt_per_row(client, decrypted):
+def test_the_bell_and_the_api_read_plain_with_two_decrypts_per_row(client, decrypted):
     with session_scope() as s:
         ada = make_user(s, "ada@example.com")
         _fired_reminders(s, ada, "first note", "second note", "third note")
@@ -87,13 +92,15 @@ def test_the_bell_and_the_api_read_plain_with_one_decrypt_per_row(client, decryp
     decrypted.clear()
     count, latest = ui.snapshot(cookie)
     assert count == 3 and sorted(r["body"] for r in latest) == ["first note", "second note", "third note"]
-    assert [p for p in decrypted if p.startswith("notifications.")] == ["notifications.body"] * 3
+    assert [r["title"] for r in latest] == [REMINDER_TITLE] * 3
+    assert sorted(p for p in decrypted if p.startswith("notifications.")) == sorted(PER_ROW * 3)
     decrypted.clear()
     page = client.get("/api/v1/notifications", headers=headers).json()
     assert sorted(i["body"] for i in page["items"]) == ["first note", "second note", "third note"]
-    assert [p for p in decrypted if p.startswith("notifications.")] == ["notifications.body"] * 3
+    assert [i["title"] for i in page["items"]] == [REMINDER_TITLE] * 3
+    assert sorted(p for p in decrypted if p.startswith("notifications.")) == sorted(PER_ROW * 3)
     one = client.get(f"/api/v1/notifications/{page['items'][0]['id']}", headers=headers).json()
-    assert one["body"] == page["items"][0]["body"]
+    assert (one["title"], one["body"]) == (page["items"][0]["title"], page["items"][0]["body"])
     read = client.post(f"/api/v1/notifications/{one['id']}/read", headers=headers).json()
     assert read["body"] == one["body"] and read["read"] is True
 

@@ -1,5 +1,5 @@
-"""Migration 0028 encrypts the notifications and reply excerpts already there (its downgrade puts plaintext back),
-and `keys rotate` moves them to a new key, whatever the command imported."""
+"""Migrations 0028 and 0029 encrypt the notifications and reply excerpts already there (their downgrades put
+plaintext back), and `keys rotate` moves them to a new key, whatever the command imported."""
 
 from __future__ import annotations
 
@@ -19,10 +19,12 @@ from metaic.core import fieldcrypt
 from metaic.db import dispose_engines, get_engine
 from metaic.schema import metadata
 from tests.conftest import throwaway_postgres
-from tests.notifications.encrypted_rows import SEALED, make_rows, reads_back
+from tests.notifications.encrypted_rows import MESSAGE_TITLE, REMINDER_TITLE, SEALED, make_rows, reads_back
 from tests.support.db_columns import column_length, migrate, stored_values
 
 BEFORE = "0027_more_field_encryption"
+BEFORE_TITLES = "0028_encrypt_notifications"
+TITLE = ("notifications", "title")
 FIRST, SECOND = (fieldcrypt.generate_key() for _ in range(2))
 
 pytestmark = pytest.mark.usefixtures("outbox")
@@ -49,6 +51,38 @@ def _check(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert column_length("webhook_deliveries", "response_excerpt") is None
     reads_back(ids)
     dispose_engines()
+
+
+def _check_titles(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """0029 alone: its downgrade puts plain titles back in VARCHAR(200), its upgrade encrypts them into TEXT."""
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+    ids = make_rows()
+
+    migrate(migrations.downgrade, url, BEFORE_TITLES)
+    titles = stored_values(*TITLE)
+    assert sorted(titles) == sorted([REMINDER_TITLE, MESSAGE_TITLE])
+    assert column_length(*TITLE) == 200
+    assert all(v.startswith("enc1:") for v in stored_values("notifications", "body"))  # 0028's work stays
+
+    migrate(migrations.upgrade, url)
+    titles = stored_values(*TITLE)
+    assert len(titles) == 2 and all(v.startswith("enc1:") for v in titles), titles
+    assert not any(name in v for name in ("Grace Hopper", "from Bob") for v in titles), titles
+    assert column_length(*TITLE) is None
+    reads_back(ids)
+    dispose_engines()
+
+
+def test_title_upgrade_and_downgrade_on_sqlite(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'fenc29.db'}"
+    migrations.upgrade(url)
+    _check_titles(url, monkeypatch)
+
+
+def test_title_upgrade_and_downgrade_on_postgres(monkeypatch):
+    with throwaway_postgres("metaic_fenc29") as url:
+        _check_titles(url, monkeypatch)
 
 
 def test_the_migrated_tables_match_the_models(db):
@@ -90,6 +124,7 @@ def test_rotate_moves_notifications_and_reply_excerpts_to_the_new_key(db, monkey
     assert {key: stale[".".join(key)] for key in SEALED} == {
         ("notifications", "body"): 2,
         ("notifications", "data"): 2,
+        ("notifications", "title"): 2,
         ("webhook_deliveries", "response_excerpt"): 1,
     }
     assert main(["keys", "rotate", "--batch", "1"]) == 0
