@@ -10,6 +10,8 @@ import ast
 from functools import cache
 from pathlib import Path
 
+from tests.support.ast_parse import parse, parse_file
+
 PACKAGE = Path(__file__).resolve().parents[1] / "metaic"
 
 # Lowest first. A module may import its own package and anything on a lower line, never higher.
@@ -101,7 +103,7 @@ def _module_name(path: Path) -> str:
 @cache
 def _sources() -> dict[Path, ast.Module]:
     """Every metaic source file, parsed once."""
-    return {p: ast.parse(p.read_text(encoding="utf-8")) for p in sorted(PACKAGE.rglob("*.py"))}
+    return {p: parse_file(p) for p in sorted(PACKAGE.rglob("*.py"))}
 
 
 def _imports(tree: ast.Module, path: Path) -> list[tuple[str, ast.AST]]:
@@ -184,7 +186,7 @@ def test_no_import_of_our_own_code_hides_inside_a_function_below_the_edges():
 
 def test_the_rules_see_imports_wherever_they_are_written():
     """The checks above would pass vacuously if the parser missed imports: prove it finds each kind."""
-    source = ast.parse(
+    source = parse(
         "import metaic.cards.flows\nfrom metaic import wiring\n"
         "def f():\n    from metaic.contacts import jobs\n    import rq\n"
     )

@@ -12,6 +12,7 @@ from metaic.cards import flows, service
 from metaic.cards.schemas import PublicCard
 from metaic.core.errors import NotFound
 from tests.cards.helpers import make_user, rich
+from tests.support.ast_parse import parse_file
 
 
 def _status(session, owner, card) -> str:
@@ -147,7 +148,7 @@ def test_only_the_flow_is_called_publish():
     root = Path(flows.__file__).resolve().parents[1]
     defined, snapshots = [], []
     for path in root.rglob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = parse_file(path)
         where = str(path.relative_to(root))
         if not where.startswith("ui/"):  # Reflex event handlers may be named after the button they serve
             functions = [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)]

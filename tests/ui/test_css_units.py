@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from tests.support.ast_parse import parse, parse_file
+
 UI = Path(__file__).resolve().parents[2] / "metaic" / "ui"
 # Props that Reflex passes to CSS as they are (rx.flex's Radix scale is `spacing`, not these).
 CSS_LENGTHS = {"gap", "column_gap", "row_gap", "grid_gap", "grid_column_gap", "grid_row_gap"}
@@ -32,12 +34,12 @@ def test_no_ui_component_gives_a_css_gap_without_a_unit():
     bad = [
         f"{path.relative_to(UI.parent.parent)}:{line} {prop}={value!r}"
         for path in sorted(UI.rglob("*.py"))
-        for line, prop, value in _unitless(ast.parse(path.read_text(encoding="utf-8")))
+        for line, prop, value in _unitless(parse_file(path))
     ]
     assert bad == [], 'use spacing="N" (Radix scale) or a length with a unit:\n' + "\n".join(bad)
 
 
 def test_the_check_sees_a_bare_number():
     """The scanner itself finds `gap="4"` and lets `gap="16px"` through."""
-    tree = ast.parse('rx.flex(gap="4", column_gap="12px", row_gap="var(--space-2)")')
+    tree = parse('rx.flex(gap="4", column_gap="12px", row_gap="var(--space-2)")')
     assert _unitless(tree) == [(1, "gap", "4")]

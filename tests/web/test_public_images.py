@@ -17,6 +17,7 @@ from metaic.files import service as file_service
 from metaic.jobs.queue import drain_local
 from tests.cards.helpers import rich
 from tests.files import imaging
+from tests.support.ast_parse import parse_file
 
 RED = (220, 20, 20)
 
@@ -86,7 +87,7 @@ def test_link_previews_get_a_1200x630_png_with_the_photo(client, owner):
 
 def test_card_photos_module_imports_the_files_domain_at_the_top():
     """cards sits above files, so nothing needs hiding inside a function to dodge an import cycle."""
-    tree = ast.parse(Path(photo.__file__).read_text(encoding="utf-8"))
+    tree = parse_file(Path(photo.__file__))
     nested = [
         node.lineno
         for func in ast.walk(tree)
