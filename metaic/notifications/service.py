@@ -15,7 +15,8 @@ from metaic.notifications.models import Notification, NotificationDelivery, Noti
 
 MAX_PAGE = 100
 # `data` (encrypted) only filled the words; what is shown is the title and body. Lists and single reads leave it
-# in the database, so a row costs one decrypt, and a list that touched it would raise instead of a query per row.
+# in the database, so a row costs two decrypts (title and body), and a list that touched it would raise instead
+# of a query per row.
 _SKIP_DATA = defer(Notification.data, raiseload=True)
 
 

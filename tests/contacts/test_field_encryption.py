@@ -190,7 +190,7 @@ def test_sql_search_finds_whole_emails_and_numbers_only(session):
 
 
 def test_a_reminder_about_a_contact_known_by_email_only_does_not_copy_the_email(session):
-    """Notification titles are stored unencrypted: they name the contact by name or company, never by email."""
+    """A reminder's notification names the contact by name or company, never by its email."""
     owner = make_user(session)
     contact = service.create(session=session, owner=owner, data={"emails": [{"value": EMAIL}]})
     reminders.set_reminder(session=session, owner=owner, contact_id=contact.id, quick="tomorrow")
