@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.components.react_router.dom import ReactRouterLink
 
 from metaic.ui import styles
 from metaic.ui.components.bell import bell
 from metaic.ui.components.search_box import search_box
 from metaic.ui.state.messages import MessagesState
-from metaic.ui.state.session import SessionState, go_to
+from metaic.ui.state.session import SessionState
 
 
 def logo() -> rx.Component:
@@ -31,8 +32,118 @@ def logo() -> rx.Component:
     )
 
 
+# The signed-in destinations. The five used most are links across the bar; the rest wait under "More", so the
+# bar keeps room for search, the bell and the account menu at 1024 px. Phones show neither: the account menu lists
+# them all. (label, address, icon, element id.)
+PRIMARY = (
+    ("Dashboard", "/dashboard", "layout-dashboard", "nav-dashboard"),
+    ("Cards", "/cards", "id-card", "nav-cards"),
+    ("Analytics", "/analytics", "chart-line", "nav-analytics"),
+    ("Contacts", "/contacts", "users", "nav-contacts"),
+    ("Messages", "/messages", "messages-square", "nav-messages"),
+)
+MORE = (
+    ("Network", "/network", "waypoints", "nav-network"),
+    ("Ask MetaIC", "/assistant", "sparkles", "nav-assistant"),
+    ("Message templates", "/templates", "file-text", "nav-templates"),
+    ("Directory", "/directory", "book-user", "nav-directory"),
+)
+# Server-rendered routes (not Reflex pages): reached by a full page load, not client routing.
+SERVER_ROUTES = {"/directory"}
+DESKTOP_ONLY = ["none", "none", "flex"]
+PHONE_ONLY = ["flex", "flex", "none"]
+
+CURRENT = "&[aria-current='page'], &[data-current='true']"
+NAV_ITEM = {
+    "display": "flex",
+    "align_items": "center",
+    "gap": "6px",
+    "height": "32px",
+    # Tighter on tablets (768-991 px), where five links, search, the bell and the avatar only just fit.
+    "padding_x": ["6px", "6px", "6px", "10px"],
+    "border_radius": "8px",
+    "color": "var(--gray-11)",
+    "font_size": "14px",
+    "font_weight": "500",
+    "white_space": "nowrap",
+    "text_decoration": "none",
+    "cursor": "pointer",
+    "_hover": {"color": "var(--gray-12)", "background": "var(--gray-a3)"},
+    CURRENT: {"color": "var(--accent-11)", "background": "var(--accent-a3)"},
+}
+MENU_CURRENT = {CURRENT: {"color": "var(--accent-11)", "font_weight": "600"}}
+
+
+def is_current(href: str) -> rx.Var:
+    """Whether the browser is on `href` or a page under it (/contacts/view counts as Contacts)."""
+    path = SessionState.router.url.path
+    return (path == href) | path.startswith(href + "/")
+
+
+def current_attr(href: str) -> dict:
+    """`aria-current="page"` on the link to the page being shown: read by screen readers, styled by NAV_ITEM."""
+    return {"aria-current": rx.cond(is_current(href), "page", "false")}
+
+
+def unread_badge(**props) -> rx.Component:
+    """The unread-messages count, when there is one."""
+    return rx.cond(
+        MessagesState.unread_total > 0,
+        rx.badge(MessagesState.unread_badge, color_scheme="red", variant="solid", radius="full", size="1", **props),
+    )
+
+
+def nav_link(label: str, href: str, element_id: str) -> rx.Component:
+    """One link across the bar, highlighted on its own page."""
+    badge = [unread_badge(id="nav-messages-count")] if href == "/messages" else []
+    return rx.link(
+        label, *badge, href=href, id=element_id, underline="none", style=NAV_ITEM, custom_attrs=current_attr(href)
+    )
+
+
+def menu_link(label: str, href: str, icon: str, element_id: str = "", **props) -> rx.Component:
+    """A menu row that is a real link (opens in a new tab too), highlighted on its own page."""
+    ids = {"id": element_id} if element_id else {}
+    body = [rx.icon(icon, size=14), label]
+    if href == "/messages":
+        body += [rx.spacer(), unread_badge()]
+    # A plain anchor, not rx.link: a Radix menu item hands its child an array of children, which the Slot inside
+    # rx.link refuses ("Slot failed to slot onto its children") the moment the menu opens.
+    if href in SERVER_ROUTES:
+        target = rx.el.a(*body, href=href, **ids)
+    else:
+        target = ReactRouterLink.create(*body, to=href, **ids)
+    return rx.menu.item(target, as_child=True, style=MENU_CURRENT, custom_attrs=current_attr(href), **props)
+
+
+def more_menu() -> rx.Component:
+    """The "More" dropdown: the destinations used less often, marked when one of them is the current page."""
+    in_more = rx.Var.create(False)
+    for _label, href, _icon, _id in MORE:
+        in_more = in_more | is_current(href)
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.el.button(
+                "More",
+                rx.icon("chevron-down", size=14),
+                id="nav-more",
+                type="button",
+                style={**NAV_ITEM, "background": "none", "border": "none", "font_family": "inherit"},
+                custom_attrs={"data-current": rx.cond(in_more, "true", "false")},
+            )
+        ),
+        rx.menu.content(*(menu_link(*row) for row in MORE), align="start", min_width="200px"),
+    )
+
+
 def user_menu() -> rx.Component:
-    """Avatar menu for a signed-in user."""
+    """Avatar menu: the account and admin pages, sign out; on phones, where the bar has no links, every page."""
+    admin = (
+        ("Admin console", "/admin", "shield", "menu-admin"),
+        ("Background jobs", "/admin/jobs", "server-cog", ""),
+        ("Platform analytics", "/admin/analytics", "chart-area", ""),
+        ("Search analytics", "/admin/search", "chart-bar", ""),
+    )
     return rx.menu.root(
         rx.menu.trigger(
             rx.button(
@@ -42,39 +153,14 @@ def user_menu() -> rx.Component:
                 variant="ghost",
                 color_scheme="gray",
                 id="user-menu",
+                aria_label="Account menu",
             )
         ),
         rx.menu.content(
-            rx.menu.item(rx.icon("layout-dashboard", size=14), "Dashboard", on_click=rx.redirect("/dashboard")),
-            rx.menu.item(rx.icon("id-card", size=14), "Your cards", on_click=rx.redirect("/cards")),
-            rx.menu.item(rx.icon("chart-line", size=14), "Analytics", on_click=rx.redirect("/analytics")),
-            rx.menu.item(rx.icon("users", size=14), "Contacts", on_click=rx.redirect("/contacts")),
-            rx.menu.item(rx.icon("waypoints", size=14), "Network", on_click=rx.redirect("/network")),
-            rx.menu.item(rx.icon("sparkles", size=14), "Ask MetaIC", on_click=rx.redirect("/assistant")),
-            rx.menu.item(rx.icon("messages-square", size=14), "Messages", on_click=rx.redirect("/messages")),
-            rx.menu.item(rx.icon("file-text", size=14), "Message templates", on_click=rx.redirect("/templates")),
-            rx.menu.item(rx.icon("book-user", size=14), "Directory", on_click=go_to("/directory")),
-            rx.menu.item(rx.icon("settings", size=14), "Account settings", on_click=rx.redirect("/account")),
-            rx.cond(
-                SessionState.is_admin,
-                rx.menu.item(
-                    rx.icon("shield", size=14), "Admin console", on_click=rx.redirect("/admin"), id="menu-admin"
-                ),
-            ),
-            rx.cond(
-                SessionState.is_admin,
-                rx.menu.item(rx.icon("server-cog", size=14), "Background jobs", on_click=rx.redirect("/admin/jobs")),
-            ),
-            rx.cond(
-                SessionState.is_admin,
-                rx.menu.item(
-                    rx.icon("chart-area", size=14), "Platform analytics", on_click=rx.redirect("/admin/analytics")
-                ),
-            ),
-            rx.cond(
-                SessionState.is_admin,
-                rx.menu.item(rx.icon("chart-bar", size=14), "Search analytics", on_click=rx.redirect("/admin/search")),
-            ),
+            *(menu_link(label, href, icon, display=PHONE_ONLY) for label, href, icon, _id in PRIMARY + MORE),
+            rx.menu.separator(display=["block", "block", "none"]),
+            menu_link("Account settings", "/account", "settings"),
+            *(rx.cond(SessionState.is_admin, menu_link(*row)) for row in admin),
             rx.menu.separator(),
             rx.menu.item(
                 rx.icon("log-out", size=14),
@@ -83,53 +169,24 @@ def user_menu() -> rx.Component:
                 id="sign-out",
                 color="var(--red-11)",
             ),
+            align="end",
+            min_width="220px",
         ),
     )
 
 
 def app_nav() -> rx.Component:
-    """Links to the signed-in areas (hidden on phones, where the menu has them)."""
+    """Links to the signed-in areas, then "More" (hidden on phones, where the account menu has them)."""
     return rx.hstack(
-        rx.link("Dashboard", href="/dashboard", style=styles.nav_link, underline="none"),
-        rx.link("Cards", href="/cards", style=styles.nav_link, underline="none", id="nav-cards"),
-        rx.link("Analytics", href="/analytics", style=styles.nav_link, underline="none", id="nav-analytics"),
-        rx.link("Contacts", href="/contacts", style=styles.nav_link, underline="none", id="nav-contacts"),
-        rx.link("Network", href="/network", style=styles.nav_link, underline="none", id="nav-network"),
-        rx.link(
-            "Ask MetaIC",
-            href="/assistant",
-            style={**styles.nav_link, "white_space": "nowrap"},
-            underline="none",
-            id="nav-assistant",
-        ),
-        rx.link(
-            rx.hstack(
-                "Messages",
-                rx.cond(
-                    MessagesState.unread_total > 0,
-                    rx.badge(
-                        MessagesState.unread_badge,
-                        color_scheme="red",
-                        variant="solid",
-                        radius="full",
-                        size="1",
-                        id="nav-messages-count",
-                    ),
-                ),
-                align="center",
-                spacing="1",
-            ),
-            href="/messages",
-            style=styles.nav_link,
-            underline="none",
-            id="nav-messages",
-        ),
-        rx.el.a(
-            "Directory", href="/directory", style={**styles.nav_link, "text_decoration": "none"}, id="nav-directory"
-        ),
-        spacing="4",
-        margin_left="32px",
-        display=["none", "none", "flex"],
+        *(nav_link(label, href, element_id) for label, href, _icon, element_id in PRIMARY),
+        more_menu(),
+        spacing="1",
+        align="center",
+        margin_left=["12px", "12px", "12px", "24px"],
+        flex_shrink="0",
+        display=DESKTOP_ONLY,
+        role="navigation",
+        aria_label="Main",
     )
 
 
