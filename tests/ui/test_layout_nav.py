@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import reflex as rx
 
-from metaic.ui.components.layout import app_nav, user_menu
+from metaic.ui.components.layout import app_nav, is_current, user_menu
 
 TOP = ["/dashboard", "/cards", "/analytics", "/contacts", "/messages"]
 UNDER_MORE = ["/network", "/assistant", "/templates", "/directory"]
@@ -79,3 +82,29 @@ def test_menu_rows_are_plain_anchors_that_open():
         if str(row.as_child) == "true":
             [child] = row.children
             assert type(child).__name__ in ("ReactRouterLink", "A"), type(child).__name__
+
+
+def _marked(href: str, path: str) -> bool:
+    """Run the compiled "is this the current page" expression of `href` in Node, on `path`."""
+    script = (
+        "const pyAnd = (a, b) => a && b(); const pyOr = (a, b) => a || b();\n"
+        f"const reflex___state____state = {{rx_router_url_rx_state_: {{path: {json.dumps(path)}}}}};\n"
+        f"process.stdout.write(String(Boolean({is_current(href)!s})));"
+    )
+    node = Path(sys.executable).with_name("node")
+    out = subprocess.run([str(node), "-e", script], capture_output=True, text=True, timeout=60, check=True)
+    return out.stdout == "true"
+
+
+def test_a_page_is_marked_under_its_own_row_only():
+    """/admin/users belongs to the Admin console; /admin/jobs to Background jobs, not to both."""
+    wanted = {
+        ("/admin", "/admin"): True,
+        ("/admin", "/admin/users/42"): True,
+        ("/admin", "/admin/jobs"): False,
+        ("/admin", "/admin/search"): False,
+        ("/admin/jobs", "/admin/jobs"): True,
+        ("/contacts", "/contacts/view"): True,
+        ("/contacts", "/contactsx"): False,
+    }
+    assert {case: _marked(*case) for case in wanted} == wanted

@@ -74,10 +74,20 @@ NAV_ITEM = {
 MENU_CURRENT = {CURRENT: {"color": "var(--accent-11)", "font_weight": "600"}}
 
 
+# Pages with their own menu row: a page under one of them is not also "under" the parent row.
+OWN_ROWS = {"/admin": ("/admin/jobs", "/admin/analytics", "/admin/search")}
+
+
 def is_current(href: str) -> rx.Var:
-    """Whether the browser is on `href` or a page under it (/contacts/view counts as Contacts)."""
+    """Whether the browser is on `href` or a page under it (/contacts/view counts as Contacts).
+
+    /admin/users counts as the Admin console, /admin/jobs only as Background jobs (its own row).
+    """
     path = SessionState.router.url.path
-    return (path == href) | path.startswith(href + "/")
+    current = (path == href) | path.startswith(href + "/")
+    for child in OWN_ROWS.get(href, ()):
+        current = current & ~((path == child) | path.startswith(child + "/"))
+    return current
 
 
 def current_attr(href: str) -> dict:
