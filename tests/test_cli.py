@@ -1,30 +1,33 @@
-"""`python -m metaic ...` run as a real subprocess against SQLite, PostgreSQL and Redis."""
+"""`python -m metaic ...` against SQLite, PostgreSQL and Redis, called in this process (tests/support/cli.py).
+
+A subprocess spent 1-6 s per command on start-up and imports. What needs a process of its own (the
+module entry point, the password prompt on a terminal, the worker) is in tests/test_cli_processes.py.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
-import pty
 import re
-import select
+import signal
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import redis
 import sqlalchemy as sa
 
+from metaic import cli as cli_module
+from metaic import db
 from metaic.admin.checks import head_revisions, redact_url
 from metaic.config import get_settings
 from metaic.core.security import verify_password
-from tests import support_jobs
-from tests.conftest import PRODUCTION_HASH_COST, REDIS_SERVER_URL, REDIS_TEST_DB
+from metaic.jobs import local
+from tests.conftest import PRODUCTION_HASH_COST
+from tests.support.cli import SECRET, command_env, run_cli, user_rows
 
-ROOT = Path(__file__).resolve().parent.parent
-SECRET = "cli-test-secret-key-0123456789-abcdefgh"
 PASSWORD = "Correct-Horse-42"
 UUID_LINE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 DEMO_LINE = re.compile(r"^demo@example\.com / (\S+)$")
@@ -32,32 +35,6 @@ COMMANDS = ["migrate", "create-user", "seed-demo", "worker", "jobs", "notify", "
 CLOSED_REDIS = "redis://127.0.0.1:6390"
 
 Cli = Callable[..., subprocess.CompletedProcess]
-
-
-def _run(env: dict[str, str], *args: str, stdin: str | None = None, **overrides: str) -> subprocess.CompletedProcess:
-    """Run `python -m metaic *args` with the given environment; stdin is never the terminal."""
-    return subprocess.run(
-        [sys.executable, "-m", "metaic", *args],
-        cwd=ROOT,
-        env={**env, **overrides},
-        input=stdin if stdin is not None else "",
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-
-
-def _env(data: Path, database_url: str) -> dict[str, str]:
-    """A child environment with its own data folder and database, and no Redis."""
-    return {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "METAIC_ENV": "test",
-        "METAIC_DATA_DIR": str(data),
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": SECRET,
-        "REDIS_URL": "",
-    }
 
 
 @pytest.fixture
@@ -68,19 +45,9 @@ def database_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def cli(tmp_path: Path, database_url: str) -> Cli:
-    """Run the CLI against a fresh data folder and SQLite database."""
-    env = _env(tmp_path / "data", database_url)
-    return lambda *args, **kw: _run(env, *args, **kw)
-
-
-def _users(url: str) -> list[dict]:
-    """Every row of `users`, read straight from the database."""
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return [dict(row._mapping) for row in conn.execute(sa.text("SELECT * FROM users ORDER BY email"))]
-    finally:
-        engine.dispose()
+    """Run a command in this process against a fresh data folder and SQLite database; stdin is empty unless given."""
+    env = command_env(tmp_path / "data", database_url)
+    return lambda *args, stdin="", **overrides: run_cli(*args, stdin=stdin, env={**env, **overrides})
 
 
 def _revision(url: str) -> str:
@@ -135,7 +102,7 @@ def test_migrate_creates_the_schema_on_a_fresh_machine(cli, database_url):
     head = head_revisions()[0]
     assert f"Database: {database_url}" in result.stdout
     assert f"Revision: {head} (head)" in result.stdout
-    assert _revision(database_url) == head and _users(database_url) == []
+    assert _revision(database_url) == head and user_rows(database_url) == []
     assert cli("migrate").returncode == 0  # again: nothing to do
 
 
@@ -143,7 +110,7 @@ def test_create_user_with_password(cli, database_url):
     result = cli("create-user", "Ada@Example.com", "--password", PASSWORD, "--name", " Ada  Lovelace ")
     assert result.returncode == 0, result.stderr
     assert UUID_LINE.match(result.stdout.strip())
-    [user] = _users(database_url)
+    [user] = user_rows(database_url)
     assert uuid.UUID(str(user["id"])) == uuid.UUID(result.stdout.strip())
     assert (user["email"], user["name"], user["role"]) == ("ada@example.com", "Ada Lovelace", "user")
     assert user["email_verified_at"] is not None and user["is_active"]
@@ -158,73 +125,29 @@ def test_create_user_refuses_weak_password_bad_email_and_duplicates(cli, databas
     bad = cli("create-user", "not-an-email", "--password", PASSWORD)
     assert bad.returncode == 1 and "not a valid email address" in bad.stderr
     _clean(bad)
-    assert _users(database_url) == []
+    assert user_rows(database_url) == []
     assert cli("create-user", "bob@example.com", "--password", PASSWORD).returncode == 0
     again = cli("create-user", "BOB@example.com", "--password", "Another-Pass-99")
     assert again.returncode == 1 and "already exists" in again.stderr
     _clean(again)
-    [user] = _users(database_url)
+    [user] = user_rows(database_url)
     assert verify_password(PASSWORD, user["password_hash"])
 
 
 def test_create_user_admin(cli, database_url):
     assert cli("create-user", "root@example.com", "--password", PASSWORD, "--admin").returncode == 0
-    [user] = _users(database_url)
+    [user] = user_rows(database_url)
     assert user["role"] == "admin"
 
 
 def test_create_user_reads_the_password_from_stdin(cli, database_url):
     result = cli("create-user", "pipe@example.com", stdin="Stream-Secret-77\n")
     assert result.returncode == 0, result.stderr
-    [user] = _users(database_url)
+    [user] = user_rows(database_url)
     assert verify_password("Stream-Secret-77", user["password_hash"])
     empty = cli("create-user", "nobody@example.com", stdin="")
     assert empty.returncode == 1 and "No password given" in empty.stderr
     _clean(empty)
-
-
-def _talk(args: list[str], env: dict[str, str], answers: list[tuple[str, str]]) -> tuple[int, str]:
-    """Run the CLI on a pseudo-terminal, answer prompts as they appear; returns (exit code, output)."""
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: become the CLI, with the pty as its terminal
-        os.chdir(ROOT)
-        os.execve(sys.executable, [sys.executable, "-m", "metaic", *args], env)  # noqa: S606
-    output, pending, answered_up_to = b"", list(answers), 0
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if pending and pending[0][0].encode() in output[answered_up_to:]:
-            os.write(fd, pending.pop(0)[1].encode() + b"\n")
-            answered_up_to = len(output)
-        ready, _, _ = select.select([fd], [], [], 1)
-        if not ready:
-            continue
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        output += chunk
-    _, status = os.waitpid(pid, 0)
-    os.close(fd)
-    return os.waitstatus_to_exitcode(status), output.decode(errors="replace")
-
-
-def test_create_user_prompts_twice_on_a_terminal(tmp_path, database_url):
-    env = _env(tmp_path / "data", database_url)
-    answers = [("Password for tty@example.com:", "Typed-Secret-55"), ("Repeat the password:", "Typed-Secret-55")]
-    code, output = _talk(["create-user", "tty@example.com"], env, answers)
-    assert code == 0, output
-    [user] = _users(database_url)
-    assert verify_password("Typed-Secret-55", user["password_hash"])
-    assert "Typed-Secret-55" not in output  # getpass does not echo
-    code, output = _talk(
-        ["create-user", "typo@example.com"],
-        env,
-        [("Password for", "Typed-Secret-55"), ("Repeat the password:", "Typed-Secret-56")],
-    )
-    assert code == 1 and "do not match" in output and "Traceback" not in output
-    assert len(_users(database_url)) == 1
 
 
 def test_seed_demo_is_idempotent_with_a_new_password_each_time(cli, database_url):
@@ -235,7 +158,7 @@ def test_seed_demo_is_idempotent_with_a_new_password_each_time(cli, database_url
     assert second.returncode == 0, second.stderr
     second_password = DEMO_LINE.match(second.stdout.strip()).group(1)
     assert first_password != second_password
-    [user] = _users(database_url)
+    [user] = user_rows(database_url)
     assert (user["email"], user["name"], user["role"]) == ("demo@example.com", "Demo User", "user")
     assert user["email_verified_at"] is not None
     assert verify_password(second_password, user["password_hash"])
@@ -305,61 +228,25 @@ def test_worker_without_redis_exits_1_with_a_message(cli):
     _clean(down)
 
 
-@pytest.fixture
-def worker_redis(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """This run's own Redis database (see tests/conftest.py), empty, and this process enqueueing to it."""
-    url = f"{REDIS_SERVER_URL.rstrip('/')}/{REDIS_TEST_DB}"
-    client = redis.Redis.from_url(url)
-    try:
-        client.flushdb()
-    except redis.exceptions.ConnectionError as exc:
-        pytest.fail(f"Redis is not reachable at {url} ({exc}); `make test` starts it.", pytrace=False)
-    monkeypatch.setenv("REDIS_URL", url)
-    get_settings.cache_clear()
-    yield url
-    client.flushdb()
-    client.close()
-
-
-def test_worker_burst_runs_enqueued_jobs_on_its_queues(cli, worker_redis, tmp_path):
-    from metaic.jobs import enqueue
-
-    high, low = tmp_path / "high.txt", tmp_path / "low.txt"
-    high_job = enqueue(support_jobs.write_file, str(high), "from high", title="cli test high", queue_name="high")
-    low_job = enqueue(support_jobs.write_file, str(low), "from low", title="cli test low", queue_name="low")
-
-    only_high = cli("worker", "--burst", "--queues", "high", REDIS_URL=worker_redis)
-    assert only_high.returncode == 0, only_high.stderr
-    assert high.read_text() == "from high" and not low.exists()
-    high_job.refresh()
-    assert high_job.get_status() == "finished"
-
-    every_queue = cli("worker", "--burst", REDIS_URL=worker_redis)
-    assert every_queue.returncode == 0, every_queue.stderr
-    assert low.read_text() == "from low"
-    low_job.refresh()
-    assert low_job.get_status() == "finished"
-
-
 def test_cli_on_postgresql(postgres_url, tmp_path):
-    env = _env(tmp_path / "data", postgres_url)
-    migrate = _run(env, "migrate")
+    env = command_env(tmp_path / "data", postgres_url)
+    migrate = run_cli("migrate", env=env)
     assert migrate.returncode == 0, migrate.stderr
     assert f"Revision: {head_revisions()[0]} (head)" in migrate.stdout
     try:
-        created = _run(env, "create-user", "pg-admin@example.com", "--password", PASSWORD, "--admin")
+        created = run_cli("create-user", "pg-admin@example.com", "--password", PASSWORD, "--admin", env=env)
         assert created.returncode == 0, created.stderr
-        duplicate = _run(env, "create-user", "pg-admin@example.com", "--password", PASSWORD)
+        duplicate = run_cli("create-user", "pg-admin@example.com", "--password", PASSWORD, env=env)
         assert duplicate.returncode == 1 and "already exists" in duplicate.stderr
         for _ in range(2):
-            seeded = _run(env, "seed-demo")
+            seeded = run_cli("seed-demo", env=env)
             assert seeded.returncode == 0, seeded.stderr
         password = DEMO_LINE.match(seeded.stdout.strip()).group(1)
-        users = {row["email"]: row for row in _users(postgres_url)}
+        users = {row["email"]: row for row in user_rows(postgres_url)}
         assert set(users) >= {"pg-admin@example.com", "demo@example.com"}
         assert users["pg-admin@example.com"]["role"] == "admin"
         assert verify_password(password, users["demo@example.com"]["password_hash"])
-        check = _run(env, "check")
+        check = run_cli("check", env=env)
         assert check.returncode == 0, check.stdout + check.stderr
         assert "connected" in check.stdout
     finally:
@@ -385,3 +272,31 @@ def test_notify_sends_through_the_accounts_channels(cli, tmp_path):
     assert odd.returncode == 1 and "Unknown notification kind" in odd.stderr
     _clean(odd)
     assert cli("notify", "--user", "ada@example.com", "x").returncode == 2  # --kind is required
+
+
+def test_an_in_process_run_leaves_the_test_process_as_it_found_it(cli):
+    """Environment, settings, streams, directory, logging, signals, engines and jobs are as before the commands."""
+    before = (dict(os.environ), get_settings().database_url, set(db._ENGINES), os.getcwd())
+    streams, handlers = (sys.stdin, sys.stdout, sys.stderr), list(logging.getLogger().handlers)
+    sigterm = signal.getsignal(signal.SIGTERM)
+    assert cli("create-user", "ada@example.com", "--password", PASSWORD, EXTRA_VARIABLE="x").returncode == 0
+    assert cli("notify", "--user", "ada@example.com", "--kind", "test", "Hello").returncode == 0
+    assert (dict(os.environ), get_settings().database_url, set(db._ENGINES), os.getcwd()) == before
+    assert (sys.stdin, sys.stdout, sys.stderr) == streams and logging.getLogger().handlers == handlers
+    assert signal.getsignal(signal.SIGTERM) is sigterm
+    worker = local.current_worker()
+    assert worker is None or not (worker.pending() or worker.running() or worker.failed(10))
+
+
+def test_an_in_process_crash_shows_its_traceback_and_logged_warnings_like_a_process(cli, monkeypatch):
+    """What Python prints for an uncaught error or a logged warning reaches stderr, so `_clean` still catches it."""
+
+    def crash(args):
+        """A command with a bug."""
+        logging.getLogger("metaic.somewhere").warning("warned on the way down")
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(cli_module, "cmd_check", crash)
+    result = cli("check")
+    assert result.returncode == 1 and "warned on the way down" in result.stderr
+    assert "Traceback" in result.stderr and "RuntimeError: a bug" in result.stderr

@@ -1,10 +1,8 @@
-"""`python -m metaic jobs status|failed|retry`, run as real subprocesses against real Redis."""
+"""`python -m metaic jobs status|failed|retry` against real Redis, run in this process (tests/support/cli.py)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +14,7 @@ from metaic.jobs import enqueue
 from metaic.jobs.policy import QUEUES
 from metaic.jobs.queue import rq_connection
 from tests import support_jobs
-from tests.jobs.processes import ROOT
+from tests.support.cli import run_cli
 
 CLOSED_REDIS = "redis://127.0.0.1:6390"
 Cli = Callable[..., subprocess.CompletedProcess]
@@ -26,8 +24,6 @@ Cli = Callable[..., subprocess.CompletedProcess]
 def cli(tmp_path: Path) -> Cli:
     """Run `python -m metaic *args` with a fresh data folder, SQLite and no Redis unless overridden."""
     env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
         "METAIC_ENV": "test",
         "METAIC_DATA_DIR": str(tmp_path / "data"),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'cli.db'}",
@@ -36,15 +32,7 @@ def cli(tmp_path: Path) -> Cli:
 
     def run(*args: str, **overrides: str) -> subprocess.CompletedProcess:
         """One command; stdin is empty."""
-        return subprocess.run(
-            [sys.executable, "-m", "metaic", *args],
-            cwd=ROOT,
-            env={**env, **overrides},
-            input="",
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        return run_cli(*args, stdin="", env={**env, **overrides})
 
     return run
 

@@ -1,10 +1,8 @@
-"""`python -m metaic contacts import|export` as a real subprocess against a fresh SQLite database."""
+"""`python -m metaic contacts import|export` on a fresh SQLite database, in this process (tests/support/cli.py)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,8 +10,8 @@ import pytest
 
 from metaic.contacts import formats
 from tests.contacts.formats.support import SAMPLES, rich_drafts
+from tests.support.cli import run_cli
 
-ROOT = Path(__file__).resolve().parents[3]
 USER = "owner@example.com"
 
 Cli = Callable[..., subprocess.CompletedProcess]
@@ -24,8 +22,6 @@ def cli(tmp_path: Path) -> Cli:
     """Run the CLI against its own data folder and SQLite file, with one account already created."""
     data = tmp_path / "data"
     env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
         "METAIC_ENV": "test",
         "METAIC_DATA_DIR": str(data),
         "DATABASE_URL": f"sqlite:///{data / 'cli.db'}",
@@ -35,9 +31,7 @@ def cli(tmp_path: Path) -> Cli:
 
     def run(*args: str) -> subprocess.CompletedProcess:
         """Run `python -m metaic *args`, capturing bytes."""
-        return subprocess.run(
-            [sys.executable, "-m", "metaic", *args], cwd=ROOT, env=env, input=b"", capture_output=True, timeout=180
-        )
+        return run_cli(*args, stdin=b"", env=env, text=False)
 
     created = run("create-user", USER, "--password", "Correct-Horse-42")
     assert created.returncode == 0, created.stderr.decode()
