@@ -144,9 +144,11 @@ def test_previews_are_rate_limited_per_owner(session):
 
 def test_api_answers_422_for_a_costly_template_and_429_past_the_limits(client):
     ada = bearer("ada@example.com")
+    assert client.get("/api/v1/templates", headers=ada).status_code == 200  # first-request costs out of the timing
     started = time.monotonic()
     refused = problem(client.post("/api/v1/templates", json={"name": "Loop", "body": NESTED_RANGES}, headers=ada), 422)
-    assert time.monotonic() - started < 1.0
+    # The whole request, on a machine another test may be loading: under the 3.1 s one render takes unbudgeted.
+    assert time.monotonic() - started < 2.0
     assert refused["errors"]["body"].startswith("This template does too much work")
     contact = add(client, ada, full_name="Grace Hopper")
     preview = f"/api/v1/contacts/{contact['id']}/messages/preview"
