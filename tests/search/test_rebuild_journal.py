@@ -46,7 +46,7 @@ def test_writes_during_a_rebuild_do_not_wait_and_are_replayed(index_dir):
     assert stored_ids() == {"old", "new"}  # the live index took both writes at once
     resume.set()
     builder.join(20)
-    assert took < 1.0
+    assert took < 5.0  # waiting for the rebuild's writer would take the 10 s it is held; a busy machine, ~1 s
     assert stored_ids() == {"old", "new", "late"}
     assert not whoosh_journal.path("cards").exists()
 
