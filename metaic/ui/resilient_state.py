@@ -13,6 +13,9 @@ When Redis answers again (tried again RETRY_SECONDS after a failure), a tab whos
 only here is written back to Redis before its next event, so nothing is lost and other processes see
 it. A tab that reconnects to another process during the outage starts from fresh state and Reflex
 rehydrates it from its page's `on_load`, which reads the database (pages keep their state rebuildable).
+The process it left still holds an older copy: every write carries a wall-clock stamp of the tab
+(STAMP_SUFFIX, written with the states in the same command), and a copy goes back only if Redis holds
+no newer stamp, so whichever process Redis sees first, the tab keeps its newest state.
 
 The copy holds the tabs this process served recently (idle ones are dropped after COPY_IDLE_SECONDS),
 so its memory is what the in-memory state manager would use for the same tabs.
@@ -38,6 +41,15 @@ from metaic.core import kv
 log = logging.getLogger(__name__)
 
 RETRY_SECONDS = 3.0  # after a failure, tabs use the local copy this long before Redis is tried again
+STAMP_SUFFIX = "_metaic_written_at"  # `{tab}{STAMP_SUFFIX}`: when the tab's state was last written (ns)
+# Write a returning copy only if Redis has no newer stamp. KEYS: the stamp, then the states;
+# ARGV: the expiry (s), then a value per key (the copy's stamp first).
+_RETURN_IF_NEWEST = """
+local newest = redis.call('GET', KEYS[1])
+if newest and tonumber(newest) > tonumber(ARGV[2]) then return 0 end
+for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[i + 1], 'EX', ARGV[1]) end
+return 1
+"""
 COPY_IDLE_SECONDS = 1800.0  # a tab untouched this long leaves the local copy (Redis still has it)
 
 
@@ -64,6 +76,11 @@ class _Copies:
         """The states known for a tab."""
         keys = self.tabs.get(ident, (0.0, set()))[1]
         return {key: self.values[key] for key in keys}
+
+    def forget(self, ident: str) -> None:
+        """Drop a tab's states (Redis has newer ones)."""
+        for key in self.tabs.pop(ident, (0.0, set()))[1]:
+            self.values.pop(key, None)
 
     def _drop_idle(self) -> None:
         """Forget tabs idle for COPY_IDLE_SECONDS, oldest first."""
@@ -98,6 +115,7 @@ class ResilientStateManager(StateManagerRedis):
     _local_locks: dict[str, asyncio.Lock] = dataclasses.field(default_factory=dict, init=False)
     _down_until: float = dataclasses.field(default=0.0, init=False)
     _returning: asyncio.Task | None = dataclasses.field(default=None, init=False)
+    _settings_unsure: bool = dataclasses.field(default=False, init=False)  # Redis may have restarted meanwhile
 
     def __post_init__(self):
         """Set up Reflex's manager, and a second one that reads this process's copy the way the first reads Redis."""
@@ -128,11 +146,28 @@ class ResilientStateManager(StateManagerRedis):
     def _went_down(self, exc: BaseException) -> None:
         """Redis failed: use the local copy for a while (logged once per outage by kv)."""
         self._down_until = time.monotonic() + RETRY_SECONDS
+        self._settings_unsure = True
         kv.mark_down(exc)
 
+    async def _came_back(self) -> None:
+        """Redis answers again: switch its lock notifications on again (a restart forgets them) and listen anew."""
+        kv.mark_up()
+        if not self._settings_unsure:
+            return
+        self._settings_unsure = False
+        self._redis_notify_keyspace_events_enabled = False
+        try:
+            await self._enable_keyspace_notifications()
+        except kv.REDIS_DOWN as exc:
+            self._went_down(exc)
+            return
+        self._ensure_lock_task()
+
     def _collect_state_writes(self, token: BaseStateToken, base_state) -> list[tuple[str, bytes]]:
-        """Reflex's list of states to write, also kept in the local copy."""
+        """Reflex's list of states to write and the tab's stamp, also kept in the local copy."""
         writes = super()._collect_state_writes(token, base_state)
+        if writes:
+            writes.append(_stamp(token.ident))
         self._copies.put(token.ident, writes)
         return writes
 
@@ -150,7 +185,7 @@ class ResilientStateManager(StateManagerRedis):
         """Write to Redis (and the copy); while Redis is down, to the copy only, and mark the tab stranded."""
         token = self._coerce_token(token)
         if not isinstance(token, BaseStateToken):
-            self._copies.put(token.ident, [(str(token), token.serialize(state))])
+            self._copies.put(token.ident, [(str(token), token.serialize(state)), _stamp(token.ident)])
         if self._online(token.ident):
             try:
                 await super().set_state(token, state, lock_id=lock_id, **context)
@@ -183,7 +218,7 @@ class ResilientStateManager(StateManagerRedis):
                     self._stranded.add(ident)  # written to the copy; Redis gets it when it is back
                     return
             else:
-                kv.mark_up()
+                await self._came_back()
                 if self._stranded and (self._returning is None or self._returning.done()):
                     self._returning = asyncio.create_task(self._return_all(), name="metaic|tab state back to Redis")
                 return
@@ -198,21 +233,25 @@ class ResilientStateManager(StateManagerRedis):
         return self._local_locks.setdefault(ident, asyncio.Lock())
 
     async def _return_to_redis(self, ident: str) -> None:
-        """Write a stranded tab's local states back to Redis; on success its events use Redis again."""
+        """Write a stranded tab's local states back to Redis unless Redis has newer ones; then its events use Redis."""
         async with self._local_lock(ident):
             states = self._copies.of(ident)
+            stamp_key = f"{ident}{STAMP_SUFFIX}"
+            keys = [stamp_key, *(key for key in states if key != stamp_key)]
+            values = [states.get(stamp_key, b"0"), *(states[key] for key in keys[1:])]
             try:
-                pipeline = self.redis.pipeline(transaction=True)
-                for key, value in states.items():
-                    pipeline.set(key, value, ex=self.token_expiration)
-                await pipeline.execute()
+                written = await self.redis.eval(_RETURN_IF_NEWEST, len(keys), *keys, self.token_expiration, *values)
             except kv.REDIS_DOWN as exc:
                 self._went_down(exc)
                 return
             self._stranded.discard(ident)
             self._local_locks.pop(ident, None)
-            kv.mark_up()
-            log.info("tab state written back to Redis after an outage (%d states)", len(states))
+            await self._came_back()
+            if written:
+                log.info("tab state written back to Redis after an outage (%d states)", len(keys) - 1)
+            else:
+                self._copies.forget(ident)
+                log.info("tab state left in Redis after an outage: it is newer than this process's copy")
 
     async def _return_all(self) -> None:
         """Redis is back: write every stranded tab back, not only the ones that send an event."""
@@ -225,3 +264,8 @@ class ResilientStateManager(StateManagerRedis):
         for ident in list(self._stranded):
             await self._return_to_redis(ident)
         await super().close()
+
+
+def _stamp(ident: str) -> tuple[str, bytes]:
+    """The tab's stamp key and the time now, written beside its states."""
+    return f"{ident}{STAMP_SUFFIX}", str(time.time_ns()).encode()

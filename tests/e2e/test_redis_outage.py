@@ -51,11 +51,13 @@ def _draft_headline(app: RunningApp) -> str:
     return _card(app).headline
 
 
-def _wait_for(check, what: str, timeout: float = 20) -> None:
-    """Poll `check()` until it is true."""
+def _wait_for(check, what: str, timeout: float = 20, app: RunningApp | None = None) -> None:
+    """Poll `check()` until it is true (on a timeout, the app's last log lines say what the server did)."""
     deadline = time.monotonic() + timeout
     while not check():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        if time.monotonic() >= deadline:
+            log = (app.data_dir / "app.log").read_text(errors="replace")[-6000:] if app else ""
+            raise AssertionError(f"timed out waiting for {what}\n--- app.log, last lines ---\n{log}")
         time.sleep(0.2)
 
 
@@ -86,7 +88,7 @@ def test_sign_in_builder_public_card_and_jobs_through_a_redis_outage(outage_app,
     headline = owner.locator("#f-headline")
     headline.fill("Wrote the first compiler")
     expect(owner.locator("#card-preview")).to_contain_text("Wrote the first compiler")
-    _wait_for(lambda: _draft_headline(app) == "Wrote the first compiler", "the autosave during the outage")
+    _wait_for(lambda: _draft_headline(app) == "Wrote the first compiler", "the autosave during the outage", app=app)
     expect(owner.locator("#save-status")).to_contain_text(re.compile("saved", re.I))
 
     # A new browser signs in (HTTP for the cookie, the websocket for the pages) and is told about reduced mode.
@@ -116,7 +118,7 @@ def test_sign_in_builder_public_card_and_jobs_through_a_redis_outage(outage_app,
     seen = len(worker_log.read_text())
     time.sleep(6)  # the app tries Redis again a few seconds after its last failure
     owner.locator("#f-headline").fill("Invented the compiler")
-    _wait_for(lambda: _draft_headline(app) == "Invented the compiler", "the autosave after Redis returned")
+    _wait_for(lambda: _draft_headline(app) == "Invented the compiler", "the autosave after Redis returned", app=app)
     publish(owner)
     _wait_for(lambda: "search: index card" in worker_log.read_text()[seen:], "the worker to run a new job", 30)
     assert "Invented the compiler" in httpx.get(f"{base}/c/{slug}", headers={"Accept": "text/html"}).text

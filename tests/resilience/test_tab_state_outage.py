@@ -6,6 +6,7 @@ import asyncio
 import time
 
 import pytest
+import redis
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from reflex.istate.manager.redis import StateManagerRedis
@@ -93,5 +94,80 @@ def test_an_outage_while_a_tab_waits_between_events(redis_proxy, quick_retry):
         await _edit(manager, card_id="card-2", dirty=True)
         redis_proxy.cut()
         assert await _edit(manager, dirty=False) == {"dirty": True}
+
+    asyncio.run(scenario())
+
+
+def test_a_copy_left_on_another_process_never_overwrites_the_tab_s_newer_state(redis_proxy, quick_retry):
+    """A tab that moved to process B during the outage keeps B's state when process A writes its old copy back.
+
+    Each process keeps the copies of the tabs it served; a page load reconnects a tab to any process. The copy
+    left behind on A is older than B's, whichever process Redis sees first."""
+    url = f"redis://127.0.0.1:{redis_proxy.port}/0"
+
+    async def scenario() -> None:
+        first, second = _manager(url), _manager(url)
+        await _edit(first, card_id="card-3", dirty=False)
+        redis_proxy.cut()
+        await _edit(first, save_status="typed on A")  # the tab on A during the outage
+        await asyncio.sleep(0.01)
+        await _edit(second, card_id="card-3", save_status="typed on B", dirty=True)  # reloaded onto B
+        redis_proxy.restore()
+        await asyncio.sleep(0.3)
+
+        await _edit(second, save_status="back on Redis")  # B writes its copy back, then edits through Redis
+        async with first.modify_state(BaseStateToken(ident="another-tab", cls=SessionState)):
+            pass  # any event on A sends A's stranded copies back
+        await first._returning
+        back = await _read(url)
+        assert (back.save_status, back.dirty) == ("back on Redis", True), "A's older copy replaced B's state"
+        assert await _edit(second, dirty=False) == {"dirty": True}
+
+    asyncio.run(scenario())
+
+
+def test_the_newest_copy_wins_when_the_old_one_reaches_redis_first(redis_proxy, quick_retry):
+    """A writes its old copy back first; B's newer copy still replaces it at B's next event."""
+    url = f"redis://127.0.0.1:{redis_proxy.port}/0"
+
+    async def scenario() -> None:
+        first, second = _manager(url), _manager(url)
+        await _edit(first, card_id="card-4")
+        redis_proxy.cut()
+        await _edit(first, save_status="typed on A")
+        await asyncio.sleep(0.01)
+        await _edit(second, card_id="card-4", save_status="typed on B")
+        redis_proxy.restore()
+        await asyncio.sleep(0.3)
+
+        async with first.modify_state(BaseStateToken(ident="another-tab", cls=SessionState)):
+            pass
+        await first._returning
+        assert await _edit(second, dirty=True) == {"dirty": False}
+        assert (await _read(url)).save_status == "typed on B"
+
+    asyncio.run(scenario())
+
+
+def test_lock_notifications_are_switched_on_again_on_a_redis_that_restarted(redis_server, redis_proxy, quick_retry):
+    """A restarted Redis forgot `notify-keyspace-events`; without them a tab waits 10 s on a lock freed elsewhere."""
+    url = f"redis://127.0.0.1:{redis_proxy.port}/0"
+    server = redis.Redis(port=redis_server)
+
+    async def scenario() -> None:
+        manager = _manager(url)
+        await _edit(manager, card_id="card-5")
+        assert "K" in server.config_get("notify-keyspace-events")["notify-keyspace-events"]
+        redis_proxy.cut()
+        await _edit(manager, save_status="typed during the outage")
+        server.config_set("notify-keyspace-events", "")  # what a restart does to a setting made at run time
+        redis_proxy.restore()
+        await asyncio.sleep(0.3)
+        await _edit(manager, save_status="back")
+        deadline = time.monotonic() + 5
+        while "K" not in server.config_get("notify-keyspace-events")["notify-keyspace-events"]:
+            assert time.monotonic() < deadline, "keyspace notifications stay off after Redis came back"
+            await asyncio.sleep(0.1)
+        await manager.close()
 
     asyncio.run(scenario())
