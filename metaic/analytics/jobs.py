@@ -1,5 +1,5 @@
-"""Periodic analytics work, each step in its own transaction: rollups (stale days first, then owners' sums),
-partitions ahead, retention, salts."""
+"""Periodic analytics work, each step in its own transaction: rollups (stale days first, then owners' sums,
+then the planner's figures for today's events), partitions ahead, retention, salts."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ def roll_up() -> int:
             events = rollups.rollup_day(session=session, day=day)
         log.info("analytics rollup of %s: %d raw events", day, events)
     rebuild_owners()
+    with session_scope() as session:
+        storage.refresh_statistics(session)
     return len(days)
 
 

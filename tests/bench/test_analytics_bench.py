@@ -19,6 +19,7 @@ def test_analytics_bench_prints_every_row():
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"ingest 2,000 events: track\(\) [\d,]+/s, flush\(\) [\d,]+/s", result.stdout), result.stdout
     assert "rollup of one day" in result.stdout
+    assert re.search(r"today right after the ingest, before the upkeep.s ANALYZE: p50 [\d.]+ ms", result.stdout)
     rows = re.findall(r"^    (.+?) +[\d.]+ ms +[\d.]+ ms ", result.stdout, flags=re.M)
     assert len(rows) == 14 and rows[0] == "series 30d (chart, totals)", result.stdout
     assert {"owner_dashboard 30d, one card", "ALL owner_dashboard 30d", "ALL sparkline 30d (dashboard)"} <= set(rows)
