@@ -122,3 +122,16 @@ def test_owners_own_views_and_clicks_are_not_counted_a_strangers_are(client, own
     client.get(f"/c/{slug}/l/s0", follow_redirects=False)
     buffer.flush()
     assert [e.kind for e in _events()] == ["link_click"]
+
+
+def test_odd_characters_in_a_custom_event_name_are_stored_as_sent(db):
+    """COPY's text format escapes tabs, newlines and backslashes; a written batch and a retried one keep them."""
+    _, card = owner_with_card()
+    odd = "wallet\tC:\\pass\nnäme 名片 \\N"
+    visit(card, "custom", target=odd)
+    batch = buffer._take()
+    for _ in range(2):
+        with session_scope() as s:
+            rows, _ = buffer._rows(s, batch)
+            buffer._insert_ignoring_duplicates(s, rows)
+    assert [e.target for e in _events()] == [odd[:200]]
