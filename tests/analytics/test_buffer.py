@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
+import time
 import uuid
 
 import pytest
@@ -120,3 +122,22 @@ def test_the_app_flush_loop_writes_batches_and_flushes_once_more_when_stopped(ca
         return during, _count()
 
     assert asyncio.run(scenario()) == (1, 2)
+
+
+def test_each_process_flushes_at_times_of_its_own(monkeypatch):
+    """Flushes come every `every` seconds give or take half of it, so processes started together drift apart."""
+    moments: list[float] = []
+    monkeypatch.setattr(upkeep, "_flush_analytics", lambda: moments.append(time.monotonic()))
+
+    async def scenario() -> None:
+        loop_task = asyncio.create_task(upkeep.analytics_flush_loop(every=0.04))
+        await asyncio.sleep(1.2)
+        loop_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await loop_task
+
+    asyncio.run(scenario())
+    gaps = [b - a for a, b in itertools.pairwise(moments[:-1])]  # the last one is the shutdown flush
+    assert len(gaps) >= 10, gaps
+    assert min(gaps) >= 0.018, gaps  # never sooner than half the interval
+    assert max(gaps) - min(gaps) > 0.02, f"every flush {min(gaps):.3f}-{max(gaps):.3f} s apart: in step"
