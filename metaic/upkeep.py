@@ -17,7 +17,7 @@ from metaic.analytics import weekly as weekly_reports
 from metaic.auth import sessions
 from metaic.communication import jobs as communication_jobs
 from metaic.contacts import jobs as contacts_jobs
-from metaic.db import session_scope
+from metaic.db import get_engine, session_scope
 from metaic.files import service as file_service
 from metaic.idempotency import service as idempotency_service
 from metaic.jobs import outbox as job_outbox
@@ -28,10 +28,11 @@ from metaic.webhooks import jobs as webhook_jobs
 
 log = logging.getLogger(__name__)
 
-# Every app process writes its buffered visitor events this often, give or take half of it at random: small
-# batches at times of their own keep one process's flush from stalling its requests, and all of them at once.
-# Two-second batches, in step, put the public card's p99 at 40-108 ms; these at 30-43 ms (bench/http_bench.py).
-ANALYTICS_FLUSH_SECONDS = 0.5
+# Every app process writes its buffered visitor events this often, give or take half of it at random: at times
+# of their own, processes do not all stall their requests at once. On PostgreSQL (several processes, COPY)
+# half-second batches beat two-second ones in step (public card p99 40-108 -> 30-43 ms); SQLite (one process,
+# one writer) served fewer pages with them (7,102 req/s against 8,931-10,065 at 2 s), so it keeps two seconds.
+ANALYTICS_FLUSH_SECONDS = {"postgresql": 0.5, "sqlite": 2.0}
 
 
 def _requeue_stuck_images() -> int:
@@ -85,11 +86,18 @@ def tasks() -> list[Periodic]:
     ]
 
 
-async def analytics_flush_loop(every: float = ANALYTICS_FLUSH_SECONDS) -> None:
-    """Lifespan task: write the visitor events buffered by the public pages every `every` seconds (+-50%).
+def analytics_flush_seconds() -> float:
+    """How often this process writes its buffered visitor events, for its database."""
+    return ANALYTICS_FLUSH_SECONDS.get(get_engine().dialect.name, 2.0)
 
-    A crash loses at most the last second or so of counts; a clean shutdown flushes once more.
+
+async def analytics_flush_loop(every: float | None = None) -> None:
+    """Lifespan task: write the visitor events buffered by the public pages every `every` seconds (+-50%;
+    default: analytics_flush_seconds()).
+
+    A crash loses at most the last seconds of counts; a clean shutdown flushes once more.
     """
+    every = every or analytics_flush_seconds()
     try:
         while True:
             await asyncio.sleep(every * random.uniform(0.5, 1.5))

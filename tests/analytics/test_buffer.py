@@ -141,3 +141,8 @@ def test_each_process_flushes_at_times_of_its_own(monkeypatch):
     assert len(gaps) >= 10, gaps
     assert min(gaps) >= 0.018, gaps  # never sooner than half the interval
     assert max(gaps) - min(gaps) > 0.02, f"every flush {min(gaps):.3f}-{max(gaps):.3f} s apart: in step"
+
+
+def test_postgresql_processes_flush_every_half_second_and_sqlite_every_two(db):
+    """Measured with bench/http_bench.py: small batches help PostgreSQL's processes and cost SQLite's one."""
+    assert upkeep.analytics_flush_seconds() == {"sqlite": 2.0, "postgresql": 0.5}[db.split(":")[0].split("+")[0]]
