@@ -23,7 +23,7 @@ from metaic.analytics import owners
 from metaic.analytics.models import KINDS, SAVE_KINDS, VIEW_KINDS, AnalyticsDaily, AnalyticsEvent, AnalyticsRolledDay
 from metaic.core import clock
 
-GRACE = timedelta(minutes=10)  # a day is rolled up this long after it ends (buffers flush every second or so)
+GRACE = timedelta(minutes=10)  # a day is rolled up this long after it ends (buffers flush every few seconds at most)
 MAX_DAYS_PER_RUN = 31
 EVENTS = AnalyticsEvent.__table__
 DAILY = AnalyticsDaily.__table__

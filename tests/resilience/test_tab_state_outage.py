@@ -154,20 +154,23 @@ def test_lock_notifications_are_switched_on_again_on_a_redis_that_restarted(redi
     url = f"redis://127.0.0.1:{redis_proxy.port}/0"
     server = redis.Redis(port=redis_server)
 
+    async def notifications_on(why: str) -> None:
+        deadline = time.monotonic() + 5
+        while "K" not in server.config_get("notify-keyspace-events")["notify-keyspace-events"]:
+            assert time.monotonic() < deadline, why
+            await asyncio.sleep(0.05)
+
     async def scenario() -> None:
         manager = _manager(url)
         await _edit(manager, card_id="card-5")
-        assert "K" in server.config_get("notify-keyspace-events")["notify-keyspace-events"]
+        await notifications_on("Reflex's lock task switches them on at start (in the background)")
         redis_proxy.cut()
         await _edit(manager, save_status="typed during the outage")
         server.config_set("notify-keyspace-events", "")  # what a restart does to a setting made at run time
         redis_proxy.restore()
         await asyncio.sleep(0.3)
         await _edit(manager, save_status="back")
-        deadline = time.monotonic() + 5
-        while "K" not in server.config_get("notify-keyspace-events")["notify-keyspace-events"]:
-            assert time.monotonic() < deadline, "keyspace notifications stay off after Redis came back"
-            await asyncio.sleep(0.1)
+        await notifications_on("keyspace notifications stay off after Redis came back")
         await manager.close()
 
     asyncio.run(scenario())
