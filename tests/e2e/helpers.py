@@ -33,6 +33,11 @@ def make_account(app, email: str, password: str, name: str = "", role: str = "us
 def sign_in(page: Page, base: str, email: str, password: str, totp=None) -> None:
     """Sign in through the form (and its code step when `totp` is given); lands on the dashboard."""
     page.goto(f"{base}/login")
+    # The page is prerendered: clicking before React attached the form's handler submits it natively (a GET
+    # with the fields in the address) and nothing signs in. React marks the nodes it has attached to.
+    page.wait_for_function(
+        "() => Object.keys(document.querySelector('#sign-in') || {}).some(k => k.startsWith('__reactProps'))"
+    )
     page.fill("#email", email)
     page.fill("#password", password)
     page.click("#sign-in")
